@@ -1,0 +1,33 @@
+// Types shared by the analysis stage: trend verdicts and change points over bucketed counts.
+
+export type Verdict = 'decay' | 'steady' | 'growth' | 'insufficient-data';
+
+export interface Trend {
+  verdict: Verdict;
+  /** Change in rate from the start of the run to its end: -0.42 means 42% slower. Null when not computable. */
+  relativeChange: number | null;
+  /** Two-sided p-value of the trend test; null for insufficient data. */
+  pValue: number | null;
+  /** Trend size in events per bucket-rate unit per hour (Theil-Sen slope scaled to per-hour rate change). */
+  slopePerHour: number | null;
+}
+
+export interface ChangePoint {
+  /** Index of the first bucket after the change. */
+  index: number;
+  /** Mean count per bucket before and after. */
+  before: number;
+  after: number;
+}
+
+/** What the analysis needs to know about a series of bucket counts. */
+export interface CountSeries {
+  counts: number[];
+  bucketMs: number;
+  /**
+   * Fraction of the first and last bucket actually covered by the input (0..1]. Partial edge buckets must not
+   * create a false trend; the analysis scales or drops them.
+   */
+  firstBucketCoverage?: number;
+  lastBucketCoverage?: number;
+}
