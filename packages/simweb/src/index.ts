@@ -1,0 +1,2 @@
+// @crawl-diag/simweb: a simulated web on loopback for crawler tests and the bench.
+export {};
