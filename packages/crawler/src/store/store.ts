@@ -1,17 +1,34 @@
 // The crawler's storage interface: seeds and frontier, crawled pages, robots.txt cache and per-domain politeness.
 // Two implementations (MongoStore, SqliteStore) pass one contract test suite (packages/crawler/test/store-contract).
+//
+// Semantics every caller may rely on (both implementations, checked by the contract suite):
+// - A URL is identified by its string exactly as given: callers normalise first (lower-case host, no fragment, …).
+// - Frontier rows are never deleted: a URL moves pending → leased → done | failed | ignored, or back to pending
+//   (postponed, released, lease expired). "Nothing is lost" means every added URL ends in a final state or is
+//   still pending/leased.
+// - Times are ms since the epoch, always passed in by the caller (`now`), so tests control the clock and every
+//   process on a machine agrees through the store rather than through shared memory.
+// - A lease is owned by an opaque `owner` string; operations that change a leased URL (renew, postpone, finish)
+//   only act when the URL's current lease owner is that owner, and return whether they did.
+// - Stores are safe to share between processes: any number of processes may open the same SQLite file or the
+//   same MongoDB databases at once; leaseUrls and claimDomain are atomic across all of them.
+// - When the database is unreachable, operations retry with backoff and then throw StoreUnavailableError
+//   (see ./errors.ts), which carries `exitCode`.
 
-/** Where a URL is in its life. */
+/** Where a URL is in its life. `done`, `failed` and `ignored` are final. */
 export type UrlState = 'pending' | 'leased' | 'done' | 'failed' | 'ignored';
 
 /** A URL to add to the frontier. */
 export interface NewUrl {
+  /** The normalised URL; deduplication compares this string exactly. */
   url: string;
   /** Host name (lower case) the URL belongs to; politeness and robots are per domain. */
   domain: string;
   depth: number;
   /** The page the link was found on, if any. */
   discoveredFrom?: string;
+  /** Earliest time it may be leased; default: the `now` passed to addUrls. */
+  notBefore?: number;
 }
 
 /** A URL handed to a process, held until `leaseExpiresAt`; after that it may be handed out again. */
@@ -19,24 +36,56 @@ export interface LeasedUrl {
   url: string;
   domain: string;
   depth: number;
+  discoveredFrom?: string;
   leaseOwner: string;
   leaseExpiresAt: number;
-  /** How many times it has been leased before (a URL that keeps killing workers is eventually failed). */
+  /**
+   * How many times the URL has been leased for a fetch, counting this lease (1 on the first lease).
+   * A postponement does not count (postponeUrl gives the attempt back), so a dispatcher can fail a URL whose
+   * attempts keep growing: its fetches keep dying with the process that holds them.
+   */
   attempts: number;
 }
 
 export interface LeaseRequest {
   /** Who holds the lease: `supervisor-id/worker-id`, or any stable process id. */
   owner: string;
+  /** At most this many URLs are returned (fewer when fewer are ready). */
   limit: number;
+  /** Lease length; the URL may be handed out again after `now + leaseMs` unless renewed. */
   leaseMs: number;
   /** Clock in ms since the epoch; tests pass it, processes use Date.now(). */
   now: number;
   /**
-   * When given, only URLs of these domains are leased and at most one URL per domain (politeness-aware dispatch).
-   * When absent, any URL whose not-before time has come.
+   * Politeness-aware dispatch (what the healthy dispatcher uses). When true:
+   * - at most one URL per domain is returned,
+   * - only domains whose politeness slot is free (`claimDomain`'s next-free time has passed) are considered,
+   * - and only domains with no URL currently held under a domainsFree lease (the domain is marked busy until that
+   *   URL is finished, postponed, released or its lease expires),
+   * - domains are taken in order of how long they have been free (least recently claimed first), so one call
+   *   spreads the URLs over many domains and workers rarely have to postpone.
+   * When false or absent: any pending URL whose not-before time has come, oldest first, regardless of domain
+   * (the `politeness-blind` fault is the dispatcher calling it this way).
    */
   domainsFree?: boolean;
+}
+
+/** What the store knows about one URL (for status, tests and diagnosis). */
+export interface FrontierEntry {
+  url: string;
+  domain: string;
+  depth: number;
+  discoveredFrom?: string;
+  state: UrlState;
+  /** Pending: earliest lease time. Leased: lease expiry. Final states: when it was finished. */
+  dueAt: number;
+  leaseOwner?: string;
+  attempts: number;
+  /** How many times it was postponed (politeness). */
+  postponements: number;
+  /** Why it failed or was ignored, as given to finishUrl. */
+  detail?: string;
+  addedAt: number;
 }
 
 export interface StoredPage {
@@ -63,6 +112,18 @@ export interface RobotsEntry {
 /** Result of trying to claim a domain for one fetch under its politeness delay. */
 export type DomainClaim = { granted: true } | { granted: false; notBefore: number };
 
+/** A cheap summary for the dispatcher's loop (is the crawl over? when is the next URL due?). */
+export interface FrontierSummary {
+  /** Pending URLs (ready or not yet due). */
+  pending: number;
+  /** Pending URLs whose not-before time has come. */
+  ready: number;
+  /** Leased URLs (including leases that have expired but were not handed out again yet). */
+  leased: number;
+  /** Earliest not-before among pending URLs that are not ready yet; undefined when none. */
+  nextDueAt?: number;
+}
+
 export interface DomainStats {
   domain: string;
   pending: number;
@@ -71,6 +132,7 @@ export interface DomainStats {
   failed: number;
   ignored: number;
   pages: number;
+  postponements: number;
 }
 
 export interface CrawlStats {
@@ -80,43 +142,85 @@ export interface CrawlStats {
   done: number;
   failed: number;
   ignored: number;
+  /** Total postponements over all URLs (politeness contention shows here). */
+  postponements: number;
+  /** Sorted by domain name. */
   domains: DomainStats[];
 }
 
 /** Fault switches that reproduce real causes of slow or decaying crawls (see DESIGN.md); off by default. */
 export type StoreFault = 'unindexed-frontier' | 'dedup-scan';
 
+/** Store-side fault switches; the crawler's other faults (politeness-blind, robots-no-cache) are not the store's. */
+export const STORE_FAULTS: readonly StoreFault[] = ['unindexed-frontier', 'dedup-scan'];
+
 export interface StoreOptions {
+  /**
+   * - `unindexed-frontier`: leaseUrls' frontier query does not use an index (it scans every frontier row), so the
+   *   dispatcher slows as the frontier grows.
+   * - `dedup-scan`: addUrls first asks "was this URL crawled?" by scanning the stored pages instead of using the
+   *   unique index, so adding links slows as pages accumulate. Results stay correct.
+   * Default: none.
+   */
   faults?: StoreFault[];
 }
 
 export interface CrawlStore {
-  /** Creates tables/collections and indexes; idempotent. */
+  /** Human-readable location (file path or URI without credentials), for logs and errors. */
+  readonly location: string;
+
+  /** Creates tables/collections and indexes; idempotent, safe to run from many processes at once. */
   init(): Promise<void>;
+  /** Closes connections; idempotent. */
   close(): Promise<void>;
 
-  /** Adds URLs not seen before (deduplicated on the normalised URL); returns how many were new. */
+  /**
+   * Adds URLs not seen before (in any state) as pending; returns how many were new. Duplicates inside the batch
+   * count once. Safe against concurrent adders: a URL added by two processes at once is stored once.
+   */
   addUrls(urls: NewUrl[], now: number): Promise<number>;
-  /** Leases up to `limit` URLs that are pending (not-before passed) or whose lease expired. Atomic across processes. */
+  /**
+   * Leases up to `limit` URLs: pending URLs whose not-before time has come and leased URLs whose lease expired.
+   * Atomic across processes: a URL is never held by two unexpired leases. Each lease increments `attempts`.
+   */
   leaseUrls(req: LeaseRequest): Promise<LeasedUrl[]>;
-  /** Extends leases the owner still holds (heartbeat). Returns how many were extended. */
+  /** Extends to `until` the leases among `urls` that `owner` still holds (heartbeat). Returns how many. */
   renewLeases(owner: string, urls: string[], until: number): Promise<number>;
-  /** Puts a leased URL back as pending with a not-before time (politeness postponement). */
-  postponeUrl(url: string, owner: string, notBefore: number): Promise<void>;
-  /** Ends a URL: done (page stored), failed (could not retrieve) or ignored (robots, filters). */
-  finishUrl(url: string, owner: string, state: 'done' | 'failed' | 'ignored', detail?: string): Promise<void>;
-  /** Releases every lease an owner holds (graceful stop); the URLs become pending again. Returns how many. */
+  /**
+   * Puts a URL the owner holds back as pending, not to be leased before `notBefore` (politeness postponement).
+   * Gives back the attempt its lease counted. Returns false (and changes nothing) when the owner does not hold it.
+   */
+  postponeUrl(url: string, owner: string, notBefore: number): Promise<boolean>;
+  /**
+   * Ends a URL: done (page stored), failed (could not retrieve) or ignored (robots, filters).
+   * Acts when the URL is not final and `owner` is its last lease owner (also after the lease expired, as long as
+   * nobody else leased it since). Returns whether it did.
+   */
+  finishUrl(url: string, owner: string, state: 'done' | 'failed' | 'ignored', detail?: string): Promise<boolean>;
+  /** Releases every lease an owner holds (graceful stop); the URLs become pending and due now. Returns how many. */
   releaseLeases(owner: string): Promise<number>;
 
-  /** Stores a page; storing the same URL twice keeps one page (upsert). */
-  savePage(page: StoredPage): Promise<void>;
+  /**
+   * Stores a page. Exactly one page is kept per URL: the first one stored wins and later saves for the same
+   * URL change nothing and return false.
+   */
+  savePage(page: StoredPage): Promise<boolean>;
+  getPage(url: string): Promise<StoredPage | undefined>;
   /** Whether a URL has been seen (in the frontier in any state). */
   hasUrl(url: string): Promise<boolean>;
+  getUrl(url: string): Promise<FrontierEntry | undefined>;
 
-  getRobots(domain: string): Promise<RobotsEntry | undefined>;
+  /** The cached robots.txt of a domain; undefined when absent or expired at `now` (default: Date.now()). */
+  getRobots(domain: string, now?: number): Promise<RobotsEntry | undefined>;
+  /** Stores (replaces) a domain's robots.txt entry. */
   putRobots(entry: RobotsEntry): Promise<void>;
-  /** Atomically claims a domain for one fetch if its last fetch was at least `delayMs` ago. */
+  /**
+   * Atomically claims a domain for one fetch. Each domain has a next-free time (initially 0). When it has passed
+   * (`<= now`), the claim is granted and the next-free time becomes `now + delayMs`; otherwise it is refused and
+   * `notBefore` is the next-free time. Of two racers for a free domain exactly one is granted.
+   */
   claimDomain(domain: string, now: number, delayMs: number): Promise<DomainClaim>;
 
+  frontierSummary(now: number): Promise<FrontierSummary>;
   stats(): Promise<CrawlStats>;
 }
