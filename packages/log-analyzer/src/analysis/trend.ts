@@ -1,31 +1,140 @@
-// Trend verdict for one series of bucket counts.
-// First, simple version (linear regression + first/last-quarter rates); the statistics issue replaces it with
-// Mann-Kendall (autocorrelation-corrected) and Theil-Sen, keeping this signature.
-import { linearRegression, mean } from 'simple-statistics';
-import type { CountSeries, Trend } from './types.js';
+// Trend verdict for one series of bucket counts (or gauge values): is the crawl really slowing, and by how much?
+//
+// Significance: Mann-Kendall with tie correction and the Hamed-Rao autocorrelation correction, so bursty,
+// autocorrelated steady crawls are not called decay. Size: Theil-Sen slope, and the relative change of the rate
+// read off the Theil-Sen line at the run's two ends (robust to a burst at either end). A verdict needs both:
+// significant (p < alpha) AND large (|relative change| >= minRelativeChange). Thresholds: ANALYSIS.md.
+import { mannKendall } from './mann-kendall.js';
+import { theilSen } from './theil-sen.js';
+import { mean } from './robust.js';
+import type { CountSeries, Trend, Verdict } from './types.js';
 
-const MIN_BUCKETS = 8;
-
-export function analyzeTrend(series: CountSeries): Trend {
-  const counts = trimPartialEdges(series);
-  if (counts.length < MIN_BUCKETS || counts.reduce((a, b) => a + b, 0) < MIN_BUCKETS) {
-    return { verdict: 'insufficient-data', relativeChange: null, pValue: null, slopePerHour: null };
-  }
-  const quarter = Math.max(1, Math.floor(counts.length / 4));
-  const startRate = mean(counts.slice(0, quarter));
-  const endRate = mean(counts.slice(-quarter));
-  const relativeChange = startRate > 0 ? endRate / startRate - 1 : null;
-  const { m } = linearRegression(counts.map((c, i) => [i, c]));
-  const slopePerHour = m * (3_600_000 / series.bucketMs);
-  let verdict: Trend['verdict'] = 'steady';
-  if (relativeChange !== null && relativeChange <= -0.1) verdict = 'decay';
-  else if (relativeChange !== null && relativeChange >= 0.1) verdict = 'growth';
-  return { verdict, relativeChange, pValue: null, slopePerHour };
+export interface TrendOptions {
+  /** Two-sided significance level of the Mann-Kendall test. Default 0.01. */
+  alpha?: number;
+  /** Smallest |relative change| start→end that counts as decay or growth. Default 0.10 (10%). */
+  minRelativeChange?: number;
+  /** Fewest full buckets to judge a trend at all. Default 10. */
+  minBuckets?: number;
+  /** Fewest events (sum of counts) to judge a count series. Default 20. Not applied to gauge values. */
+  minEvents?: number;
+  /** Apply the Hamed-Rao autocorrelation correction. Default true. */
+  autocorrelationCorrection?: boolean;
 }
 
-function trimPartialEdges(series: CountSeries): number[] {
+export const TREND_DEFAULTS: Required<TrendOptions> = {
+  alpha: 0.01,
+  minRelativeChange: 0.1,
+  minBuckets: 10,
+  minEvents: 20,
+  autocorrelationCorrection: true,
+};
+
+/** Mann-Kendall and Theil-Sen are O(n^2): longer series are summed into at most this many coarser buckets. */
+export const MAX_TREND_POINTS = 1500;
+
+const INSUFFICIENT: Trend = { verdict: 'insufficient-data', relativeChange: null, pValue: null, slopePerHour: null };
+
+/** Trend of a count series; partial first/last buckets (coverage < 1) are left out so they cannot fake a trend. */
+export function analyzeTrend(series: CountSeries, options: TrendOptions = {}): Trend {
+  const opts = { ...TREND_DEFAULTS, ...options };
+  const counts = fullBuckets(series).counts;
+  let events = 0;
+  for (const c of counts) events += c;
+  if (counts.length < opts.minBuckets || events < opts.minEvents) return { ...INSUFFICIENT };
+  return analyzeValueTrend(counts, series.bucketMs, opts);
+}
+
+/**
+ * Trend of a series of values per bucket (counts, gauge means, ratios); null marks a bucket with no value.
+ * The same test and thresholds as `analyzeTrend`, without the event-count minimum.
+ */
+export function analyzeValueTrend(values: ReadonlyArray<number | null>, bucketMs: number, options: TrendOptions = {}): Trend {
+  const opts = { ...TREND_DEFAULTS, ...options };
+  const present = values.filter((v): v is number => v !== null && Number.isFinite(v)).length;
+  if (present < opts.minBuckets) return { ...INSUFFICIENT };
+  const { values: coarse, factor } = coarsen(values, MAX_TREND_POINTS);
+  const mk = mannKendall(coarse, { autocorrelationCorrection: opts.autocorrelationCorrection });
+  const xs: number[] = [];
+  const ys: number[] = [];
+  coarse.forEach((v, i) => {
+    if (v !== null && Number.isFinite(v)) {
+      xs.push(i);
+      ys.push(v);
+    }
+  });
+  const line = theilSen(xs, ys);
+  // Per-bucket slope in the caller's bucket units (a coarse point sums `factor` buckets, or averages them for gauges).
+  const slopePerBucket = line.slope / (factor * factor);
+  const slopePerHour = slopePerBucket * (3_600_000 / bucketMs);
+  const change = relativeChangeOf(xs, ys, line.slope, line.intercept);
+  const relativeChange = change.value;
+  const verdict = change.disputed ? 'steady' : decide(mk.pValue, line.slope, relativeChange, opts);
+  return { verdict, relativeChange, pValue: mk.pValue, slopePerHour };
+}
+
+/** The counts without partial edge buckets, and the index of the first kept bucket in the original series. */
+export function fullBuckets(series: CountSeries): { counts: number[]; offset: number } {
   let counts = series.counts;
+  let offset = 0;
   if ((series.lastBucketCoverage ?? 1) < 1 && counts.length > 1) counts = counts.slice(0, -1);
-  if ((series.firstBucketCoverage ?? 1) < 1 && counts.length > 1) counts = counts.slice(1);
-  return counts;
+  if ((series.firstBucketCoverage ?? 1) < 1 && counts.length > 1) {
+    counts = counts.slice(1);
+    offset = 1;
+  }
+  return { counts, offset };
+}
+
+function decide(pValue: number, slope: number, relativeChange: number | null, opts: Required<TrendOptions>): Verdict {
+  if (!(pValue < opts.alpha)) return 'steady';
+  if (relativeChange === null) {
+    // Rate starts at zero: only growth is possible, and its size cannot be expressed relative to zero.
+    return slope > 0 ? 'growth' : 'steady';
+  }
+  if (relativeChange <= -opts.minRelativeChange && slope < 0) return 'decay';
+  if (relativeChange >= opts.minRelativeChange && slope > 0) return 'growth';
+  return 'steady';
+}
+
+/**
+ * Rate change from the start of the run to its end. Two estimates: the Theil-Sen line at the first and last x
+ * (exact for a linear trend, overshoots for a step), and the means of the first and last tenths (at least 3
+ * buckets; exact for a step, short of the truth for a linear trend). When they agree in direction the smaller
+ * one is reported, so neither shape is overstated; otherwise the line's value, flagged as disputed.
+ * Null when the run starts with no events at all.
+ */
+function relativeChangeOf(xs: number[], ys: number[], slope: number, intercept: number): { value: number | null; disputed: boolean } {
+  if (xs.length === 0) return { value: null, disputed: false };
+  const lineStart = intercept + slope * xs[0];
+  const lineEnd = intercept + slope * xs[xs.length - 1];
+  const fromLine = lineStart > 0 ? Math.max(-1, lineEnd / lineStart - 1) : null;
+  const window = Math.max(3, Math.round(ys.length / 10));
+  const first = mean(ys.slice(0, window));
+  const last = mean(ys.slice(-window));
+  const fromEnds = first > 0 ? Math.max(-1, last / first - 1) : null;
+  if (fromLine === null || fromEnds === null) return { value: fromLine ?? fromEnds, disputed: false };
+  if (Math.sign(fromLine) !== Math.sign(fromEnds)) return { value: fromLine, disputed: true };
+  return { value: Math.abs(fromLine) <= Math.abs(fromEnds) ? fromLine : fromEnds, disputed: false };
+}
+
+/** Sums runs of `factor` buckets (null only when all are null) so at most `maxPoints` remain. */
+function coarsen(values: ReadonlyArray<number | null>, maxPoints: number): { values: Array<number | null>; factor: number } {
+  if (values.length <= maxPoints) return { values: [...values], factor: 1 };
+  const factor = Math.ceil(values.length / maxPoints);
+  const out: Array<number | null> = [];
+  // Only whole groups: a short tail group would look like a drop.
+  for (let i = 0; i + factor <= values.length; i += factor) {
+    let sum = 0;
+    let seen = 0;
+    for (let j = i; j < i + factor; j++) {
+      const v = values[j];
+      if (v !== null && Number.isFinite(v)) {
+        sum += v;
+        seen++;
+      }
+    }
+    // Average over present values, scaled to the group size, so a gap does not look like a drop.
+    out.push(seen === 0 ? null : (sum / seen) * factor);
+  }
+  return { values: out, factor };
 }

@@ -1,0 +1,72 @@
+// Small numeric building blocks shared by the trend, change-point and USL code: medians, ranks, autocorrelation,
+// the normal tail. Kept here so every statistic uses the same definitions (ties, empty input).
+import { errorFunction } from 'simple-statistics';
+
+/** Median of a list (average of the two middle values for an even count); NaN for an empty list. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function mean(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  let s = 0;
+  for (const v of values) s += v;
+  return s / values.length;
+}
+
+/** Ranks 1..n with tied values sharing the average of their ranks (scipy's `rankdata(method='average')`). */
+export function averageRanks(values: readonly number[]): number[] {
+  const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
+  const ranks = new Array<number>(values.length);
+  let i = 0;
+  while (i < order.length) {
+    let j = i;
+    while (j + 1 < order.length && values[order[j + 1]] === values[order[i]]) j++;
+    const avg = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) ranks[order[k]] = avg;
+    i = j + 1;
+  }
+  return ranks;
+}
+
+/** Sample autocorrelation at lags 0..maxLag (the biased estimator statsmodels' `acf` uses: divide by n). */
+export function autocorrelation(values: readonly number[], maxLag: number): number[] {
+  const n = values.length;
+  const m = mean(values);
+  let denom = 0;
+  for (const v of values) denom += (v - m) ** 2;
+  const out: number[] = [];
+  for (let lag = 0; lag <= Math.min(maxLag, n - 1); lag++) {
+    if (denom === 0) {
+      out.push(lag === 0 ? 1 : 0);
+      continue;
+    }
+    let s = 0;
+    for (let t = 0; t + lag < n; t++) s += (values[t] - m) * (values[t + lag] - m);
+    out.push(s / denom);
+  }
+  return out;
+}
+
+/** Two-sided p-value of a standard normal score: P(|Z| >= |z|). */
+export function twoSidedNormalP(z: number): number {
+  if (!Number.isFinite(z)) return Number.isNaN(z) ? Number.NaN : 0;
+  // erfc(|z|/sqrt2) = 1 - erf(|z|/sqrt2); simple-statistics' erf is accurate to ~1e-7, ample for p vs 0.01.
+  return Math.max(0, Math.min(1, 1 - errorFunction(Math.abs(z) / Math.SQRT2)));
+}
+
+/** Upper normal quantile for a two-sided level: 1.959964 for alpha = 0.05. */
+export function normalQuantileTwoSided(alpha: number): number {
+  // Acklam-free: bisection on twoSidedNormalP is exact enough and needs no extra table.
+  let lo = 0;
+  let hi = 40;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (twoSidedNormalP(mid) > alpha) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
