@@ -1,0 +1,8 @@
+// The crawling building blocks the worker uses: network policy, URL normalisation, link extraction, fetching,
+// robots.txt, politeness and process logs. Re-exported from the package index.
+export * from './net/address-ranges.js';
+export * from './net/network-policy.js';
+export * from './fetch/url.js';
+export * from './fetch/links.js';
+export type * from './fetch/fetch-outcome.js';
+export * from './fetch/fetcher.js';
