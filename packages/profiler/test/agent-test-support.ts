@@ -1,0 +1,41 @@
+// Runs the phase-shift workload under the real agent (a child process loading dist/agent.js) for the profiler tests.
+import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { agentNodeOptions } from '../src/agent/node-options.js';
+
+export const WORKLOAD = resolve(import.meta.dirname, 'agent-workload.mjs');
+
+export interface ChildRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runNode(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; killAfterMs?: number; timeoutMs?: number } = {}): Promise<ChildRun> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const killer = opts.killAfterMs ? setTimeout(() => child.kill('SIGTERM'), opts.killAfterMs) : undefined;
+    const guard = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 45_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(guard);
+      if (killer) clearTimeout(killer);
+      resolveRun({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Records the workload with 500 ms windows into a fresh directory; returns the directory and the run. */
+export async function recordWorkload(totalMs = 4000, kind = 'worker'): Promise<{ dir: string; run: ChildRun }> {
+  const dir = await mkdtemp(join(tmpdir(), 'crawl-diag-agent-'));
+  const { execArgv, env } = agentNodeOptions(dir, kind, { window: '500ms' });
+  const run = await runNode([...execArgv, WORKLOAD, String(totalMs)], { env });
+  return { dir, run };
+}
