@@ -1,4 +1,5 @@
 // The `crawl-diag/logs@1` report: what `crawl-diag logs --json` prints (contract in shared DESIGN.md).
+// Fields marked "extra" are additions the contract allows ("more fields may be added").
 import type { Trend, ChangePoint } from './analysis/types.js';
 
 export interface FileSummary {
@@ -8,6 +9,13 @@ export interface FileSummary {
   lines: number;
   /** Lines that had no timestamp and did not continue a record (garbled, unknown shape). */
   unparsed: number;
+  /** Extra: the group its records count toward (unless grouped by a JSON field). */
+  group?: string;
+  /** Extra: first and last record time in the file (ISO), null for a file without records. */
+  first?: string | null;
+  last?: string | null;
+  /** Extra: size on disk (compressed size for .gz); absent for stdin. */
+  bytes?: number;
 }
 
 export interface GroupSeries {
@@ -25,13 +33,27 @@ export interface SeriesReport {
   changePoints: Array<{ at: string; before: number; after: number }>;
 }
 
+/** Extra: when a group (node, process) was logging, and which files it came from. */
+export interface GroupSpan {
+  first: string | null;
+  last: string | null;
+  files: string[];
+}
+
 export interface LogsReport {
   schema: 'crawl-diag/logs@1';
   /** ISO time of the first bucket's start. */
   start: string;
+  /** Extra: ISO time of the last bucket's end. */
+  end?: string;
   bucketMs: number;
   buckets: number;
+  /** Extra: fraction of the first / last bucket the input covers (a partial edge bucket is not a rate change). */
+  firstBucketCoverage?: number;
+  lastBucketCoverage?: number;
   files: FileSummary[];
+  /** Extra: per group, its time span and files. */
+  groups?: Record<string, GroupSpan>;
   series: SeriesReport[];
 }
 

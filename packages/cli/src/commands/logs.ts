@@ -1,11 +1,128 @@
-// `crawl-diag logs PATH...`: log-rate analyzer (built in the foundation issue).
-import type { CommandModule } from 'yargs';
+// `crawl-diag logs PATH...`: the log-rate analyzer (counts strategic lines per time bucket across files and nodes,
+// charts them, gives a trend verdict), and `crawl-diag logs compare RUN...` (in logs-compare.ts).
+// Argument parsing and output choice only: the work is @crawl-diag/log-analyzer's.
+import type { Argv, CommandModule } from 'yargs';
+import {
+  analyzeLogs,
+  parseBucket,
+  parseNamedArgument,
+  progressBar,
+  renderCsv,
+  renderTerminal,
+  type SeriesPattern,
+} from '@crawl-diag/log-analyzer';
 import { UsageError } from '../errors.js';
+import { logsCompareCommand } from './logs-compare.js';
+
+/** A progress bar is drawn for inputs bigger than this, when stderr is a terminal. */
+const PROGRESS_ABOVE_BYTES = 50e6;
+
+interface LogsArgs {
+  paths: string[];
+  line?: string[];
+  regex?: string[];
+  level?: string[];
+  bucket?: string;
+  'group-by'?: string;
+  'time-format'?: string;
+  tz?: string;
+  json?: boolean;
+  csv?: boolean;
+  color?: boolean;
+  width?: number;
+}
+
+const EXAMPLES: Array<[string, string]> = [
+  ['$0 logs fixtures/logs/python-4-workers-decay --line "will be crawled"', 'one series over 4 worker logs'],
+  ['$0 logs /var/log/crawler/', 'the default strategic series over every log in a directory'],
+  ['$0 logs "logs/**/*.log*" --bucket 5m --json > report.json', 'a glob (rotated .gz included), 5-minute buckets, JSON'],
+  ['$0 logs crawl.ndjson --group-by hostname --level error', 'NDJSON (pino), one group per host, error records'],
+  ['$0 logs "nodes/*/crawler.log" --group-by "nodes/([^/]+)/"', 'group by the directory name (the node)'],
+  ['zcat old.log.gz | $0 logs - --regex "fetch=took \\d{4,}ms"', 'read stdin, count a regex, name the series fetch'],
+  ['$0 logs app.log --time-format "DD/MM/YYYY HH:mm:ss" --tz Europe/Paris', 'an unknown stamp layout in local Paris time'],
+];
+
+const analyzeCommand: CommandModule<object, LogsArgs> = {
+  command: '$0 <paths..>',
+  describe: 'Count strategic log lines per time bucket across many files and nodes, chart them, detect decay',
+  builder: (y: Argv) =>
+    y
+      .usage(
+        [
+          '$0 logs PATH... [options]',
+          'Counts matching log lines per time bucket across files, draws a chart per series and gives a trend verdict (decay, steady, growth) per series and per group. Each file is a group (a node or a process; rotated files of one log are one group) unless --group-by says otherwise.',
+          'PATH is a file, a directory (walked recursively), a glob, or - for stdin; .gz files are read as they are. Formats are detected per file: Python logging, pino/bunyan NDJSON, Scrapy, ISO 8601 prefixed lines, syslog, nginx/Apache access logs. A line without a timestamp (a traceback) belongs to the record above it; garbled lines are counted as unparsed.',
+          "With no --line, --regex or --level, the series are the crawler's strategic lines: will be crawled, crawling, postponed, ignored, robots undetermined, could not retrieve.",
+        ].join('\n\n'),
+      )
+      .positional('paths', { type: 'string', array: true, describe: 'log files, directories, globs, or -' })
+      .option('line', {
+        type: 'string',
+        array: true,
+        describe: 'count lines containing TEXT (repeatable); NAME=TEXT names the series, =TEXT keeps an = in TEXT',
+      })
+      .option('regex', { type: 'string', array: true, describe: 'count lines matching RE (repeatable; NAME=RE names it)' })
+      .option('level', { type: 'string', array: true, describe: 'count records of LEVEL: ERROR, WARNING, … (pino: error, 50)' })
+      .option('bucket', { type: 'string', describe: 'bucket size: 10s, 1m, 5m, 1h … (default: 30-120 buckets over the span)' })
+      .option('group-by', {
+        type: 'string',
+        describe: 'a JSON field (hostname, pid) or a regex on the path whose capture group names the group',
+      })
+      .option('time-format', {
+        type: 'string',
+        describe: 'stamp layout for other formats: YYYY MM MMM DD HH mm ss SSS Z, X (epoch s), x (epoch ms)',
+      })
+      .option('tz', { type: 'string', describe: 'zone of stamps without one: local (default), UTC, +02:00, Europe/Paris' })
+      .option('json', { type: 'boolean', describe: 'print the crawl-diag/logs@1 JSON report' })
+      .option('csv', { type: 'boolean', describe: 'print CSV: one row per bucket, a column per series and group' })
+      .option('color', { type: 'boolean', describe: 'force colour on or off (default: on a TTY unless NO_COLOR)' })
+      .option('width', { type: 'number', describe: 'chart width in columns (default: the terminal width)' })
+      .conflicts('json', 'csv')
+      .example(EXAMPLES) as unknown as Argv<LogsArgs>,
+  handler: async (args) => {
+    const series = seriesFromArgs(args);
+    const bucketMs = args.bucket ? parseBucket(args.bucket) : 'auto';
+    const bar = process.stderr.isTTY ? progressBar(process.stderr) : null;
+    const report = await analyzeLogs({
+      paths: args.paths,
+      series,
+      bucketMs,
+      groupBy: args['group-by'],
+      timeFormat: args['time-format'],
+      tz: args.tz,
+      onProgress: bar ? (done, total) => total > PROGRESS_ABOVE_BYTES && bar.update(done, total) : undefined,
+      onWarning: (message) => process.stderr.write(`crawl-diag: ${message}\n`),
+    });
+    bar?.finish();
+    if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    else if (args.csv) process.stdout.write(renderCsv(report));
+    else {
+      const color = args.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+      process.stdout.write(renderTerminal(report, { color, width: args.width ?? process.stdout.columns ?? 100 }));
+    }
+  },
+};
+
+function seriesFromArgs(args: LogsArgs): SeriesPattern[] {
+  const series: SeriesPattern[] = [];
+  for (const arg of args.line ?? []) {
+    const { name, value } = parseNamedArgument(arg);
+    if (!value) throw new UsageError('--line needs a text to look for.');
+    series.push({ name, substring: value });
+  }
+  for (const arg of args.regex ?? []) {
+    const { name, value } = parseNamedArgument(arg);
+    series.push({ name, regex: value });
+  }
+  for (const level of args.level ?? []) series.push({ name: level, level });
+  return series;
+}
 
 export const logsCommand: CommandModule = {
-  command: 'logs <paths..>',
+  command: 'logs',
   describe: 'Count strategic log lines per time bucket across many files and nodes, chart them, detect decay',
+  builder: (y: Argv) => y.command(logsCompareCommand).command(analyzeCommand as unknown as CommandModule),
   handler: () => {
-    throw new UsageError('logs: not built yet');
+    throw new UsageError('logs: not reached');
   },
 };

@@ -4,3 +4,5 @@ export { analyzeTrend, analyzeValueTrend, fullBuckets, TREND_DEFAULTS, MAX_TREND
 export { mannKendall, mannKendallS, mannKendallVariance, hamedRaoFactor, type MannKendallResult, type MannKendallOptions } from './mann-kendall.js';
 export { theilSen, type TheilSenLine } from './theil-sen.js';
 export { detectChangePoints, pelt, poissonCost, estimateDispersion, type ChangePointOptions, type SegmentCost } from './changepoints.js';
+export { analyzeGroups, type GroupAnalysisOptions, type GroupFinding, type GroupFindings, type StoppedGroup } from './groups.js';
+export { seededRandom, type Random } from './random.js';

@@ -5,6 +5,7 @@
 // and the reference implementation in pyMannKendall (`hamed_rao_modification_test`).
 import { autocorrelation, averageRanks, normalQuantileTwoSided, twoSidedNormalP } from './robust.js';
 import { theilSen } from './theil-sen.js';
+import { isotonicFit } from './isotonic.js';
 
 export interface MannKendallResult {
   /** Number of (non-missing) observations. */
@@ -33,6 +34,17 @@ export interface MannKendallOptions {
   /** Largest lag considered in the correction. Default: all lags (n - 1), as in the paper. */
   maxLag?: number;
   /**
+   * What to remove before estimating the noise's autocorrelation. `linear` (the paper's choice) subtracts the
+   * Theil-Sen line; `monotone` subtracts the isotonic fit in the direction of S, so a step or a curved decay is
+   * not counted as autocorrelation. Default `monotone`.
+   */
+  detrend?: 'linear' | 'monotone';
+  /**
+   * Also floor the factor with an AR(1) model fitted to the residual ranks (lag-1 correlation, bias-corrected
+   * for the short series): the significance filter of Hamed-Rao misses slowly wandering rates. Default true.
+   */
+  ar1Floor?: boolean;
+  /**
    * Floor for the variance factor. Default 1: negative autocorrelation never makes the test *less* conservative,
    * because a false decay alarm costs an operator more than a missed weak trend.
    */
@@ -60,15 +72,13 @@ export function mannKendallVariance(values: readonly number[]): number {
 }
 
 /**
- * Hamed-Rao n/n*: detrend with the Theil-Sen slope, rank, and sum the significant rank autocorrelations:
+ * Hamed-Rao n/n*: detrend, rank, and sum the significant rank autocorrelations:
  * n/n* = 1 + 2 / (n(n-1)(n-2)) * sum_k (n-k)(n-k-1)(n-k-2) r_k.
  */
 export function hamedRaoFactor(values: readonly number[], xs: readonly number[], options: MannKendallOptions = {}): number {
   const n = values.length;
   if (n < 3) return 1;
-  const { slope } = theilSen(xs, values);
-  const detrended = values.map((v, i) => v - slope * xs[i]);
-  const ranks = averageRanks(detrended);
+  const ranks = averageRanks(residuals(values, xs, options.detrend ?? 'monotone'));
   const maxLag = Math.min(options.maxLag ?? n - 1, n - 1);
   const acf = autocorrelation(ranks, maxLag);
   const bound = normalQuantileTwoSided(options.acfAlpha ?? 0.05) / Math.sqrt(n);
@@ -76,8 +86,36 @@ export function hamedRaoFactor(values: readonly number[], xs: readonly number[],
   for (let k = 1; k < acf.length; k++) {
     if (Math.abs(acf[k]) > bound) sum += (n - k) * (n - k - 1) * (n - k - 2) * acf[k];
   }
-  const factor = 1 + (2 / (n * (n - 1) * (n - 2))) * sum;
+  let factor = 1 + (2 / (n * (n - 1) * (n - 2))) * sum;
+  if (options.ar1Floor ?? true) factor = Math.max(factor, ar1Factor(acf[1] ?? 0, n));
   return Math.max(options.minVarianceFactor ?? 1, factor);
+}
+
+/**
+ * The same factor under an AR(1) model with lag-1 correlation r1, bias-corrected for a short series with an
+ * estimated mean (E[r1] ≈ phi − (1 + 4·phi)/n, Marriott & Pope 1954), so r_k = phi^k at every lag.
+ */
+export function ar1Factor(r1: number, n: number): number {
+  if (n < 4) return 1;
+  const phi = Math.min(0.98, (r1 * n + 1) / (n - 4));
+  if (!(phi > 0)) return 1;
+  let sum = 0;
+  let rho = 1;
+  for (let k = 1; k < n - 2; k++) {
+    rho *= phi;
+    if (rho < 1e-6) break;
+    sum += (n - k) * (n - k - 1) * (n - k - 2) * rho;
+  }
+  return 1 + (2 / (n * (n - 1) * (n - 2))) * sum;
+}
+
+function residuals(values: readonly number[], xs: readonly number[], detrend: 'linear' | 'monotone'): number[] {
+  if (detrend === 'linear') {
+    const { slope } = theilSen(xs, values);
+    return values.map((v, i) => v - slope * xs[i]);
+  }
+  const fit = isotonicFit(values, mannKendallS(values) < 0);
+  return values.map((v, i) => v - fit[i]);
 }
 
 /**

@@ -1,0 +1,260 @@
+// analyzeLogs: the whole pipeline (source -> scanner -> bucketer -> analysis) behind one typed options object.
+import { availableParallelism } from 'node:os';
+import { autoBucketMs, MAX_BUCKETS, formatBucket } from './bucketer/bucket-size.js';
+import { buildReport } from './build-report.js';
+import { LogInputError } from './errors.js';
+import { detectFormat } from './formats/detect-format.js';
+import { createFormat } from './formats/registry.js';
+import { NaiveTimeConverter } from './formats/timezone.js';
+import type { FormatName } from './formats/types.js';
+import { compileTimeFormat } from './formats/custom-time-format.js';
+import type { LogsReport, FileSummary } from './report.js';
+import { EventCounts } from './scanner/event-counts.js';
+import { createScanner, unitResult, type ScanUnit, type UnitResult } from './scanner/scan-unit.js';
+import { splitAtRecords } from './scanner/split-ranges.js';
+import { runScanUnits } from './scanner/worker-pool.js';
+import { DEFAULT_SERIES, toSeriesSpecs, type SeriesPattern } from './series.js';
+import { expandPaths } from './source/expand-paths.js';
+import { groupForPath, parseGroupBy } from './source/group-name.js';
+import type { LogInput } from './source/log-input.js';
+import { readStream } from './source/read-bytes.js';
+import { HEAD_BYTES, looksBinary, readFileHead } from './source/read-head.js';
+
+export interface AnalyzeOptions {
+  /** Files, directories (walked recursively), globs, or `-` for standard input. */
+  paths: string[];
+  /** What to count. Default: the crawler's strategic lines (DEFAULT_SERIES). */
+  series?: SeriesPattern[];
+  /** Bucket size in ms (whole seconds), or 'auto' (default): 30 to 120 buckets over the time span. */
+  bucketMs?: number | 'auto';
+  /**
+   * Groups (nodes, processes). Default: one group per file, rotated siblings folded together. A plain name
+   * (`hostname`, `pid`) is a JSON field of NDJSON records; anything else is a regex on the path (capture group 1).
+   */
+  groupBy?: string;
+  /** Timestamp layout for formats the detector does not know (tokens in formats/custom-time-format.ts). */
+  timeFormat?: string;
+  /** Zone of naive timestamps: 'local' (default), 'UTC', '+02:00', or an IANA name. */
+  tz?: string;
+  /** Worker threads. Default: one per core when the input exceeds one core's worth (64 MB), else none. */
+  threads?: number;
+  /** Working directory for relative paths (default: process.cwd()). */
+  cwd?: string;
+  /** Standard input, for the path `-` (default: process.stdin). */
+  stdin?: AsyncIterable<Buffer>;
+  /** Called as bytes are read, with the total bytes on disk (0 when only stdin). */
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /** Called for files skipped while walking a directory (not logs, unreadable). */
+  onWarning?: (message: string) => void;
+}
+
+/** Input worth more than this is scanned by worker threads. */
+export const THREADS_ABOVE_BYTES = 64 << 20;
+/** Size of the byte ranges a big file is cut into for the workers. */
+const RANGE_BYTES = 32 << 20;
+
+interface PreparedFile {
+  input: LogInput;
+  format: FormatName | 'empty';
+  gzip: boolean;
+  group: string;
+  head: Buffer;
+}
+
+export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> {
+  const specs = toSeriesSpecs(options.series && options.series.length > 0 ? options.series : DEFAULT_SERIES);
+  const zone = options.tz ?? 'local';
+  new NaiveTimeConverter(zone); // validates --tz before any reading
+  if (options.timeFormat) compileTimeFormat(options.timeFormat);
+  const groupBy = parseGroupBy(options.groupBy);
+  const bucketMs = options.bucketMs ?? 'auto';
+  const resolutionMs = bucketMs === 'auto' ? 1000 : bucketMs;
+
+  const inputs = await expandPaths(options.paths, options.cwd);
+  const files: PreparedFile[] = [];
+  for (const input of inputs) {
+    const prepared = await prepareInput(input, options, zone, groupBy);
+    if (prepared) files.push(prepared);
+  }
+  if (files.length === 0) throw new LogInputError(`${options.paths.join(' ')}: no readable logs found.`);
+
+  const totalBytes = files.reduce((s, f) => s + f.input.size, 0);
+  const threads = options.threads ?? (totalBytes > THREADS_ABOVE_BYTES ? availableParallelism() : 0);
+  let doneBytes = 0;
+  const onBytes = options.onProgress
+    ? (n: number): void => {
+        doneBytes += n;
+        options.onProgress!(doneBytes, totalBytes);
+      }
+    : undefined;
+
+  const base = { zone, series: specs, resolutionMs, timeFormat: options.timeFormat };
+  const groupField = groupBy.kind === 'field' ? groupBy.field : undefined;
+  const units: ScanUnit[] = [];
+  let stdinIndex = -1;
+  for (const [fileIndex, f] of files.entries()) {
+    if (f.format === 'empty') continue;
+    if (f.input.path === '-') {
+      stdinIndex = fileIndex;
+      continue;
+    }
+    const unit: ScanUnit = {
+      ...base,
+      fileIndex,
+      path: f.input.path,
+      gzip: f.gzip,
+      format: f.format,
+      referenceMs: f.input.mtimeMs,
+      group: f.group,
+      groupField,
+    };
+    if (threads > 1 && !f.gzip && f.input.size > RANGE_BYTES * 1.5) {
+      const format = createFormat(f.format, { naive: new NaiveTimeConverter(zone), referenceMs: 0 }, options.timeFormat);
+      for (const range of await splitAtRecords(f.input.path, f.input.size, RANGE_BYTES, format)) {
+        units.push({ ...unit, range });
+      }
+    } else units.push(unit);
+  }
+
+  const results = await runScanUnits(units, { threads, onBytes });
+  if (stdinIndex >= 0) {
+    const f = files[stdinIndex];
+    results.push(await scanStdin(f, options.stdin ?? process.stdin, { ...base, format: f.format as FormatName, referenceMs: f.input.mtimeMs, group: f.group, groupField }, stdinIndex));
+  }
+
+  const counts = new EventCounts(resolutionMs, specs.length);
+  const perFile = files.map(() => ({ lines: 0, unparsed: 0, first: NaN, last: NaN }));
+  for (const r of results) {
+    counts.merge(r.counts);
+    const pf = perFile[r.fileIndex];
+    pf.lines += r.lines;
+    pf.unparsed += r.unparsed;
+    if (!(r.firstTime >= pf.first)) pf.first = r.firstTime;
+    if (!(r.lastTime <= pf.last)) pf.last = r.lastTime;
+  }
+  let firstMs = NaN;
+  let lastMs = NaN;
+  for (const pf of perFile) {
+    if (!(pf.first >= firstMs)) firstMs = pf.first;
+    if (!(pf.last <= lastMs)) lastMs = pf.last;
+  }
+  if (Number.isNaN(firstMs)) {
+    throw new LogInputError(`${options.paths.join(' ')}: no line with a timestamp found; if the stamps have an unusual layout, give it with --time-format.`);
+  }
+
+  const chosenBucketMs = bucketMs === 'auto' ? autoBucketMs(lastMs - firstMs) : bucketMs;
+  const buckets = Math.floor(lastMs / chosenBucketMs) - Math.floor(firstMs / chosenBucketMs) + 1;
+  if (buckets > MAX_BUCKETS) {
+    throw new LogInputError(
+      `--bucket ${formatBucket(chosenBucketMs)} makes ${buckets} buckets over this time span; choose a larger bucket.`,
+    );
+  }
+
+  const summaries: FileSummary[] = files.map((f, i) => ({
+    path: f.input.displayPath,
+    format: f.format,
+    lines: perFile[i].lines,
+    unparsed: perFile[i].unparsed,
+    group: f.group,
+    first: Number.isNaN(perFile[i].first) ? null : new Date(perFile[i].first).toISOString(),
+    last: Number.isNaN(perFile[i].last) ? null : new Date(perFile[i].last).toISOString(),
+    ...(f.input.path === '-' ? {} : { bytes: f.input.size }),
+  }));
+  const groupFiles = new Map<string, string[]>();
+  if (groupBy.kind !== 'field') {
+    for (const f of files) groupFiles.set(f.group, [...(groupFiles.get(f.group) ?? []), f.input.displayPath]);
+  }
+  return buildReport({
+    counts: counts.data,
+    seriesNames: specs.map((s) => s.name),
+    files: summaries,
+    groupFiles,
+    bucketMs: chosenBucketMs,
+    firstMs,
+    lastMs,
+  });
+}
+
+/** Reads the head, checks it is a text log, detects its format. Null for a skippable file found in a directory. */
+async function prepareInput(
+  input: LogInput,
+  options: AnalyzeOptions,
+  zone: string,
+  groupBy: ReturnType<typeof parseGroupBy>,
+): Promise<PreparedFile | null> {
+  const group = input.path === '-' ? 'stdin' : groupForPath(input.displayPath, groupBy);
+  let head: Buffer;
+  let gzip = false;
+  if (input.path === '-') {
+    head = Buffer.alloc(0);
+  } else {
+    try {
+      ({ bytes: head, gzip } = await readFileHead(input.path));
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (err as Error).message;
+      if (input.fromDirectory) {
+        options.onWarning?.(`${input.displayPath}: skipped (${why}).`);
+        return null;
+      }
+      throw new LogInputError(`${input.displayPath}: cannot read it (${why}).`, { path: input.displayPath });
+    }
+  }
+  const prepared: PreparedFile = { input, format: 'empty', gzip, group, head };
+  if (input.path === '-') return prepared; // detected once its first bytes arrive
+  if (head.length === 0) return prepared;
+  const found = detectInputFormat(input.displayPath, head, options.timeFormat, zone, input.mtimeMs);
+  if ('problem' in found) {
+    if (input.fromDirectory) {
+      options.onWarning?.(`${found.problem} Skipped.`);
+      return null;
+    }
+    throw new LogInputError(found.problem, { path: input.displayPath });
+  }
+  prepared.format = found.format;
+  return prepared;
+}
+
+/** The input's format, or the one-line reason it cannot be read as a log. */
+function detectInputFormat(
+  displayPath: string,
+  head: Buffer,
+  timeFormat: string | undefined,
+  zone: string,
+  referenceMs: number,
+): { format: FormatName } | { problem: string } {
+  if (looksBinary(head)) return { problem: `${displayPath}: binary file, not a text log.` };
+  if (timeFormat) return { format: 'custom' };
+  const format = detectFormat(head, { naive: new NaiveTimeConverter(zone), referenceMs });
+  if (format) return { format };
+  return {
+    problem: `${displayPath}: unknown log format (no known timestamp layout in its first lines); give the layout with --time-format, e.g. --time-format 'YYYY/MM/DD HH:mm:ss'.`,
+  };
+}
+
+async function scanStdin(
+  file: PreparedFile,
+  stdin: AsyncIterable<Buffer>,
+  unit: Omit<ScanUnit, 'path' | 'gzip' | 'range' | 'fileIndex'>,
+  fileIndex: number,
+): Promise<UnitResult> {
+  // Collect the head first: the format is detected on it, then the same bytes are scanned.
+  const iterator = stdin[Symbol.asyncIterator]();
+  const parts: Buffer[] = [];
+  let n = 0;
+  while (n < HEAD_BYTES) {
+    const r = await iterator.next();
+    if (r.done) break;
+    const chunk = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+    parts.push(chunk);
+    n += chunk.length;
+  }
+  const head = Buffer.concat(parts);
+  if (head.length === 0) throw new LogInputError('stdin: no input (nothing was piped in).');
+  const found = detectInputFormat('stdin', head, unit.timeFormat, unit.zone, unit.referenceMs);
+  if ('problem' in found) throw new LogInputError(found.problem);
+  file.format = found.format;
+  const { scanner, counts } = createScanner({ ...unit, format: file.format });
+  const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => iterator };
+  await readStream(rest, (buf, s, e) => scanner.scan(buf, s, e), head);
+  return unitResult(fileIndex, scanner, counts);
+}

@@ -1,0 +1,119 @@
+// The terminal view: one asciichart per series (counts per bucket) and a summary table per series and group.
+// Colour only when asked (the CLI asks when stdout is a TTY and NO_COLOR is unset).
+import asciichart from 'asciichart';
+import { formatBucket } from '../bucketer/bucket-size.js';
+import type { LogsReport, SeriesReport, Trend } from '../report.js';
+import { edgeRates } from './rates.js';
+
+export interface TerminalOptions {
+  /** ANSI colours. Default false. */
+  color?: boolean;
+  /** Columns available. Default 100. */
+  width?: number;
+  /** Chart height in rows. Default 8. */
+  chartHeight?: number;
+}
+
+const LABEL_WIDTH = 9;
+
+export function renderTerminal(report: LogsReport, options: TerminalOptions = {}): string {
+  const color = options.color ?? false;
+  const width = Math.max(40, options.width ?? 100);
+  const paint = (code: string, text: string): string => (color ? `${code}${text}${asciichart.reset}` : text);
+  const out: string[] = [];
+  const bucket = formatBucket(report.bucketMs);
+  const groupCount = report.groups ? Object.keys(report.groups).length : 0;
+  out.push(
+    `${report.files.length} file${report.files.length === 1 ? '' : 's'}, ${groupCount} group${groupCount === 1 ? '' : 's'}, ` +
+      `${report.buckets} buckets of ${bucket}, ${shortTime(report.start)} to ${shortTime(report.end ?? report.start)} UTC`,
+  );
+  const unparsed = report.files.reduce((s, f) => s + f.unparsed, 0);
+  if (unparsed > 0) out.push(`${unparsed} unparsed line${unparsed === 1 ? '' : 's'} (no timestamp, not part of a record)`);
+  for (const s of report.series) {
+    out.push('', paint(asciichart.cyan, `${s.name}`) + `  (lines per ${bucket}, total ${s.total})`);
+    out.push(chart(s, width, options.chartHeight ?? 8, color));
+    out.push(timeAxis(report, Math.min(report.buckets, width - LABEL_WIDTH - 3)));
+  }
+  out.push('', table(report, paint));
+  return out.join('\n') + '\n';
+}
+
+function chart(s: SeriesReport, width: number, height: number, color: boolean): string {
+  const points = fitToWidth(s.counts, width - LABEL_WIDTH - 3);
+  if (points.every((p) => p === 0)) return ' '.repeat(LABEL_WIDTH) + '(no matching lines)';
+  const max = Math.max(...points);
+  return asciichart.plot(points, {
+    height: Math.min(height, Math.max(1, Math.ceil(max))),
+    min: 0,
+    format: (x) => formatCount(x).padStart(LABEL_WIDTH - 1),
+    colors: color ? [asciichart.cyan] : undefined,
+  });
+}
+
+/** Averages neighbouring buckets so the chart fits the terminal (display only; the data keeps every bucket). */
+function fitToWidth(counts: number[], columns: number): number[] {
+  if (counts.length <= columns) return counts;
+  const per = Math.ceil(counts.length / columns);
+  const out: number[] = [];
+  for (let i = 0; i < counts.length; i += per) {
+    const part = counts.slice(i, i + per);
+    out.push(part.reduce((a, b) => a + b, 0) / part.length);
+  }
+  return out;
+}
+
+function timeAxis(report: LogsReport, columns: number): string {
+  const left = shortTime(report.start);
+  const right = shortTime(report.end ?? report.start);
+  const gap = Math.max(1, columns + 2 - left.length - right.length);
+  return ' '.repeat(LABEL_WIDTH) + left + ' '.repeat(gap) + right;
+}
+
+function table(report: LogsReport, paint: (code: string, text: string) => string): string {
+  const header = ['series / group', 'total', 'start /min', 'end /min', 'change', 'verdict'];
+  const rows: string[][] = [];
+  const verdicts: Trend[] = [];
+  for (const s of report.series) {
+    rows.push(row(s.name, s.total, s.counts, s.trend, report));
+    verdicts.push(s.trend);
+    const groups = Object.entries(s.groups);
+    if (groups.length > 1) {
+      for (const [g, gs] of groups) {
+        rows.push(row(`  ${g}`, gs.total, gs.counts, gs.trend, report));
+        verdicts.push(gs.trend);
+      }
+    }
+  }
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const fmt = (r: string[]): string =>
+    r.map((cell, c) => (c === 0 || c === 5 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
+  const lines = [fmt(header), widths.map((w) => '-'.repeat(w)).join('  ')];
+  rows.forEach((r, i) => {
+    const line = fmt(r);
+    const v = verdicts[i].verdict;
+    const code = v === 'decay' ? asciichart.red : v === 'growth' ? asciichart.green : v === 'insufficient-data' ? asciichart.yellow : '';
+    lines.push(code ? line.replace(new RegExp(`${v}$`), paint(code, v)) : line);
+  });
+  return lines.join('\n');
+}
+
+function row(name: string, total: number, counts: number[], trend: Trend, report: LogsReport): string[] {
+  const rates = edgeRates(counts, report);
+  const change = trend.relativeChange === null ? '-' : `${trend.relativeChange >= 0 ? '+' : ''}${Math.round(trend.relativeChange * 100)}%`;
+  return [name, String(total), rate(rates.startPerMin), rate(rates.endPerMin), change, trend.verdict];
+}
+
+function rate(x: number | null): string {
+  if (x === null) return '-';
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+function formatCount(x: number): string {
+  return Number.isInteger(x) || Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1);
+}
+
+/** `2016-12-20T14:29:00.000Z` -> `2016-12-20 14:29` (seconds kept when not zero). */
+function shortTime(isoTime: string): string {
+  const t = isoTime.replace('T', ' ').replace(/\.\d+Z$/, '');
+  return t.endsWith(':00') ? t.slice(0, -3) : t;
+}

@@ -1,0 +1,82 @@
+// Event counts per group and series at a fine time resolution (1 s unless a coarser bucket was asked for),
+// kept in hour-sized typed-array chunks so memory follows the time span, not the number of lines. Mergeable
+// (structured-clone friendly) so worker threads can each fill one.
+
+/** Slots per chunk. */
+export const CHUNK_SLOTS = 3600;
+
+/** chunk index -> counts of that chunk's slots. */
+export type SlotChunks = Map<number, Uint32Array>;
+
+export interface GroupCounts {
+  /** One SlotChunks per series, in series order. */
+  series: SlotChunks[];
+  /** Earliest and latest record time seen for the group (ms; NaN if none). */
+  first: number;
+  last: number;
+}
+
+export interface EventCountsData {
+  resolutionMs: number;
+  seriesCount: number;
+  groups: Map<string, GroupCounts>;
+}
+
+export class EventCounts {
+  readonly data: EventCountsData;
+
+  constructor(resolutionMs: number, seriesCount: number) {
+    this.data = { resolutionMs, seriesCount, groups: new Map() };
+  }
+
+  static from(data: EventCountsData): EventCounts {
+    const c = new EventCounts(data.resolutionMs, data.seriesCount);
+    for (const [k, v] of data.groups) c.data.groups.set(k, v);
+    return c;
+  }
+
+  group(name: string): GroupCounts {
+    let g = this.data.groups.get(name);
+    if (!g) {
+      g = { series: Array.from({ length: this.data.seriesCount }, () => new Map()), first: NaN, last: NaN };
+      this.data.groups.set(name, g);
+    }
+    return g;
+  }
+
+  /** Counts one event of series `seriesIndex` at time `t` (ms) in group `g`. */
+  add(g: GroupCounts, seriesIndex: number, t: number): void {
+    const slot = Math.floor(t / this.data.resolutionMs);
+    const chunkIndex = Math.floor(slot / CHUNK_SLOTS);
+    const chunks = g.series[seriesIndex];
+    let chunk = chunks.get(chunkIndex);
+    if (!chunk) {
+      chunk = new Uint32Array(CHUNK_SLOTS);
+      chunks.set(chunkIndex, chunk);
+    }
+    chunk[slot - chunkIndex * CHUNK_SLOTS]++;
+    this.seen(g, t);
+  }
+
+  /** Widens the group's known time span. */
+  seen(g: GroupCounts, t: number): void {
+    if (!(t >= g.first)) g.first = t;
+    if (!(t <= g.last)) g.last = t;
+  }
+
+  merge(other: EventCountsData): void {
+    if (other.resolutionMs !== this.data.resolutionMs) throw new Error('merging counts of different resolutions');
+    for (const [name, og] of other.groups) {
+      const g = this.group(name);
+      og.series.forEach((chunks, i) => {
+        for (const [idx, arr] of chunks) {
+          const mine = g.series[i].get(idx);
+          if (!mine) g.series[i].set(idx, arr);
+          else for (let k = 0; k < CHUNK_SLOTS; k++) mine[k] += arr[k];
+        }
+      });
+      if (!Number.isNaN(og.first)) this.seen(g, og.first);
+      if (!Number.isNaN(og.last)) this.seen(g, og.last);
+    }
+  }
+}

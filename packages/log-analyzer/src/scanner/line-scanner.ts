@@ -1,0 +1,137 @@
+// The hot loop: walks the lines of a byte chunk, tells records from continuations and garbage, and counts series
+// matches at their record's time. No string is made per line; timestamps are parsed only for records that matched
+// something, and for the first and last record of each chunk (the input's time span).
+import { jsonValueStart } from '../formats/pino.js';
+import type { LogFormat } from '../formats/types.js';
+import type { SeriesSpec } from '../series.js';
+import { looksLikeContinuation } from './continuation.js';
+import { EventCounts, type GroupCounts } from './event-counts.js';
+import { SeriesMatcher } from './series-matcher.js';
+
+export interface LineScannerOptions {
+  format: LogFormat;
+  series: SeriesSpec[];
+  /** Where events are counted. */
+  counts: EventCounts;
+  /** Group of every record (the file's group), unless `groupField` names a JSON field to read per record. */
+  group: string;
+  /** JSON field whose value is the group (NDJSON inputs), e.g. `hostname` or `pid`. */
+  groupField?: string;
+}
+
+export class LineScanner {
+  lines = 0;
+  unparsed = 0;
+  /** Earliest and latest record time seen (ms; NaN until a record was parsed). */
+  firstTime = NaN;
+  lastTime = NaN;
+
+  private readonly format: LogFormat;
+  private readonly matcher: SeriesMatcher;
+  private readonly counts: EventCounts;
+  private readonly fixedGroup: GroupCounts;
+  private readonly groupKey: Buffer | null;
+
+  private buf: Buffer = Buffer.alloc(0);
+  private recordStart = -1;
+  private recordEnd = -1;
+  /** A record is open (continuation lines may follow) and its stamp parsed or not yet tried. */
+  private recordOk = false;
+  private recordParsed = false;
+  private recordTime = NaN;
+  private recordGroup: GroupCounts;
+  /** Series already counted for the open record: a record counts once per series, however many lines match. */
+  private readonly matched: Uint8Array;
+  private readonly matchedList: number[] = [];
+
+  constructor(options: LineScannerOptions) {
+    this.format = options.format;
+    this.matcher = new SeriesMatcher(options.series, options.format);
+    this.counts = options.counts;
+    this.fixedGroup = this.counts.group(options.group);
+    this.recordGroup = this.fixedGroup;
+    this.groupKey = options.groupField && options.format.name === 'pino' ? Buffer.from(`"${options.groupField}":`) : null;
+    this.matched = new Uint8Array(options.series.length);
+  }
+
+  /** Scans the complete lines of buf[start, end). The buffer may be reused by the caller afterwards. */
+  scan(buf: Buffer, start: number, end: number): void {
+    this.buf = buf;
+    const format = this.format;
+    const matcher = this.matcher;
+    matcher.begin(buf, start, end);
+    let pos = start;
+    while (pos < end) {
+      let nl = buf.indexOf(10, pos);
+      if (nl < 0 || nl >= end) nl = end;
+      let lineEnd = nl;
+      if (lineEnd > pos && buf[lineEnd - 1] === 13) lineEnd--;
+      const next = nl + 1;
+      this.lines++;
+      let counted = true;
+      if (format.isRecordStart(buf, pos, lineEnd)) {
+        this.openRecord(pos, lineEnd);
+      } else if (lineEnd === pos) {
+        counted = false; // a blank line: neither a record nor garbage
+      } else if (!(format.multiline && this.recordOk && looksLikeContinuation(buf, pos, lineEnd))) {
+        this.unparsed++;
+        counted = false;
+      }
+      if (matcher.minNext < next) matcher.takeLine(lineEnd, next, counted ? this.onMatch : ignoreMatch);
+      pos = next;
+    }
+    // The open record's bytes go away with the buffer: settle its time now (it is also the chunk's last record).
+    if (this.recordOk && !this.recordParsed) this.parseRecord();
+  }
+
+  private openRecord(start: number, end: number): void {
+    for (const i of this.matchedList) this.matched[i] = 0;
+    this.matchedList.length = 0;
+    this.recordStart = start;
+    this.recordEnd = end;
+    this.recordOk = true;
+    this.recordParsed = false;
+    if (Number.isNaN(this.firstTime)) this.parseRecord();
+  }
+
+  private parseRecord(): void {
+    this.recordParsed = true;
+    const t = this.format.parseTime(this.buf, this.recordStart, this.recordEnd);
+    if (Number.isNaN(t)) {
+      // Shaped like a record but the stamp does not parse (a JSON line without `time`, 99:99:99): garbage.
+      this.recordOk = false;
+      this.unparsed++;
+      return;
+    }
+    this.recordTime = t;
+    if (!(t >= this.firstTime)) this.firstTime = t;
+    if (!(t <= this.lastTime)) this.lastTime = t;
+    this.recordGroup = this.groupKey ? this.counts.group(this.readGroupField()) : this.fixedGroup;
+    this.counts.seen(this.recordGroup, t);
+  }
+
+  private readGroupField(): string {
+    const key = this.groupKey as Buffer;
+    const buf = this.buf;
+    const i = jsonValueStart(buf, key, this.recordStart, this.recordEnd);
+    if (i < 0) return '(none)';
+    let j = i;
+    if (buf[i] === 0x22) {
+      j = i + 1;
+      while (j < this.recordEnd && buf[j] !== 0x22) j++;
+      return buf.toString('utf8', i + 1, j);
+    }
+    while (j < this.recordEnd && buf[j] !== 0x2c && buf[j] !== 0x7d) j++;
+    return buf.toString('utf8', i, j).trim();
+  }
+
+  private readonly onMatch = (series: number): void => {
+    if (!this.recordParsed) this.parseRecord();
+    if (!this.recordOk || this.matched[series]) return;
+    this.matched[series] = 1;
+    this.matchedList.push(series);
+    this.counts.add(this.recordGroup, series, this.recordTime);
+  };
+}
+
+function ignoreMatch(): void {}

@@ -1,0 +1,69 @@
+// One piece of scanning work: a whole file (plain or gzip) or a byte range of a big plain file. Plain data so it can
+// be posted to a worker thread; `scanUnit` runs the same in a worker and in the main thread.
+import { NaiveTimeConverter } from '../formats/timezone.js';
+import { createFormat } from '../formats/registry.js';
+import type { FormatName } from '../formats/types.js';
+import type { SeriesSpec } from '../series.js';
+import { gunzipFile, readFileRange, readStream } from '../source/read-bytes.js';
+import { EventCounts, type EventCountsData } from './event-counts.js';
+import { LineScanner } from './line-scanner.js';
+
+export interface ScanUnit {
+  /** Index of the input file this unit belongs to. */
+  fileIndex: number;
+  path: string;
+  gzip: boolean;
+  /** Byte range of a plain file; absent means the whole file. */
+  range?: { start: number; end: number };
+  format: FormatName;
+  timeFormat?: string;
+  zone: string;
+  referenceMs: number;
+  series: SeriesSpec[];
+  group: string;
+  groupField?: string;
+  resolutionMs: number;
+}
+
+export interface UnitResult {
+  fileIndex: number;
+  lines: number;
+  unparsed: number;
+  firstTime: number;
+  lastTime: number;
+  counts: EventCountsData;
+}
+
+export function createScanner(unit: Omit<ScanUnit, 'path' | 'gzip' | 'range' | 'fileIndex'>): {
+  scanner: LineScanner;
+  counts: EventCounts;
+} {
+  const ctx = { naive: new NaiveTimeConverter(unit.zone), referenceMs: unit.referenceMs };
+  const format = createFormat(unit.format, ctx, unit.timeFormat);
+  const counts = new EventCounts(unit.resolutionMs, unit.series.length);
+  const scanner = new LineScanner({ format, series: unit.series, counts, group: unit.group, groupField: unit.groupField });
+  return { scanner, counts };
+}
+
+export function unitResult(fileIndex: number, scanner: LineScanner, counts: EventCounts): UnitResult {
+  return {
+    fileIndex,
+    lines: scanner.lines,
+    unparsed: scanner.unparsed,
+    firstTime: scanner.firstTime,
+    lastTime: scanner.lastTime,
+    counts: counts.data,
+  };
+}
+
+export async function scanUnit(unit: ScanUnit, onBytes?: (n: number) => void): Promise<UnitResult> {
+  const { scanner, counts } = createScanner(unit);
+  const consume = (buf: Buffer, s: number, e: number): void => scanner.scan(buf, s, e);
+  if (unit.gzip) {
+    await readStream(gunzipFile(unit.path, onBytes), consume);
+  } else {
+    const range = unit.range ?? { start: 0, end: Number.MAX_SAFE_INTEGER };
+    await readFileRange(unit.path, range.start, range.end, consume, onBytes);
+  }
+  return unitResult(unit.fileIndex, scanner, counts);
+}

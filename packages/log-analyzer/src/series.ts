@@ -1,0 +1,61 @@
+// What to count: named series, each a substring, a regular expression or a log level. The defaults are the
+// crawler's strategic messages (word for word in DESIGN.md).
+import { LogInputError } from './errors.js';
+
+export interface SeriesPattern {
+  /** Name shown in charts, tables, JSON and CSV. */
+  name: string;
+  /** Count lines containing this text (case-sensitive, bytes). */
+  substring?: string;
+  /** Count lines matching this regular expression (JavaScript syntax; a string is compiled with no flags). */
+  regex?: string | RegExp;
+  /** Count records of this level (DEBUG, INFO, WARNING, ERROR…; pino numbers or names; 4xx/5xx in access logs). */
+  level?: string;
+}
+
+/** The crawler's strategic lines: what a decaying crawl shows first. */
+export const DEFAULT_SERIES: SeriesPattern[] = [
+  { name: 'will be crawled', substring: 'will be crawled' },
+  { name: 'crawling', substring: 'Crawling URL' },
+  { name: 'postponed', substring: 'was postponed' },
+  { name: 'ignored', substring: 'was ignored' },
+  { name: 'robots undetermined', substring: 'Unable to determine if the URL' },
+  { name: 'could not retrieve', substring: 'Could not retrieve content for URL' },
+];
+
+/** A series in the form that crosses a worker boundary (regexes as source + flags). */
+export interface SeriesSpec {
+  name: string;
+  substring?: string;
+  regex?: { source: string; flags: string };
+  level?: string;
+}
+
+export function toSeriesSpecs(patterns: SeriesPattern[]): SeriesSpec[] {
+  const seen = new Set<string>();
+  return patterns.map((p) => {
+    const kinds = [p.substring, p.regex, p.level].filter((k) => k !== undefined && k !== '').length;
+    if (kinds !== 1) throw new LogInputError(`series '${p.name}': give exactly one of a text, a regex or a level.`);
+    if (seen.has(p.name)) throw new LogInputError(`two series are named '${p.name}'; name them apart with NAME=TEXT.`);
+    seen.add(p.name);
+    if (p.regex === undefined) return { name: p.name, substring: p.substring, level: p.level };
+    let re: RegExp;
+    try {
+      re = typeof p.regex === 'string' ? new RegExp(p.regex) : p.regex;
+    } catch (err) {
+      throw new LogInputError(`--regex ${String(p.regex)}: not a valid regular expression (${(err as Error).message}).`);
+    }
+    return { name: p.name, regex: { source: re.source, flags: re.flags } };
+  });
+}
+
+/**
+ * Parses a command-line series argument: `TEXT`, or `NAME=TEXT` when what precedes the first `=` is a plain name
+ * (letters, digits, `_ . -`). A leading `=` keeps the rest as the text (`--line =status=500`).
+ */
+export function parseNamedArgument(arg: string): { name: string; value: string } {
+  if (arg.startsWith('=')) return { name: arg.slice(1), value: arg.slice(1) };
+  const m = /^([A-Za-z][\w.-]*)=(.+)$/s.exec(arg);
+  if (m) return { name: m[1], value: m[2] };
+  return { name: arg, value: arg };
+}
