@@ -6,3 +6,6 @@ export * from './fetch/url.js';
 export * from './fetch/links.js';
 export type * from './fetch/fetch-outcome.js';
 export * from './fetch/fetcher.js';
+export * from './log/python-format.js';
+export * from './log/logger.js';
+export * as strategic from './log/strategic.js';

@@ -1,0 +1,106 @@
+// One log file per crawler process (dispatcher.log, supervisor-1.log, worker-1-2.log), written by pino either as
+// NDJSON or as the Python logging text format the original crawler wrote (so old and new logs read the same).
+import { mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino, type Level, type Logger } from 'pino';
+import { pythonLogLine } from './python-format.js';
+
+export type LogFormat = 'python' | 'json';
+
+export interface ProcessLoggerOptions {
+  /** Directory of the log files; created if missing. */
+  dir: string;
+  /** File name without `.log`, chosen by the caller: `dispatcher`, `supervisor-1`, `worker-1-2`. */
+  processName: string;
+  /** Logger name: a dotted module name like `crawl_diag.worker` (Python's `%(name)s`). Default `crawl_diag`. */
+  name?: string;
+  /** `python` (text, as the original crawler) or `json` (pino NDJSON: `time` epoch ms, hostname, pid, name). Default `python`. */
+  format?: LogFormat;
+  /** Lowest level written. Default `debug` (the strategic "will be crawled" lines are DEBUG, as in the original). */
+  level?: Level;
+  /**
+   * Write each line with its own write(2) (default true), so a process killed with SIGKILL loses no line. Measured
+   * (CRAWLING.md, `node packages/crawler/scripts/log-cost.mjs`): buffered asynchronous writes cost the same CPU per
+   * line here, so there is nothing to win by risking lines. false: buffered, flushed synchronously on exit.
+   */
+  sync?: boolean;
+}
+
+/** The log file a process writes: `<dir>/<processName>.log`. */
+export function processLogFile(dir: string, processName: string): string {
+  return join(dir, `${processName}.log`);
+}
+
+interface FileStream {
+  write(line: string): boolean;
+  flush(cb?: (err?: Error) => void): void;
+  flushSync(): void;
+  end(): void;
+  once(event: 'close' | 'finish' | 'ready', fn: () => void): unknown;
+}
+
+/**
+ * Turns pino's JSON lines into Python logging lines, synchronously, in the same write call. Parsing pino's own
+ * output is the cheapest correct way to get the fields back (a line is a few hundred bytes, JSON.parse takes about
+ * a microsecond); a pino transport would cost a worker thread per process for no gain here.
+ */
+class PythonFormatStream {
+  constructor(
+    private readonly file: FileStream,
+    private readonly defaultName: string,
+  ) {}
+
+  write(json: string): boolean {
+    const rec = JSON.parse(json) as { time?: number; level?: number; name?: string; msg?: string; err?: { type?: string; message?: string } };
+    let msg = rec.msg ?? '';
+    if (rec.err && rec.err.message && rec.err.message !== msg) msg = msg ? `${msg}: ${rec.err.type ?? 'Error'}: ${rec.err.message}` : `${rec.err.type ?? 'Error'}: ${rec.err.message}`;
+    return this.file.write(pythonLogLine(rec.time ?? Date.now(), rec.name ?? this.defaultName, rec.level ?? 30, msg));
+  }
+
+  flush(cb?: (err?: Error) => void): void {
+    this.file.flush(cb);
+  }
+
+  flushSync(): void {
+    this.file.flushSync();
+  }
+
+  end(): void {
+    this.file.end();
+  }
+}
+
+const fileStreams = new WeakMap<Logger, FileStream>();
+
+/** Creates the logger of one process, writing `<dir>/<processName>.log` (appending). */
+export function createProcessLogger(opts: ProcessLoggerOptions): Logger {
+  const format = opts.format ?? 'python';
+  const name = opts.name ?? 'crawl_diag';
+  // The file is opened synchronously: a process that logs and exits at once (a crash right at start) must still
+  // leave its lines, and SonicBoom cannot flush on exit while its own asynchronous open is pending.
+  mkdirSync(opts.dir, { recursive: true });
+  const fd = openSync(processLogFile(opts.dir, opts.processName), 'a');
+  const file = pino.destination({ dest: fd, sync: opts.sync ?? true }) as unknown as FileStream;
+  const logger =
+    format === 'json'
+      ? pino({ name, level: opts.level ?? 'debug' }, file as unknown as pino.DestinationStream)
+      : // pid and hostname are not part of the Python format: leave them out of the JSON that is parsed again.
+        pino({ name, level: opts.level ?? 'debug', base: undefined }, new PythonFormatStream(file, name));
+  fileStreams.set(logger, file);
+  return logger;
+}
+
+/** Writes out buffered lines now (before a deliberate exit, or in a test before reading the file). */
+export function flushProcessLoggerSync(logger: Logger): void {
+  fileStreams.get(logger)?.flushSync();
+}
+
+/** Flushes and closes the log file; resolves when it is closed. */
+export function closeProcessLogger(logger: Logger): Promise<void> {
+  const file = fileStreams.get(logger);
+  if (!file) return Promise.resolve();
+  return new Promise((resolve) => {
+    file.once('close', () => resolve());
+    logger.flush(() => file.end());
+  });
+}
