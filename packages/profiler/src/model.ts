@@ -23,6 +23,8 @@ export interface Sample {
   weightUs: number;
   /** Wall-clock time of the sample, microseconds since the Unix epoch, when the collector knows it. */
   timestampUs?: number;
+  /** How many raw samples this entry stands for (folded output counts these); 1 when absent. */
+  count?: number;
 }
 
 export interface ProfiledProcess {
