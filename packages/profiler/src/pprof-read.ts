@@ -26,6 +26,7 @@ export class PprofDecodeError extends Error {
 const TIME_UNIT_TO_US: Record<string, number> = { nanoseconds: 1e-3, microseconds: 1, milliseconds: 1e3, seconds: 1e6 };
 const GZIP_MAGIC = [0x1f, 0x8b];
 /** Frames @datadog/pprof adds around runtime activity; dropped so GC reads as `(garbage collector)`, as in V8. */
+const ANONYMOUS_AT_RE = /^\(anonymous:L#\d+:C#\d+\)$/;
 const WRAPPER_FRAMES = new Set(['Node.js', '(root)']);
 
 /** The Profile in a pprof buffer. `source` names it in errors (a path). */
@@ -134,7 +135,8 @@ function toFrame(rawName: string, rawFile: string, line: number): Frame {
   if (rawName === 'Garbage Collection' || rawName === '(garbage collector)') return { name: '(garbage collector)', kind: 'gc' };
   if (rawName === '(program)') return { name: '(program)', kind: 'program' };
   if (rawName === '(idle)') return { name: '(idle)', kind: 'idle' };
-  const name = rawName || '(anonymous)';
+  // @datadog/pprof names anonymous functions by position (`(anonymous:L#26:C#27)`); the line is in the frame already.
+  const name = !rawName || ANONYMOUS_AT_RE.test(rawName) ? '(anonymous)' : rawName;
   const file = rawFile.startsWith('file://') ? safeFileUrlToPath(rawFile) : rawFile;
   const kind: FrameKind = file ? 'js' : 'native';
   const frame: Frame = { name, kind };

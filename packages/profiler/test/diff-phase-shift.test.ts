@@ -1,0 +1,107 @@
+// The differential view of a real run whose hot function changes halfway: early vs late names the grown frame.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffProfiles, topGrown, topShrunk } from '../src/diff/diff-profiles.js';
+import { diffToJson, formatDiffTable } from '../src/diff/diff-table.js';
+import { renderDiffHtml } from '../src/diff/diff-html.js';
+import { loadProfileInput } from '../src/diff/load-profile-input.js';
+import { listRecording } from '../src/recording/list-windows.js';
+import type { Profile } from '../src/model.js';
+import { recordWorkload } from './agent-test-support.js';
+
+let dir: string;
+let before: Profile;
+let after: Profile;
+beforeAll(async () => {
+  const rec = await recordWorkload(4000);
+  dir = rec.dir;
+  expect(rec.run.code).toBe(0);
+  before = await loadProfileInput(`${dir}@..1500ms`);
+  after = await loadProfileInput(`${dir}@2500ms..`);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('diff of early and late ranges', () => {
+  it('names the growing function as the frame whose share grew most, and the old hot one as shrunk most', () => {
+    const diff = diffProfiles(before, after, { before: 'early', after: 'late' });
+    const grown = topGrown(diff, 5);
+    expect(grown[0].label).toMatch(/^scanGrowingArray \(.*agent-workload\.mjs:\d+\)$/);
+    expect(grown[0].before.self).toBeLessThan(0.05);
+    expect(grown[0].after.self).toBeGreaterThan(0.5);
+    expect(topShrunk(diff, 5)[0].label).toMatch(/^hashLoop /);
+  });
+
+  it('normalises by each side\'s own total: the same profile against itself changes nothing', () => {
+    const diff = diffProfiles(after, after, { before: 'a', after: 'a' });
+    expect(diff.frames.every((f) => Math.abs(f.selfDelta) < 1e-12 && Math.abs(f.totalDelta) < 1e-12)).toBe(true);
+    expect(topGrown(diff, 5)).toEqual([]);
+  });
+
+  it('prints a table with both shares, most grown first, limited by --top', () => {
+    const text = formatDiffTable(diffProfiles(before, after, { before: 'early', after: 'late' }), { top: 3 });
+    const grownSection = text.split('Shrank most:')[0];
+    const rows = grownSection.split('\n').filter((l) => /^\s+[+−]\d/.test(l));
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatch(/^\s+\+\d+\.\d%\s+\d+\.\d% →\s+\d+\.\d%\s+\d+\.\d% →\s+\d+\.\d%\s+scanGrowingArray/);
+    const json = diffToJson(diffProfiles(before, after, { before: 'early', after: 'late' }), { top: 2 }) as { schema: string; grown: { label: string }[] };
+    expect(json.schema).toBe('crawl-diag/flame-diff@1');
+    expect(json.grown).toHaveLength(2);
+  });
+
+  it('renders a self-contained HTML graph: widths from AFTER, the grown stack red, the shrunk one absent', () => {
+    const html = renderDiffHtml(diffProfiles(before, after, { before: 'early', after: 'late' }));
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\//);
+    const data = JSON.parse(/<script id="diff-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]) as {
+      tree: { after: number; children: { label: string; after: number; before: number; children: unknown[] }[] };
+    };
+    expect(data.tree.after).toBeCloseTo(1, 6);
+    const labels: { label: string; after: number; before: number }[] = [];
+    const walk = (n: { label: string; after: number; before: number; children: unknown[] }) => {
+      labels.push(n);
+      n.children.forEach((c) => walk(c as typeof n));
+    };
+    data.tree.children.forEach(walk);
+    const scan = labels.find((n) => n.label.startsWith('scanGrowingArray'))!;
+    expect(scan.after - scan.before).toBeGreaterThan(0.5);
+    expect(labels.filter((n) => n.label.startsWith('hashLoop')).every((n) => n.after === 0)).toBe(true);
+  });
+});
+
+describe('diff inputs', () => {
+  it('reads a window file, folded stacks and a .cpuprofile as profiles', async () => {
+    const recording = await listRecording(dir);
+    const pprof = await loadProfileInput(recording.windows[0].path);
+    expect(pprof.frames.some((f) => f.name === 'hashLoop')).toBe(true);
+
+    const work = await mkdtemp(join(tmpdir(), 'crawl-diag-diff-in-'));
+    const folded = join(work, 'a.txt');
+    await writeFile(folded, 'main (/srv/app.js:1);frontierQuery (/srv/store.js:40) 30\nmain (/srv/app.js:1);(idle) 70\n');
+    const f = await loadProfileInput(folded);
+    expect(f.frames.find((x) => x.name === 'frontierQuery')).toEqual({ name: 'frontierQuery', kind: 'js', file: '/srv/store.js', line: 40 });
+    expect(f.samples.reduce((s, x) => s + x.weightUs, 0)).toBe(100 * 10_000);
+
+    const cpu = join(work, 'b.cpuprofile');
+    await writeFile(cpu, JSON.stringify({
+      nodes: [
+        { id: 1, callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 }, children: [2] },
+        { id: 2, callFrame: { functionName: 'frontierQuery', scriptId: '1', url: 'file:///srv/store.js', lineNumber: 39, columnNumber: 0 } },
+      ],
+      startTime: 0, endTime: 3000, samples: [2, 2, 2], timeDeltas: [0, 1000, 1000],
+    }));
+    const c = await loadProfileInput(cpu);
+    expect(c.samples.reduce((s, x) => s + x.weightUs, 0)).toBe(3000);
+    const diff = diffProfiles(f, c, { before: 'folded', after: 'cpuprofile' });
+    expect(topGrown(diff, 1)[0].label).toBe('frontierQuery (/srv/store.js:40)');
+    expect(topGrown(diff, 1)[0].after.self).toBe(1);
+    expect(topGrown(diff, 1)[0].before.self).toBeCloseTo(0.3, 10);
+    await expect(loadProfileInput(join(work, 'missing.pb.gz'))).rejects.toThrow(/cannot read .*missing\.pb\.gz/);
+    await writeFile(join(work, 'junk.pb.gz'), Buffer.from([0x1f, 0x8b, 1, 2, 3]));
+    await expect(loadProfileInput(join(work, 'junk.pb.gz'))).rejects.toThrow(/is not a readable pprof profile/);
+    expect((await readFile(folded, 'utf8')).length).toBeGreaterThan(0);
+    await rm(work, { recursive: true });
+  });
+});

@@ -1,0 +1,106 @@
+// Recording ranges: `DIR@FROM..TO` by offsets, clock and ISO times, `--process`, and the merged Profile they give.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRecordingRange, selectWindows } from '../src/recording/load-range.js';
+import { parseRecordingSpec, resolveRange } from '../src/recording/range-spec.js';
+import { formatWindowFileName, parseWindowFileName } from '../src/recording/window-file-name.js';
+import { parseDurationMs } from '../src/recording/duration.js';
+import { agentNodeOptions } from '../src/agent/node-options.js';
+import { runNode, WORKLOAD } from './agent-test-support.js';
+
+describe('range specs', () => {
+  const start = Date.UTC(2026, 10, 27, 14, 0, 0);
+
+  it('reads offsets from the recording start, open on either side', () => {
+    expect(resolveRange(parseRecordingSpec('rec@5m..10m'), start)).toEqual({ fromMs: start + 300_000, toMs: start + 600_000 });
+    expect(resolveRange(parseRecordingSpec('rec@..5m'), start)).toEqual({ fromMs: -Infinity, toMs: start + 300_000 });
+    expect(resolveRange(parseRecordingSpec('rec@50m..'), start)).toEqual({ fromMs: start + 3_000_000, toMs: Infinity });
+    expect(parseDurationMs('1h30m')).toBe(5_400_000);
+    expect(parseDurationMs('500ms')).toBe(500);
+  });
+
+  it('reads local clock times on the recording day, and ISO times', () => {
+    const localStart = new Date(2026, 10, 27, 14, 10, 0).getTime();
+    const r = resolveRange(parseRecordingSpec('rec@14:30..14:35:30'), localStart);
+    expect(r.fromMs).toBe(new Date(2026, 10, 27, 14, 30, 0).getTime());
+    expect(r.toMs).toBe(new Date(2026, 10, 27, 14, 35, 30).getTime());
+    const iso = resolveRange(parseRecordingSpec('rec@2026-11-27T14:30:00Z..2026-11-27T14:31:00Z'), start);
+    expect(iso).toEqual({ fromMs: Date.UTC(2026, 10, 27, 14, 30), toMs: Date.UTC(2026, 10, 27, 14, 31) });
+  });
+
+  it('rejects ranges it cannot read, and ranges that end before they start, with a hint', () => {
+    expect(() => parseRecordingSpec('rec@soon..later')).toThrow(/cannot read 'soon'.*offset from the recording's start/);
+    expect(() => parseRecordingSpec('rec@5m')).toThrow(/has no '\.\.'/);
+    expect(() => resolveRange(parseRecordingSpec('rec@10m..5m'), start)).toThrow(/ends before it starts/);
+  });
+
+  it('names window files so they parse back, milliseconds included', () => {
+    const name = formatWindowFileName({ kind: 'worker-2', pid: 4242, startMs: Date.UTC(2026, 10, 27, 0, 15, 0, 250), profileType: 'wall' });
+    expect(name).toBe('worker-2-4242-20261127T001500.250Z.pb.gz');
+    expect(parseWindowFileName(name)).toEqual({ kind: 'worker-2', pid: 4242, startMs: Date.UTC(2026, 10, 27, 0, 15, 0, 250), profileType: 'wall' });
+    expect(parseWindowFileName('.worker-1-20261127T001500.000Z.pb.gz.1.tmp')).toBeUndefined();
+  });
+});
+
+describe('a recording of two processes', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'crawl-diag-rec-'));
+    const spawnKind = (kind: string, ms: number) => {
+      const { execArgv, env } = agentNodeOptions(dir, kind, { window: '500ms' });
+      return runNode([...execArgv, WORKLOAD, String(ms)], { env });
+    };
+    const runs = await Promise.all([spawnKind('worker', 3000), spawnKind('dispatcher', 3000)]);
+    for (const r of runs) expect(r.code).toBe(0);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loads a range as one profile with a root frame per process', async () => {
+    const all = await loadRecordingRange(dir);
+    const roots = new Set(all.samples.map((s) => all.frames[s.stack[0]]));
+    expect([...roots].every((f) => f.kind === 'process')).toBe(true);
+    expect([...roots].map((f) => f.name.replace(/ \d+$/, '')).sort()).toEqual(['dispatcher', 'worker']);
+    expect(all.source.processes).toHaveLength(2);
+    // Each process ran ~3 s: the merged profile accounts for about twice that, idle included.
+    const totalMs = all.samples.reduce((s, x) => s + x.weightUs, 0) / 1000;
+    expect(totalMs).toBeGreaterThan(5000);
+    expect(totalMs).toBeLessThan(9000);
+  });
+
+  it('narrows to a process kind or a PID with --process', async () => {
+    const worker = await loadRecordingRange(dir, { process: 'worker' });
+    expect(worker.source.processes).toHaveLength(1);
+    const pid = worker.source.processes[0].pid;
+    const byPid = await loadRecordingRange(dir, { process: String(pid) });
+    expect(byPid.samples.length).toBe(worker.samples.length);
+    await expect(loadRecordingRange(dir, { process: 'supervisor' })).rejects.toThrow(/--process supervisor matches no process.*kinds: (dispatcher, worker|worker, dispatcher)/);
+  });
+
+  it('selects the windows that start inside the range, early and late halves apart', async () => {
+    const early = await selectWindows(`${dir}@..900ms`, { process: 'worker' });
+    const late = await selectWindows(`${dir}@900ms..`, { process: 'worker' });
+    const all = await selectWindows(dir, { process: 'worker' });
+    expect(early.windows.length + late.windows.length).toBe(all.windows.length);
+    expect(early.windows.every((w) => w.startMs < all.recording.startMs + 900)).toBe(true);
+    const earlyProfile = await loadRecordingRange(`${dir}@..900ms`, { process: 'worker' });
+    const names = new Set(earlyProfile.frames.map((f) => f.name));
+    expect(names.has('hashLoop')).toBe(true);
+    expect(names.has('scanGrowingArray')).toBe(false);
+  });
+
+  it('says where the recording lies when a range holds no windows', async () => {
+    await expect(loadRecordingRange(`${dir}@1h..2h`)).rejects.toThrow(/no windows in .* for range '1h\.\.2h'.*spans/);
+  });
+
+  it('rejects a directory without windows and a missing one', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'crawl-diag-rec-empty-'));
+    await writeFile(join(empty, 'notes.txt'), 'x');
+    await expect(loadRecordingRange(empty)).rejects.toThrow(/holds no profile windows/);
+    await rm(empty, { recursive: true });
+    await expect(loadRecordingRange(join(empty, 'gone@..5m'))).rejects.toThrow(/cannot read recording directory/);
+  });
+});
