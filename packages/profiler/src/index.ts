@@ -20,3 +20,18 @@ export { toFolded } from './outputs/folded.js';
 export { summarizeProfile, formatSummary, type ProfileSummary, type FrameTime, type SummaryOptions } from './outputs/summary.js';
 export { renderProfile, isOutputFormat, OUTPUT_FORMATS, FORMAT_EXTENSIONS, type OutputFormat, type RenderOptions } from './outputs/render-output.js';
 export { launchNode, type LaunchNodeOptions } from './launch/launch-node.js';
+
+// Continuous profiling: the agent's spawn options, recordings read back by range, diffs and timelines
+export { agentNodeOptions, AGENT_ENTRY_PATH, AGENT_ENTRY_URL, type AgentNodeOptions } from './agent/node-options.js';
+export { readPprof, pprofToProfile, PprofDecodeError, type PprofReadOptions } from './pprof-read.js';
+export { loadRecordingRange, selectWindows, readWindow, type RecordingRangeOptions } from './recording/load-range.js';
+export { listRecording, type Recording, type RecordingWindow } from './recording/list-windows.js';
+export { parseRecordingSpec, resolveRange, looksLikeRecording, type RecordingSpec } from './recording/range-spec.js';
+export { formatWindowFileName, parseWindowFileName, type WindowFileName } from './recording/window-file-name.js';
+export { RecordingError } from './recording/errors.js';
+export { frameTimeline, type FrameTimeline, type TimelinePoint, type TimelineOptions } from './recording/timeline.js';
+export { formatTimelineChart, type TimelineChartOptions } from './recording/timeline-chart.js';
+export { diffProfiles, topGrown, topShrunk, type ProfileDiff, type FrameDelta } from './diff/diff-profiles.js';
+export { formatDiffTable, diffToJson, type DiffReportOptions } from './diff/diff-table.js';
+export { renderDiffHtml, type DiffHtmlOptions } from './diff/diff-html.js';
+export { loadProfileInput, type LoadProfileOptions } from './diff/load-profile-input.js';
