@@ -1,0 +1,300 @@
+// The dispatcher: hands URLs from the store's frontier to supervisors as they ask for them (credits), keeps
+// their leases alive while they work, and hands back what a dead or departing supervisor held.
+//
+// State that matters survives in the store (leases with expiry); what is kept here (credits, URLs in flight) is
+// rebuilt from the supervisors' messages after a restart, so killing the dispatcher loses nothing.
+import type { Logger } from 'pino';
+import type { CrawlStore } from '../store/store.js';
+import type { DispatcherOptions } from '../options.js';
+import { PeerLiveness } from '../transport/liveness.js';
+import type { DispatcherSocket } from '../transport/dispatcher-socket.js';
+import type { SupervisorMessage, UrlOutcome } from '../transport/protocol.js';
+
+interface SupervisorState {
+  credits: number;
+  /** URLs sent to it and not yet reported back. */
+  inflight: Set<string>;
+  workers: number;
+  /** From its last heartbeat: URLs it holds (a restarted dispatcher has no `inflight` for them). */
+  holds: number;
+}
+
+export interface DispatcherProgress {
+  /** Outcomes reported in this run. */
+  done: number;
+  failed: number;
+  ignored: number;
+  postponed: number;
+  supervisors: number;
+  inflight: number;
+  elapsedMs: number;
+}
+
+export type DispatcherExitReason = 'frontier exhausted' | 'max pages reached' | 'duration reached' | 'stopped';
+
+export interface DispatcherDeps {
+  store: CrawlStore;
+  socket: DispatcherSocket;
+  log: Logger;
+  opts: Pick<
+    DispatcherOptions,
+    'leaseMs' | 'maxPages' | 'durationMs' | 'exitWhenDone' | 'pollMs' | 'heartbeatMs' | 'livenessMs' | 'faults' | 'maxAttempts'
+  >;
+  onProgress?: (p: DispatcherProgress) => void;
+  progressMs?: number;
+  now?: () => number;
+}
+
+/** How long the dispatcher waits for supervisors to say goodbye once the crawl is over. */
+const SHUTDOWN_GRACE_MS = 20_000;
+/** Exhaustion is checked with a frontier summary query, at most this often. */
+const EXHAUSTION_CHECK_MS = 1000;
+
+export class Dispatcher {
+  private readonly supervisors = new Map<string, SupervisorState>();
+  private readonly liveness: PeerLiveness;
+  private readonly now: () => number;
+  private readonly startedAt: number;
+  private readonly counts: Record<UrlOutcome, number> = { done: 0, failed: 0, ignored: 0, postponed: 0 };
+  private pumping = false;
+  private pumpAgain = false;
+  private leasingStopped = false;
+  private lastExhaustionCheck = 0;
+  private storeBackoffMs = 0;
+  private storeRetryAt = 0;
+  private exitReason?: DispatcherExitReason;
+  private finishing = false;
+  private resolveExit?: (r: DispatcherExitReason) => void;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.now = deps.now ?? Date.now;
+    this.startedAt = this.now();
+    this.liveness = new PeerLiveness(deps.opts.livenessMs);
+  }
+
+  /** Runs until the crawl is over (or stop() is called); resolves with why. */
+  async run(): Promise<DispatcherExitReason> {
+    const exited = new Promise<DispatcherExitReason>((r) => (this.resolveExit = r));
+    void this.receiveLoop();
+    this.timers.push(setInterval(() => void this.heartbeat(), this.deps.opts.heartbeatMs));
+    this.timers.push(setInterval(() => void this.tick(), this.deps.opts.pollMs));
+    if (this.deps.onProgress && (this.deps.progressMs ?? 0) > 0) {
+      this.timers.push(setInterval(() => this.deps.onProgress?.(this.progress()), this.deps.progressMs));
+    }
+    const reason = await exited;
+    for (const t of this.timers) clearInterval(t);
+    return reason;
+  }
+
+  /** Ends the run now (signal): supervisors keep their leases and carry on with a restarted dispatcher. */
+  stop(): void {
+    this.end('stopped');
+  }
+
+  progress(): DispatcherProgress {
+    let inflight = 0;
+    for (const s of this.supervisors.values()) inflight += Math.max(s.inflight.size, s.holds);
+    return { ...this.counts, supervisors: this.supervisors.size, inflight, elapsedMs: this.now() - this.startedAt };
+  }
+
+  private end(reason: DispatcherExitReason): void {
+    if (this.exitReason) return;
+    this.exitReason = reason;
+    this.deps.log.info({ reason, ...this.counts }, `Dispatcher stopping: ${reason}.`);
+    this.resolveExit?.(reason);
+  }
+
+  private async receiveLoop(): Promise<void> {
+    for await (const { peer, msg, error } of this.deps.socket.messages()) {
+      if (error || !msg) {
+        this.deps.log.warn({ peer, err: error?.message }, 'Ignored a message that does not follow the protocol.');
+        continue;
+      }
+      try {
+        await this.handle(peer, msg);
+      } catch (err) {
+        this.noteStoreError(err);
+      }
+    }
+  }
+
+  private state(peer: string): SupervisorState {
+    let s = this.supervisors.get(peer);
+    if (!s) {
+      s = { credits: 0, inflight: new Set(), workers: 0, holds: 0 };
+      this.supervisors.set(peer, s);
+      this.deps.log.info({ supervisor: peer }, `Supervisor '${peer}' connected.`);
+    }
+    return s;
+  }
+
+  private async handle(peer: string, msg: SupervisorMessage): Promise<void> {
+    const now = this.now();
+    this.liveness.heard(peer, now);
+    if (msg.type === 'bye') {
+      await this.dropSupervisor(peer, 'said goodbye');
+      return;
+    }
+    const s = this.state(peer);
+    switch (msg.type) {
+      case 'hello':
+        s.workers = msg.workers;
+        break;
+      case 'ready':
+        s.credits += msg.credits;
+        void this.pump();
+        break;
+      case 'heartbeat':
+        s.workers = msg.workers;
+        s.holds = msg.busy + msg.queued;
+        // A supervisor holding nothing has nothing in flight, whatever result messages were lost on the way.
+        if (s.holds === 0 && s.credits === 0) s.inflight.clear();
+        break;
+      case 'renew':
+        if (msg.urls.length > 0) await this.deps.store.renewLeases(peer, msg.urls, now + this.deps.opts.leaseMs);
+        break;
+      case 'result':
+        s.inflight.delete(msg.url);
+        this.counts[msg.outcome] += 1;
+        this.checkMaxPages();
+        break;
+      case 'release':
+        for (const url of msg.urls) {
+          s.inflight.delete(url);
+          await this.deps.store.postponeUrl(url, peer, now + msg.delayMs);
+        }
+        void this.pump();
+        break;
+    }
+  }
+
+  /** A supervisor is gone (goodbye, silence): whatever it still held goes back to the frontier. */
+  private async dropSupervisor(peer: string, why: string): Promise<void> {
+    this.supervisors.delete(peer);
+    this.liveness.forget(peer);
+    const released = await this.deps.store.releaseLeases(peer);
+    this.deps.log.info({ supervisor: peer, released }, `Supervisor '${peer}' ${why}; ${released} URL(s) released.`);
+  }
+
+  private checkMaxPages(): void {
+    const max = this.deps.opts.maxPages;
+    if (max === undefined || this.counts.done < max) return;
+    this.leasingStopped = true;
+  }
+
+  /** Leases as many URLs as supervisors have credits for, and sends them. One pump runs at a time. */
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    if (this.exitReason || this.leasingStopped || this.now() < this.storeRetryAt) return;
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        for (const [peer, s] of [...this.supervisors]) {
+          let limit = s.credits;
+          const max = this.deps.opts.maxPages;
+          if (max !== undefined) limit = Math.min(limit, max - this.counts.done - this.progress().inflight);
+          if (limit <= 0 || this.leasingStopped || this.exitReason) continue;
+          const now = this.now();
+          const urls = await this.deps.store.leaseUrls({
+            owner: peer,
+            limit,
+            leaseMs: this.deps.opts.leaseMs,
+            now,
+            // The healthy dispatcher only hands out URLs whose domain may be fetched now, so workers rarely postpone.
+            domainsFree: this.deps.opts.faults.includes('politeness-blind') ? undefined : true,
+          });
+          const doomed = urls.filter((u) => u.attempts > this.deps.opts.maxAttempts);
+          for (const u of doomed) {
+            // Leased this often, it kept dying with the process that held it: fail it rather than kill workers forever.
+            await this.deps.store.finishUrl(u.url, peer, 'failed', `leased ${u.attempts} times without an outcome`);
+            this.counts.failed += 1;
+            this.deps.log.error({ url: u.url, attempts: u.attempts }, `Could not retrieve content for URL '${u.url}'.`);
+          }
+          if (doomed.length > 0) urls.splice(0, urls.length, ...urls.filter((u) => u.attempts <= this.deps.opts.maxAttempts));
+          if (urls.length === 0) continue;
+          const sent = this.supervisors.has(peer) && (await this.deps.socket.trySend(peer, { type: 'work', leaseMs: this.deps.opts.leaseMs, urls }));
+          if (!sent) {
+            // Unroutable (ROUTER mandatory): the supervisor vanished between asking and receiving; hand them back now.
+            for (const u of urls) await this.deps.store.postponeUrl(u.url, peer, now);
+            this.deps.log.warn({ supervisor: peer, urls: urls.length }, `Supervisor '${peer}' unreachable; ${urls.length} URL(s) handed back.`);
+            s.credits = 0;
+            continue;
+          }
+          s.credits -= urls.length;
+          for (const u of urls) s.inflight.add(u.url);
+        }
+      } while (this.pumpAgain && !this.exitReason);
+      this.storeBackoffMs = 0;
+    } catch (err) {
+      this.noteStoreError(err);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** Store unreachable (database restarting): back off exponentially, up to 5 s, and try again. */
+  private noteStoreError(err: unknown): void {
+    this.storeBackoffMs = Math.min(5000, Math.max(100, this.storeBackoffMs * 2));
+    this.storeRetryAt = this.now() + this.storeBackoffMs;
+    this.deps.log.warn({ err: (err as Error).message, retryInMs: this.storeBackoffMs }, 'Store operation failed; retrying with backoff.');
+  }
+
+  private async tick(): Promise<void> {
+    if (this.exitReason || this.finishing) return;
+    const now = this.now();
+    const { durationMs } = this.deps.opts;
+    if (durationMs !== undefined && now - this.startedAt >= durationMs) return this.finish('duration reached');
+    if (this.leasingStopped && this.progress().inflight === 0) return this.finish('max pages reached');
+    await this.pump();
+    if (!this.deps.opts.exitWhenDone || this.pumping || now < this.storeRetryAt) return;
+    if (now - this.lastExhaustionCheck < EXHAUSTION_CHECK_MS || this.progress().inflight > 0) return;
+    this.lastExhaustionCheck = now;
+    try {
+      const summary = await this.deps.store.frontierSummary(now);
+      if (summary.pending === 0 && summary.leased === 0 && this.progress().inflight === 0) await this.finish('frontier exhausted');
+    } catch (err) {
+      this.noteStoreError(err);
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    for (const peer of this.supervisors.keys()) await this.deps.socket.trySend(peer, { type: 'heartbeat' });
+    for (const peer of this.liveness.takeDead(this.now())) {
+      try {
+        await this.dropSupervisor(peer, 'missed its heartbeats');
+      } catch (err) {
+        this.noteStoreError(err);
+        this.liveness.heard(peer, this.now()); // try the release again on the next round
+      }
+    }
+  }
+
+  /** The crawl is over: tell every supervisor, wait (bounded) for their goodbyes, release what is left. */
+  private async finish(reason: DispatcherExitReason): Promise<void> {
+    if (this.finishing) return;
+    this.finishing = true;
+    this.leasingStopped = true;
+    const deadline = this.now() + SHUTDOWN_GRACE_MS;
+    let lastSend = 0;
+    while (this.supervisors.size > 0 && this.now() < deadline) {
+      if (this.now() - lastSend >= 1000) {
+        lastSend = this.now();
+        for (const peer of this.supervisors.keys()) await this.deps.socket.trySend(peer, { type: 'shutdown', reason });
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    for (const peer of [...this.supervisors.keys()]) {
+      try {
+        await this.dropSupervisor(peer, 'did not say goodbye in time');
+      } catch (err) {
+        this.noteStoreError(err);
+      }
+    }
+    this.end(reason);
+  }
+}

@@ -1,0 +1,89 @@
+// One URL through the worker: filters, robots.txt, the domain's politeness slot, fetch, store the page and the new
+// links, finish the URL. Every outcome is written to the store here (the worker must store pages and links anyway),
+// under the lease owner the URL was handed out with; the supervisor only relays the outcome for progress.
+import type { CrawlStore, LeasedUrl, NewUrl } from '../store/store.js';
+import type { Fetcher } from '../fetch/fetcher.js';
+import { extractLinks } from '../fetch/links.js';
+import { domainOf } from '../fetch/url.js';
+import type { UrlOutcome } from '../transport/protocol.js';
+import type { CrawlEvents, RobotsGate } from './crawl-ports.js';
+
+export interface CrawlUrlContext {
+  store: CrawlStore;
+  fetcher: Fetcher;
+  robots: RobotsGate;
+  events: CrawlEvents;
+  /** Who fetched (page `fetchedBy`), e.g. the worker's name. */
+  fetchedBy: string;
+  delayMs: number;
+  maxDepth: number;
+  /** Empty: any domain. */
+  allowedDomains: string[];
+}
+
+export function domainAllowed(domain: string, allowed: string[]): boolean {
+  if (allowed.length === 0) return true;
+  return allowed.some((a) => domain === a || domain.endsWith(`.${a}`));
+}
+
+export async function crawlUrl(ctx: CrawlUrlContext, leased: LeasedUrl): Promise<UrlOutcome> {
+  const { store, events } = ctx;
+  const { url, domain, leaseOwner: owner } = leased;
+  const ignore = async (detail: string): Promise<UrlOutcome> => {
+    events.ignored(url);
+    await store.finishUrl(url, owner, 'ignored', detail);
+    return 'ignored';
+  };
+
+  // Seeds are checked here; discovered links were filtered before they entered the frontier.
+  if (!domainAllowed(domain, ctx.allowedDomains)) return ignore('domain not allowed');
+  if (leased.depth > ctx.maxDepth) return ignore('deeper than --max-depth');
+
+  const robots = await ctx.robots.check(url);
+  if (robots.verdict === 'unknown') {
+    events.robotsUndetermined(url);
+    return ignore('robots.txt could not be fetched');
+  }
+  if (robots.verdict === 'disallowed') return ignore('disallowed by robots.txt');
+
+  const claim = await store.claimDomain(domain, Date.now(), robots.crawlDelayMs ?? ctx.delayMs);
+  if (!claim.granted) {
+    await store.postponeUrl(url, owner, claim.notBefore);
+    events.postponed(url);
+    return 'postponed';
+  }
+
+  events.willBeCrawled(url);
+  events.crawling(url);
+  const result = await ctx.fetcher.fetchPage(url);
+  if (result.kind === 'not-html') return ignore(`not HTML (${result.contentType})`);
+  if (result.kind === 'blocked') return ignore(`blocked: ${result.reason}`);
+  if (result.kind !== 'page') {
+    events.couldNotRetrieve(url);
+    const detail = result.kind === 'network-error' ? `${result.code}: ${result.message}` : 'status' in result ? `${result.kind} ${result.status}` : result.kind;
+    await store.finishUrl(url, owner, 'failed', detail);
+    return 'failed';
+  }
+
+  const now = Date.now();
+  await store.savePage({
+    url,
+    finalUrl: result.finalUrl,
+    status: result.status,
+    contentType: result.contentType,
+    html: result.html,
+    fetchedAt: now,
+    fetchMs: result.fetchMs,
+    fetchedBy: ctx.fetchedBy,
+  });
+  if (leased.depth < ctx.maxDepth) {
+    const links: NewUrl[] = [];
+    for (const link of extractLinks(result.html, result.finalUrl).links) {
+      const linkDomain = domainOf(link);
+      if (domainAllowed(linkDomain, ctx.allowedDomains)) links.push({ url: link, domain: linkDomain, depth: leased.depth + 1, discoveredFrom: url });
+    }
+    if (links.length > 0) await store.addUrls(links, now);
+  }
+  await store.finishUrl(url, owner, 'done');
+  return 'done';
+}
