@@ -15,7 +15,7 @@ import { splitAtRecords } from './scanner/split-ranges.js';
 import { runScanUnits } from './scanner/worker-pool.js';
 import { DEFAULT_SERIES, toSeriesSpecs, type SeriesPattern } from './series.js';
 import { expandPaths } from './source/expand-paths.js';
-import { groupForPath, parseGroupBy } from './source/group-name.js';
+import { groupForPath, parseGroupBy, shortenGroupNames } from './source/group-name.js';
 import type { LogInput } from './source/log-input.js';
 import { readStream } from './source/read-bytes.js';
 import { HEAD_BYTES, looksBinary, readFileHead } from './source/read-head.js';
@@ -77,6 +77,10 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
     if (prepared) files.push(prepared);
   }
   if (files.length === 0) throw new LogInputError(`${options.paths.join(' ')}: no readable logs found.`);
+  if (groupBy.kind !== 'path') {
+    const short = shortenGroupNames(files.filter((f) => f.input.path !== '-').map((f) => f.group));
+    for (const f of files) f.group = short.get(f.group) ?? f.group;
+  }
 
   const totalBytes = files.reduce((s, f) => s + f.input.size, 0);
   const threads = options.threads ?? (totalBytes > THREADS_ABOVE_BYTES ? availableParallelism() : 0);

@@ -29,7 +29,8 @@ export class LineScanner {
   private readonly format: LogFormat;
   private readonly matcher: SeriesMatcher;
   private readonly counts: EventCounts;
-  private readonly fixedGroup: GroupCounts;
+  private readonly groupName: string;
+  private fixedGroup: GroupCounts | null = null;
   private readonly groupKey: Buffer | null;
 
   private buf: Buffer = Buffer.alloc(0);
@@ -39,6 +40,7 @@ export class LineScanner {
   private recordOk = false;
   private recordParsed = false;
   private recordTime = NaN;
+  /** Group of the open record; set whenever a record's time is parsed, which comes before any count. */
   private recordGroup: GroupCounts;
   /** Series already counted for the open record: a record counts once per series, however many lines match. */
   private readonly matched: Uint8Array;
@@ -48,9 +50,10 @@ export class LineScanner {
     this.format = options.format;
     this.matcher = new SeriesMatcher(options.series, options.format);
     this.counts = options.counts;
-    this.fixedGroup = this.counts.group(options.group);
-    this.recordGroup = this.fixedGroup;
+    this.groupName = options.group;
     this.groupKey = options.groupField && options.format.name === 'pino' ? Buffer.from(`"${options.groupField}":`) : null;
+    // Created on first use: with a JSON-field grouping the file's own group would stay empty.
+    this.recordGroup = null as unknown as GroupCounts;
     this.matched = new Uint8Array(options.series.length);
   }
 
@@ -106,7 +109,9 @@ export class LineScanner {
     this.recordTime = t;
     if (!(t >= this.firstTime)) this.firstTime = t;
     if (!(t <= this.lastTime)) this.lastTime = t;
-    this.recordGroup = this.groupKey ? this.counts.group(this.readGroupField()) : this.fixedGroup;
+    this.recordGroup = this.groupKey
+      ? this.counts.group(this.readGroupField())
+      : (this.fixedGroup ??= this.counts.group(this.groupName));
     this.counts.seen(this.recordGroup, t);
   }
 

@@ -34,3 +34,20 @@ export function groupForPath(displayPath: string, groupBy: GroupBy): string {
   }
   return displayPath.replace(ROTATION_SUFFIX, '') || displayPath;
 }
+
+/**
+ * Group names for file groups without their shared directory (`worker-1.log`, not
+ * `fixtures/logs/run/worker-1.log`), so tables stay readable; regex and JSON-field groups are kept as they are.
+ */
+export function shortenGroupNames(names: string[]): Map<string, string> {
+  const unique = [...new Set(names)];
+  const dirs = unique.map((n) => n.split('/').slice(0, -1));
+  let common = dirs[0] ?? [];
+  for (const d of dirs) {
+    let k = 0;
+    while (k < common.length && k < d.length && common[k] === d[k]) k++;
+    common = common.slice(0, k);
+  }
+  const prefix = common.length ? common.join('/') + '/' : '';
+  return new Map(unique.map((n) => [n, n.slice(prefix.length) || n]));
+}
