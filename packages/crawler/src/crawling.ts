@@ -9,3 +9,6 @@ export * from './fetch/fetcher.js';
 export * from './log/python-format.js';
 export * from './log/logger.js';
 export * as strategic from './log/strategic.js';
+export * from './robots/robots-rules.js';
+export * from './robots/robots-policy.js';
+export * from './politeness/politeness.js';
