@@ -12,6 +12,7 @@ import {
   DEFAULT_STOP_GRACE_MS,
   DEFAULT_WORKER,
   openCrawlStore,
+  parseResolveRule,
   progressLine,
   readSeedFile,
   runDispatcher,
@@ -67,13 +68,14 @@ function storeOptions(y: Argv): Argv {
 function crawlingOptions(y: Argv): Argv {
   return storeOptions(y)
     .option('max-depth', { type: 'number', default: DEFAULT_WORKER.maxDepth, describe: 'Links deeper than this are not followed (seeds are depth 0)' })
-    .option('allowed-domains', { type: 'string', array: true, default: [] as string[], describe: 'Only these domains (and subdomains); default any' })
+    // nargs 1: an array option takes one value per flag, so `--resolve X URL` leaves URL a seed (repeat the flag).
+    .option('allowed-domains', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'Only these domains (and subdomains); default any' })
     .option('delay', { type: 'number', default: DEFAULT_WORKER.delayMs, describe: 'Per-domain delay in ms when robots.txt gives no Crawl-delay' })
-    .option('resolve', { type: 'string', array: true, default: [] as string[], describe: 'HOST=ADDR:PORT (HOST may be *): send these names there; only mapped names are reached' })
+    .option('resolve', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'HOST=ADDR:PORT (HOST may be *): send these names there; only mapped names are reached' })
     .option('allow-private', { type: 'boolean', default: false, describe: 'Allow private, loopback and link-local addresses' })
     .option('log-dir', { type: 'string', describe: 'Write one log file per process here' })
     .option('log-format', { choices: ['python', 'json'] as const, default: 'python' as LogFormat, describe: 'Log line format' })
-    .option('fault', { choices: CRAWL_FAULTS, array: true, default: [] as CrawlFault[], describe: 'Reproduce a cause of slow crawls (bench)' })
+    .option('fault', { choices: CRAWL_FAULTS, array: true, nargs: 1, default: [] as CrawlFault[], describe: 'Reproduce a cause of slow crawls (bench)' })
     .option('profile-dir', { type: 'string', describe: 'Profile every process continuously (pprof agent) into this directory' })
     .option('heartbeat-ms', { type: 'number', default: DEFAULT_HEARTBEAT.heartbeatMs, describe: 'Heartbeat interval; a peer is dead after 5 silent intervals' });
 }
@@ -113,6 +115,8 @@ function heartbeat(a: CrawlingArgs): HeartbeatOptions {
 }
 
 function workerOptions(a: CrawlingArgs): WorkerOptions {
+  // Checked here, once, so a bad rule is one clear error instead of crashing every worker process.
+  for (const rule of a.resolve) parseResolveRule(rule);
   return {
     store: storeTarget(a),
     faults: a.fault,

@@ -140,6 +140,8 @@ export class Dispatcher {
     switch (msg.type) {
       case 'hello':
         s.workers = msg.workers;
+        // Answer at once, so the supervisor knows the dispatcher is there and asks for work without waiting a beat.
+        await this.deps.socket.trySend(peer, { type: 'heartbeat' });
         break;
       case 'ready':
         s.credits += msg.credits;
@@ -158,6 +160,8 @@ export class Dispatcher {
         s.inflight.delete(msg.url);
         this.counts[msg.outcome] += 1;
         this.checkMaxPages();
+        // Its domain is free again (domainsFree dispatch): the next URL of it may go out now.
+        void this.pump();
         break;
       case 'release':
         for (const url of msg.urls) {

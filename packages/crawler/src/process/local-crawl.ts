@@ -89,12 +89,12 @@ export function startLocalCrawl(opts: LocalCrawlOptions, hooks: LocalCrawlHooks 
         reject(new DispatcherStartError(`the dispatcher exited (code ${code}) before it was ready; see the message above`));
         return;
       }
-      if (finishedReason) {
+      if (stopRequested) {
+        resolve('interrupted');
+      } else if (finishedReason) {
         // Supervisors were told to shut down; give them time to finish their URLs and say goodbye.
         await Promise.all(supervisors.map(async (s) => (await s.waitExit(opts.stopGraceMs + 10_000)) || s.stop(5000)));
         resolve(finishedReason);
-      } else if (stopRequested) {
-        resolve('interrupted');
       }
     });
     dispatcher.start();

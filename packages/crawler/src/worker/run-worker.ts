@@ -17,6 +17,11 @@ export interface WorkerChannel {
 }
 
 export async function runWorker(config: WorkerProcessConfig, channel: WorkerChannel): Promise<void> {
+  // Listen at once: a 'stop' sent while the store is still opening must not be lost.
+  const early: ToWorker[] = [];
+  let handle: (msg: ToWorker) => void = (msg) => early.push(msg);
+  channel.onMessage((msg) => handle(msg));
+
   const store: CrawlStore = await openCrawlStore(config.store, config.faults, 'worker');
   const blocks = createCrawlingBlocks(config, store);
   const log: Logger = blocks.log;
@@ -35,7 +40,7 @@ export async function runWorker(config: WorkerProcessConfig, channel: WorkerChan
   let stopRequested = false;
   let busy: Promise<void> = Promise.resolve();
   const finished = new Promise<void>((resolve) => {
-    channel.onMessage((msg) => {
+    handle = (msg) => {
       switch (msg.type) {
         case 'crawl':
           busy = busy.then(async () => {
@@ -61,9 +66,10 @@ export async function runWorker(config: WorkerProcessConfig, channel: WorkerChan
           }
           break;
       }
-    });
+    };
+    for (const msg of early.splice(0)) handle(msg);
   });
-  channel.send({ type: 'ready' });
+  if (!stopRequested) channel.send({ type: 'ready' });
   await finished;
   await fetcher.close();
   await store.close();
