@@ -35,3 +35,9 @@ export { diffProfiles, topGrown, topShrunk, type ProfileDiff, type FrameDelta } 
 export { formatDiffTable, diffToJson, type DiffReportOptions } from './diff/diff-table.js';
 export { renderDiffHtml, type DiffHtmlOptions } from './diff/diff-html.js';
 export { loadProfileInput, type LoadProfileOptions } from './diff/load-profile-input.js';
+export { buildFlameTree, frameColor, type FlameNode } from './outputs/flame-tree.js';
+export { renderFlameHtml, type FlameHtmlOptions } from './outputs/flame-html.js';
+export { renderFlameSvg, type FlameSvgOptions } from './outputs/flame-svg.js';
+export { toSpeedscope, type SpeedscopeFile } from './outputs/speedscope.js';
+export { toPprof, type PprofOptions } from './outputs/pprof.js';
+export { toCpuProfile } from './outputs/cpuprofile.js';

@@ -1,7 +1,12 @@
 // Picks the writer for an output format: every format reads only the Profile model.
 import type { Profile } from '../model.js';
 import { ProfilerError } from '../errors.js';
+import { toCpuProfile } from './cpuprofile.js';
+import { renderFlameHtml } from './flame-html.js';
+import { renderFlameSvg } from './flame-svg.js';
 import { toFolded } from './folded.js';
+import { toPprof } from './pprof.js';
+import { toSpeedscope } from './speedscope.js';
 
 export const OUTPUT_FORMATS = ['html', 'svg', 'folded', 'speedscope', 'pprof', 'cpuprofile'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -25,15 +30,22 @@ export interface RenderOptions {
 }
 
 /** The bytes of a profile in one output format. */
-export async function renderProfile(profile: Profile, format: string, opts: RenderOptions = {}): Promise<Uint8Array> {
+export function renderProfile(profile: Profile, format: string, opts: RenderOptions = {}): Uint8Array {
   if (!isOutputFormat(format)) {
     throw new ProfilerError('bad-input', `unknown format '${format}'; use one of ${OUTPUT_FORMATS.join(', ')}`, 2);
   }
-  void opts;
   switch (format) {
+    case 'html':
+      return Buffer.from(renderFlameHtml(profile, { title: opts.title }));
+    case 'svg':
+      return Buffer.from(renderFlameSvg(profile, { title: opts.title }));
     case 'folded':
       return Buffer.from(toFolded(profile));
-    default:
-      throw new ProfilerError('bad-input', `format '${format}' is not built yet`, 2);
+    case 'speedscope':
+      return Buffer.from(JSON.stringify(toSpeedscope(profile, opts.title)));
+    case 'pprof':
+      return toPprof(profile);
+    case 'cpuprofile':
+      return Buffer.from(JSON.stringify(toCpuProfile(profile)));
   }
 }

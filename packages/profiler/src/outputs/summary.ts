@@ -68,8 +68,10 @@ export function summarizeProfile(profile: Profile, opts: SummaryOptions = {}): P
     selfShare: share(self.get(label) ?? 0),
     totalShare: share(total.get(label) ?? self.get(label) ?? 0),
   });
-  const topSelf = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([l]) => row(l));
-  const topTotal = [...total.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([l]) => row(l));
+  // Ties broken by label so equal profiles print equal summaries.
+  const rank = (a: [string, number], b: [string, number]) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  const topSelf = [...self.entries()].sort(rank).slice(0, top).map(([l]) => row(l));
+  const topTotal = [...total.entries()].sort(rank).slice(0, top).map(([l]) => row(l));
   const idleShare = share(idle);
   return {
     totalUs,

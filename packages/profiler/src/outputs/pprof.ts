@@ -1,0 +1,52 @@
+// pprof (profile.proto), gzipped as `go tool pprof` and most viewers expect, encoded with pprof-format (the
+// encoder @datadog/pprof uses). Two values per sample: the raw sample count and CPU time in nanoseconds.
+import { gzipSync } from 'node:zlib';
+import { Function as PprofFunction, Location, Profile as PprofProfile, Sample as PprofSample, StringTable, ValueType } from 'pprof-format';
+import type { Profile } from '../model.js';
+
+export interface PprofOptions {
+  /** Gzip the encoded protobuf. Default true. */
+  gzip?: boolean;
+}
+
+export function toPprof(profile: Profile, opts: PprofOptions = {}): Uint8Array {
+  const strings = new StringTable();
+  const functions = profile.frames.map(
+    (f, i) =>
+      new PprofFunction({
+        id: i + 1,
+        name: strings.dedup(f.name),
+        systemName: strings.dedup(f.name),
+        filename: strings.dedup(f.file ?? ''),
+        startLine: f.line ?? 0,
+      }),
+  );
+  const locations = profile.frames.map((f, i) => new Location({ id: i + 1, line: [{ functionId: i + 1, line: f.line ?? 0 }] }));
+  const merged = new Map<string, { stack: number[]; count: number; ns: number }>();
+  for (const s of profile.samples) {
+    if (s.stack.length === 0) continue;
+    const key = s.stack.join(',');
+    const entry = merged.get(key) ?? { stack: s.stack, count: 0, ns: 0 };
+    entry.count += s.count ?? 1;
+    entry.ns += Math.round(s.weightUs * 1000);
+    merged.set(key, entry);
+  }
+  const samples = [...merged.values()].map(
+    // pprof stacks are leaf first.
+    (e) => new PprofSample({ locationId: [...e.stack].reverse().map((i) => i + 1), value: [e.count, e.ns] }),
+  );
+  const cpu = new ValueType({ type: strings.dedup('cpu'), unit: strings.dedup('nanoseconds') });
+  const pprof = new PprofProfile({
+    sampleType: [new ValueType({ type: strings.dedup('samples'), unit: strings.dedup('count') }), cpu],
+    sample: samples,
+    location: locations,
+    function: functions,
+    stringTable: strings,
+    timeNanos: BigInt(Math.round(profile.startTimeMs)) * 1_000_000n,
+    durationNanos: BigInt(Math.round(profile.durationMs)) * 1_000_000n,
+    periodType: new ValueType({ type: strings.dedup('cpu'), unit: strings.dedup('nanoseconds') }),
+    period: profile.intervalUs * 1000,
+  });
+  const bytes = pprof.encode();
+  return opts.gzip === false ? bytes : gzipSync(bytes);
+}

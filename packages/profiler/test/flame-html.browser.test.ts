@@ -1,0 +1,95 @@
+// The HTML flame graph of a real profile, opened in real headless Chromium: frames are drawn, the search box
+// highlights the hot function and reports its share, clicking a frame zooms to it, the tooltip shows a share,
+// and the page makes no network request at all.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { attachNode } from '../src/attach/attach-node.js';
+import { renderFlameHtml } from '../src/outputs/flame-html.js';
+import { startNode, stopAll } from './live-process.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+// Only skipped on a developer machine without Chromium; under CI a missing browser is a failure.
+const skip = !haveChromium && !process.env.CI;
+
+describe.skipIf(skip)('HTML flame graph in headless Chromium', () => {
+  let browser: Browser;
+  let dir: string;
+  let htmlPath: string;
+
+  beforeAll(async () => {
+    const target = await startNode('hot-worker.mjs', ['--inspect-port=0']);
+    const profile = await attachNode(target.pid, { durationMs: 1200 });
+    await target.stop();
+    dir = await mkdtemp(join(tmpdir(), 'crawl-diag-flame-html-'));
+    htmlPath = join(dir, 'flame.html');
+    await writeFile(htmlPath, renderFlameHtml(profile, { title: 'hot worker' }));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stopAll();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('renders frames, searches, zooms and shows tooltips offline', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const requests: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file://')) requests.push(r.url());
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${htmlPath}`);
+    await page.waitForSelector('body[data-rendered="true"]', { timeout: 10_000 });
+    expect(errors).toEqual([]);
+
+    const frameCount = await page.locator('#chart .frame').count();
+    expect(frameCount).toBeGreaterThan(3);
+    const hot = page.locator('#chart .frame', { hasText: 'crawlHotspot' }).first();
+    await expect.poll(() => hot.count()).toBe(1);
+    const chartWidth = (await page.locator('#chart').boundingBox())!.width;
+    const hotBox = (await hot.boundingBox())!;
+    // The hot function takes most of the width.
+    expect(hotBox.width).toBeGreaterThan(chartWidth * 0.4);
+
+    await page.fill('#search', 'crawlHot');
+    const matched = page.locator('#chart .frame.match');
+    expect(await matched.count()).toBeGreaterThanOrEqual(1);
+    expect(await matched.first().textContent()).toContain('crawlHotspot');
+    // Only matching frames are highlighted.
+    expect(await page.locator('#chart .frame.match', { hasNotText: 'crawlHotspot' }).count()).toBe(0);
+    const info = await page.textContent('#match-info');
+    const share = Number(/Matched: ([\d.]+)% of samples/.exec(info ?? '')?.[1]);
+    expect(share).toBeGreaterThan(40);
+    expect(share).toBeLessThanOrEqual(100);
+
+    await page.fill('#search', '');
+    expect(await page.locator('#chart .frame.match').count()).toBe(0);
+
+    // Tooltip with the frame's share.
+    const target = page.locator('#chart .frame', { hasText: 'crawlHotspot' }).first();
+    await target.hover();
+    await expect.poll(() => page.textContent('#tip')).toMatch(/crawlHotspot \(.*hot-worker\.mjs:3\)[\d.]+% of samples/);
+
+    // Zoom: the clicked frame now spans the chart.
+    const before = await page.locator('#chart .frame').count();
+    await target.click();
+    const zoomedBox = (await page.locator('#chart .frame', { hasText: 'crawlHotspot' }).first().boundingBox())!;
+    expect(zoomedBox.width).toBeGreaterThan(chartWidth * 0.95);
+    expect(await page.locator('#chart .frame').count()).toBeLessThan(before); // sibling branches are out of view
+    await page.click('#reset');
+    expect(await page.locator('#chart .frame').count()).toBe(before);
+
+    expect(requests).toEqual([]);
+    await page.close();
+  });
+});
