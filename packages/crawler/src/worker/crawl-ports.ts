@@ -1,15 +1,10 @@
-// What the worker's per-URL pipeline needs from the crawling blocks, as narrow interfaces: the robots.txt gate and
-// the strategic log messages. Kept narrow so the pipeline reads as the steps it takes.
+// What the worker's per-URL pipeline needs from the crawling blocks, as narrow interfaces: the robots.txt gate,
+// the politeness claim and the strategic log messages. Kept narrow so the pipeline reads as the steps it takes.
+import type { RobotsPolicy } from '../robots/robots-policy.js';
+import type { Politeness } from '../politeness/politeness.js';
 
-export type RobotsVerdict =
-  | { verdict: 'allowed'; crawlDelayMs?: number }
-  | { verdict: 'disallowed'; crawlDelayMs?: number }
-  /** robots.txt could not be fetched (5xx, timeout, unreachable): RFC 9309 says assume complete disallow. */
-  | { verdict: 'unknown' };
-
-export interface RobotsGate {
-  check(url: string): Promise<RobotsVerdict>;
-}
+export type RobotsGate = Pick<RobotsPolicy, 'check'>;
+export type PolitenessGate = Pick<Politeness, 'claim'>;
 
 /** The six strategic messages of DESIGN.md, word for word; the log analyzer counts them. */
 export interface CrawlEvents {

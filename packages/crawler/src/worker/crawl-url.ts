@@ -6,16 +6,16 @@ import type { Fetcher } from '../fetch/fetcher.js';
 import { extractLinks } from '../fetch/links.js';
 import { domainOf } from '../fetch/url.js';
 import type { UrlOutcome } from '../transport/protocol.js';
-import type { CrawlEvents, RobotsGate } from './crawl-ports.js';
+import type { CrawlEvents, PolitenessGate, RobotsGate } from './crawl-ports.js';
 
 export interface CrawlUrlContext {
   store: CrawlStore;
   fetcher: Fetcher;
   robots: RobotsGate;
+  politeness: PolitenessGate;
   events: CrawlEvents;
   /** Who fetched (page `fetchedBy`), e.g. the worker's name. */
   fetchedBy: string;
-  delayMs: number;
   maxDepth: number;
   /** Empty: any domain. */
   allowedDomains: string[];
@@ -41,13 +41,16 @@ export async function crawlUrl(ctx: CrawlUrlContext, leased: LeasedUrl): Promise
 
   const robots = await ctx.robots.check(url);
   if (robots.verdict === 'unknown') {
+    // RFC 9309 2.3.1.4: unreachable robots.txt means complete disallow. Ignored at once, as the original crawler
+    // did: postponing until robots.txt is retried (minutes later) would hold `crawl local` open that long, and the
+    // frontier entry does not count robots postponements to give up after a few.
     events.robotsUndetermined(url);
-    return ignore('robots.txt could not be fetched');
+    return ignore(`robots.txt undetermined: ${robots.reason}`);
   }
   if (robots.verdict === 'disallowed') return ignore('disallowed by robots.txt');
 
-  const claim = await store.claimDomain(domain, Date.now(), robots.crawlDelayMs ?? ctx.delayMs);
-  if (!claim.granted) {
+  const claim = await ctx.politeness.claim(domain, Date.now(), robots.crawlDelayMs);
+  if (claim.kind === 'postponed') {
     await store.postponeUrl(url, owner, claim.notBefore);
     events.postponed(url);
     return 'postponed';

@@ -30,9 +30,9 @@ export async function runWorker(config: WorkerProcessConfig, channel: WorkerChan
     store,
     fetcher,
     robots: blocks.robots,
+    politeness: blocks.politeness,
     events: blocks.events,
     fetchedBy: config.name,
-    delayMs: config.delayMs,
     maxDepth: config.maxDepth,
     allowedDomains: config.allowedDomains,
   };
