@@ -58,7 +58,15 @@ async function main(): Promise<void> {
     seedSites: intArg('seed-sites', str('seed-sites')),
     latency,
   };
-  const web = await startSimWeb(opts);
+  let web: Awaited<ReturnType<typeof startSimWeb>>;
+  try {
+    web = await startSimWeb(opts);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'EADDRINUSE' ? `port ${opts.port} is in use; pick another or use --port 0` : e.message;
+    process.stderr.write(`simweb: ${why}\n`);
+    process.exit(e instanceof RangeError ? 2 : 1);
+  }
   const reachable = web.expectedReachable({ respectRobots: true }).size;
   const reachableAll = web.expectedReachable({ respectRobots: false }).size;
   if (str('seeds-file')) writeFileSync(str('seeds-file')!, `${web.seeds.join('\n')}\n`);
