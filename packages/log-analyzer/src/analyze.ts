@@ -97,11 +97,11 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
   const units: ScanUnit[] = [];
   let stdinIndex = -1;
   for (const [fileIndex, f] of files.entries()) {
-    if (f.format === 'empty') continue;
     if (f.input.path === '-') {
-      stdinIndex = fileIndex;
+      stdinIndex = fileIndex; // its format is detected once its first bytes arrive
       continue;
     }
+    if (f.format === 'empty') continue;
     const unit: ScanUnit = {
       ...base,
       fileIndex,

@@ -84,7 +84,7 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
     const bucketMs = args.bucket ? parseBucket(args.bucket) : 'auto';
     const bar = process.stderr.isTTY ? progressBar(process.stderr) : null;
     const report = await analyzeLogs({
-      paths: args.paths,
+      paths: pathsWithStdin(args.paths),
       series,
       bucketMs,
       groupBy: args['group-by'],
@@ -102,6 +102,18 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
     }
   },
 };
+
+/**
+ * yargs drops a lone `-` from positionals (it reads it as an empty option); put it back when it was typed, so
+ * `crawl-diag logs -` reads stdin. A `-` given as an option's value (`--line -`) is not a path.
+ */
+function pathsWithStdin(paths: string[]): string[] {
+  const argv = process.argv.slice(2);
+  const dash = argv.findIndex((a, i) => a === '-' && !(i > 0 && /^--?[a-z]/i.test(argv[i - 1]) && !argv[i - 1].includes('=') && !BOOLEAN_FLAGS.has(argv[i - 1])));
+  return dash >= 0 && !paths.includes('-') ? [...paths, '-'] : paths;
+}
+
+const BOOLEAN_FLAGS = new Set(['--json', '--csv', '--color', '--no-color']);
 
 function seriesFromArgs(args: LogsArgs): SeriesPattern[] {
   const series: SeriesPattern[] = [];
