@@ -36,12 +36,13 @@ export interface MannKendallOptions {
   /**
    * What to remove before estimating the noise's autocorrelation. `linear` (the paper's choice) subtracts the
    * Theil-Sen line; `monotone` subtracts the isotonic fit in the direction of S, so a step or a curved decay is
-   * not counted as autocorrelation. Default `monotone`.
+   * not counted as autocorrelation. Default `line-or-step`.
    */
-  detrend?: 'linear' | 'monotone';
+  detrend?: 'linear' | 'monotone' | 'line-or-step';
   /**
    * Also floor the factor with an AR(1) model fitted to the residual ranks (lag-1 correlation, bias-corrected
-   * for the short series): the significance filter of Hamed-Rao misses slowly wandering rates. Default true.
+   * for the short series), when that correlation is significant: Hamed-Rao's per-lag significance filter drops
+   * the long tail of a slowly wandering rate. Default true.
    */
   ar1Floor?: boolean;
   /**
@@ -78,7 +79,7 @@ export function mannKendallVariance(values: readonly number[]): number {
 export function hamedRaoFactor(values: readonly number[], xs: readonly number[], options: MannKendallOptions = {}): number {
   const n = values.length;
   if (n < 3) return 1;
-  const ranks = averageRanks(residuals(values, xs, options.detrend ?? 'monotone'));
+  const ranks = averageRanks(residuals(values, xs, options.detrend ?? 'line-or-step'));
   const maxLag = Math.min(options.maxLag ?? n - 1, n - 1);
   const acf = autocorrelation(ranks, maxLag);
   const bound = normalQuantileTwoSided(options.acfAlpha ?? 0.05) / Math.sqrt(n);
@@ -87,7 +88,8 @@ export function hamedRaoFactor(values: readonly number[], xs: readonly number[],
     if (Math.abs(acf[k]) > bound) sum += (n - k) * (n - k - 1) * (n - k - 2) * acf[k];
   }
   let factor = 1 + (2 / (n * (n - 1) * (n - 2))) * sum;
-  if (options.ar1Floor ?? true) factor = Math.max(factor, ar1Factor(acf[1] ?? 0, n));
+  // Only when the lag-1 correlation is itself significant, as for every lag above: white noise pays nothing.
+  if ((options.ar1Floor ?? true) && (acf[1] ?? 0) > bound) factor = Math.max(factor, ar1Factor(acf[1], n));
   return Math.max(options.minVarianceFactor ?? 1, factor);
 }
 
@@ -109,10 +111,13 @@ export function ar1Factor(r1: number, n: number): number {
   return 1 + (2 / (n * (n - 1) * (n - 2))) * sum;
 }
 
-function residuals(values: readonly number[], xs: readonly number[], detrend: 'linear' | 'monotone'): number[] {
-  if (detrend === 'linear') {
-    const { slope } = theilSen(xs, values);
-    return values.map((v, i) => v - slope * xs[i]);
+function residuals(values: readonly number[], xs: readonly number[], detrend: 'linear' | 'monotone' | 'line-or-step'): number[] {
+  if (detrend === 'linear' || detrend === 'line-or-step') {
+    const { slope, intercept } = theilSen(xs, values);
+    const line = values.map((v, i) => v - slope * xs[i] - intercept);
+    if (detrend === 'linear') return line;
+    const step = stepResiduals(values);
+    return sumOfSquares(step) < sumOfSquares(line) ? step : line;
   }
   const fit = isotonicFit(values, mannKendallS(values) < 0);
   return values.map((v, i) => v - fit[i]);
@@ -144,4 +149,35 @@ export function mannKendall(series: ReadonlyArray<number | null>, options: MannK
   const pValue = varSCorrected > 0 ? twoSidedNormalP(z) : 1;
   const tau = n > 1 ? s / ((n * (n - 1)) / 2) : 0;
   return { n, s, varS, varianceFactor, varSCorrected, z, pValue, tau };
+}
+
+/** Residuals from the best single step (two means, split anywhere leaving >= 2 points a side). */
+function stepResiduals(values: readonly number[]): number[] {
+  const n = values.length;
+  const prefix = [0];
+  const prefixSq = [0];
+  for (const v of values) {
+    prefix.push(prefix[prefix.length - 1] + v);
+    prefixSq.push(prefixSq[prefixSq.length - 1] + v * v);
+  }
+  const sse = (a: number, b: number): number => prefixSq[b] - prefixSq[a] - (prefix[b] - prefix[a]) ** 2 / (b - a);
+  let best = -1;
+  let bestSse = Number.POSITIVE_INFINITY;
+  for (let k = 2; k <= n - 2; k++) {
+    const e = sse(0, k) + sse(k, n);
+    if (e < bestSse) {
+      bestSse = e;
+      best = k;
+    }
+  }
+  if (best < 0) return values.map((v) => v - prefix[n] / n);
+  const m1 = prefix[best] / best;
+  const m2 = (prefix[n] - prefix[best]) / (n - best);
+  return values.map((v, i) => v - (i < best ? m1 : m2));
+}
+
+function sumOfSquares(values: readonly number[]): number {
+  let s = 0;
+  for (const v of values) s += v * v;
+  return s;
 }
