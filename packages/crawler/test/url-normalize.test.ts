@@ -12,6 +12,8 @@ describe('normalizeUrl', () => {
     ['http://www.example.test/a#frag', 'http://www.example.test/a'],
     ['http://www.example.test/a?', 'http://www.example.test/a'],
     ['http://www.example.test/a?z=1&a=2', 'http://www.example.test/a?z=1&a=2'],
+    ['http://www.example.test/a?next=?', 'http://www.example.test/a?next=?'],
+    ['http://www.example.test/a?#f', 'http://www.example.test/a'],
     ['http://www.example.test/dir/', 'http://www.example.test/dir/'],
     ['http://www.example.test/dir', 'http://www.example.test/dir'],
     ['http://user:pw@www.example.test/', 'http://www.example.test/'],

@@ -31,25 +31,35 @@ export function normalizeUrl(input: string, base?: string | URL): string | undef
   } catch {
     return undefined;
   }
-  return normalizeParsedUrl(url);
+  return normalizeOwnedUrl(url);
 }
 
 /** Same as normalizeUrl for an already parsed URL (the URL object is not modified). */
 export function normalizeParsedUrl(parsed: URL): string | undefined {
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
-  if (parsed.hostname === '') return undefined;
-  const url = new URL(parsed.href);
-  url.hash = '';
-  url.username = '';
-  url.password = '';
+  return normalizeOwnedUrl(new URL(parsed.href));
+}
+
+/** Normalises a URL object this module owns, changing it in place (saves a parse per link on the hot path). */
+function normalizeOwnedUrl(url: URL): string | undefined {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (url.hostname === '') return undefined;
+  // Setters re-parse the URL: only call them when something changes.
+  if (url.hash !== '') url.hash = '';
+  if (url.username !== '') url.username = '';
+  if (url.password !== '') url.password = '';
   if (url.hostname.endsWith('.')) url.hostname = url.hostname.replace(/\.+$/, '');
   if (url.hostname === '') return undefined;
-  url.pathname = normalisePercentEscapes(url.pathname);
-  if (url.search === '' || url.search === '?') url.search = '';
-  else url.search = normalisePercentEscapes(url.search);
+  const path = url.pathname;
+  const normalPath = normalisePercentEscapes(path);
+  if (normalPath !== path) url.pathname = normalPath;
+  const search = url.search;
+  if (search !== '') {
+    const normalSearch = normalisePercentEscapes(search);
+    if (normalSearch !== search) url.search = normalSearch;
+  }
   let href = url.href;
-  // WHATWG keeps a lone '?' in href when the query is empty but present.
-  if (href.endsWith('?')) href = href.slice(0, -1);
+  // WHATWG keeps a lone '?' in href when the query is present but empty (url.search is then '').
+  if (url.search === '' && href.endsWith('?')) href = href.slice(0, -1);
   return href;
 }
 
