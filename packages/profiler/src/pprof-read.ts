@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { Profile as PprofProfile } from 'pprof-format';
 import type { Frame, FrameKind, Profile, ProfiledProcess, Sample } from './model.js';
+import { ProfileBuilder } from './profile-builder.js';
 
 export interface PprofReadOptions {
   /** The process the profile came from (the agent's file name says); defaults to an unknown one. */
@@ -50,18 +51,8 @@ export function pprofToProfile(p: PprofProfile, source: string, opts: PprofReadO
   const functions = new Map<string, { name: string; file: string; startLine: number }>();
   for (const f of p.function) functions.set(String(f.id), { name: str(f.name), file: str(f.filename), startLine: Number(f.startLine) });
 
-  const frames: Frame[] = [];
-  const frameIds = new Map<string, number>();
-  const frameIndex = (frame: Frame): number => {
-    const key = `${frame.kind}\u0000${frame.name}\u0000${frame.file ?? ''}\u0000${frame.line ?? ''}`;
-    let id = frameIds.get(key);
-    if (id === undefined) {
-      id = frames.length;
-      frames.push(frame);
-      frameIds.set(key, id);
-    }
-    return id;
-  };
+  const builder = new ProfileBuilder();
+  const frameIndex = (frame: Frame): number => builder.frameId(frame);
 
   // Each location becomes its frames, root-most first (pprof lists inlined callees before their caller).
   const locationFrames = new Map<string, number[]>();
@@ -79,7 +70,6 @@ export function pprofToProfile(p: PprofProfile, source: string, opts: PprofReadO
   const startTimeMs = Number(BigInt(p.timeNanos ?? 0) / 1_000_000n);
   const durationMs = Number(p.durationNanos ?? 0) / 1e6;
   const timestampUs = startTimeMs * 1000;
-  const samples: Sample[] = [];
   let coveredUs = 0;
   for (const s of p.sample) {
     const weightUs = Number(s.value[valueIndex] ?? 0) * toUs;
@@ -92,7 +82,7 @@ export function pprofToProfile(p: PprofProfile, source: string, opts: PprofReadO
     if (stack.length === 0) stack.push(frameIndex({ name: '(program)', kind: 'program' }));
     const sample: Sample = { stack, weightUs, timestampUs };
     if (countIndex >= 0 && countIndex !== valueIndex) sample.count = Number(s.value[countIndex] ?? 0);
-    samples.push(sample);
+    builder.addSample(sample);
     coveredUs += weightUs;
   }
 
@@ -101,18 +91,16 @@ export function pprofToProfile(p: PprofProfile, source: string, opts: PprofReadO
   if ((opts.fillIdle ?? true) && idleUs > 0) {
     // Counted as the samples the profiler would have taken at its period, so folded counts stay comparable.
     const count = periodUs > 0 ? Math.round(idleUs / periodUs) : 1;
-    samples.push({ stack: [frameIndex({ name: '(idle)', kind: 'idle' })], weightUs: idleUs, timestampUs, count });
+    builder.addSample({ stack: [frameIndex({ name: '(idle)', kind: 'idle' })], weightUs: idleUs, timestampUs, count });
   }
 
-  return {
-    frames,
-    samples,
+  return builder.build({
     startTimeMs,
     durationMs,
     intervalUs: periodUs > 0 ? periodUs : 10_000,
-    source: { collector: 'pprof-agent', processes: [opts.process ?? { pid: 0, runtime: 'unknown' }] },
-    warnings: [],
-  };
+    collector: 'pprof-agent',
+    processes: [opts.process ?? { pid: 0, runtime: 'unknown' }],
+  });
 }
 
 /** Which sample value is time, and its factor to microseconds: `wall`, else `cpu`, else a count times the period. */

@@ -1,6 +1,7 @@
 // Runs the phase-shift workload under the real agent (a child process loading dist/agent.js) for the profiler tests.
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { agentNodeOptions } from '../src/agent/node-options.js';
@@ -38,4 +39,21 @@ export async function recordWorkload(totalMs = 4000, kind = 'worker'): Promise<{
   const { execArgv, env } = agentNodeOptions(dir, kind, { window: '500ms' });
   const run = await runNode([...execArgv, WORKLOAD, String(totalMs)], { env });
   return { dir, run };
+}
+
+/**
+ * For a test file: records the workload once before its tests (failing them if the host did not exit cleanly)
+ * and removes the recording after. Read `.dir` inside tests.
+ */
+export function useRecordedWorkload(totalMs = 4000): { dir: string } {
+  const state = { dir: '' };
+  beforeAll(async () => {
+    const rec = await recordWorkload(totalMs);
+    state.dir = rec.dir;
+    expect(rec.run.code).toBe(0);
+  });
+  afterAll(async () => {
+    if (state.dir) await rm(state.dir, { recursive: true, force: true });
+  });
+  return state;
 }

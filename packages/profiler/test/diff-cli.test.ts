@@ -4,25 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test-support/run-cli.js';
-import { recordWorkload } from './agent-test-support.js';
+import { useRecordedWorkload } from './agent-test-support.js';
 
-let dir: string;
+const recording = useRecordedWorkload(4000);
 let work: string;
 beforeAll(async () => {
-  const rec = await recordWorkload(4000);
-  dir = rec.dir;
-  expect(rec.run.code).toBe(0);
   work = await mkdtemp(join(tmpdir(), 'crawl-diag-diff-cli-'));
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
   await rm(work, { recursive: true, force: true });
 });
 
 describe('crawl-diag flame diff', () => {
   it('prints the grown frames, most grown first, and writes the HTML graph', async () => {
     const out = join(work, 'diff.html');
-    const r = await runCli(['flame', 'diff', `${dir}@..1500ms`, `${dir}@2500ms..`, '--top', '3', '--out', out]);
+    const r = await runCli(['flame', 'diff', `${recording.dir}@..1500ms`, `${recording.dir}@2500ms..`, '--top', '3', '--out', out]);
     expect(r.stderr).toContain(`wrote differential flame graph to ${out}`);
     expect(r.code).toBe(0);
     const grown = r.stdout.split('Shrank most:')[0].split('\n').filter((l) => /^\s+[+−]\d/.test(l));
@@ -34,7 +30,7 @@ describe('crawl-diag flame diff', () => {
   });
 
   it('with --json prints the comparison for scripts and writes no HTML unless asked', async () => {
-    const r = await runCli(['flame', 'diff', `${dir}@..1500ms`, `${dir}@2500ms..`, '--json', '--top', '2'], { cwd: work });
+    const r = await runCli(['flame', 'diff', `${recording.dir}@..1500ms`, `${recording.dir}@2500ms..`, '--json', '--top', '2'], { cwd: work });
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as { schema: string; grown: { label: string; before: { self: number }; after: { self: number } }[] };
     expect(json.schema).toBe('crawl-diag/flame-diff@1');
@@ -44,11 +40,11 @@ describe('crawl-diag flame diff', () => {
   });
 
   it('fails with one clear line on a missing file and on an empty range', async () => {
-    const missing = await runCli(['flame', 'diff', join(work, 'nope.pb.gz'), dir, '--json']);
+    const missing = await runCli(['flame', 'diff', join(work, 'nope.pb.gz'), recording.dir, '--json']);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(missing.stderr).toMatch(/^crawl-diag: cannot read .*nope\.pb\.gz/);
-    const empty = await runCli(['flame', 'diff', `${dir}@1h..2h`, dir, '--json']);
+    const empty = await runCli(['flame', 'diff', `${recording.dir}@1h..2h`, recording.dir, '--json']);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/^crawl-diag: no windows in .* for range '1h\.\.2h'/);
   });

@@ -1,23 +1,14 @@
 // The timeline of a real run whose hot function changes halfway: the share of the new one rises, the old one falls.
-import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { frameTimeline } from '../src/recording/timeline.js';
 import { formatTimelineChart } from '../src/recording/timeline-chart.js';
-import { recordWorkload } from './agent-test-support.js';
+import { useRecordedWorkload } from './agent-test-support.js';
 
-let dir: string;
-beforeAll(async () => {
-  const rec = await recordWorkload(4000);
-  dir = rec.dir;
-  expect(rec.run.code).toBe(0);
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const recording = useRecordedWorkload(4000);
 
 describe('frame timeline', () => {
   it('shows the growing function\'s share rising from near zero to most of the time', async () => {
-    const t = await frameTimeline(dir, 'scanGrowingArray');
+    const t = await frameTimeline(recording.dir, 'scanGrowingArray');
     expect(t.points.length).toBeGreaterThanOrEqual(5);
     expect(t.verdict).toBe('grew');
     expect(t.first).toBeLessThan(0.05);
@@ -29,17 +20,17 @@ describe('frame timeline', () => {
   });
 
   it('matches by regex, and finds the old hot function shrinking', async () => {
-    const t = await frameTimeline(dir, '/^hash/');
+    const t = await frameTimeline(recording.dir, '/^hash/');
     expect(t.verdict).toBe('shrank');
     expect(t.first).toBeGreaterThan(0.5);
   });
 
   it('says so when no frame matches, and draws a chart with the summary', async () => {
-    const none = await frameTimeline(dir, 'frontierQuery');
+    const none = await frameTimeline(recording.dir, 'frontierQuery');
     expect(none.verdict).toBe('absent');
-    const chart = formatTimelineChart(await frameTimeline(dir, 'scanGrowingArray'));
+    const chart = formatTimelineChart(await frameTimeline(recording.dir, 'scanGrowingArray'));
     expect(chart).toMatch(/┼|┤/);
     expect(chart.trimEnd().split('\n').pop()).toMatch(/grew from/);
-    await expect(frameTimeline(dir, '/(/')).rejects.toThrow(/not a valid regex/);
+    await expect(frameTimeline(recording.dir, '/(/')).rejects.toThrow(/not a valid regex/);
   });
 });

@@ -5,7 +5,7 @@ import { frameLabel } from '../outputs/frame-label.js';
 
 /** Label used in the diff's tables and graph; a process root loses its PID (`worker`), which differs run to run. */
 export function diffFrameLabel(frame: Frame): string {
-  if (frame.kind === 'process') return frame.name.replace(/ \d+$/, '');
+  if (frame.kind === 'process') return frame.name.replace(/\b\d+\b/g, '').replace(/\s+/g, ' ').trim() || 'process';
   // Columns are left out: the agent's profiles have none, and a column should not split a function in two.
   return frameLabel({ ...frame, column: undefined });
 }
