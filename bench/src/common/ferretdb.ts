@@ -1,0 +1,84 @@
+// FerretDB (the MongoDB wire protocol over SQLite) for `--store mongo` when no `--mongo URI` is given: the binary
+// the test services use (`.test-services/bin/ferretdb`, built from tools/ferretdb with `go build` when missing),
+// started on a free loopback port with its own data directory, stopped with the bench.
+// test-support/services.ts does the same for vitest, but it lives outside the bench's TypeScript project.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onCleanup, spawnGroup } from './child-processes.js';
+import { BenchRunError } from './errors.js';
+import { REPO_ROOT } from './repo-paths.js';
+
+const FERRET_BIN = join(REPO_ROOT, '.test-services', 'bin', 'ferretdb');
+
+export interface RunningMongo {
+  uri: string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+function ferretBinary(): string {
+  if (existsSync(FERRET_BIN)) return FERRET_BIN;
+  try {
+    execFileSync('go', ['build', '-o', FERRET_BIN, '.'], { cwd: join(REPO_ROOT, 'tools', 'ferretdb'), stdio: 'inherit' });
+    return FERRET_BIN;
+  } catch (err) {
+    throw new BenchRunError(`cannot build FerretDB from tools/ferretdb (${(err as Error).message}); install Go or pass --mongo URI`);
+  }
+}
+
+export async function startFerretDb(): Promise<RunningMongo> {
+  const bin = ferretBinary();
+  const dataDir = await mkdtemp(join(tmpdir(), 'crawl-diag-bench-ferretdb-'));
+  const port = await freePort();
+  const proc = spawnGroup(bin, ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dataDir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const removeData = onCleanup(() => rm(dataDir, { recursive: true, force: true }));
+  const deadline = Date.now() + 30_000;
+  while (!(await portOpen(port))) {
+    if (proc.child.exitCode !== null || Date.now() > deadline) {
+      await proc.stop(1000);
+      await removeData();
+      throw new BenchRunError(`FerretDB did not start listening on 127.0.0.1:${port}; pass --mongo URI of a running server`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    uri: `mongodb://127.0.0.1:${port}/`,
+    async stop() {
+      await proc.stop(5000);
+      await removeData();
+    },
+  };
+}
+
+/** The URI with its database set to `db` (each run gets a fresh database, as each SQLite run gets a fresh file). */
+export function withDatabase(uri: string, db: string): string {
+  const u = new URL(uri);
+  u.pathname = `/${db}`;
+  return u.toString();
+}

@@ -1,0 +1,90 @@
+// What each fault scenario should show in the evidence (issue 7), checked against what a run really showed.
+// The checks read the evidence; they never change it. A check that fails is reported as such.
+import type { ScenarioName } from '../common/scenarios.js';
+import type { KindEvidence } from './profile-evidence.js';
+
+export interface DiagnoseFacts {
+  kinds: KindEvidence[];
+  /** Postponed per crawled page in the early and late third of the measured window. */
+  postponedRatio: { early: number | null; late: number | null; verdict: string };
+  rate: { verdict: string; relativeChange: number | null };
+}
+
+export interface ExpectationCheck {
+  expectation: string;
+  met: boolean;
+  observed: string;
+}
+
+/** Frame patterns the checks look for, by what they stand for in the crawler's code. */
+export const WATCH: Record<string, RegExp> = {
+  'frontier query (leaseUrls)': /leaseUrls|lease[A-Z]\w*|frontier/i,
+  'dedup check (addUrls)': /addUrls|pageSeen|dedup/i,
+  'robots.txt': /robots/i,
+};
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(0)}%`);
+
+function kind(facts: DiagnoseFacts, name: string): KindEvidence | undefined {
+  return facts.kinds.find((k) => k.kind === name);
+}
+
+function topGrownIs(k: KindEvidence | undefined, re: RegExp): { met: boolean; observed: string } {
+  if (!k) return { met: false, observed: 'no profile of that process kind' };
+  const top = k.grown[0];
+  if (!top) return { met: false, observed: 'no frame grew' };
+  return {
+    met: re.test(top.label),
+    observed: `top growing frame: ${top.label} (self ${pct(top.before.self)} → ${pct(top.after.self)}, total ${pct(top.before.total)} → ${pct(top.after.total)})`,
+  };
+}
+
+export function checkExpectations(scenario: ScenarioName, facts: DiagnoseFacts): ExpectationCheck[] {
+  const checks: ExpectationCheck[] = [];
+  const decay = facts.rate.verdict === 'decay';
+  const rateObserved = `rate verdict ${facts.rate.verdict} (${pct(facts.rate.relativeChange)})`;
+  const dispatcher = kind(facts, 'dispatcher');
+  const worker = kind(facts, 'worker');
+  switch (scenario) {
+    case 'unindexed-frontier': {
+      checks.push({ expectation: 'the crawl rate decays', met: decay, observed: rateObserved });
+      const g = topGrownIs(dispatcher, WATCH['frontier query (leaseUrls)']);
+      checks.push({ expectation: 'the frontier query is the top growing frame in the dispatcher', ...g });
+      checks.push({
+        expectation: 'workers are mostly idle (starved) late in the run',
+        met: (worker?.idleLate ?? 0) > 0.5,
+        observed: `worker idle share ${pct(worker?.idleEarly)} early → ${pct(worker?.idleLate)} late`,
+      });
+      break;
+    }
+    case 'dedup-scan': {
+      checks.push({ expectation: 'the crawl rate decays', met: decay, observed: rateObserved });
+      checks.push({ expectation: 'the dedup check is the top growing frame in the workers', ...topGrownIs(worker, WATCH['dedup check (addUrls)']) });
+      break;
+    }
+    case 'politeness-blind': {
+      checks.push({ expectation: 'the crawl rate decays', met: decay, observed: rateObserved });
+      const { early, late, verdict } = facts.postponedRatio;
+      checks.push({
+        expectation: 'the postponed/crawled ratio rises',
+        met: verdict === 'growth' || (early !== null && late !== null && late > early * 1.25 && late - early > 0.1),
+        observed: `postponed per crawled page ${early?.toFixed(2) ?? '—'} early → ${late?.toFixed(2) ?? '—'} late (trend ${verdict})`,
+      });
+      break;
+    }
+    case 'robots-no-cache': {
+      const share = worker?.watched['robots.txt'];
+      checks.push({
+        expectation: 'robots.txt handling holds a large share of the workers from the start',
+        met: (share?.early ?? 0) >= 0.2,
+        observed: `robots.txt frames on the workers' stacks ${pct(share?.early)} early, ${pct(share?.late)} late`,
+      });
+      checks.push({ expectation: 'the rate is steady (slow from the start, not decaying)', met: facts.rate.verdict === 'steady', observed: rateObserved });
+      break;
+    }
+    case 'healthy':
+      checks.push({ expectation: 'the rate is steady', met: facts.rate.verdict === 'steady', observed: rateObserved });
+      break;
+  }
+  return checks;
+}

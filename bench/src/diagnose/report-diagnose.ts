@@ -1,0 +1,51 @@
+// The terminal evidence of `bench diagnose`: rate and its verdict, the postponed/crawled ratio over time, per
+// process kind the frames that grew most and the idle share, then each expectation of the scenario, met or not.
+import { renderTerminalChart } from '../common/terminal-chart.js';
+import type { DiagnoseResult } from './run-diagnose.js';
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
+
+/** Long frame labels carry absolute paths: keep the function and the file's last two parts. */
+export function shortLabel(label: string): string {
+  return label.replace(/\((?:file:\/\/)?[^()]*\/([^/()]+\/[^/()]+:\d+)\)$/, '($1)');
+}
+
+export function renderDiagnose(r: DiagnoseResult, color: boolean): string {
+  const out: string[] = [];
+  out.push(`diagnose ${r.scenario} on ${r.store}: ${r.nodes} node(s) × ${r.workersPerNode} workers, ${r.durationSec} s`);
+  out.push(`crawl rate: ${r.rate.pagesPerSec.toFixed(1)} pages/s, trend ${r.rate.verdict} (${pct(r.rate.relativeChange)} start → end)`);
+  out.push(
+    `postponed per crawled page: ${r.postponedRatio.early?.toFixed(2) ?? '—'} early → ${r.postponedRatio.late?.toFixed(2) ?? '—'} late (trend ${r.postponedRatio.verdict})`,
+  );
+  out.push('');
+  const sec = r.bucketMs / 1000;
+  out.push(
+    renderTerminalChart(
+      [
+        { name: 'pages/s', points: r.ratePerSec.map((v, i): [number, number] => [i * sec, v]) },
+      ],
+      { xLabel: 's since first page', yLabel: 'crawl rate', color, height: 8 },
+    ),
+  );
+  const ratio = r.postponedRatio.series.map((v, i): [number, number] => [i * sec, v ?? 0]);
+  if (ratio.some((p) => p[1] > 0)) {
+    out.push(renderTerminalChart([{ name: 'postponed / crawled', points: ratio }], { xLabel: 's since first page', yLabel: 'postponed per crawled page', color, height: 6 }));
+  }
+  out.push(`profiles: early ${r.profiles.early.from} .. ${r.profiles.early.to}, late ${r.profiles.late.from} .. ${r.profiles.late.to}`);
+  for (const k of r.profiles.kinds) {
+    out.push('');
+    out.push(`${k.kind}: idle ${pct(k.idleEarly)} early → ${pct(k.idleLate)} late (${k.samplesEarly} / ${k.samplesLate} samples)`);
+    out.push('  frames that grew most (self share early → late, total share early → late):');
+    if (k.grown.length === 0) out.push('    (none)');
+    for (const f of k.grown) {
+      out.push(`    ${pct(f.before.self).padStart(6)} → ${pct(f.after.self).padStart(6)}   ${pct(f.before.total).padStart(6)} → ${pct(f.after.total).padStart(6)}   ${shortLabel(f.label)}`);
+    }
+    const watched = Object.entries(k.watched).filter(([, v]) => v.early > 0 || v.late > 0);
+    if (watched.length) out.push(`  on the stack: ${watched.map(([n, v]) => `${n} ${pct(v.early)} → ${pct(v.late)}`).join('; ')}`);
+  }
+  out.push('');
+  out.push('what the scenario should show:');
+  for (const c of r.checks) out.push(`  [${c.met ? 'yes' : 'NO '}] ${c.expectation}: ${c.observed}`);
+  if (r.runDir) out.push(`\nlogs and profiles kept in ${r.runDir} (try: crawl-diag flame diff ${r.runDir}/profiles@… )`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,121 @@
+// `bench diagnose`: one crawl of a scenario with every process profiled continuously (the agent, short windows),
+// then the evidence that names the cause: the frames that grew most from early to late per process kind, the idle
+// share of the workers, and the postponed/crawled ratio over time from the logs.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeValueTrend } from '@crawl-diag/log-analyzer';
+import { startBenchWeb, type BenchWebOptions } from '../common/bench-web.js';
+import { runCrawlLocal } from '../common/crawl-local.js';
+import { startFerretDb, withDatabase, type RunningMongo } from '../common/ferretdb.js';
+import { analyzeRunLogs, type RunLogFigures } from '../common/run-logs.js';
+import type { Scenario } from '../common/scenarios.js';
+import { checkExpectations, WATCH, type DiagnoseFacts, type ExpectationCheck } from './expectations.js';
+import { profileEvidence, type ProfileEvidence } from './profile-evidence.js';
+
+export interface DiagnoseOptions {
+  scenario: Scenario;
+  nodes: number;
+  workers: number;
+  durationSec: number;
+  store: 'sqlite' | 'mongo';
+  mongoUri?: string;
+  warmupSec: number;
+  bucketMs: number;
+  delayMs: number;
+  /** Profiler window, e.g. `5s`. */
+  profileWindow: string;
+  web: BenchWebOptions;
+  keep: boolean;
+  log: (line: string) => void;
+  live?: (line: string) => void;
+}
+
+export interface DiagnoseResult {
+  schema: 'crawl-diag/bench-diagnose@1';
+  scenario: string;
+  store: string;
+  nodes: number;
+  workersPerNode: number;
+  durationSec: number;
+  rate: { pagesPerSec: number; verdict: string; relativeChange: number | null };
+  postponedRatio: DiagnoseFacts['postponedRatio'] & { series: Array<number | null> };
+  ratePerSec: number[];
+  bucketMs: number;
+  profiles: ProfileEvidence;
+  checks: ExpectationCheck[];
+  runDir?: string;
+}
+
+/** Mean of the ratio's buckets in [from, to), weighting every bucket alike; null when none has a value. */
+function meanOf(values: Array<number | null>, from: number, to: number): number | null {
+  const v = values.slice(from, to).filter((x): x is number => x !== null);
+  return v.length ? v.reduce((s, x) => s + x, 0) / v.length : null;
+}
+
+function ratioFacts(f: RunLogFigures, bucketMs: number): DiagnoseFacts['postponedRatio'] {
+  const { from, to } = f.window;
+  const third = Math.max(1, Math.floor((to - from) / 3));
+  const series = f.postponedRatio.slice(from, to);
+  return {
+    early: meanOf(f.postponedRatio, from, from + third),
+    late: meanOf(f.postponedRatio, to - third, to),
+    verdict: analyzeValueTrend(series, bucketMs).verdict,
+  };
+}
+
+export async function runDiagnose(o: DiagnoseOptions): Promise<DiagnoseResult> {
+  const runDir = await mkdtemp(join(tmpdir(), `crawl-diag-diagnose-${o.scenario.name}-`));
+  const bench = await startBenchWeb(runDir, o.web);
+  let mongo: RunningMongo | undefined;
+  try {
+    if (o.store === 'mongo' && !o.mongoUri) mongo = await startFerretDb();
+    const logDir = join(runDir, 'logs');
+    const profileDir = join(runDir, 'profiles');
+    await mkdir(logDir, { recursive: true });
+    await mkdir(profileDir, { recursive: true });
+    o.log(`bench: diagnose ${o.scenario.name}: ${o.nodes} node(s) × ${o.workers} workers, ${o.durationSec} s, ${o.store}, profiles every ${o.profileWindow}…`);
+    await runCrawlLocal({
+      supervisors: o.nodes,
+      workers: o.workers,
+      durationSec: o.durationSec,
+      seedsFile: bench.seedsFile,
+      resolveRule: bench.web.resolveRule,
+      logDir,
+      store: o.store === 'sqlite' ? { sqlite: join(runDir, 'crawl.sqlite') } : { mongo: withDatabase((o.mongoUri ?? mongo?.uri)!, `diagnose_${Date.now()}`) },
+      faults: o.scenario.fault ? [o.scenario.fault] : [],
+      delayMs: o.delayMs,
+      maxDepth: 10,
+      profileDir,
+      env: { CRAWL_DIAG_PROFILE_WINDOW: o.profileWindow },
+      onProgressLine: o.live,
+    });
+    o.log('bench: reading logs and profiles…');
+    const figures = await analyzeRunLogs(logDir, { bucketMs: o.bucketMs, warmupSec: o.warmupSec });
+    const fromMs = figures.startMs + figures.window.from * o.bucketMs;
+    const toMs = figures.startMs + figures.window.to * o.bucketMs;
+    const profiles = await profileEvidence(profileDir, { fromMs, toMs, watch: WATCH });
+    const postponedRatio = ratioFacts(figures, o.bucketMs);
+    const rate = { verdict: figures.trend.verdict, relativeChange: figures.trend.relativeChange };
+    const checks = checkExpectations(o.scenario.name, { kinds: profiles.kinds, postponedRatio, rate });
+    return {
+      schema: 'crawl-diag/bench-diagnose@1',
+      scenario: o.scenario.name,
+      store: o.store,
+      nodes: o.nodes,
+      workersPerNode: o.workers,
+      durationSec: o.durationSec,
+      rate: { pagesPerSec: figures.pagesPerSec, ...rate },
+      postponedRatio: { ...postponedRatio, series: figures.postponedRatio },
+      ratePerSec: figures.ratePerSec,
+      bucketMs: o.bucketMs,
+      profiles,
+      checks,
+      runDir: o.keep ? runDir : undefined,
+    };
+  } finally {
+    await bench.close();
+    if (mongo) await mongo.stop();
+    if (!o.keep) await rm(runDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,111 @@
+// `npm run bench -- nodes [--nodes 1,2,4,8] [--duration 60] [--scenario healthy] [--store sqlite|mongo] …`
+// Parses the arguments, runs the bench, prints the table and charts, writes bench/results/<scenario>-<store>.json
+// and .html.
+import { parseArgs } from 'node:util';
+import { BENCH_WEB_DEFAULTS } from '../common/bench-web.js';
+import { cleanupAll } from '../common/child-processes.js';
+import { durationSec, intList, oneOf, positiveInt } from '../common/cli-args.js';
+import { BenchUsageError, reportBenchError } from '../common/errors.js';
+import { RESULTS_DIR } from '../common/repo-paths.js';
+import { scenarioNamed } from '../common/scenarios.js';
+import { renderNodesHtml } from './report-html.js';
+import { renderNodesTerminal } from './report-terminal.js';
+import { runNodesBench, writeNodesResult } from './run-nodes.js';
+
+export const NODES_USAGE = `usage: npm run bench -- nodes [options]
+
+Crawls the simulated web with 1, 2, 4, 8 nodes (crawl-diag crawl local --supervisors N), reads every run's logs
+with the log analyzer, fits the Universal Scalability Law, prints charts and writes
+bench/results/<scenario>-<store>.json and .html.
+
+  --nodes LIST       node counts (default 1,2,4,8)
+  --duration SECS    seconds per run (default 60)
+  --scenario NAME    healthy (default), unindexed-frontier, dedup-scan, politeness-blind (alias domain-order),
+                     robots-no-cache
+  --store KIND       sqlite (default) or mongo
+  --mongo URI        MongoDB for --store mongo (default: FerretDB started by the bench)
+  --workers N        crawler processes per node (default 2)
+  --warmup SECS      seconds after the first page left out of throughput and trend (default 10, at most
+                     a quarter of the run)
+  --bucket SECS      rate bucket (default 2)
+  --delay MS         per-domain politeness delay of the crawler (default 1000)
+  --latency-ms MS    simulated web latency per page (default ${BENCH_WEB_DEFAULTS.latencyMs})
+  --sites N          simulated web sites (default ${BENCH_WEB_DEFAULTS.sites})
+  --out DIR          where results go (default bench/results)
+  --keep             keep the run directory (logs, stores) and print where it is
+`;
+
+export async function nodesMain(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        nodes: { type: 'string' },
+        duration: { type: 'string' },
+        scenario: { type: 'string' },
+        store: { type: 'string' },
+        mongo: { type: 'string' },
+        workers: { type: 'string' },
+        warmup: { type: 'string' },
+        bucket: { type: 'string' },
+        delay: { type: 'string' },
+        'latency-ms': { type: 'string' },
+        sites: { type: 'string' },
+        out: { type: 'string' },
+        keep: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    return reportBenchError(new BenchUsageError(`${(err as Error).message}; see npm run bench -- nodes --help`));
+  }
+  if (values.help) {
+    process.stdout.write(NODES_USAGE);
+    return 0;
+  }
+  const s = (k: string) => values[k] as string | undefined;
+  try {
+    const store = oneOf('store', s('store'), ['sqlite', 'mongo'] as const, 'sqlite');
+    if (s('mongo') && store !== 'mongo') throw new BenchUsageError('--mongo needs --store mongo');
+    const nodeCounts = intList('nodes', s('nodes'), [1, 2, 4, 8]);
+    const duration = durationSec('duration', s('duration'), 60);
+    const warmup = durationSec('warmup', s('warmup'), Math.min(10, duration / 4));
+    if (warmup >= duration / 2) throw new BenchUsageError(`--warmup ${warmup} s leaves too little of a ${duration} s run; make it under half`);
+    const { result, runDir } = await runNodesBench({
+      scenario: scenarioNamed(s('scenario') ?? 'healthy'),
+      nodes: nodeCounts,
+      durationSec: duration,
+      workers: positiveInt('workers', s('workers'), 2),
+      store,
+      mongoUri: s('mongo'),
+      warmupSec: warmup,
+      bucketMs: durationSec('bucket', s('bucket'), 2) * 1000,
+      delayMs: positiveInt('delay', s('delay'), 1000, 0),
+      maxDepth: 10,
+      web: {
+        latencyMs: positiveInt('latency-ms', s('latency-ms'), BENCH_WEB_DEFAULTS.latencyMs, 0),
+        sites: positiveInt('sites', s('sites'), BENCH_WEB_DEFAULTS.sites),
+      },
+      keep: values.keep === true,
+      command: `npm run bench -- nodes ${argv.join(' ')}`.trim(),
+      log: (line) => process.stderr.write(`${clearLive()}${line}\n`),
+      live: process.stderr.isTTY ? (line) => process.stderr.write(`\r\x1b[K  ${line.slice(0, (process.stderr.columns || 100) - 3)}`) : undefined,
+    });
+    process.stderr.write(clearLive());
+    process.stdout.write(renderNodesTerminal(result, process.stdout.isTTY === true));
+    const files = await writeNodesResult(result, renderNodesHtml(result), s('out') ?? RESULTS_DIR);
+    process.stderr.write(`bench: wrote ${files.json} and ${files.html}${values.keep ? `; logs kept in ${runDir}` : ''}\n`);
+    return 0;
+  } catch (err) {
+    await cleanupAll();
+    return reportBenchError(err);
+  } finally {
+    await cleanupAll();
+  }
+}
+
+function clearLive(): string {
+  return process.stderr.isTTY ? '\r\x1b[K' : '';
+}

@@ -1,0 +1,71 @@
+// What `bench nodes` prints: a table of runs, the USL parameters, and two charts (throughput against node count
+// with the USL curve and linear scaling; the crawl rate over time for every node count on one grid).
+import { renderTerminalChart, type ChartSeries } from '../common/terminal-chart.js';
+import { uslThroughput } from '../common/usl-fit.js';
+import type { NodesResult } from './result.js';
+
+export function throughputSeries(r: NodesResult, samples = 40): ChartSeries[] {
+  const runs = [...r.runs].sort((a, b) => a.nodes - b.nodes);
+  const series: ChartSeries[] = [{ name: 'measured', points: runs.map((x) => [x.nodes, x.pagesPerSec]) }];
+  if (runs.length === 0) return series;
+  const maxN = runs[runs.length - 1].nodes;
+  const xs = Array.from({ length: samples }, (_, i) => 1 + ((maxN - 1) * i) / (samples - 1));
+  if (r.usl.sigma !== null && r.usl.kappa !== null && r.usl.lambda !== undefined) {
+    const p = { lambda: r.usl.lambda, sigma: r.usl.sigma, kappa: r.usl.kappa };
+    series.push({ name: `USL fit (σ=${r.usl.sigma}, κ=${r.usl.kappa})`, points: xs.map((n) => [n, uslThroughput(n, p)]) });
+  }
+  const base = runs[0];
+  series.push({ name: 'linear scaling', points: xs.map((n) => [n, (base.pagesPerSec / base.nodes) * n]) });
+  return series;
+}
+
+export function rateOverTimeSeries(r: NodesResult): ChartSeries[] {
+  const bucketSec = r.settings.bucketMs / 1000;
+  return [...r.runs]
+    .sort((a, b) => a.nodes - b.nodes)
+    .map((run) => ({
+      name: `${run.nodes} node${run.nodes === 1 ? '' : 's'}`,
+      // Up to the end of the measured window: the last bucket is cut short by the end of the run.
+      points: run.ratePerSec.slice(0, run.window.to).map((v, i): [number, number] => [i * bucketSec, v]),
+    }));
+}
+
+function fmt(x: number | null | undefined, digits = 2): string {
+  return x === null || x === undefined ? '—' : x.toFixed(digits);
+}
+
+export function runsTable(r: NodesResult): string {
+  const head = ['nodes', 'pages/s', 'efficiency', 'verdict', 'change', 'per node pages/s', 'postponed', 'crawled'];
+  const rows = [...r.runs]
+    .sort((a, b) => a.nodes - b.nodes)
+    .map((x) => [
+      String(x.nodes),
+      fmt(x.pagesPerSec, 1),
+      fmt(x.efficiency),
+      x.trend.verdict,
+      x.trend.relativeChange === null ? '—' : `${(x.trend.relativeChange * 100).toFixed(0)}%`,
+      Object.values(x.perNode).map((p) => p.pagesPerSec.toFixed(1)).join(' '),
+      String(x.totals.postponed),
+      String(x.totals.crawled),
+    ]);
+  const all = [head, ...rows];
+  const widths = head.map((_, c) => Math.max(...all.map((row) => row[c].length)));
+  return all.map((row) => row.map((cell, c) => (c === 0 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ')).join('\n');
+}
+
+export function renderNodesTerminal(r: NodesResult, color: boolean): string {
+  const usl =
+    r.usl.sigma === null
+      ? 'USL: not fitted (needs at least two node counts)'
+      : `USL: σ (contention) = ${r.usl.sigma}, κ (coherency) = ${r.usl.kappa}, peak at ${r.usl.peakNodes ?? 'no peak (κ = 0)'} nodes, λ = ${fmt(r.usl.lambda)} pages/s, R² = ${fmt(r.usl.r2, 3)} (${r.usl.fitted})`;
+  return [
+    `${r.scenario} on ${r.store}: ${r.runs.length} run(s) of ${r.settings.durationSec} s, ${r.settings.workersPerNode} workers per node; ${r.machine.cores} cores, Node ${r.machine.node}`,
+    '',
+    runsTable(r),
+    '',
+    usl,
+    '',
+    renderTerminalChart(throughputSeries(r), { xLabel: 'nodes', yLabel: 'pages/s against nodes', color }),
+    renderTerminalChart(rateOverTimeSeries(r), { xLabel: 's since first page', yLabel: 'pages/s over time', color }),
+  ].join('\n');
+}

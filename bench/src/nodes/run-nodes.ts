@@ -1,0 +1,142 @@
+// `bench nodes`: the same crawl of the same simulated web at several node counts, each a real
+// `crawl-diag crawl local --supervisors N`, then the logs of every run through the log analyzer and a USL fit.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBenchWeb, type BenchWebOptions } from '../common/bench-web.js';
+import { runCrawlLocal } from '../common/crawl-local.js';
+import { startFerretDb, withDatabase, type RunningMongo } from '../common/ferretdb.js';
+import { describeMachine } from '../common/machine.js';
+import { analyzeRunLogs } from '../common/run-logs.js';
+import type { Scenario } from '../common/scenarios.js';
+import { fitUsl } from '../common/usl-fit.js';
+import { perNodeSummary, round, roundOrNull, withEfficiency, type NodesResult, type NodesRun } from './result.js';
+
+export interface NodesBenchOptions {
+  scenario: Scenario;
+  /** Node counts (supervisors), run in this order. Default [1, 2, 4, 8]. */
+  nodes: number[];
+  /** Seconds per run. Default 60. */
+  durationSec: number;
+  /** Crawler processes per node. Default 2. */
+  workers: number;
+  store: 'sqlite' | 'mongo';
+  /** MongoDB URI for `--store mongo`; FerretDB is started when absent. */
+  mongoUri?: string;
+  /** Seconds after the first page left out of the measurement. Default 10 (at most a quarter of the run). */
+  warmupSec: number;
+  /** Rate bucket, ms. Default 2000. */
+  bucketMs: number;
+  /** Crawler `--delay` (per-domain politeness when robots.txt gives none), ms. Default 1000. */
+  delayMs: number;
+  /** Crawler `--max-depth`. Default 10. */
+  maxDepth: number;
+  web: BenchWebOptions;
+  /** Keep the run directory (logs, stores) instead of deleting it. Default false. */
+  keep: boolean;
+  /** The command line, recorded in the result. */
+  command: string;
+  /** Progress on stderr. */
+  log: (line: string) => void;
+  /** Live progress (the crawl's own progress line), redrawn in place on a TTY. */
+  live?: (line: string) => void;
+}
+
+export async function runNodesBench(o: NodesBenchOptions): Promise<{ result: NodesResult; runDir: string }> {
+  const machine = describeMachine();
+  const runDir = await mkdtemp(join(tmpdir(), `crawl-diag-bench-${o.scenario.name}-`));
+  const bench = await startBenchWeb(runDir, o.web);
+  let mongo: RunningMongo | undefined;
+  try {
+    if (o.store === 'mongo' && !o.mongoUri) {
+      o.log('bench: starting FerretDB for --store mongo');
+      mongo = await startFerretDb();
+    }
+    const mongoUri = o.mongoUri ?? mongo?.uri;
+    o.log(
+      `bench: simulated web on ${bench.web.address}:${bench.web.port}: ${bench.web.sites.length} sites, ${bench.pages} pages, ` +
+        `${bench.options.latencyMs} ms latency; runs in ${runDir}`,
+    );
+    const runs: NodesRun[] = [];
+    for (const [i, nodes] of o.nodes.entries()) {
+      const dir = join(runDir, `nodes-${nodes}`);
+      const logDir = join(dir, 'logs');
+      await mkdir(logDir, { recursive: true });
+      o.log(`bench: run ${i + 1}/${o.nodes.length}: ${o.scenario.name}, ${nodes} node(s) × ${o.workers} workers, ${o.durationSec} s, ${o.store}…`);
+      const store =
+        o.store === 'sqlite' ? { sqlite: join(dir, 'crawl.sqlite') } : { mongo: withDatabase(mongoUri!, `bench_${o.scenario.name.replace(/-/g, '_')}_${nodes}_${Date.now()}`) };
+      const crawl = await runCrawlLocal({
+        supervisors: nodes,
+        workers: o.workers,
+        durationSec: o.durationSec,
+        seedsFile: bench.seedsFile,
+        resolveRule: bench.web.resolveRule,
+        logDir,
+        store,
+        faults: o.scenario.fault ? [o.scenario.fault] : [],
+        delayMs: o.delayMs,
+        maxDepth: o.maxDepth,
+        onProgressLine: o.live,
+      });
+      const figures = await analyzeRunLogs(logDir, { bucketMs: o.bucketMs, warmupSec: o.warmupSec });
+      const run: NodesRun = {
+        nodes,
+        pagesPerSec: round(figures.pagesPerSec),
+        trend: {
+          verdict: figures.trend.verdict,
+          relativeChange: roundOrNull(figures.trend.relativeChange),
+          pValue: figures.trend.pValue === null ? null : Number(figures.trend.pValue.toPrecision(3)),
+        },
+        efficiency: null,
+        perNode: perNodeSummary(figures.perNode),
+        ratePerSec: figures.ratePerSec.map((x) => round(x)),
+        window: figures.window,
+        postponedRatio: figures.postponedRatio.map((x) => (x === null ? null : round(x, 3))),
+        totals: figures.totals,
+        wholeRunTrend: { verdict: figures.wholeRunTrend.verdict, relativeChange: roundOrNull(figures.wholeRunTrend.relativeChange) },
+        crawlSummary: crawl.summary,
+      };
+      runs.push(run);
+      const change = run.trend.relativeChange === null ? '' : ` (${(run.trend.relativeChange * 100).toFixed(0)}%)`;
+      o.log(
+        `bench: ${o.scenario.name}/${o.store} ${nodes} node(s): ${figures.totals.crawled} pages fetched, ${run.pagesPerSec} pages/s, ` +
+          `trend ${run.trend.verdict}${change}, ${figures.totals.postponed} postponed [${(crawl.elapsedMs / 1000).toFixed(0)} s]`,
+      );
+      if (o.store === 'sqlite' && !o.keep) await rm(join(dir, 'crawl.sqlite'), { force: true });
+    }
+    const fit = fitUsl(runs.map((r) => ({ nodes: r.nodes, throughput: r.pagesPerSec })));
+    const result: NodesResult = {
+      schema: 'crawl-diag/bench-nodes@1',
+      scenario: o.scenario.name,
+      store: o.store,
+      machine,
+      runs: withEfficiency(runs),
+      usl: fit ?? { sigma: null, kappa: null, peakNodes: null },
+      command: o.command,
+      measuredAt: new Date().toISOString(),
+      settings: {
+        durationSec: o.durationSec,
+        workersPerNode: o.workers,
+        warmupSec: o.warmupSec,
+        bucketMs: o.bucketMs,
+        delayMs: o.delayMs,
+        maxDepth: o.maxDepth,
+        web: { ...bench.options, pages: bench.pages },
+      },
+    };
+    return { result, runDir };
+  } finally {
+    await bench.close();
+    if (mongo) await mongo.stop();
+    if (!o.keep) await rm(runDir, { recursive: true, force: true });
+  }
+}
+
+/** Writes `<scenario>-<store>.json` and `.html` into `outDir`; returns their paths. */
+export async function writeNodesResult(result: NodesResult, html: string, outDir: string): Promise<{ json: string; html: string }> {
+  await mkdir(outDir, { recursive: true });
+  const base = join(outDir, `${result.scenario}-${result.store}`);
+  await writeFile(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(`${base}.html`, html);
+  return { json: `${base}.json`, html: `${base}.html` };
+}
