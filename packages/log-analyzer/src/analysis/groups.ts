@@ -147,9 +147,14 @@ function detectStop(group: string, counts: number[], totals: number[], options: 
   const rateBefore = active.reduce((a, b) => a + b, 0) / Math.max(1, active.length);
   const dispersion = estimateDispersion(active);
   // Under a negative binomial with variance = dispersion·mean, P(0 in one bucket) = dispersion^(-mean/(dispersion-1)),
-  // which tends to exp(-mean) (Poisson) as dispersion -> 1.
-  const logP0 = dispersion > 1.0001 ? (-rateBefore / (dispersion - 1)) * Math.log(dispersion) : -rateBefore;
+  // which tends to exp(-mean) (Poisson) as dispersion -> 1. Sparse logs defeat the dispersion estimate, so the
+  // observed share of empty buckets while active (smoothed) is used when it is higher.
+  const modelLogP0 = dispersion > 1.0001 ? (-rateBefore / (dispersion - 1)) * Math.log(dispersion) : -rateBefore;
+  const zeros = active.filter((c) => c === 0).length;
+  const logP0 = Math.max(modelLogP0, Math.log((zeros + 1) / (active.length + 2)));
   if (logP0 * silentEffective > Math.log(options.stopProbability ?? 1e-4)) return null;
+  // And never quiet this long before: a gap the group already recovered from is not a stop.
+  if (silentFull <= 1.5 * longestZeroRun(active)) return null;
   const exact = options.lastEventAt?.[group];
   const at = exact ?? options.startMs + (last + 1) * options.bucketMs;
   return {
@@ -160,4 +165,14 @@ function detectStop(group: string, counts: number[], totals: number[], options: 
     silentBuckets: silentFull,
     rateBefore,
   };
+}
+
+function longestZeroRun(counts: readonly number[]): number {
+  let longest = 0;
+  let run = 0;
+  for (const c of counts) {
+    run = c === 0 ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return longest;
 }
