@@ -197,8 +197,11 @@ export interface CrawlStore {
    * nobody else leased it since). Returns whether it did.
    */
   finishUrl(url: string, owner: string, state: 'done' | 'failed' | 'ignored', detail?: string): Promise<boolean>;
-  /** Releases every lease an owner holds (graceful stop); the URLs become pending and due now. Returns how many. */
-  releaseLeases(owner: string): Promise<number>;
+  /**
+   * Releases every lease an owner holds (graceful stop); the URLs become pending, due at `now` (default Date.now()),
+   * and the attempt their lease counted is given back. Returns how many.
+   */
+  releaseLeases(owner: string, now?: number): Promise<number>;
 
   /**
    * Stores a page. Exactly one page is kept per URL: the first one stored wins and later saves for the same
