@@ -38,6 +38,8 @@ export interface AnalyzeOptions {
   tz?: string;
   /** Worker threads. Default: one per core when the input exceeds one core's worth (64 MB), else none. */
   threads?: number;
+  /** Size of the byte ranges a big plain file is cut into for worker threads. Default 32 MB. */
+  rangeBytes?: number;
   /** Working directory for relative paths (default: process.cwd()). */
   cwd?: string;
   /** Standard input, for the path `-` (default: process.stdin). */
@@ -112,9 +114,10 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
       group: f.group,
       groupField,
     };
-    if (threads > 1 && !f.gzip && f.input.size > RANGE_BYTES * 1.5) {
+    const rangeBytes = options.rangeBytes ?? RANGE_BYTES;
+    if (threads > 1 && !f.gzip && f.input.size > rangeBytes * 1.5) {
       const format = createFormat(f.format, { naive: new NaiveTimeConverter(zone), referenceMs: 0 }, options.timeFormat);
-      for (const range of await splitAtRecords(f.input.path, f.input.size, RANGE_BYTES, format)) {
+      for (const range of await splitAtRecords(f.input.path, f.input.size, rangeBytes, format)) {
         units.push({ ...unit, range });
       }
     } else units.push(unit);

@@ -4,8 +4,10 @@
 import { fourDigits, naiveMs, twoDigits } from './bytes.js';
 import { isDateTimeAt } from './iso8601.js';
 import type { FormatContext, LogFormat } from './types.js';
+import { HourCache } from './hour-cache.js';
 
 export function pythonLoggingFormat(ctx: FormatContext): LogFormat {
+  const hours = new HourCache();
   return {
     name: 'python-logging',
     multiline: true,
@@ -21,19 +23,15 @@ export function pythonLoggingFormat(ctx: FormatContext): LogFormat {
       );
     },
     parseTime(buf, start) {
-      const ms =
-        (buf[start + 20] - 48) * 100 + (buf[start + 21] - 48) * 10 + (buf[start + 22] - 48);
-      return ctx.naive.toUtc(
-        naiveMs(
-          fourDigits(buf, start),
-          twoDigits(buf, start + 5),
-          twoDigits(buf, start + 8),
-          twoDigits(buf, start + 11),
-          twoDigits(buf, start + 14),
-          twoDigits(buf, start + 17),
-          ms,
-        ),
-      );
+      let hourMs = hours.lookup(buf, start);
+      if (Number.isNaN(hourMs)) {
+        hourMs = ctx.naive.toUtc(
+          naiveMs(fourDigits(buf, start), twoDigits(buf, start + 5), twoDigits(buf, start + 8), twoDigits(buf, start + 11), 0, 0, 0),
+        );
+        hours.store(buf, start, hourMs);
+      }
+      const ms = (buf[start + 20] - 48) * 100 + (buf[start + 21] - 48) * 10 + (buf[start + 22] - 48);
+      return hourMs + twoDigits(buf, start + 14) * 60_000 + twoDigits(buf, start + 17) * 1000 + ms;
     },
     levelNeedles: (level) => [` - ${level.toUpperCase()} - `],
   };

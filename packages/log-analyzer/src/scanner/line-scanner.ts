@@ -44,7 +44,8 @@ export class LineScanner {
   private recordGroup: GroupCounts;
   /** Series already counted for the open record: a record counts once per series, however many lines match. */
   private readonly matched: Uint8Array;
-  private readonly matchedList: number[] = [];
+  private readonly matchedList: Int32Array;
+  private matchedCount = 0;
 
   constructor(options: LineScannerOptions) {
     this.format = options.format;
@@ -55,6 +56,7 @@ export class LineScanner {
     // Created on first use: with a JSON-field grouping the file's own group would stay empty.
     this.recordGroup = null as unknown as GroupCounts;
     this.matched = new Uint8Array(options.series.length);
+    this.matchedList = new Int32Array(options.series.length);
   }
 
   /** Scans the complete lines of buf[start, end). The buffer may be reused by the caller afterwards. */
@@ -88,8 +90,8 @@ export class LineScanner {
   }
 
   private openRecord(start: number, end: number): void {
-    for (const i of this.matchedList) this.matched[i] = 0;
-    this.matchedList.length = 0;
+    for (let k = 0; k < this.matchedCount; k++) this.matched[this.matchedList[k]] = 0;
+    this.matchedCount = 0;
     this.recordStart = start;
     this.recordEnd = end;
     this.recordOk = true;
@@ -134,7 +136,7 @@ export class LineScanner {
     if (!this.recordParsed) this.parseRecord();
     if (!this.recordOk || this.matched[series]) return;
     this.matched[series] = 1;
-    this.matchedList.push(series);
+    this.matchedList[this.matchedCount++] = series;
     this.counts.add(this.recordGroup, series, this.recordTime);
   };
 }

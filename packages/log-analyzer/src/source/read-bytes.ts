@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 
 /** Read size for plain files. Big enough that per-chunk costs vanish, small enough for flat memory. */
-export const READ_CHUNK_BYTES = 1 << 20;
+export const READ_CHUNK_BYTES = 4 << 20;
 /** A line longer than this is cut (it would otherwise grow the buffer without bound). */
 const MAX_LINE_BYTES = 64 << 20;
 
@@ -17,50 +17,82 @@ export function isGzip(head: Buffer): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
-/** Reads bytes [start, end) of a plain file; both ends are line starts (or file ends). */
+/**
+ * Reads bytes [start, end) of a plain file; both ends are line starts (or file ends). Two buffers alternate: the
+ * next read is already in flight while the current chunk is scanned. The line cut by a chunk boundary is joined
+ * in a small separate buffer, so chunks are never copied.
+ */
 export async function readFileRange(
   path: string,
   start: number,
   end: number,
   consume: LinesConsumer,
   onBytes?: (n: number) => void,
+  chunkBytes: number = READ_CHUNK_BYTES,
 ): Promise<void> {
   const fh = await open(path, 'r');
   try {
-    let buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-    let carry = 0;
+    const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
     let pos = start;
-    while (pos < end) {
-      if (carry === buf.length) {
-        if (buf.length >= MAX_LINE_BYTES) {
-          consume(buf, 0, carry);
-          carry = 0;
-        } else {
-          const bigger = Buffer.allocUnsafe(buf.length * 2);
-          buf.copy(bigger, 0, 0, carry);
-          buf = bigger;
+    const readInto = (buf: Buffer): Promise<number> => {
+      const length = Math.min(buf.length, end - pos);
+      if (length <= 0) return Promise.resolve(0);
+      const at = pos;
+      pos += length;
+      return fh.read(buf, 0, length, at).then((r) => r.bytesRead);
+    };
+    let carry: Buffer[] = [];
+    let carryBytes = 0;
+    let which = 0;
+    let pending = readInto(buffers[which]);
+    for (;;) {
+      const n = await pending;
+      if (n === 0) break;
+      const buf = buffers[which];
+      which ^= 1;
+      onBytes?.(n);
+      let from = 0;
+      if (carryBytes > 0) {
+        const nl = buf.indexOf(10);
+        if (nl < 0 || nl >= n) {
+          // No line end in this whole chunk: keep it (a copy: the buffer is reused) and read on.
+          carry.push(Buffer.from(buf.subarray(0, n)));
+          carryBytes += n;
+          if (carryBytes > MAX_LINE_BYTES) {
+            const joined = Buffer.concat(carry);
+            consume(joined, 0, joined.length);
+            carry = [];
+            carryBytes = 0;
+          }
+          pending = readInto(buffers[which]);
+          continue;
         }
+        const joined = Buffer.concat([...carry, buf.subarray(0, nl + 1)]);
+        carry = [];
+        carryBytes = 0;
+        from = nl + 1;
+        pending = readInto(buffers[which]);
+        consume(joined, 0, joined.length);
+      } else {
+        pending = readInto(buffers[which]);
       }
-      const { bytesRead } = await fh.read(buf, carry, Math.min(buf.length - carry, end - pos), pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-      onBytes?.(bytesRead);
-      carry = consumeWholeLines(buf, carry + bytesRead, consume);
+      const lastNewline = buf.lastIndexOf(10, n - 1);
+      if (lastNewline >= from) {
+        consume(buf, from, lastNewline + 1);
+        from = lastNewline + 1;
+      }
+      if (from < n) {
+        carry.push(Buffer.from(buf.subarray(from, n)));
+        carryBytes += n - from;
+      }
     }
-    if (carry > 0) consume(buf, 0, carry);
+    if (carryBytes > 0) {
+      const joined = Buffer.concat(carry);
+      consume(joined, 0, joined.length);
+    }
   } finally {
     await fh.close();
   }
-}
-
-/** Passes the whole lines of buf[0, filled) on and moves the rest to the front; returns its length. */
-function consumeWholeLines(buf: Buffer, filled: number, consume: LinesConsumer): number {
-  const lastNewline = buf.lastIndexOf(10, filled - 1);
-  if (lastNewline < 0) return filled;
-  consume(buf, 0, lastNewline + 1);
-  const rest = filled - lastNewline - 1;
-  if (rest > 0) buf.copy(buf, 0, lastNewline + 1, filled);
-  return rest;
 }
 
 /** Reads a stream of byte chunks (stdin, a gunzip stream), starting with `head` if some bytes were read already. */
