@@ -12,3 +12,5 @@ export { gaugeBuckets, counterToRate, type Sample, type Grid } from './gauges.js
 export { isotonicFit } from './isotonic.js';
 export { ar1Factor } from './mann-kendall.js';
 export { fitUsl, fitParameters, uslThroughput, uslPeak, type UslFit, type UslOptions, type UslParameters, type UslPoint } from './usl.js';
+export { compareRuns, type Comparison, type CompareOptions, type DecayWithNodes, type RunComparison, type RunInput } from './compare.js';
+export { renderComparison } from './compare-render.js';

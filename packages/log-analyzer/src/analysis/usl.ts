@@ -37,7 +37,10 @@ export interface UslFit extends UslParameters {
 }
 
 export interface UslOptions {
-  /** Bootstrap resamples for the intervals; 0 turns them off. Default 400. */
+  /**
+   * Bootstrap resamples for the intervals; 0 turns them off. Default 400. With only 3 points the 3 parameters fit
+   * exactly, residuals are 0 and no interval can be had: none is given.
+   */
   bootstrap?: number;
   /** Seed of the bootstrap's random numbers (results are repeatable). Default 1. */
   seed?: number;
@@ -79,7 +82,7 @@ export function fitUsl(points: readonly UslPoint[], options: UslOptions = {}): U
     points: points.length,
   };
   const resamples = options.bootstrap ?? 400;
-  if (resamples > 0) fit.intervals = bootstrapIntervals(points, fitted, resamples, options.seed ?? 1, options.level ?? 0.95);
+  if (resamples > 0 && points.length > 3) fit.intervals = bootstrapIntervals(points, fitted, resamples, options.seed ?? 1, options.level ?? 0.95);
   return fit;
 }
 
