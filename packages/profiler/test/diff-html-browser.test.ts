@@ -1,0 +1,75 @@
+// The differential flame graph opened in real headless Chromium: grown frames drawn red, shrunk ones blue, widths
+// from AFTER, search highlights, click zooms, and no network request.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffProfiles } from '../src/diff/diff-profiles.js';
+import { renderDiffHtml } from '../src/diff/diff-html.js';
+import { loadProfileInput } from '../src/diff/load-profile-input.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+// Only skipped on a developer machine without Chromium; under CI a missing browser is a failure.
+const skip = !existsSync(CHROMIUM) && !process.env.CI;
+
+describe.skipIf(skip)('differential flame graph in headless Chromium', () => {
+  let browser: Browser;
+  let dir: string;
+  let htmlPath: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'crawl-diag-diff-html-'));
+    const early = join(dir, 'early.txt');
+    const late = join(dir, 'late.txt');
+    await writeFile(early, 'main (/srv/app.js:1);hashLoop (/srv/app.js:10) 90\nmain (/srv/app.js:1);frontierQuery (/srv/store.js:40) 10\n');
+    await writeFile(late, 'main (/srv/app.js:1);hashLoop (/srv/app.js:10) 20\nmain (/srv/app.js:1);frontierQuery (/srv/store.js:40) 80\n');
+    const diff = diffProfiles(await loadProfileInput(early), await loadProfileInput(late), { before: 'early', after: 'late' });
+    htmlPath = join(dir, 'diff.html');
+    await writeFile(htmlPath, renderDiffHtml(diff));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('draws grown frames red and shrunk ones blue, at AFTER widths; searches and zooms', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
+    const requests: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file://')) requests.push(r.url());
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${htmlPath}`);
+    const query = page.locator('.f', { hasText: 'frontierQuery' });
+    const hash = page.locator('.f', { hasText: 'hashLoop' });
+    await expect.poll(() => query.count()).toBe(1);
+    expect(errors).toEqual([]);
+
+    const rgb = async (el: typeof query) =>
+      (await el.evaluate((e) => getComputedStyle(e).backgroundColor)).match(/\d+/g)!.map(Number);
+    const [qr, , qb] = await rgb(query);
+    const [hr, , hb] = await rgb(hash);
+    expect(qr).toBeGreaterThan(qb + 100);
+    expect(hb).toBeGreaterThan(hr + 100);
+    const qw = (await query.boundingBox())!.width;
+    const hw = (await hash.boundingBox())!.width;
+    expect(qw / hw).toBeCloseTo(80 / 20, 0);
+
+    await page.fill('#search', 'frontier');
+    await expect.poll(() => page.locator('.f.match').count()).toBe(1);
+    expect(await page.textContent('#status')).toBe('1 matching frames');
+
+    await hash.click();
+    const zoomed = page.locator('.f', { hasText: 'hashLoop' });
+    await expect.poll(async () => (await zoomed.boundingBox())!.width).toBeGreaterThan(hw * 3);
+    expect(requests).toEqual([]);
+  });
+});
