@@ -62,9 +62,11 @@ export function resolveTargets(sel: TargetSelection): { targets: ProcessInfo[]; 
   return { targets: [...targets.values()], skipped };
 }
 
-export interface ProfileProcessesOptions extends AttachNodeOptions {
+export interface ProfileProcessesOptions extends Omit<AttachNodeOptions, 'onSamplingStarted'> {
   /** Told how the processes will be sampled (concurrently, or which ones one after another). */
   onPlan?: (plan: string) => void;
+  /** Told when sampling of each process started, and through what (`inspector 127.0.0.1:9229`, `py-spy`). */
+  onSamplingStarted?: (e: { pid: number; via: string }) => void;
 }
 
 export interface ProfiledSet {
@@ -103,8 +105,15 @@ function describePlan(groups: ProcessInfo[][]): string {
 }
 
 async function profileOne(info: ProcessInfo, opts: ProfileProcessesOptions): Promise<Profile> {
-  if (info.runtime === 'python') return profilePython(info, opts);
-  return attachNodeProcess(info, opts);
+  const started = opts.onSamplingStarted;
+  if (info.runtime === 'python') {
+    return profilePython(info, { ...opts, onSamplingStarted: ({ pid }) => started?.({ pid, via: 'py-spy' }) });
+  }
+  return attachNodeProcess(info, {
+    ...opts,
+    onSamplingStarted: ({ pid, endpoint }) =>
+      started?.({ pid, via: `inspector ${endpoint.host}:${endpoint.port}${endpoint.openedByUs ? ' (opened by SIGUSR1, closed when done)' : ' (already open, left open)'}` }),
+  });
 }
 
 export async function profileProcesses(targets: ProcessInfo[], opts: ProfileProcessesOptions = {}): Promise<ProfiledSet> {

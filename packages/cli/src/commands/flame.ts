@@ -132,39 +132,62 @@ async function runFlame(args: FlameArgs): Promise<void> {
   if (modes > 1) throw new UsageError('profile either live PIDs, a recording range, or a command after --, not several at once');
 
   const interrupt = interruptController();
-  const progress = (line: string) => process.stderr.write(`crawl-diag: ${line}\n`);
-  let merged: Profile;
-  let perProcess: Profile[] = [];
   try {
-    if (recordings.length > 0) {
-      if (recordings.length > 1) throw new UsageError('give one recording range at a time');
-      merged = await loadRecording(recordings[0], args.process);
-    } else if (command.length > 0) {
-      merged = await launchNode(command, {
-        rateHz,
-        durationMs: args.duration === undefined ? undefined : durationMs,
-        signal: interrupt.signal,
-        onSamplingStarted: ({ pid }) => progress(`sampling ${basename(command[0])} (PID ${pid}) from its start at ${rateHz} Hz`),
-      });
-    } else {
-      const { targets, skipped } = resolveTargets({ pids, childrenOf, match });
-      if (skipped.length) progress(`skipping processes that are neither Node nor Python: ${skipped.join(', ')}`);
-      const set = await profileProcesses(targets, {
-        rateHz,
-        durationMs,
-        chunkMs,
-        signal: interrupt.signal,
-        onPlan: (plan) => progress(`${plan}, ${rateHz} Hz for ${durationMs / 1000} s (Ctrl-C stops early)`),
-        onSamplingStarted: ({ pid, endpoint }) =>
-          progress(`sampling started: PID ${pid} via inspector ${endpoint.host}:${endpoint.port}${endpoint.openedByUs ? ' (opened by SIGUSR1, closed when done)' : ''}`),
-      });
-      merged = set.merged;
-      perProcess = set.perProcess;
-    }
+    await collectAndWrite(args, { format, durationMs, chunkMs, rateHz, top, pids, childrenOf, match, recordings, command, signal: interrupt.signal });
   } finally {
+    // Kept until the output is written: a late Ctrl-C must not kill us halfway through writing the file.
     interrupt.dispose();
   }
+}
 
+interface FlameRun {
+  format: OutputFormat;
+  durationMs: number;
+  chunkMs: number;
+  rateHz: number;
+  top: number;
+  pids: number[];
+  childrenOf: number[];
+  match: RegExp | undefined;
+  recordings: string[];
+  command: string[];
+  signal: AbortSignal;
+}
+
+/** The profile to write: from a recording, a launched command, or live processes. */
+async function collectProfiles(args: FlameArgs, run: FlameRun): Promise<{ merged: Profile; perProcess: Profile[] }> {
+  const { durationMs, chunkMs, rateHz, pids, childrenOf, match, recordings, command } = run;
+  const progress = (line: string) => process.stderr.write(`crawl-diag: ${line}\n`);
+  if (recordings.length > 0) {
+    if (recordings.length > 1) throw new UsageError('give one recording range at a time');
+    return { merged: await loadRecording(recordings[0], args.process), perProcess: [] };
+  }
+  if (command.length > 0) {
+    const merged = await launchNode(command, {
+      rateHz,
+      durationMs: args.duration === undefined ? undefined : durationMs,
+      signal: run.signal,
+      // The command's own output must not mix with a profile written to stdout.
+      commandStdout: args.out === '-' ? 'stderr' : 'inherit',
+      onSamplingStarted: ({ pid }) => progress(`sampling ${basename(command[0])} (PID ${pid}) from its start at ${rateHz} Hz`),
+    });
+    return { merged, perProcess: [] };
+  }
+  const { targets, skipped } = resolveTargets({ pids, childrenOf, match });
+  if (skipped.length) progress(`skipping processes that are neither Node nor Python: ${skipped.join(', ')}`);
+  return profileProcesses(targets, {
+    rateHz,
+    durationMs,
+    chunkMs,
+    signal: run.signal,
+    onPlan: (plan) => progress(`${plan}, ${rateHz} Hz for ${durationMs / 1000} s (Ctrl-C stops early)`),
+    onSamplingStarted: ({ pid, via }) => progress(`sampling started: PID ${pid} via ${via}`),
+  });
+}
+
+async function collectAndWrite(args: FlameArgs, run: FlameRun): Promise<void> {
+  const { format, top } = run;
+  const { merged, perProcess } = await collectProfiles(args, run);
   const allPids = merged.source.processes.map((p) => p.pid);
   const out = args.out ?? defaultOutName(allPids, format);
   await writeOutput(merged, format, out);

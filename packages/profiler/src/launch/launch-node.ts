@@ -18,6 +18,8 @@ export interface LaunchNodeOptions extends SamplingOptions {
   /** How long the command may take to open its inspector. Default 10_000 ms. */
   startTimeoutMs?: number;
   onSamplingStarted?: (e: { pid: number }) => void;
+  /** Where the command's stdout goes: ours (default), or our stderr when our stdout carries the profile. */
+  commandStdout?: 'inherit' | 'stderr';
 }
 
 const INSPECTOR_NOISE = /^(Debugger listening on ws:|For help, see: https:\/\/nodejs\.org|Debugger attached\.|Waiting for the debugger to disconnect\.\.\.|Debugger ending on ws:)/;
@@ -65,7 +67,7 @@ export async function launchNode(command: string[], opts: LaunchNodeOptions = {}
   const { exe, args } = nodeCommand(command);
   const intervalUs = samplingIntervalUs(opts.rateHz);
   // --inspect-brk: the command waits for us before running any of its code; 127.0.0.1:0 gives a free loopback port.
-  const child = spawn(exe, ['--inspect-brk=127.0.0.1:0', ...args], { stdio: ['inherit', 'inherit', 'pipe'] });
+  const child = spawn(exe, ['--inspect-brk=127.0.0.1:0', ...args], { stdio: ['inherit', opts.commandStdout === 'stderr' ? 2 : 'inherit', 'pipe'] });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const spawnFailed = new Promise<never>((_, reject) =>
     child.once('error', (err) => reject(new ProfilerError('launch-failed', `could not start '${command[0]}': ${err.message}`))),

@@ -39,12 +39,14 @@ export function summarizeProfile(profile: Profile, opts: SummaryOptions = {}): P
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   let totalUs = 0;
+  let samples = 0;
   let idle = 0;
   let gc = 0;
   let program = 0;
   for (const s of profile.samples) {
     if (s.stack.length === 0) continue;
     totalUs += s.weightUs;
+    samples += s.count ?? 1;
     const leaf = s.stack[s.stack.length - 1];
     const kind = profile.frames[leaf].kind;
     if (kind === 'idle') idle += s.weightUs;
@@ -75,7 +77,7 @@ export function summarizeProfile(profile: Profile, opts: SummaryOptions = {}): P
   const idleShare = share(idle);
   return {
     totalUs,
-    samples: profile.samples.length,
+    samples,
     topSelf,
     topTotal,
     idleShare,

@@ -14,6 +14,8 @@ import type { SamplingOptions } from '../attach/attach-node.js';
 export interface PySpyOptions extends SamplingOptions {
   /** The py-spy executable. Default `py-spy` on PATH (or $CRAWL_DIAG_PY_SPY). */
   pySpy?: string;
+  /** Called once py-spy has started. */
+  onSamplingStarted?: (e: { pid: number }) => void;
 }
 
 /** One py-spy frame, `function (file.py:line)`, as a model frame. */
@@ -66,6 +68,7 @@ export async function profilePython(info: ProcessInfo, opts: PySpyOptions = {}):
     const args = ['record', '--pid', String(info.pid), '--format', 'raw', '--rate', String(rateHz), '--duration', String(Math.max(1, Math.ceil(durationMs / 1000))), '--function', '--full-filenames', '--nonblocking', '-o', out];
     const { code, stderr, spawnError } = await new Promise<{ code: number | null; stderr: string; spawnError?: NodeJS.ErrnoException }>((resolve) => {
       const child = spawn(pySpy, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      child.once('spawn', () => opts.onSamplingStarted?.({ pid: info.pid }));
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       // py-spy writes what it has when interrupted, like Ctrl-C in a terminal.
