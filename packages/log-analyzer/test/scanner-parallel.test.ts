@@ -11,7 +11,7 @@ import { FIXTURES } from './independent-count.js';
 const GARBAGE = resolve(FIXTURES, 'garbage-mixed', 'crawler.log');
 
 describe('scanning in pieces', () => {
-  it.each([7, 64, 1000])('reassembles every line when chunks of %i bytes cut them', async (chunkBytes) => {
+  it.each([61, 1000])('reassembles every line when chunks of %i bytes cut them', async (chunkBytes) => {
     const lines: string[] = [];
     await readFileRange(GARBAGE, 0, Number.MAX_SAFE_INTEGER, (buf, s, e) => {
       lines.push(...buf.toString('utf8', s, e).split('\n').filter((_, i, all) => i < all.length - 1 || all[i] !== ''));

@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+// Analyzer speed and memory, measured against grep in the same run on the same machine:
+//   A  crawl-diag logs FILE --line P1 --line P2 --line P3 --bucket 1m --json
+//   B  LC_ALL=C grep -F -c P1 FILE                                   (one pattern, count only)
+//   C  grep P | cut -c1-16 | uniq -c, once per pattern               (the classic per-minute count)
+// on a generated 1 GB Python-logging log (bench/.work/, git-ignored), page cache warm, median of N rounds with
+// the order rotated each round. Peak RSS of A from /usr/bin/time -v (else VmHWM polled from /proc). With --4g, A
+// runs once more on a 4 GB log for its peak RSS. Checks that A's totals equal grep -c's. Writes
+// bench/results/analyzer.json.
+//
+//   node bench/analyzer/run.mjs [--rounds 3] [--size-mb 1000] [--4g]
+//
+// Targets (issue 2): A <= 2x B, A < C (all three pipelines together), peak RSS < 300 MB at 1 GB and at 4 GB.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const work = join(root, 'bench', '.work');
+const CLI = join(root, 'packages', 'cli', 'bin', 'crawl-diag.js');
+const RESULT = join(root, 'bench', 'results', 'analyzer.json');
+const PATTERNS = ['will be crawled', 'Crawling URL', 'was postponed'];
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const rounds = Number(arg('rounds', 3));
+const sizeBytes = Number(arg('size-mb', 1000)) * 1e6;
+const with4g = process.argv.includes('--4g');
+const TIME_BIN = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+function ensureLog(bytes) {
+  mkdirSync(work, { recursive: true });
+  const file = join(work, `analyzer-${Math.round(bytes / 1e6)}mb.log`);
+  if (!existsSync(file) || statSync(file).size < bytes) {
+    process.stderr.write(`generating ${file} …\n`);
+    const r = spawnSync(process.execPath, [join(here, 'make-log.mjs'), file, String(bytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    if (r.status !== 0) throw new Error('make-log.mjs failed');
+  }
+  // Warm the page cache, so every command reads from memory alike.
+  spawnSync('sh', ['-c', `cat "${file}" > /dev/null`]);
+  return file;
+}
+
+/** Runs a shell command; returns wall seconds, and peak RSS (KB) when measured. */
+function timed(command, { rss = false } = {}) {
+  return new Promise((resolveRun, reject) => {
+    const wrapped = rss && TIME_BIN ? `${TIME_BIN} -v sh -c '${command.replace(/'/g, `'\\''`)}'` : command;
+    const started = process.hrtime.bigint();
+    const child = spawn('sh', ['-c', wrapped], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let polledKb = 0;
+    const poll = rss && !TIME_BIN ? setInterval(() => (polledKb = Math.max(polledKb, treeRssKb(child.pid))), 50) : null;
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (poll) clearInterval(poll);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) return reject(new Error(`${command} exited ${code}: ${stderr.slice(-500)}`));
+      const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+      resolveRun({ seconds, stdout, rssKb: m ? Number(m[1]) : polledKb || null });
+    });
+  });
+}
+
+/** Fallback without /usr/bin/time: resident memory of a process and its children, from /proc. */
+function treeRssKb(pid) {
+  let total = 0;
+  const visit = (p) => {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, 'utf8');
+      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+      children.forEach(visit);
+    } catch {
+      // the process ended between two reads
+    }
+  };
+  visit(pid);
+  return total;
+}
+
+const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  if (!existsSync(join(root, 'packages', 'cli', 'dist', 'main.js'))) throw new Error('build first: npx tsc -b packages/cli');
+  const file = ensureLog(sizeBytes);
+  const bytes = statSync(file).size;
+  const crawlDiag = `node ${q(CLI)} logs ${q(file)} ${PATTERNS.map((p) => `--line ${q(p)}`).join(' ')} --bucket 1m --json > ${q(join(work, 'analyzer-report.json'))}`;
+  const grepC = `LC_ALL=C grep -F -c ${q(PATTERNS[0])} ${q(file)}`;
+  const pipelines = PATTERNS.map((p) => `grep ${q(p)} ${q(file)} | cut -c1-16 | uniq -c > /dev/null`);
+  const load = [loadavg()[0]];
+
+  const samples = { crawlDiag: [], grepC: [], pipelines: [], rssKb: [] };
+  const steps = [
+    async () => {
+      const r = await timed(crawlDiag, { rss: true });
+      samples.crawlDiag.push(r.seconds);
+      samples.rssKb.push(r.rssKb);
+    },
+    async () => samples.grepC.push((await timed(grepC)).seconds),
+    async () => {
+      let total = 0;
+      for (const p of pipelines) total += (await timed(p)).seconds;
+      samples.pipelines.push(total);
+    },
+  ];
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < steps.length; k++) await steps[(round + k) % steps.length]();
+    process.stderr.write(`round ${round + 1}/${rounds}: crawl-diag ${samples.crawlDiag.at(-1).toFixed(2)} s, grep -c ${samples.grepC.at(-1).toFixed(2)} s, 3 pipelines ${samples.pipelines.at(-1).toFixed(2)} s\n`);
+  }
+  load.push(loadavg()[0]);
+
+  // Same counts as grep, or the speed means nothing.
+  const report = JSON.parse(readFileSync(join(work, 'analyzer-report.json'), 'utf8'));
+  const counts = PATTERNS.map((p) => {
+    const grep = Number(spawnSync('sh', ['-c', `LC_ALL=C grep -F -c ${q(p)} ${q(file)}`], { encoding: 'utf8' }).stdout.trim());
+    const ours = report.series.find((s) => s.name === p).total;
+    return { pattern: p, grep, crawlDiag: ours, equal: grep === ours };
+  });
+
+  let big = null;
+  if (with4g) {
+    const file4 = ensureLog(4 * sizeBytes);
+    const cmd4 = crawlDiag.replace(q(file), q(file4));
+    const r = await timed(cmd4, { rss: true });
+    big = { bytes: statSync(file4).size, seconds: r.seconds, peakRssMB: r.rssKb / 1024 };
+    process.stderr.write(`4 GB: crawl-diag ${r.seconds.toFixed(1)} s, peak RSS ${(r.rssKb / 1024).toFixed(0)} MB\n`);
+  }
+
+  const m = { crawlDiag: median(samples.crawlDiag), grepC: median(samples.grepC), pipelines: median(samples.pipelines) };
+  const peakRssMB = Math.max(...samples.rssKb) / 1024;
+  const result = {
+    schema: 'crawl-diag/bench-analyzer@1',
+    date: new Date().toISOString(),
+    machine: { cores: cpus().length, node: process.version, loadAverage1m: load, locale: process.env.LC_ALL || process.env.LANG || 'POSIX' },
+    input: { bytes, lines: report.files[0].lines, patterns: PATTERNS, bucket: '1m' },
+    commands: { crawlDiag, grepC, pipelines },
+    seconds: { median: m, samples: { crawlDiag: samples.crawlDiag, grepC: samples.grepC, pipelines: samples.pipelines } },
+    ratios: { crawlDiagOverGrepC: m.crawlDiag / m.grepC, crawlDiagOverPipelines: m.crawlDiag / m.pipelines },
+    throughputMBps: { crawlDiag: bytes / 1e6 / m.crawlDiag, grepC: bytes / 1e6 / m.grepC },
+    peakRssMB: { at1GB: peakRssMB, at4GB: big?.peakRssMB ?? null, measuredWith: TIME_BIN ? '/usr/bin/time -v' : '/proc VmRSS polling' },
+    run4GB: big,
+    counts,
+    targets: {
+      'crawl-diag <= 2x grep -c': m.crawlDiag <= 2 * m.grepC,
+      'crawl-diag < 3 pipelines': m.crawlDiag < m.pipelines,
+      'peak RSS < 300 MB (1 GB)': peakRssMB < 300,
+      'peak RSS < 300 MB (4 GB)': big ? big.peakRssMB < 300 : null,
+      'counts equal grep -c': counts.every((c) => c.equal),
+    },
+  };
+  mkdirSync(dirname(RESULT), { recursive: true });
+  writeFileSync(RESULT, JSON.stringify(result, null, 2) + '\n');
+  console.log(
+    [
+      `input: ${(bytes / 1e6).toFixed(0)} MB, ${result.input.lines} lines; ${cpus().length} cores; load ${load.map((l) => l.toFixed(1)).join(' -> ')}`,
+      `crawl-diag (3 patterns, 1m buckets): ${m.crawlDiag.toFixed(2)} s  (${result.throughputMBps.crawlDiag.toFixed(0)} MB/s), peak RSS ${peakRssMB.toFixed(0)} MB`,
+      `LC_ALL=C grep -F -c (1 pattern):     ${m.grepC.toFixed(2)} s`,
+      `grep | cut | uniq -c x 3:            ${m.pipelines.toFixed(2)} s`,
+      `ratio crawl-diag / grep -c:          ${result.ratios.crawlDiagOverGrepC.toFixed(2)}  (target <= 2)`,
+      `ratio crawl-diag / 3 pipelines:      ${result.ratios.crawlDiagOverPipelines.toFixed(2)}  (target < 1)`,
+      big ? `4 GB: ${big.seconds.toFixed(1)} s, peak RSS ${big.peakRssMB.toFixed(0)} MB` : '4 GB: not run (add --4g)',
+      `counts equal grep -c: ${counts.every((c) => c.equal)}`,
+      `written: ${RESULT}`,
+    ].join('\n'),
+  );
+}
+
+main().catch((err) => {
+  console.error(`bench/analyzer: ${err.message}`);
+  process.exit(1);
+});
