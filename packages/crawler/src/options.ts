@@ -84,6 +84,8 @@ export interface SupervisorOptions extends HeartbeatOptions {
   /** Supervisor id (ZeroMQ routing id and lease owner). Default `<hostname>-<pid>-<random>`. */
   id?: string;
   worker: WorkerOptions;
+  /** URLs queued per worker beside the one it works on (hides the dispatcher round trip). Default 1. */
+  prefetch: number;
   /** On a graceful stop, how long workers may take to finish their current URL. Default 15 000 ms. */
   stopGraceMs: number;
   /** Start every process with the profiler agent writing profiles here. */
@@ -99,6 +101,8 @@ export interface LocalCrawlOptions {
   worker: WorkerOptions;
   heartbeat: HeartbeatOptions;
   stopGraceMs: number;
+  /** See SupervisorOptions.prefetch. */
+  prefetch: number;
   profileDir?: string;
 }
 
@@ -125,3 +129,4 @@ export const DEFAULT_DISPATCHER: Omit<DispatcherOptions, 'store' | 'bind'> = {
 };
 
 export const DEFAULT_STOP_GRACE_MS = 15_000;
+export const DEFAULT_PREFETCH = 1;

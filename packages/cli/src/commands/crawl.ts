@@ -10,6 +10,7 @@ import {
   DEFAULT_HEARTBEAT,
   DEFAULT_SQLITE_PATH,
   DEFAULT_STOP_GRACE_MS,
+  DEFAULT_PREFETCH,
   DEFAULT_WORKER,
   openCrawlStore,
   parseResolveRule,
@@ -212,6 +213,7 @@ const supervisorCommand: CommandModule<object, CrawlingArgs & { connect: string;
       id: a.id,
       worker: workerOptions(a),
       stopGraceMs: DEFAULT_STOP_GRACE_MS,
+      prefetch: DEFAULT_PREFETCH,
       profileDir: a['profile-dir'] ? resolve(a['profile-dir']) : undefined,
       ...heartbeat(a),
     });
@@ -240,6 +242,7 @@ const localCommand: CommandModule<object, DispatchArgs & { supervisors: number; 
         worker: workerOptions(a),
         heartbeat: heartbeat(a),
         stopGraceMs: DEFAULT_STOP_GRACE_MS,
+        prefetch: DEFAULT_PREFETCH,
         profileDir: a['profile-dir'] ? resolve(a['profile-dir']) : undefined,
       },
       { onProgress: progressPrinter(), onEvent: (line) => process.stderr.write(`crawl: ${line}\n`) },

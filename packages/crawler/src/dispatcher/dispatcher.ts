@@ -83,7 +83,7 @@ export class Dispatcher {
       this.timers.push(setInterval(() => this.deps.onProgress?.(this.progress()), this.deps.progressMs));
     }
     const reason = await exited;
-    for (const t of this.timers) clearInterval(t);
+    for (const t of this.timers) clearTimeout(t);
     return reason;
   }
 
@@ -160,8 +160,9 @@ export class Dispatcher {
         s.inflight.delete(msg.url);
         this.counts[msg.outcome] += 1;
         this.checkMaxPages();
-        // Its domain is free again (domainsFree dispatch): the next URL of it may go out now.
+        // Its domain is no longer busy (domainsFree dispatch): its next URL may go out once the delay has passed.
         void this.pump();
+        if (msg.domainFreeAt !== undefined) this.pumpAt(msg.domainFreeAt);
         break;
       case 'release':
         for (const url of msg.urls) {
@@ -239,6 +240,17 @@ export class Dispatcher {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Pumps again at `at` (a domain's politeness slot frees up then), sooner than the next poll would. */
+  private pumpAt(at: number): void {
+    const wait = at - this.now() + 2;
+    if (wait <= 0 || wait >= this.deps.opts.pollMs) return;
+    const timer = setTimeout(() => {
+      this.timers = this.timers.filter((t) => t !== timer);
+      void this.pump();
+    }, wait);
+    this.timers.push(timer);
   }
 
   /** Store unreachable (database restarting): back off exponentially, up to 5 s, and try again. */

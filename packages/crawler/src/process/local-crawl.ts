@@ -53,6 +53,7 @@ export function startLocalCrawl(opts: LocalCrawlOptions, hooks: LocalCrawlHooks 
         workers: opts.workers,
         worker: opts.worker,
         stopGraceMs: opts.stopGraceMs,
+        prefetch: opts.prefetch,
         profileDir: opts.profileDir,
         ...opts.heartbeat,
       }),

@@ -10,6 +10,9 @@ export function openProcessLog(processName: string, kind: ProcessKind, opts: Log
   return createProcessLogger({ dir: opts.logDir, processName, name: `crawl_diag.${kind}`, format: opts.logFormat });
 }
 
+/** Logs the CPU time this process used (for diagnosis: which process kind a crawl spends its CPU in), then closes. */
 export function closeProcessLog(log: Logger): Promise<void> {
+  const cpu = process.cpuUsage();
+  log.info({ userMs: Math.round(cpu.user / 1000), systemMs: Math.round(cpu.system / 1000) }, `Process CPU time: ${Math.round((cpu.user + cpu.system) / 1000)} ms.`);
   return closeProcessLogger(log);
 }

@@ -13,7 +13,7 @@ export interface SupervisorDeps {
   socket: SupervisorSocket;
   pool: WorkerPool;
   log: Logger;
-  opts: HeartbeatOptions & { stopGraceMs: number };
+  opts: HeartbeatOptions & { stopGraceMs: number; prefetch: number };
 }
 
 /** A URL handed back after a worker crash waits this long before it is leased again. */
@@ -101,7 +101,7 @@ export class Supervisor {
   private onWorkerMessage(slot: WorkerSlot, msg: FromWorker): void {
     switch (msg.type) {
       case 'result':
-        void this.send({ type: 'result', url: msg.url, outcome: msg.outcome });
+        void this.send({ type: 'result', url: msg.url, outcome: msg.outcome, domainFreeAt: msg.domainFreeAt });
         break;
       case 'error':
         this.deps.log.warn({ worker: slot.index, url: msg.url, err: msg.message }, 'A worker could not use the store; URL handed back.');
@@ -129,7 +129,10 @@ export class Supervisor {
 
   private requestWork(): void {
     if (this.stopping || !this.dispatcherAlive) return;
-    const wanted = this.deps.pool.idle().length - this.queue.length - this.outstanding;
+    // Each live worker gets one URL to work on plus `prefetch` waiting beside it, so the round trip to the
+    // dispatcher is not on the path from one fetch to the next.
+    const capacity = this.deps.pool.alive().length * (1 + this.deps.opts.prefetch);
+    const wanted = capacity - this.deps.pool.busyCount() - this.queue.length - this.outstanding;
     if (wanted <= 0) return;
     this.outstanding += wanted;
     void this.send({ type: 'ready', credits: wanted }).then((ok) => {

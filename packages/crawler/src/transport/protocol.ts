@@ -20,8 +20,8 @@ export type SupervisorMessage =
   | { type: 'heartbeat'; busy: number; queued: number; workers: number }
   /** Extend the leases of URLs still queued or in progress. */
   | { type: 'renew'; urls: string[] }
-  /** A worker finished a URL. */
-  | { type: 'result'; url: string; outcome: UrlOutcome }
+  /** A worker finished a URL; `domainFreeAt`: when its domain may be fetched again (politeness). */
+  | { type: 'result'; url: string; outcome: UrlOutcome; domainFreeAt?: number }
   /** URLs handed back uncrawled (worker crash, graceful stop); pending again after `delayMs`. */
   | { type: 'release'; urls: string[]; delayMs: number }
   /** Graceful goodbye: everything it held has been finished or released. */

@@ -26,13 +26,20 @@ export function domainAllowed(domain: string, allowed: string[]): boolean {
   return allowed.some((a) => domain === a || domain.endsWith(`.${a}`));
 }
 
-export async function crawlUrl(ctx: CrawlUrlContext, leased: LeasedUrl): Promise<UrlOutcome> {
+export interface CrawlUrlResult {
+  outcome: UrlOutcome;
+  /** When the URL's domain may be fetched again (its politeness slot was claimed for this fetch). */
+  domainFreeAt?: number;
+}
+
+export async function crawlUrl(ctx: CrawlUrlContext, leased: LeasedUrl): Promise<CrawlUrlResult> {
   const { store, events } = ctx;
   const { url, domain, leaseOwner: owner } = leased;
-  const ignore = async (detail: string): Promise<UrlOutcome> => {
+  let domainFreeAt: number | undefined;
+  const ignore = async (detail: string): Promise<CrawlUrlResult> => {
     events.ignored(url);
     await store.finishUrl(url, owner, 'ignored', detail);
-    return 'ignored';
+    return { outcome: 'ignored', domainFreeAt };
   };
 
   // Seeds are checked here; discovered links were filtered before they entered the frontier.
@@ -53,9 +60,10 @@ export async function crawlUrl(ctx: CrawlUrlContext, leased: LeasedUrl): Promise
   if (claim.kind === 'postponed') {
     await store.postponeUrl(url, owner, claim.notBefore);
     events.postponed(url);
-    return 'postponed';
+    return { outcome: 'postponed' };
   }
 
+  domainFreeAt = Date.now() + claim.delayMs;
   events.willBeCrawled(url);
   events.crawling(url);
   const result = await ctx.fetcher.fetchPage(url);
@@ -65,7 +73,7 @@ export async function crawlUrl(ctx: CrawlUrlContext, leased: LeasedUrl): Promise
     events.couldNotRetrieve(url);
     const detail = result.kind === 'network-error' ? `${result.code}: ${result.message}` : 'status' in result ? `${result.kind} ${result.status}` : result.kind;
     await store.finishUrl(url, owner, 'failed', detail);
-    return 'failed';
+    return { outcome: 'failed', domainFreeAt };
   }
 
   const now = Date.now();
@@ -88,5 +96,5 @@ export async function crawlUrl(ctx: CrawlUrlContext, leased: LeasedUrl): Promise
     if (links.length > 0) await store.addUrls(links, now);
   }
   await store.finishUrl(url, owner, 'done');
-  return 'done';
+  return { outcome: 'done', domainFreeAt };
 }

@@ -18,7 +18,7 @@ export type ToWorker =
 export type FromWorker =
   /** Store opened; ready for URLs. */
   | { type: 'ready' }
-  | { type: 'result'; url: string; outcome: UrlOutcome }
+  | { type: 'result'; url: string; outcome: UrlOutcome; domainFreeAt?: number }
   /** The URL could not be handled because the store failed; it goes back to the frontier after a backoff. */
   | { type: 'error'; url: string; message: string }
   | { type: 'released'; owner: string; count: number };

@@ -45,7 +45,7 @@ export async function runWorker(config: WorkerProcessConfig, channel: WorkerChan
         case 'crawl':
           busy = busy.then(async () => {
             try {
-              channel.send({ type: 'result', url: msg.url.url, outcome: await crawlUrl(ctx, msg.url) });
+              channel.send({ type: 'result', url: msg.url.url, ...(await crawlUrl(ctx, msg.url)) });
             } catch (err) {
               // The store failed (database away after the driver's own retries): the URL goes back to the frontier.
               log.warn({ url: msg.url.url, err: (err as Error).message }, 'Store failure while crawling; URL handed back.');

@@ -1,0 +1,66 @@
+// `crawl dispatcher` and `crawl supervisor` as separate commands, as they run on different machines: the
+// supervisors connect over tcp to the dispatcher's address (here on loopback), workers write to the shared store.
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimWeb } from '@crawl-diag/simweb';
+import { checkCrawl, finished, MAX_DEPTH, openSqlite, smallWeb, startCrawl, tempDir } from './crawl-harness.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+describe('crawl dispatcher + crawl supervisor', () => {
+  let web: SimWeb;
+  beforeAll(async () => {
+    web = await smallWeb();
+  });
+  afterAll(async () => {
+    await web?.close();
+  });
+
+  it('two supervisors connect to a dispatcher over tcp and crawl to exhaustion; all three exit 0', async () => {
+    const dir = tempDir('separate');
+    const sqlite = join(dir, 'crawl.sqlite');
+    const endpoint = `tcp://127.0.0.1:${await freePort()}`;
+    const common = ['--sqlite', sqlite, '--log-dir', join(dir, 'logs'), '--heartbeat-ms', '200'];
+    const dispatcher = startCrawl(['crawl', 'dispatcher', '--bind', endpoint, ...common, ...web.seeds]);
+    const supervisorArgs = (id: string) => [
+      'crawl', 'supervisor', '--connect', endpoint, '--workers', '2', '--id', id, ...common,
+      '--resolve', web.resolveRule, '--allow-private', '--delay', '20', '--max-depth', String(MAX_DEPTH),
+    ];
+    const a = startCrawl(supervisorArgs('machine-a'));
+    const b = startCrawl(supervisorArgs('machine-b'));
+    try {
+      const d = await finished(dispatcher, 90_000);
+      expect(d.code, dispatcher.stderr()).toBe(0);
+      expect(dispatcher.stderr()).toMatch(/dispatcher: listening on tcp:\/\/127\.0\.0\.1:\d+/);
+      expect(dispatcher.stderr()).toMatch(/dispatcher: stopped \(frontier exhausted\)/);
+      expect((await finished(a, 30_000)).code, a.stderr()).toBe(0);
+      expect((await finished(b, 30_000)).code, b.stderr()).toBe(0);
+
+      const store = await openSqlite(dir);
+      try {
+        const { stats, expected, missing } = await checkCrawl(store, web);
+        expect(missing).toEqual([]);
+        expect(stats.pages).toBe(expected.size);
+        expect(stats.pending + stats.leased).toBe(0);
+        // Both supervisors did work: pages were fetched by workers of each.
+        const owners = new Set<string>();
+        for (const url of expected) owners.add(((await store.getPage(url))?.fetchedBy ?? '').replace(/-\d+$/, ''));
+        expect(owners.size).toBe(2);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      for (const r of [dispatcher, a, b]) r.child.kill('SIGKILL');
+    }
+  });
+});
