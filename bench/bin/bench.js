@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench -- <name> [options]`: one entry for every bench in bench/. Build first (`npx tsc -b bench`).
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -16,6 +16,16 @@ const BENCHES = {
   profiler: { script: 'profiler/agent-overhead.mjs', about: 'profiler agent overhead and recording size' },
   crawler: { script: 'crawler/run.js', about: 'crawler throughput' },
 };
+
+// Any other bench/<name>/ with a run.js or run.mjs is reachable too, so a new bench needs no change here.
+const NOT_BENCHES = new Set(['bin', 'src', 'dist', 'results', 'test', 'node_modules']);
+for (const dir of readdirSync(bench)) {
+  if (dir.startsWith('.') || NOT_BENCHES.has(dir) || !statSync(join(bench, dir)).isDirectory()) continue;
+  const script = ['run.js', 'run.mjs'].map((f) => `${dir}/${f}`).find((f) => existsSync(join(bench, f)));
+  if (!script) continue;
+  if (!BENCHES[dir]) BENCHES[dir] = { script, about: `bench/${script}` };
+  else if (BENCHES[dir].script && !existsSync(join(bench, BENCHES[dir].script))) BENCHES[dir].script = script;
+}
 
 function usage() {
   const rows = Object.entries(BENCHES).map(([name, b]) => {

@@ -7,26 +7,32 @@ import { onCleanup } from './child-processes.js';
 
 export interface BenchWebOptions {
   /**
-   * Sites (virtual hosts). Default 100: at the 1 s politeness delay that is a ceiling of ~100 pages/s, about twice
-   * what 8 nodes of 2 workers fetch, so a polite crawler rarely waits for a free domain; and few enough that every
-   * site's robots.txt is fetched within the warm-up of the slowest run.
+   * Sites (virtual hosts). Default 100: at the bench's 500 ms politeness delay that is a ceiling of ~200 pages/s,
+   * about twice what 8 nodes of 2 workers fetch, so a polite crawler rarely waits for a free domain; and few enough
+   * that every site's robots.txt is fetched within the warm-up of the slowest (1-node) run.
    */
   sites?: number;
-  /** Pages of the largest site; Zipf-sized below it. Default 3000 (a few large sites, many small ones). */
+  /**
+   * Pages of the largest site; Zipf-sized below it. Default 8000 (a few large sites, many small ones; 43 505 pages in
+   * all, so the frontier keeps growing through a run, which is what makes an unindexed frontier query slow down).
+   */
   maxPagesPerSite?: number;
-  /** Pages of the smallest sites. Default 100: no site runs dry within a default run at the healthy rate. */
+  /** Pages of the smallest sites. Default 150: no site runs dry within a default run at the healthy rate. */
   minPagesPerSite?: number;
   /** Response latency of every page, ms (fixed part; a uniform jitter of half that is added). Default 100. */
   latencyMs?: number;
+  /** Random links per page (besides the site's tree links); more links grow the frontier faster. Default 12. */
+  linksPerPage?: number;
   /** Graph seed. Default 7. */
   seed?: number;
 }
 
 export const BENCH_WEB_DEFAULTS: Required<BenchWebOptions> = {
   sites: 100,
-  maxPagesPerSite: 3000,
-  minPagesPerSite: 100,
+  maxPagesPerSite: 8000,
+  minPagesPerSite: 150,
   latencyMs: 100,
+  linksPerPage: 12,
   seed: 7,
 };
 
@@ -48,6 +54,7 @@ export function simWebOptions(o: Required<BenchWebOptions>): SimWebOptions {
     maxPagesPerSite: o.maxPagesPerSite,
     minPagesPerSite: o.minPagesPerSite,
     zipfExponent: 1,
+    linksPerPage: o.linksPerPage,
     seedSites: o.sites,
     // Every page is slow to answer, like the real web: the crawl is bound by the network, not by this machine.
     latency: { large: latency, small: latency },

@@ -10,6 +10,7 @@ import { RESULTS_DIR } from '../common/repo-paths.js';
 import { scenarioNamed } from '../common/scenarios.js';
 import { renderDiagnose } from './report-diagnose.js';
 import { runDiagnose } from './run-diagnose.js';
+import { webShape } from '../nodes/main.js';
 
 export const DIAGNOSE_USAGE = `usage: npm run bench -- diagnose --scenario NAME [options]
 
@@ -23,9 +24,11 @@ postponed/crawled ratio over time. Writes bench/results/diagnose-<scenario>-<sto
   --duration SECS    run length (default 60)
   --store KIND       sqlite (default) or mongo;  --mongo URI  (default: FerretDB started by the bench)
   --window DUR       profile window length (default 5s)
-  --warmup SECS      seconds after the first page left out (default 10, at most a quarter of the run)
-  --delay MS         per-domain politeness delay of the crawler (default 1000)
+  --warmup SECS      seconds after the first page left out (default 15, at most a quarter of the run)
+  --delay MS         per-domain politeness delay of the crawler (default 500)
   --latency-ms MS    simulated web latency per page (default ${BENCH_WEB_DEFAULTS.latencyMs})
+  --max-pages N      pages of the largest simulated site (default ${BENCH_WEB_DEFAULTS.maxPagesPerSite}); --min-pages N of the
+                     smallest (default ${BENCH_WEB_DEFAULTS.minPagesPerSite}); --links-per-page N (default ${BENCH_WEB_DEFAULTS.linksPerPage})
   --out DIR          where the JSON goes (default bench/results)
   --keep             keep logs and profiles and print where they are
 `;
@@ -46,6 +49,9 @@ export async function diagnoseMain(argv: string[]): Promise<number> {
         warmup: { type: 'string' },
         delay: { type: 'string' },
         'latency-ms': { type: 'string' },
+        'max-pages': { type: 'string' },
+        'min-pages': { type: 'string' },
+        'links-per-page': { type: 'string' },
         out: { type: 'string' },
         keep: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -74,11 +80,11 @@ export async function diagnoseMain(argv: string[]): Promise<number> {
       durationSec: duration,
       store,
       mongoUri: s('mongo'),
-      warmupSec: durationSec('warmup', s('warmup'), Math.min(10, duration / 4)),
+      warmupSec: durationSec('warmup', s('warmup'), Math.min(15, duration / 4)),
       bucketMs: 2000,
-      delayMs: positiveInt('delay', s('delay'), 1000, 0),
+      delayMs: positiveInt('delay', s('delay'), 500, 0),
       profileWindow: window,
-      web: { latencyMs: positiveInt('latency-ms', s('latency-ms'), BENCH_WEB_DEFAULTS.latencyMs, 0) },
+      web: { latencyMs: positiveInt('latency-ms', s('latency-ms'), BENCH_WEB_DEFAULTS.latencyMs, 0), ...webShape(s) },
       keep: values.keep === true,
       log: (line) => process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${line}\n`),
       live: process.stderr.isTTY ? (line) => process.stderr.write(`\r\x1b[K  ${line.slice(0, (process.stderr.columns || 100) - 3)}`) : undefined,

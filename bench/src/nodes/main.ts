@@ -25,11 +25,13 @@ bench/results/<scenario>-<store>.json and .html.
   --store KIND       sqlite (default) or mongo
   --mongo URI        MongoDB for --store mongo (default: FerretDB started by the bench)
   --workers N        crawler processes per node (default 2)
-  --warmup SECS      seconds after the first page left out of throughput and trend (default 10, at most
+  --warmup SECS      seconds after the first page left out of throughput and trend (default 15, at most
                      a quarter of the run)
   --bucket SECS      rate bucket (default 2)
-  --delay MS         per-domain politeness delay of the crawler (default 1000)
+  --delay MS         per-domain politeness delay of the crawler (default 500)
   --latency-ms MS    simulated web latency per page (default ${BENCH_WEB_DEFAULTS.latencyMs})
+  --max-pages N      pages of the largest simulated site (default ${BENCH_WEB_DEFAULTS.maxPagesPerSite}); --min-pages N of the
+                     smallest (default ${BENCH_WEB_DEFAULTS.minPagesPerSite}); --links-per-page N (default ${BENCH_WEB_DEFAULTS.linksPerPage})
   --sites N          simulated web sites (default ${BENCH_WEB_DEFAULTS.sites})
   --out DIR          where results go (default bench/results)
   --keep             keep the run directory (logs, stores) and print where it is
@@ -51,6 +53,9 @@ export async function nodesMain(argv: string[]): Promise<number> {
         bucket: { type: 'string' },
         delay: { type: 'string' },
         'latency-ms': { type: 'string' },
+        'max-pages': { type: 'string' },
+        'min-pages': { type: 'string' },
+        'links-per-page': { type: 'string' },
         sites: { type: 'string' },
         out: { type: 'string' },
         keep: { type: 'boolean' },
@@ -71,7 +76,7 @@ export async function nodesMain(argv: string[]): Promise<number> {
     if (s('mongo') && store !== 'mongo') throw new BenchUsageError('--mongo needs --store mongo');
     const nodeCounts = intList('nodes', s('nodes'), [1, 2, 4, 8]);
     const duration = durationSec('duration', s('duration'), 60);
-    const warmup = durationSec('warmup', s('warmup'), Math.min(10, duration / 4));
+    const warmup = durationSec('warmup', s('warmup'), Math.min(15, duration / 4));
     if (warmup >= duration / 2) throw new BenchUsageError(`--warmup ${warmup} s leaves too little of a ${duration} s run; make it under half`);
     const { result, runDir } = await runNodesBench({
       scenario: scenarioNamed(s('scenario') ?? 'healthy'),
@@ -82,11 +87,12 @@ export async function nodesMain(argv: string[]): Promise<number> {
       mongoUri: s('mongo'),
       warmupSec: warmup,
       bucketMs: durationSec('bucket', s('bucket'), 2) * 1000,
-      delayMs: positiveInt('delay', s('delay'), 1000, 0),
+      delayMs: positiveInt('delay', s('delay'), 500, 0),
       maxDepth: 10,
       web: {
         latencyMs: positiveInt('latency-ms', s('latency-ms'), BENCH_WEB_DEFAULTS.latencyMs, 0),
         sites: positiveInt('sites', s('sites'), BENCH_WEB_DEFAULTS.sites),
+        ...webShape(s),
       },
       keep: values.keep === true,
       command: `npm run bench -- nodes ${argv.join(' ')}`.trim(),
@@ -104,6 +110,15 @@ export async function nodesMain(argv: string[]): Promise<number> {
   } finally {
     await cleanupAll();
   }
+}
+
+/** The simulated web's size and link density from the command line. */
+export function webShape(s: (k: string) => string | undefined) {
+  return {
+    maxPagesPerSite: positiveInt('max-pages', s('max-pages'), BENCH_WEB_DEFAULTS.maxPagesPerSite),
+    minPagesPerSite: positiveInt('min-pages', s('min-pages'), BENCH_WEB_DEFAULTS.minPagesPerSite),
+    linksPerPage: positiveInt('links-per-page', s('links-per-page'), BENCH_WEB_DEFAULTS.linksPerPage, 0),
+  };
 }
 
 function clearLive(): string {

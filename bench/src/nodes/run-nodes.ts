@@ -23,11 +23,11 @@ export interface NodesBenchOptions {
   store: 'sqlite' | 'mongo';
   /** MongoDB URI for `--store mongo`; FerretDB is started when absent. */
   mongoUri?: string;
-  /** Seconds after the first page left out of the measurement. Default 10 (at most a quarter of the run). */
+  /** Seconds after the first page left out of the measurement. Default 15 (at most a quarter of the run). */
   warmupSec: number;
   /** Rate bucket, ms. Default 2000. */
   bucketMs: number;
-  /** Crawler `--delay` (per-domain politeness when robots.txt gives none), ms. Default 1000. */
+  /** Crawler `--delay` (per-domain politeness when robots.txt gives none), ms. Default 500. */
   delayMs: number;
   /** Crawler `--max-depth`. Default 10. */
   maxDepth: number;
