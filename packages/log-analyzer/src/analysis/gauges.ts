@@ -2,23 +2,23 @@
 // counter (`--counter`, a cumulative total such as Crawlee's requestsFinished) is differenced into a count per
 // bucket, surviving restarts (a counter that goes down was reset to zero).
 
-export interface Sample {
+export interface GaugeSample {
   /** Epoch ms. */
   t: number;
   value: number;
 }
 
-export interface Grid {
+export interface GaugeGrid {
   /** Epoch ms of the first bucket's start. */
   startMs: number;
   bucketMs: number;
   buckets: number;
 }
 
-const bucketOf = (t: number, grid: Grid): number => Math.floor((t - grid.startMs) / grid.bucketMs);
+const bucketOf = (t: number, grid: GaugeGrid): number => Math.floor((t - grid.startMs) / grid.bucketMs);
 
 /** Mean of the samples in each bucket; null for a bucket without samples (a gauge has no value there, not 0). */
-export function gaugeBuckets(samples: readonly Sample[], grid: Grid): Array<number | null> {
+export function gaugeBuckets(samples: readonly GaugeSample[], grid: GaugeGrid): Array<number | null> {
   const sums = new Array<number>(grid.buckets).fill(0);
   const counts = new Array<number>(grid.buckets).fill(0);
   for (const s of samples) {
@@ -36,7 +36,7 @@ export function gaugeBuckets(samples: readonly Sample[], grid: Grid): Array<numb
  * an even rate, not spikes). A drop means a reset: the increase is then the new value (counted from zero), as
  * Prometheus' `increase()` does. Buckets before the first or after the last sample are null (unknown).
  */
-export function counterToRate(samples: readonly Sample[], grid: Grid): Array<number | null> {
+export function counterToRate(samples: readonly GaugeSample[], grid: GaugeGrid): Array<number | null> {
   const out: Array<number | null> = new Array(grid.buckets).fill(null);
   const sorted = [...samples].filter((s) => Number.isFinite(s.value)).sort((a, b) => a.t - b.t);
   if (sorted.length < 2) return out;

@@ -3,7 +3,7 @@
 // Hand-written: no well-kept npm package implements the test (simple-statistics has none). Follows
 // Hamed, K.H. & Rao, A.R. (1998) "A modified Mann-Kendall trend test for autocorrelated data", J. Hydrology 204,
 // and the reference implementation in pyMannKendall (`hamed_rao_modification_test`).
-import { autocorrelation, averageRanks, normalQuantileTwoSided, twoSidedNormalP } from './robust.js';
+import { autocorrelation, averageRanks, normalQuantileTwoSided, presentPoints, twoSidedNormalP } from './robust.js';
 import { theilSen } from './theil-sen.js';
 import { isotonicFit } from './isotonic.js';
 
@@ -128,14 +128,7 @@ function residuals(values: readonly number[], xs: readonly number[], detrend: 'l
  * keep the spacing of the others.
  */
 export function mannKendall(series: ReadonlyArray<number | null>, options: MannKendallOptions = {}): MannKendallResult {
-  const xs: number[] = [];
-  const ys: number[] = [];
-  series.forEach((v, i) => {
-    if (v !== null && Number.isFinite(v)) {
-      xs.push(i);
-      ys.push(v);
-    }
-  });
+  const { xs, ys } = presentPoints(series);
   const n = ys.length;
   const s = mannKendallS(ys);
   const varS = mannKendallVariance(ys);

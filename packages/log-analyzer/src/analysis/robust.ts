@@ -70,3 +70,16 @@ export function normalQuantileTwoSided(alpha: number): number {
   }
   return (lo + hi) / 2;
 }
+
+/** The finite values of a gapped series with their positions (array indexes) as x. */
+export function presentPoints(values: ReadonlyArray<number | null>): { xs: number[]; ys: number[] } {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  values.forEach((v, i) => {
+    if (v !== null && Number.isFinite(v)) {
+      xs.push(i);
+      ys.push(v);
+    }
+  });
+  return { xs, ys };
+}

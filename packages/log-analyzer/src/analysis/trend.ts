@@ -6,7 +6,7 @@
 // significant (p < alpha) AND large (|relative change| >= minRelativeChange). Thresholds: ANALYSIS.md.
 import { mannKendall } from './mann-kendall.js';
 import { theilSen } from './theil-sen.js';
-import { mean } from './robust.js';
+import { mean, presentPoints } from './robust.js';
 import type { CountSeries, Trend, Verdict } from './types.js';
 
 export interface TrendOptions {
@@ -55,14 +55,7 @@ export function analyzeValueTrend(values: ReadonlyArray<number | null>, bucketMs
   if (present < opts.minBuckets) return { ...INSUFFICIENT };
   const { values: coarse, factor } = coarsen(values, MAX_TREND_POINTS);
   const mk = mannKendall(coarse, { autocorrelationCorrection: opts.autocorrelationCorrection });
-  const xs: number[] = [];
-  const ys: number[] = [];
-  coarse.forEach((v, i) => {
-    if (v !== null && Number.isFinite(v)) {
-      xs.push(i);
-      ys.push(v);
-    }
-  });
+  const { xs, ys } = presentPoints(coarse);
   const line = theilSen(xs, ys);
   // Per-bucket slope in the caller's bucket units (a coarse point sums `factor` buckets, or averages them for gauges).
   const slopePerBucket = line.slope / (factor * factor);
@@ -101,20 +94,26 @@ function decide(pValue: number, slope: number, relativeChange: number | null, op
  * (exact for a linear trend, overshoots for a step), and the means of the first and last tenths (at least 3
  * buckets; exact for a step, short of the truth for a linear trend). When they agree in direction the smaller
  * one is reported, so neither shape is overstated; otherwise the line's value, flagged as disputed.
- * Null when the run starts with no events at all.
+ * Sparse counts (the line starts at or below 0, e.g. mostly-zero buckets) use the means of the first and last
+ * thirds instead, the steadiest estimate there is. Null when the run starts with no events at all.
  */
 function relativeChangeOf(xs: number[], ys: number[], slope: number, intercept: number): { value: number | null; disputed: boolean } {
   if (xs.length === 0) return { value: null, disputed: false };
   const lineStart = intercept + slope * xs[0];
   const lineEnd = intercept + slope * xs[xs.length - 1];
-  const fromLine = lineStart > 0 ? Math.max(-1, lineEnd / lineStart - 1) : null;
-  const window = Math.max(3, Math.round(ys.length / 10));
-  const first = mean(ys.slice(0, window));
-  const last = mean(ys.slice(-window));
-  const fromEnds = first > 0 ? Math.max(-1, last / first - 1) : null;
-  if (fromLine === null || fromEnds === null) return { value: fromLine ?? fromEnds, disputed: false };
+  if (!(lineStart > 0)) return { value: endsChange(ys, Math.max(3, Math.floor(ys.length / 3))), disputed: false };
+  const fromLine = Math.max(-1, lineEnd / lineStart - 1);
+  const fromEnds = endsChange(ys, Math.max(3, Math.round(ys.length / 10)));
+  if (fromEnds === null) return { value: fromLine, disputed: false };
   if (Math.sign(fromLine) !== Math.sign(fromEnds)) return { value: fromLine, disputed: true };
   return { value: Math.abs(fromLine) <= Math.abs(fromEnds) ? fromLine : fromEnds, disputed: false };
+}
+
+/** last window's mean / first window's mean − 1; null when the first window is empty. */
+function endsChange(ys: number[], window: number): number | null {
+  const first = mean(ys.slice(0, window));
+  const last = mean(ys.slice(-window));
+  return first > 0 ? Math.max(-1, last / first - 1) : null;
 }
 
 /** Sums runs of `factor` buckets (null only when all are null) so at most `maxPoints` remain. */

@@ -116,18 +116,18 @@ function profiledSse(points: readonly UslPoint[]): (sigma: number, kappa: number
   let sxx = 0;
   for (const p of points) sxx += p.throughput * p.throughput;
   return (sigma, kappa) => {
-    let sxg = 0;
-    let sgg = 0;
-    for (const p of points) {
-      const g = p.nodes / (1 + sigma * (p.nodes - 1) + kappa * p.nodes * (p.nodes - 1));
-      sxg += p.throughput * g;
-      sgg += g * g;
-    }
+    const { sxg, sgg } = lambdaTerms(points, sigma, kappa);
     return sxx - (sxg * sxg) / sgg;
   };
 }
 
 function bestLambda(points: readonly UslPoint[], sigma: number, kappa: number): number {
+  const { sxg, sgg } = lambdaTerms(points, sigma, kappa);
+  return sxg / sgg;
+}
+
+/** ΣXg and Σg²: with them λ = ΣXg / Σg² minimises Σ(X − λg)². */
+function lambdaTerms(points: readonly UslPoint[], sigma: number, kappa: number): { sxg: number; sgg: number } {
   let sxg = 0;
   let sgg = 0;
   for (const p of points) {
@@ -135,7 +135,7 @@ function bestLambda(points: readonly UslPoint[], sigma: number, kappa: number): 
     sxg += p.throughput * g;
     sgg += g * g;
   }
-  return sxg / sgg;
+  return { sxg, sgg };
 }
 
 function bootstrapIntervals(points: readonly UslPoint[], fitted: number[], resamples: number, seed: number, level: number): NonNullable<UslFit['intervals']> {
