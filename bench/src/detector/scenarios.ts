@@ -1,0 +1,262 @@
+// Synthetic runs with known truth for the detector benchmark: what a crawl's bucketed log counts look like when it
+// is steady (Poisson, overdispersed, autocorrelated, cut at the edges), decays (linear, exponential), drops in one
+// step, or loses one node. Parameters are drawn per trial from wide ranges so the detector is tested, not tuned.
+import type { Random } from '@crawl-diag/log-analyzer';
+
+export type Truth = 'steady' | 'decay';
+
+export interface SyntheticRun {
+  /** Groups (nodes) on one grid; most classes have one group. */
+  groups: Record<string, number[]>;
+  firstBucketCoverage?: number;
+  lastBucketCoverage?: number;
+  truth: Truth;
+  /** True relative change of the rate start→end (steady: 0). */
+  relativeChange: number;
+  /** Step classes: index of the first bucket after the drop. */
+  stepAt?: number;
+  /** Node-stop class: the group that stops and its last active bucket. */
+  stoppedGroup?: string;
+  stoppedAfter?: number;
+}
+
+export interface ScenarioClass {
+  name: string;
+  description: string;
+  /** Which targets the class counts toward. */
+  target: 'steady' | 'decay>=20%' | 'decay<20%' | 'step>=30%' | 'node-stop' | 'diagnostic';
+  generate(rng: Random): SyntheticRun;
+}
+
+const uniform = (rng: Random, lo: number, hi: number): number => lo + (hi - lo) * rng.uniform();
+const logUniform = (rng: Random, lo: number, hi: number): number => Math.exp(uniform(rng, Math.log(lo), Math.log(hi)));
+const intBetween = (rng: Random, lo: number, hi: number): number => lo + rng.integer(hi - lo + 1);
+
+/** Typical crawl: 30–240 buckets, 20–500 strategic lines per bucket. */
+function runShape(rng: Random): { n: number; rate: number } {
+  return { n: intBetween(rng, 30, 240), rate: logUniform(rng, 20, 500) };
+}
+
+/**
+ * Enough events to see the decay at all: a linear decay d over n Poisson buckets of rate r gives a trend score of
+ * about d·sqrt(n·r/12); for 95% power at two-sided alpha 0.01 and d = 0.2 that needs n·r >= ~5400 events. Decay
+ * classes therefore draw the rate so a run holds 6000+ events (30 buckets × 200 lines, or 240 × 25); the sparse
+ * classes below show what happens with fewer.
+ */
+function detectableShape(rng: Random): { n: number; rate: number } {
+  const n = intBetween(rng, 30, 240);
+  return { n, rate: logUniform(rng, Math.max(20, 6000 / n), 1000) };
+}
+
+/** Noise models on top of a mean-rate curve. */
+type Noise = (rng: Random, means: number[]) => number[];
+
+const poissonNoise: Noise = (rng, means) => means.map((m) => rng.poisson(m));
+
+/** Gamma-Poisson (negative binomial) with shape k: variance = m + m²/k. */
+function overdispersedNoise(k: number): Noise {
+  return (rng, means) => means.map((m) => rng.poisson(rng.gamma(k, m / k)));
+}
+
+/** AR(1) on the log rate: x_t = phi·x_{t-1} + e_t, marginal sd `sd`; mean rate preserved. */
+function autocorrelatedNoise(phi: number, sd: number): Noise {
+  return (rng, means) => {
+    const innovation = sd * Math.sqrt(1 - phi * phi);
+    let x = sd * rng.normal();
+    return means.map((m) => {
+      const c = rng.poisson(m * Math.exp(x - (sd * sd) / 2));
+      x = phi * x + innovation * rng.normal();
+      return c;
+    });
+  };
+}
+
+/** A noise model drawn at random from all three families, so decay classes are tested on bursty data too. */
+function anyNoise(rng: Random): Noise {
+  const pick = rng.integer(3);
+  if (pick === 0) return poissonNoise;
+  if (pick === 1) return overdispersedNoise(uniform(rng, 5, 30));
+  return autocorrelatedNoise(uniform(rng, 0.3, 0.7), uniform(rng, 0.05, 0.15));
+}
+
+function single(counts: number[], rest: Omit<SyntheticRun, 'groups'>): SyntheticRun {
+  return { groups: { main: counts }, ...rest };
+}
+
+function linearDecay(drop: number, noise: (rng: Random) => Noise, label: string): ScenarioClass {
+  // Bursty noise (coefficient of variation up to ~0.45 per bucket) caps the power of any test; those classes are
+  // reported, not held to the sensitivity target, which the issue states for the detectable (Poisson) case.
+  const target: ScenarioClass['target'] = label ? 'diagnostic' : drop >= 0.2 ? 'decay>=20%' : 'decay<20%';
+  return {
+    name: `decay-linear-${Math.round(drop * 100)}${label}`,
+    description: `rate falls linearly by ${Math.round(drop * 100)}% over the run, 6000+ events${label ? ` (${label.slice(1)} noise: gamma-Poisson or AR(1) log rate)` : ' (Poisson)'}`,
+    target,
+    generate(rng) {
+      const { n, rate } = detectableShape(rng);
+      const means = Array.from({ length: n }, (_, i) => rate * (1 - (drop * i) / (n - 1)));
+      return single(noise(rng)(rng, means), { truth: 'decay', relativeChange: -drop });
+    },
+  };
+}
+
+/** Linear decay in runs with few events (total drawn log-uniformly in [lo, hi]): where power runs out. */
+function sparseDecay(drop: number, lo: number, hi: number): ScenarioClass {
+  return {
+    name: `decay-linear-${Math.round(drop * 100)}-sparse-${lo}-${hi}`,
+    description: `rate falls linearly by ${Math.round(drop * 100)}%, run of only ${lo}–${hi} events (Poisson)`,
+    target: 'diagnostic',
+    generate(rng) {
+      const n = intBetween(rng, 30, 240);
+      const rate = logUniform(rng, lo, hi) / n / (1 - drop / 2);
+      const means = Array.from({ length: n }, (_, i) => rate * (1 - (drop * i) / (n - 1)));
+      return single(poissonNoise(rng, means), { truth: 'decay', relativeChange: -drop });
+    },
+  };
+}
+
+export const SCENARIOS: ScenarioClass[] = [
+  {
+    name: 'steady-poisson',
+    description: 'constant rate, Poisson counts',
+    target: 'steady',
+    generate(rng) {
+      const { n, rate } = runShape(rng);
+      return single(poissonNoise(rng, new Array(n).fill(rate)), { truth: 'steady', relativeChange: 0 });
+    },
+  },
+  {
+    name: 'steady-overdispersed',
+    description: 'constant rate, gamma-Poisson counts (shape 1–10: variance up to 100x Poisson)',
+    target: 'steady',
+    generate(rng) {
+      const { n, rate } = runShape(rng);
+      return single(overdispersedNoise(uniform(rng, 1, 10))(rng, new Array(n).fill(rate)), { truth: 'steady', relativeChange: 0 });
+    },
+  },
+  {
+    name: 'steady-autocorrelated',
+    description: 'constant mean rate, AR(1) log rate (phi 0.5–0.9, sd 0.1–0.3)',
+    target: 'steady',
+    generate(rng) {
+      const { n, rate } = runShape(rng);
+      const noise = autocorrelatedNoise(uniform(rng, 0.5, 0.9), uniform(rng, 0.1, 0.3));
+      return single(noise(rng, new Array(n).fill(rate)), { truth: 'steady', relativeChange: 0 });
+    },
+  },
+  {
+    name: 'steady-partial-edges',
+    description: 'constant Poisson rate, first and last buckets cut to 5–95% coverage',
+    target: 'steady',
+    generate(rng) {
+      const { n, rate } = runShape(rng);
+      const first = uniform(rng, 0.05, 0.95);
+      const last = uniform(rng, 0.05, 0.95);
+      const means = new Array(n).fill(rate);
+      means[0] *= first;
+      means[n - 1] *= last;
+      return single(poissonNoise(rng, means), { truth: 'steady', relativeChange: 0, firstBucketCoverage: first, lastBucketCoverage: last });
+    },
+  },
+  linearDecay(0.1, () => poissonNoise, ''),
+  linearDecay(0.2, () => poissonNoise, ''),
+  linearDecay(0.3, () => poissonNoise, ''),
+  linearDecay(0.4, () => poissonNoise, ''),
+  linearDecay(0.6, () => poissonNoise, ''),
+  linearDecay(0.2, anyNoise, '-bursty'),
+  linearDecay(0.3, anyNoise, '-bursty'),
+  {
+    name: 'decay-exponential',
+    description: 'rate decays exponentially, losing 20–60% over the run, 6000+ events (Poisson)',
+    target: 'decay>=20%',
+    generate(rng) {
+      const { n, rate } = detectableShape(rng);
+      const drop = uniform(rng, 0.2, 0.6);
+      const k = -Math.log(1 - drop) / (n - 1);
+      const means = Array.from({ length: n }, (_, i) => rate * Math.exp(-k * i));
+      return single(poissonNoise(rng, means), { truth: 'decay', relativeChange: -drop });
+    },
+  },
+  {
+    name: 'decay-exponential-bursty',
+    description: 'as decay-exponential, with gamma-Poisson or AR(1) noise',
+    target: 'diagnostic',
+    generate(rng) {
+      const { n, rate } = detectableShape(rng);
+      const drop = uniform(rng, 0.2, 0.6);
+      const k = -Math.log(1 - drop) / (n - 1);
+      const means = Array.from({ length: n }, (_, i) => rate * Math.exp(-k * i));
+      return single(anyNoise(rng)(rng, means), { truth: 'decay', relativeChange: -drop });
+    },
+  },
+  {
+    name: 'step-drop',
+    description: 'rate drops 30–60% at once, between 25% and 75% of the run (Poisson)',
+    target: 'step>=30%',
+    generate(rng) {
+      const { n, rate } = runShape(rng);
+      const drop = uniform(rng, 0.3, 0.6);
+      const at = intBetween(rng, Math.floor(n / 4), Math.floor((3 * n) / 4));
+      const means = Array.from({ length: n }, (_, i) => (i < at ? rate : rate * (1 - drop)));
+      return single(poissonNoise(rng, means), { truth: 'decay', relativeChange: -drop, stepAt: at });
+    },
+  },
+  {
+    name: 'step-drop-bursty',
+    description: 'as step-drop, with overdispersed or autocorrelated noise',
+    target: 'diagnostic',
+    generate(rng) {
+      const { n, rate } = runShape(rng);
+      const drop = uniform(rng, 0.3, 0.6);
+      const at = intBetween(rng, Math.floor(n / 4), Math.floor((3 * n) / 4));
+      const means = Array.from({ length: n }, (_, i) => (i < at ? rate : rate * (1 - drop)));
+      return single(anyNoise(rng)(rng, means), { truth: 'decay', relativeChange: -drop, stepAt: at });
+    },
+  },
+  {
+    name: 'node-stop',
+    description: '3–8 steady nodes (5–100 lines per bucket each); one stops between 30% and 80% of the run',
+    target: 'node-stop',
+    generate(rng) {
+      const n = intBetween(rng, 30, 240);
+      const nodes = intBetween(rng, 3, 8);
+      const stopAfter = intBetween(rng, Math.floor(0.3 * n), Math.floor(0.8 * n));
+      const victim = `crawler-${rng.integer(nodes) + 1}.log`;
+      const groups: Record<string, number[]> = {};
+      for (let g = 1; g <= nodes; g++) {
+        const name = `crawler-${g}.log`;
+        const rate = logUniform(rng, 5, 100);
+        const means = Array.from({ length: n }, (_, i) => (name === victim && i > stopAfter ? 0 : rate));
+        groups[name] = overdispersedNoise(uniform(rng, 5, 30))(rng, means);
+      }
+      return { groups, truth: 'decay', relativeChange: Number.NaN, stoppedGroup: victim, stoppedAfter: stopAfter };
+    },
+  },
+  {
+    name: 'steady-nodes',
+    description: '3–8 steady nodes (1–100 lines per bucket each, gamma-Poisson shape 0.5–30): no node may be called stopped',
+    target: 'node-stop',
+    generate(rng) {
+      const n = intBetween(rng, 30, 240);
+      const nodes = intBetween(rng, 3, 8);
+      const groups: Record<string, number[]> = {};
+      for (let g = 1; g <= nodes; g++) {
+        const rate = logUniform(rng, 1, 100);
+        groups[`crawler-${g}.log`] = overdispersedNoise(uniform(rng, 0.5, 30))(rng, new Array(n).fill(rate));
+      }
+      return { groups, truth: 'steady', relativeChange: 0 };
+    },
+  },
+  {
+    name: 'steady-low-rate',
+    description: 'constant rate of only 1–20 lines per bucket, Poisson (sparse logs)',
+    target: 'steady',
+    generate(rng) {
+      const n = intBetween(rng, 30, 240);
+      return single(poissonNoise(rng, new Array(n).fill(logUniform(rng, 1, 20))), { truth: 'steady', relativeChange: 0 });
+    },
+  },
+  sparseDecay(0.2, 300, 1500),
+  sparseDecay(0.2, 1500, 6000),
+  sparseDecay(0.4, 300, 1500),
+  sparseDecay(0.4, 1500, 6000),
+];
