@@ -31,21 +31,22 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `crawl-diag-${prefix}-`));
 }
 
-/** `crawl local` arguments for a crawl of `web` into `dir` (SQLite), with short delays and fast heartbeats. */
+/**
+ * `crawl local` arguments for a crawl of `web` into `dir` (SQLite), with short delays and fast heartbeats.
+ * `extra` options replace the defaults of the same name (`--delay 150`), or are added (repeatable `--fault`).
+ */
 export function localArgs(web: SimWeb, dir: string, extra: string[] = []): string[] {
-  return [
-    'crawl', 'local',
-    '--sqlite', join(dir, 'crawl.sqlite'),
-    '--log-dir', join(dir, 'logs'),
-    '--resolve', web.resolveRule,
-    '--allow-private',
-    '--delay', '20',
-    '--max-depth', String(MAX_DEPTH),
-    '--heartbeat-ms', '200',
-    '--lease-ms', '5000',
-    ...extra,
-    ...web.seeds,
-  ];
+  const defaults: Record<string, string> = {
+    '--sqlite': join(dir, 'crawl.sqlite'),
+    '--log-dir': join(dir, 'logs'),
+    '--resolve': web.resolveRule,
+    '--delay': '20',
+    '--max-depth': String(MAX_DEPTH),
+    '--heartbeat-ms': '200',
+    '--lease-ms': '5000',
+  };
+  for (let i = 0; i < extra.length - 1; i++) if (extra[i] in defaults) delete defaults[extra[i]];
+  return ['crawl', 'local', '--allow-private', ...Object.entries(defaults).flat(), ...extra, ...web.seeds];
 }
 
 export interface RunningCrawl {
