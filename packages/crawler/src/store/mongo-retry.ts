@@ -1,0 +1,65 @@
+// Retrying MongoDB operations through short outages (a server restarted, a failover, a dropped connection):
+// exponential backoff for up to `retryForMs`, then a StoreUnavailableError that names the server.
+import {
+  MongoError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from 'mongodb';
+import { StoreUnavailableError } from './errors.js';
+
+export interface RetryPolicy {
+  /** Give up after this long. Default 60 000 ms. */
+  retryForMs: number;
+  /** First wait; doubles up to `maxDelayMs`. Default 100 ms. */
+  initialDelayMs: number;
+  /** Default 2 000 ms. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retryForMs: 60_000, initialDelayMs: 100, maxDelayMs: 2_000 };
+
+/** Errors that mean "the server is not reachable right now", as opposed to a bad request. */
+export function isTransientMongoError(err: unknown): boolean {
+  if (err instanceof MongoTopologyClosedError) return false; // we closed the client ourselves
+  if (err instanceof MongoNetworkError || err instanceof MongoServerSelectionError) return true;
+  if (err instanceof MongoNotConnectedError) return true;
+  if (err instanceof MongoError) {
+    // Pool cleared, primary stepped down, server shutting down: the driver labels these as safe to retry.
+    if (err.hasErrorLabel('RetryableWriteError') || err.hasErrorLabel('ResetPool')) return true;
+    if (err.name === 'MongoPoolClearedError') return true;
+    const code = (err as MongoError & { code?: number }).code;
+    // ShutdownInProgress, InterruptedAtShutdown, NotWritablePrimary, PrimarySteppedDown, HostUnreachable, …
+    if (code !== undefined && [6, 7, 89, 91, 189, 10107, 11600, 11602, 13435, 13436].includes(Number(code))) return true;
+  }
+  return false;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs `fn` until it succeeds, retrying transient errors with backoff. Each retry runs `fn` again from the start,
+ * so `fn` must be safe to repeat (the store's operations are written that way: inserts tolerate duplicate keys,
+ * updates set absolute values or are guarded by claims).
+ */
+export async function withRetry<T>(
+  location: string,
+  operation: string,
+  policy: RetryPolicy,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const started = Date.now();
+  let delay = policy.initialDelayMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isTransientMongoError(err)) throw err;
+      const waited = Date.now() - started;
+      if (waited + delay > policy.retryForMs) throw new StoreUnavailableError(location, operation, policy.retryForMs, err);
+      await sleep(delay);
+      delay = Math.min(delay * 2, policy.maxDelayMs);
+    }
+  }
+}

@@ -1,0 +1,795 @@
+// MongoStore: the crawl store on MongoDB (official driver), for crawls spread over several machines.
+//
+// Two connections: the content server (frontier, pages, lease claims) and the politeness server (robots.txt and
+// per-domain state), which may be the same server or, as in a two-server deployment, another one.
+//
+// Atomicity without transactions or findOneAndUpdate. FerretDB 1.x, which the tests run against, executes
+// findAndModify and update as "read the documents, then write them back", so two leasers can both read "pending" and
+// both write "leased". The one operation that is atomic on every server speaking the protocol is an insert into a
+// unique index (_id). So a lease is won by inserting a claim document whose _id is `<url>\0<lease generation>`:
+// of several racers that read the same generation exactly one insert succeeds. The winner then writes the lease to
+// the frontier document. The claim holds everything that write needs, so if the winner dies between the two steps,
+// the next process that loses a race on the same claim applies ("rolls forward") the winner's write itself; the URL is
+// never stuck. Domains are claimed the same way (politeness slots, and the busy mark of domainsFree dispatch).
+// Every update is idempotent ($set of absolute values, $max of generations), so retrying after a dropped
+// connection is safe.
+//
+// Filters on the hot paths are `{_id: …}` alone where possible: FerretDB pushes only that shape down to its SQLite
+// index and scans the collection for any other filter.
+import { randomBytes } from 'node:crypto';
+import { MongoClient, MongoServerError, type Collection, type Db, type Document, type UpdateFilter } from 'mongodb';
+import { StoreConfigError } from './errors.js';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './mongo-retry.js';
+import { summarise } from './stats.js';
+import type {
+  CrawlStats,
+  CrawlStore,
+  DomainClaim,
+  DomainStats,
+  FrontierEntry,
+  FrontierSummary,
+  LeasedUrl,
+  LeaseRequest,
+  NewUrl,
+  RobotsEntry,
+  StoredPage,
+  StoreOptions,
+  UrlState,
+} from './store.js';
+
+export interface MongoStoreOptions extends StoreOptions {
+  /** Content server (seeds, frontier, pages). The database is the URI's path, default `crawl`. */
+  uri: string;
+  /** Politeness server (robots.txt, per-domain claims). Default: `uri` (then one connection pool serves both). */
+  politenessUri?: string;
+  /** Overrides the content database name (tests use a fresh one per test). */
+  dbName?: string;
+  /** Overrides the politeness database name. Default: its URI's path, else the content database name. */
+  politenessDbName?: string;
+  /**
+   * Connections per server per process. Default 4. Every crawler process has its own pool, so a deployment opens
+   * up to supervisors × (workers + 1) × maxPoolSize connections per server: keep it small.
+   */
+  maxPoolSize?: number;
+  /** How long to keep retrying through an outage, and the backoff. Default: 60 s, 100 ms doubling to 2 s. */
+  retry?: Partial<RetryPolicy>;
+}
+
+interface FrontierDoc {
+  _id: string;
+  domain: string;
+  depth: number;
+  discoveredFrom?: string;
+  state: UrlState;
+  dueAt: number;
+  leaseOwner?: string;
+  /** Bumped by every lease; the lease claim's _id carries the generation it moves to. */
+  leaseGen: number;
+  leaseDomain: boolean;
+  attempts: number;
+  postponements: number;
+  detail?: string;
+  addedAt: number;
+}
+
+interface LeaseClaimDoc {
+  _id: string;
+  url: string;
+  gen: number;
+  owner: string;
+  token: string;
+  expires: number;
+  attempts: number;
+  leaseDomain: boolean;
+  at: number;
+}
+
+interface PageDoc {
+  _id: string;
+  url: string;
+  domain: string;
+  finalUrl: string;
+  status: number;
+  contentType: string;
+  html: string;
+  fetchedAt: number;
+  fetchMs: number;
+  fetchedBy: string;
+}
+
+interface RobotsDoc {
+  _id: string;
+  status: number;
+  body: string;
+  fetchedAt: number;
+  expiresAt: number;
+}
+
+interface DomainDoc {
+  _id: string;
+  /** claimDomain: next time a fetch may start. */
+  freeAt: number;
+  slotGen: number;
+  /** A URL of this domain is out under a domainsFree lease until then. */
+  busyUntil: number;
+  busyGen: number;
+  hasWork: boolean;
+  /** Bumped by every addUrls that adds a URL of the domain, so marking it idle cannot race with new work. */
+  workSeq: number;
+}
+
+interface DomainClaimDoc {
+  _id: string;
+  domain: string;
+  kind: 'slot' | 'busy';
+  gen: number;
+  /** For slot claims: the next-free time the winner sets. */
+  freeAt: number;
+  token: string;
+  at: number;
+}
+
+const OPEN_STATES: UrlState[] = ['pending', 'leased'];
+/** How many candidates one frontier query fetches per URL wanted (racers skip each other's). */
+const CANDIDATES_PER_URL = 4;
+/** Rounds of "query candidates, claim" per leaseUrls call before returning what it got. */
+const LEASE_ROUNDS = 6;
+/** A lease claim not applied to its URL after this long belongs to a process that died between the two writes. */
+const ROLL_FORWARD_AFTER_MS = 5_000;
+/** domainsFree keeps a repair sweep for domains wrongly marked idle to at most one per this many ms. */
+const IDLE_REPAIR_INTERVAL_MS = 5_000;
+
+const DEFAULT_DB = 'crawl';
+
+function isDuplicateKey(err: unknown): boolean {
+  return err instanceof MongoServerError && err.code === 11000;
+}
+
+/** The indexes an unordered insertMany failed on because of duplicate keys; rethrows any other error. */
+function duplicateIndexes(err: unknown): Set<number> {
+  const writeErrors = (err as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } }).writeErrors;
+  const list = writeErrors === undefined ? [] : Array.isArray(writeErrors) ? writeErrors : [writeErrors];
+  if (list.length === 0 || list.some((w) => w.code !== 11000)) throw err;
+  return new Set(list.map((w) => w.index));
+}
+
+/** The database named in a mongodb:// URI's path, if any. */
+export function dbNameFromUri(uri: string): string | undefined {
+  const m = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]*)/.exec(uri);
+  const name = m?.[1] ? decodeURIComponent(m[1]) : '';
+  return name === '' ? undefined : name;
+}
+
+/** The URI without credentials, for messages. */
+export function redactUri(uri: string): string {
+  return uri.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/]*@/, '$1');
+}
+
+function newToken(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+/** The write that makes a lease claim real; applying it twice changes nothing. */
+function leaseUpdate(c: LeaseClaimDoc): UpdateFilter<FrontierDoc> {
+  return {
+    $set: { state: 'leased', dueAt: c.expires, leaseOwner: c.owner, leaseDomain: c.leaseDomain, attempts: c.attempts },
+    $max: { leaseGen: c.gen },
+  };
+}
+
+export class MongoStore implements CrawlStore {
+  readonly location: string;
+  private readonly options: MongoStoreOptions;
+  private readonly faults: ReadonlySet<string>;
+  private readonly retry: RetryPolicy;
+  private readonly politenessLocation: string;
+  private contentClient: MongoClient | undefined;
+  private politenessClient: MongoClient | undefined;
+  private content!: Db;
+  private politeness!: Db;
+  private lastIdleRepair = 0;
+  /** Lease claims this process lost, with when it first lost them (wall clock), to spot stuck claims. */
+  private readonly lostClaims = new Map<string, number>();
+
+  constructor(options: MongoStoreOptions) {
+    this.options = options;
+    this.faults = new Set(options.faults ?? []);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    const contentDb = options.dbName ?? dbNameFromUri(options.uri) ?? DEFAULT_DB;
+    this.location = `${redactUri(options.uri)} (database ${contentDb})`;
+    const pUri = options.politenessUri ?? options.uri;
+    this.politenessLocation = `${redactUri(pUri)} (database ${this.politenessDbName()})`;
+  }
+
+  private contentDbName(): string {
+    return this.options.dbName ?? dbNameFromUri(this.options.uri) ?? DEFAULT_DB;
+  }
+
+  private politenessDbName(): string {
+    const pUri = this.options.politenessUri;
+    return this.options.politenessDbName ?? (pUri ? dbNameFromUri(pUri) : undefined) ?? this.contentDbName();
+  }
+
+  private makeClient(uri: string): MongoClient {
+    try {
+      return new MongoClient(uri, {
+        maxPoolSize: this.options.maxPoolSize ?? 4,
+        // Short per-attempt timeouts: withRetry decides how long to keep trying, and says so in its error.
+        serverSelectionTimeoutMS: 2_000,
+        connectTimeoutMS: 2_000,
+        // FerretDB 1.x has no sessions for retryable writes; our own retry covers both servers alike.
+        retryWrites: false,
+        retryReads: false,
+      });
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new StoreConfigError(`invalid MongoDB URI ${redactUri(uri)} (${why}); pass --mongo mongodb://HOST:PORT/DB`);
+    }
+  }
+
+  private op<T>(operation: string, fn: () => Promise<T>, politeness = false): Promise<T> {
+    return withRetry(politeness ? this.politenessLocation : this.location, operation, this.retry, fn);
+  }
+
+  private get frontier(): Collection<FrontierDoc> {
+    return this.content.collection<FrontierDoc>('frontier');
+  }
+  private get leaseClaims(): Collection<LeaseClaimDoc> {
+    return this.content.collection<LeaseClaimDoc>('leaseClaims');
+  }
+  private get pages(): Collection<PageDoc> {
+    return this.content.collection<PageDoc>('pages');
+  }
+  private get robots(): Collection<RobotsDoc> {
+    return this.politeness.collection<RobotsDoc>('robots');
+  }
+  private get domains(): Collection<DomainDoc> {
+    return this.politeness.collection<DomainDoc>('domains');
+  }
+  private get domainClaims(): Collection<DomainClaimDoc> {
+    return this.politeness.collection<DomainClaimDoc>('domainClaims');
+  }
+
+  async init(): Promise<void> {
+    if (this.contentClient) return;
+    const contentClient = this.makeClient(this.options.uri);
+    const pUri = this.options.politenessUri;
+    const politenessClient = pUri && pUri !== this.options.uri ? this.makeClient(pUri) : contentClient;
+    this.contentClient = contentClient;
+    this.politenessClient = politenessClient;
+    this.content = contentClient.db(this.contentDbName());
+    this.politeness = politenessClient.db(this.politenessDbName());
+    // Indexes are shaped Equality → Sort → Range (see STORAGE.md for each one's query). One createIndex call per
+    // index: FerretDB 1.24 drops the connection when one createIndexes command repeats several existing indexes.
+    await this.op('init (content indexes)', async () => {
+      // Frontier query: {state: 'pending'|'leased' (equality, $in)} sorted by dueAt, range dueAt <= now.
+      await this.frontier.createIndex({ state: 1, dueAt: 1 }, { name: 'state_dueAt' });
+      // domainsFree: {domain, state} equality, sorted by dueAt, range dueAt <= now; also stats per domain.
+      await this.frontier.createIndex({ domain: 1, state: 1, dueAt: 1 }, { name: 'domain_state_dueAt' });
+      // releaseLeases(owner): equality on both.
+      await this.frontier.createIndex({ leaseOwner: 1, state: 1 }, { name: 'leaseOwner_state' });
+      await this.pages.createIndex({ domain: 1 }, { name: 'domain' });
+    });
+    await this.op(
+      'init (politeness indexes)',
+      async () => {
+        // domainsFree: {hasWork: true} equality, sorted by freeAt (least recently claimed first), range freeAt <= now.
+        await this.domains.createIndex({ hasWork: 1, freeAt: 1 }, { name: 'hasWork_freeAt' });
+      },
+      true,
+    );
+  }
+
+  async close(): Promise<void> {
+    const clients = new Set([this.contentClient, this.politenessClient]);
+    this.contentClient = undefined;
+    this.politenessClient = undefined;
+    for (const c of clients) await c?.close();
+  }
+
+  // ---- frontier ----
+
+  async addUrls(urls: NewUrl[], now: number): Promise<number> {
+    const unique = new Map<string, NewUrl>();
+    for (const u of urls) if (!unique.has(u.url)) unique.set(u.url, u);
+    let batch = [...unique.values()];
+    if (this.faults.has('dedup-scan')) {
+      // The fault: ask "was it crawled?" of the pages, one collection scan per URL ($natural forbids the index).
+      const seen = await Promise.all(
+        batch.map((u) => this.op('addUrls (seen check)', () => this.pages.findOne({ url: u.url }, { hint: { $natural: 1 }, projection: { _id: 1 } }))),
+      );
+      batch = batch.filter((_, i) => seen[i] === null);
+    }
+    if (batch.length === 0) return 0;
+    const docs: FrontierDoc[] = batch.map((u) => ({
+      _id: u.url,
+      domain: u.domain,
+      depth: u.depth,
+      ...(u.discoveredFrom !== undefined ? { discoveredFrom: u.discoveredFrom } : {}),
+      state: 'pending',
+      dueAt: u.notBefore ?? now,
+      leaseGen: 0,
+      leaseDomain: false,
+      attempts: 0,
+      postponements: 0,
+      addedAt: now,
+    }));
+    // The unique _id is the dedup: an unordered insert keeps going past duplicates and reports what it inserted.
+    const inserted = await this.op('addUrls', async () => {
+      try {
+        await this.frontier.insertMany(docs, { ordered: false });
+        return new Set(docs.map((d) => d._id));
+      } catch (err) {
+        const failed = duplicateIndexes(err);
+        return new Set(docs.filter((_, i) => !failed.has(i)).map((d) => d._id));
+      }
+    });
+    const domains = new Set(docs.filter((d) => inserted.has(d._id)).map((d) => d.domain));
+    await Promise.all([...domains].map((d) => this.markDomainHasWork(d)));
+    return inserted.size;
+  }
+
+  private async markDomainHasWork(domain: string): Promise<void> {
+    await this.upsertDomain('addUrls (domain)', domain, { $set: { hasWork: true }, $inc: { workSeq: 1 } });
+  }
+
+  /** Upserts a domain document; a concurrent upsert's duplicate key is answered by updating the winner's doc. */
+  private async upsertDomain(operation: string, domain: string, update: UpdateFilter<DomainDoc>): Promise<void> {
+    const defaults: Partial<DomainDoc> = { freeAt: 0, slotGen: 0, busyUntil: 0, busyGen: 0, hasWork: true, workSeq: 0 };
+    const touched = new Set(
+      Object.values(update as Record<string, Document>).flatMap((fields) => Object.keys(fields)),
+    );
+    const setOnInsert = Object.fromEntries(Object.entries(defaults).filter(([k]) => !touched.has(k)));
+    await this.op(
+      operation,
+      async () => {
+        try {
+          await this.domains.updateOne({ _id: domain }, { ...update, $setOnInsert: setOnInsert }, { upsert: true });
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+          await this.domains.updateOne({ _id: domain }, update);
+        }
+      },
+      true,
+    );
+  }
+
+  /** Inserts a claim; won when this call (or an earlier try of it, same token) inserted it. */
+  private async insertClaim<C extends { _id: string; token: string }>(
+    coll: Collection<C>,
+    claim: C,
+    operation: string,
+    politeness: boolean,
+  ): Promise<{ won: true } | { won: false; existing: C | null }> {
+    return this.op(
+      operation,
+      async () => {
+        try {
+          await coll.insertOne(claim as never);
+          return { won: true } as const;
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+          const existing = (await coll.findOne({ _id: claim._id } as never)) as C | null;
+          if (existing?.token === claim.token) return { won: true } as const;
+          return { won: false, existing } as const;
+        }
+      },
+      politeness,
+    );
+  }
+
+  /**
+   * Tries to lease candidates with one insert of their claims and one write of the leases; returns those won.
+   * A claim lost again and again over ROLL_FORWARD_AFTER_MS (the URL still shows the generation before it) belongs
+   * to a winner that died between its two writes: then the claim is applied here.
+   */
+  private async tryLeaseMany(docs: FrontierDoc[], owner: string, now: number, expires: number, leaseDomain: boolean): Promise<LeasedUrl[]> {
+    if (docs.length === 0) return [];
+    const claims: LeaseClaimDoc[] = docs.map((d) => ({
+      _id: `${d._id}\u0000${d.leaseGen + 1}`,
+      url: d._id,
+      gen: d.leaseGen + 1,
+      owner,
+      token: newToken(),
+      expires,
+      attempts: d.attempts + 1,
+      leaseDomain,
+      at: now,
+    }));
+    const lost = await this.op('leaseUrls (claim)', async () => {
+      try {
+        await this.leaseClaims.insertMany(claims, { ordered: false });
+        return new Set<number>();
+      } catch (err) {
+        return duplicateIndexes(err);
+      }
+    });
+    const won = claims.filter((_, i) => !lost.has(i));
+    if (won.length > 0) {
+      await this.op('leaseUrls (lease)', () =>
+        this.frontier.bulkWrite(
+          won.map((c) => ({ updateOne: { filter: { _id: c.url }, update: leaseUpdate(c) } })),
+          { ordered: false },
+        ),
+      );
+    }
+    await this.rollForwardStuckClaims(claims.filter((_, i) => lost.has(i)).map((c) => c._id));
+    const byUrl = new Map(docs.map((d) => [d._id, d]));
+    return won.map((c) => {
+      const d = byUrl.get(c.url)!;
+      return {
+        url: d._id,
+        domain: d.domain,
+        depth: d.depth,
+        ...(d.discoveredFrom !== undefined ? { discoveredFrom: d.discoveredFrom } : {}),
+        leaseOwner: owner,
+        leaseExpiresAt: expires,
+        attempts: c.attempts,
+      };
+    });
+  }
+
+  private async rollForwardStuckClaims(lostIds: string[]): Promise<void> {
+    const wall = Date.now();
+    for (const [id, first] of this.lostClaims) if (wall - first > 4 * ROLL_FORWARD_AFTER_MS) this.lostClaims.delete(id);
+    for (const id of lostIds) {
+      const first = this.lostClaims.get(id);
+      if (first === undefined) {
+        this.lostClaims.set(id, wall);
+        continue;
+      }
+      if (wall - first < ROLL_FORWARD_AFTER_MS) continue;
+      this.lostClaims.delete(id);
+      const claim = await this.op('leaseUrls (roll forward)', () => this.leaseClaims.findOne({ _id: id }));
+      if (claim) await this.rollForwardLease(claim);
+    }
+  }
+
+  /** Applies a won lease claim whose winner may have died before writing it (idempotent). */
+  private async rollForwardLease(c: LeaseClaimDoc): Promise<void> {
+    const doc = await this.op('leaseUrls (roll forward)', () => this.frontier.findOne({ _id: c.url }, { projection: { leaseGen: 1 } }));
+    if (doc && doc.leaseGen < c.gen) {
+      await this.op('leaseUrls (roll forward)', () => this.frontier.updateOne({ _id: c.url }, leaseUpdate(c)));
+    }
+  }
+
+  /** The frontier query: due pending URLs and expired leases, oldest first. */
+  private findDue(filter: Document, now: number, limit: number): Promise<FrontierDoc[]> {
+    const query = { ...filter, state: { $in: OPEN_STATES }, dueAt: { $lte: now } };
+    return this.op('leaseUrls (frontier query)', () =>
+      this.frontier
+        .find(query, {
+          sort: { dueAt: 1, _id: 1 },
+          limit,
+          // The unindexed-frontier fault: $natural forbids every index, so the server scans the whole frontier and
+          // sorts it in memory on every call.
+          ...(this.faults.has('unindexed-frontier') ? { hint: { $natural: 1 } } : {}),
+        })
+        .toArray(),
+    );
+  }
+
+  async leaseUrls(req: LeaseRequest): Promise<LeasedUrl[]> {
+    if (req.limit <= 0) return [];
+    return req.domainsFree ? this.leaseDomainsFree(req) : this.leaseAny(req);
+  }
+
+  private async leaseAny(req: LeaseRequest): Promise<LeasedUrl[]> {
+    const expires = req.now + req.leaseMs;
+    const got: LeasedUrl[] = [];
+    const tried = new Set<string>();
+    let contended = false;
+    for (let round = 0; round < LEASE_ROUNDS && got.length < req.limit; round++) {
+      const want = req.limit - got.length;
+      let candidates = (await this.findDue({}, req.now, want * CANDIDATES_PER_URL + tried.size)).filter(
+        (c) => !tried.has(`${c._id}\u0000${c.leaseGen}`),
+      );
+      if (candidates.length === 0) break;
+      // Oldest first while nobody competes; once a race was lost, start at a random point of the candidates so
+      // racing leasers stop colliding on the same few URLs.
+      if (contended) {
+        const at = Math.floor(Math.random() * candidates.length);
+        candidates = [...candidates.slice(at), ...candidates.slice(0, at)];
+      }
+      const batch = candidates.slice(0, want);
+      for (const c of batch) tried.add(`${c._id}\u0000${c.leaseGen}`);
+      const won = await this.tryLeaseMany(batch, req.owner, req.now, expires, false);
+      if (won.length < batch.length) contended = true;
+      got.push(...won);
+    }
+    return got;
+  }
+
+  private async leaseDomainsFree(req: LeaseRequest): Promise<LeasedUrl[]> {
+    const expires = req.now + req.leaseMs;
+    const got: LeasedUrl[] = [];
+    const free = await this.op(
+      'leaseUrls (free domains)',
+      () =>
+        this.domains
+          .find({ hasWork: true, freeAt: { $lte: req.now }, busyUntil: { $lte: req.now } }, { sort: { freeAt: 1, _id: 1 } })
+          .toArray(),
+      true,
+    );
+    for (const d of free) {
+      if (got.length >= req.limit) break;
+      const candidates = await this.findDue({ domain: d._id }, req.now, 3);
+      if (candidates.length === 0) {
+        await this.maybeMarkIdle(d);
+        continue;
+      }
+      // One dispatcher at a time may take a URL of this domain: claim its busy mark first.
+      const gen = (d.busyGen ?? 0) + 1;
+      const claim: DomainClaimDoc = { _id: `busy\u0000${d._id}\u0000${gen}`, domain: d._id, kind: 'busy', gen, freeAt: 0, token: newToken(), at: req.now };
+      const res = await this.insertClaim(this.domainClaims, claim, 'leaseUrls (domain claim)', true);
+      if (!res.won) {
+        await this.op('leaseUrls (roll forward)', () => this.domains.updateOne({ _id: d._id }, { $max: { busyGen: gen } }), true);
+        continue;
+      }
+      let leased: LeasedUrl | undefined;
+      for (const c of candidates) {
+        [leased] = await this.tryLeaseMany([c], req.owner, req.now, expires, true);
+        if (leased) break;
+      }
+      const mark: UpdateFilter<DomainDoc> = leased ? { $max: { busyGen: gen }, $set: { busyUntil: expires } } : { $max: { busyGen: gen } };
+      await this.op('leaseUrls (domain busy)', () => this.domains.updateOne({ _id: d._id }, mark), true);
+      if (leased) got.push(leased);
+    }
+    if (got.length === 0) await this.repairIdleDomains(req.now);
+    return got;
+  }
+
+  /** Marks a domain with no pending or leased URL as idle, unless addUrls gave it work since we read it. */
+  private async maybeMarkIdle(d: DomainDoc): Promise<void> {
+    const open = await this.op('leaseUrls (open urls)', () =>
+      this.frontier.findOne({ domain: d._id, state: { $in: OPEN_STATES } }, { projection: { _id: 1 } }),
+    );
+    if (open) return;
+    await this.op('leaseUrls (idle)', () => this.domains.updateOne({ _id: d._id, workSeq: d.workSeq }, { $set: { hasWork: false } }), true);
+  }
+
+  /**
+   * Safety net for servers whose updates are not atomic (FerretDB 1.x): if marking a domain idle raced with addUrls,
+   * the domain would be skipped forever. Rarely (and only when a domainsFree call found nothing), put back every
+   * domain that has due URLs but is marked idle.
+   */
+  private async repairIdleDomains(now: number): Promise<void> {
+    if (Date.now() - this.lastIdleRepair < IDLE_REPAIR_INTERVAL_MS) return;
+    this.lastIdleRepair = Date.now();
+    const withWork = await this.op('leaseUrls (idle repair)', () =>
+      this.frontier.distinct('domain', { state: { $in: OPEN_STATES }, dueAt: { $lte: now } }),
+    );
+    if (withWork.length === 0) return;
+    await this.op(
+      'leaseUrls (idle repair)',
+      () => this.domains.updateMany({ _id: { $in: withWork }, hasWork: false }, { $set: { hasWork: true } }),
+      true,
+    );
+  }
+
+  /** Reads a URL and applies `update` when `owner` holds it in one of `states`; returns the doc it changed. */
+  private async updateIfHeld(
+    operation: string,
+    url: string,
+    owner: string,
+    states: UrlState[],
+    update: UpdateFilter<FrontierDoc>,
+  ): Promise<FrontierDoc | undefined> {
+    return this.op(operation, async () => {
+      const doc = await this.frontier.findOne({ _id: url });
+      if (!doc || doc.leaseOwner !== owner || !states.includes(doc.state)) return undefined;
+      await this.frontier.updateOne({ _id: url }, update);
+      return doc;
+    });
+  }
+
+  private async clearBusy(doc: FrontierDoc): Promise<void> {
+    if (doc.state !== 'leased' || !doc.leaseDomain) return;
+    await this.op('clear domain busy', () => this.domains.updateOne({ _id: doc.domain }, { $set: { busyUntil: 0 } }), true);
+  }
+
+  async renewLeases(owner: string, urls: string[], until: number): Promise<number> {
+    const renewed = await Promise.all(
+      urls.map(async (url) => {
+        const doc = await this.updateIfHeld('renewLeases', url, owner, ['leased'], { $set: { dueAt: until } });
+        if (doc?.leaseDomain) {
+          await this.op('renewLeases (domain busy)', () => this.domains.updateOne({ _id: doc.domain }, { $max: { busyUntil: until } }), true);
+        }
+        return doc !== undefined;
+      }),
+    );
+    return renewed.filter(Boolean).length;
+  }
+
+  async postponeUrl(url: string, owner: string, notBefore: number): Promise<boolean> {
+    const doc = await this.updateIfHeld('postponeUrl', url, owner, ['leased'], {
+      $set: { state: 'pending', dueAt: notBefore },
+      $inc: { attempts: -1, postponements: 1 },
+    });
+    if (doc) await this.clearBusy(doc);
+    return doc !== undefined;
+  }
+
+  async finishUrl(url: string, owner: string, state: 'done' | 'failed' | 'ignored', detail?: string): Promise<boolean> {
+    const doc = await this.updateIfHeld('finishUrl', url, owner, OPEN_STATES, {
+      $set: { state, dueAt: Date.now(), ...(detail !== undefined ? { detail } : {}) },
+    });
+    if (doc) await this.clearBusy(doc);
+    return doc !== undefined;
+  }
+
+  async releaseLeases(owner: string, now: number = Date.now()): Promise<number> {
+    const held = await this.op('releaseLeases', () => this.frontier.find({ leaseOwner: owner, state: 'leased' }).toArray());
+    const released = await Promise.all(
+      held.map(async (d) => {
+        const doc = await this.updateIfHeld('releaseLeases', d._id, owner, ['leased'], {
+          $set: { state: 'pending', dueAt: now },
+          $inc: { attempts: -1 },
+        });
+        if (doc) await this.clearBusy(doc);
+        return doc !== undefined;
+      }),
+    );
+    return released.filter(Boolean).length;
+  }
+
+  // ---- pages ----
+
+  async savePage(page: StoredPage): Promise<boolean> {
+    const known = await this.op('savePage', () => this.frontier.findOne({ _id: page.url }, { projection: { domain: 1 } }));
+    let domain = known?.domain;
+    if (domain === undefined) {
+      try {
+        domain = new URL(page.url).hostname.toLowerCase();
+      } catch {
+        domain = '';
+      }
+    }
+    const doc: PageDoc = { _id: page.url, domain, ...page };
+    return this.op('savePage', async () => {
+      try {
+        await this.pages.insertOne(doc);
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
+    });
+  }
+
+  async getPage(url: string): Promise<StoredPage | undefined> {
+    const d = await this.op('getPage', () => this.pages.findOne({ _id: url }));
+    if (!d) return undefined;
+    return {
+      url: d.url,
+      finalUrl: d.finalUrl,
+      status: d.status,
+      contentType: d.contentType,
+      html: d.html,
+      fetchedAt: d.fetchedAt,
+      fetchMs: d.fetchMs,
+      fetchedBy: d.fetchedBy,
+    };
+  }
+
+  async hasUrl(url: string): Promise<boolean> {
+    return (await this.op('hasUrl', () => this.frontier.findOne({ _id: url }, { projection: { _id: 1 } }))) !== null;
+  }
+
+  async getUrl(url: string): Promise<FrontierEntry | undefined> {
+    const d = await this.op('getUrl', () => this.frontier.findOne({ _id: url }));
+    if (!d) return undefined;
+    return {
+      url: d._id,
+      domain: d.domain,
+      depth: d.depth,
+      ...(d.discoveredFrom !== undefined ? { discoveredFrom: d.discoveredFrom } : {}),
+      state: d.state,
+      dueAt: d.dueAt,
+      ...(d.leaseOwner !== undefined ? { leaseOwner: d.leaseOwner } : {}),
+      attempts: d.attempts,
+      postponements: d.postponements,
+      ...(d.detail !== undefined ? { detail: d.detail } : {}),
+      addedAt: d.addedAt,
+    };
+  }
+
+  // ---- politeness ----
+
+  async getRobots(domain: string, now: number = Date.now()): Promise<RobotsEntry | undefined> {
+    const d = await this.op('getRobots', () => this.robots.findOne({ _id: domain }), true);
+    if (!d || d.expiresAt <= now) return undefined;
+    return { domain: d._id, status: d.status, body: d.body, fetchedAt: d.fetchedAt, expiresAt: d.expiresAt };
+  }
+
+  async putRobots(entry: RobotsEntry): Promise<void> {
+    const doc = { status: entry.status, body: entry.body, fetchedAt: entry.fetchedAt, expiresAt: entry.expiresAt };
+    await this.op(
+      'putRobots',
+      async () => {
+        try {
+          await this.robots.replaceOne({ _id: entry.domain }, doc, { upsert: true });
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+          await this.robots.replaceOne({ _id: entry.domain }, doc);
+        }
+      },
+      true,
+    );
+  }
+
+  async claimDomain(domain: string, now: number, delayMs: number): Promise<DomainClaim> {
+    const d = await this.op('claimDomain', () => this.domains.findOne({ _id: domain }), true);
+    if (d && d.freeAt > now) return { granted: false, notBefore: d.freeAt };
+    const gen = (d?.slotGen ?? 0) + 1;
+    const claim: DomainClaimDoc = { _id: `slot\u0000${domain}\u0000${gen}`, domain, kind: 'slot', gen, freeAt: now + delayMs, token: newToken(), at: now };
+    const res = await this.insertClaim(this.domainClaims, claim, 'claimDomain', true);
+    // Winner and losers alike apply the winning claim (idempotent), so a winner that dies here blocks nobody.
+    const winning = res.won ? claim : res.existing;
+    if (winning) await this.upsertDomain('claimDomain', domain, { $max: { slotGen: winning.gen, freeAt: winning.freeAt } });
+    if (res.won) return { granted: true };
+    return { granted: false, notBefore: winning?.freeAt ?? now + delayMs };
+  }
+
+  // ---- status ----
+
+  async frontierSummary(now: number): Promise<FrontierSummary> {
+    const [pending, ready, leased, next] = await Promise.all([
+      this.op('frontierSummary', () => this.frontier.countDocuments({ state: 'pending' })),
+      this.op('frontierSummary', () => this.frontier.countDocuments({ state: 'pending', dueAt: { $lte: now } })),
+      this.op('frontierSummary', () => this.frontier.countDocuments({ state: 'leased' })),
+      this.op('frontierSummary', () =>
+        this.frontier.find({ state: 'pending', dueAt: { $gt: now } }, { sort: { dueAt: 1 }, limit: 1, projection: { dueAt: 1 } }).toArray(),
+      ),
+    ]);
+    return { pending, ready, leased, ...(next[0] ? { nextDueAt: next[0].dueAt } : {}) };
+  }
+
+  async stats(): Promise<CrawlStats> {
+    // Grouped by postponement count too and summed here: FerretDB 1.24's $group gives 0 for {$sum: '$field'}.
+    const [byState, byPages] = await Promise.all([
+      this.op('stats', () =>
+        this.frontier
+          .aggregate<{ _id: { domain: string; state: UrlState; p: number }; n: number }>([
+            { $group: { _id: { domain: '$domain', state: '$state', p: '$postponements' }, n: { $sum: 1 } } },
+          ])
+          .toArray(),
+      ),
+      this.op('stats', () =>
+        this.pages.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$domain', n: { $sum: 1 } } }]).toArray(),
+      ),
+    ]);
+    const byDomain = new Map<string, DomainStats>();
+    const entry = (domain: string): DomainStats => {
+      let d = byDomain.get(domain);
+      if (!d) {
+        d = { domain, pending: 0, leased: 0, done: 0, failed: 0, ignored: 0, pages: 0, postponements: 0 };
+        byDomain.set(domain, d);
+      }
+      return d;
+    };
+    for (const r of byState) {
+      const d = entry(r._id.domain);
+      d[r._id.state] += r.n;
+      d.postponements += (r._id.p ?? 0) * r.n;
+    }
+    for (const r of byPages) entry(r._id).pages += r.n;
+    return summarise([...byDomain.values()]);
+  }
+
+  /**
+   * The server's plan for the frontier query and the "seen this URL?" check, as the store sends them (with or
+   * without the fault's $natural hint). On MongoDB the winning plan shows IXSCAN or COLLSCAN; FerretDB 1.x reports
+   * its own shape (it ignores hints and pushes down only `_id` equality).
+   */
+  async explainQueries(now: number): Promise<{ lease: Document; seenCheck: Document }> {
+    const hint = (fault: string) => (this.faults.has(fault) ? { hint: { $natural: 1 } } : {});
+    const lease = await this.frontier
+      .find({ state: { $in: OPEN_STATES }, dueAt: { $lte: now } }, { sort: { dueAt: 1, _id: 1 }, limit: 10, ...hint('unindexed-frontier') })
+      .explain('executionStats');
+    const seenCheck = this.faults.has('dedup-scan')
+      ? await this.pages.find({ url: 'http://explain.invalid/' }, { ...hint('dedup-scan'), limit: 1 }).explain('executionStats')
+      : await this.frontier.find({ _id: 'http://explain.invalid/' }, { limit: 1 }).explain('executionStats');
+    return { lease, seenCheck };
+  }
+}
