@@ -2,6 +2,7 @@
 // The checks read the evidence; they never change it. A check that fails is reported as such.
 import type { ScenarioName } from '../common/scenarios.js';
 import type { KindEvidence } from './profile-evidence.js';
+import { shortLabel } from './report-diagnose.js';
 
 export interface DiagnoseFacts {
   kinds: KindEvidence[];
@@ -33,9 +34,10 @@ function topGrownIs(k: KindEvidence | undefined, re: RegExp): { met: boolean; ob
   if (!k) return { met: false, observed: 'no profile of that process kind' };
   const top = k.grown[0];
   if (!top) return { met: false, observed: 'no frame grew' };
+  const where = top.within ? ` in ${top.within}` : '';
   return {
-    met: re.test(top.label),
-    observed: `top growing frame: ${top.label} (self ${pct(top.before.self)} → ${pct(top.after.self)}, total ${pct(top.before.total)} → ${pct(top.after.total)})`,
+    met: re.test(top.label) || (top.within !== undefined && re.test(top.within)),
+    observed: `top growing frame: ${shortLabel(top.label)}${where} (self ${pct(top.before.self)} → ${pct(top.after.self)}, total ${pct(top.before.total)} → ${pct(top.after.total)})`,
   };
 }
 

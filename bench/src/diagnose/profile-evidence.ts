@@ -11,10 +11,16 @@ import {
   type Profile,
 } from '@crawl-diag/profiler';
 
+/** A grown frame, with the named function it ran inside (anonymous callbacks say little on their own). */
+export interface GrownFrame extends FrameDelta {
+  /** The nearest named JS function below it on the stack, weighted by time, late in the run; absent when none. */
+  within?: string;
+}
+
 export interface KindEvidence {
   kind: string;
   /** Frames whose self share grew most from early to late (at most `top`). */
-  grown: FrameDelta[];
+  grown: GrownFrame[];
   /** The frames with the largest total share early and late (what held the time). */
   earlyTop: Array<{ label: string; totalShare: number; selfShare: number }>;
   lateTop: Array<{ label: string; totalShare: number; selfShare: number }>;
@@ -67,7 +73,10 @@ export async function profileEvidence(dir: string, o: ProfileEvidenceOptions): P
     out.push({
       kind,
       // Idle is not a cause: it is read separately as the idle share.
-      grown: topGrown(diff, (o.top ?? 5) + 1).filter((f) => f.kind !== 'idle').slice(0, o.top ?? 5),
+      grown: topGrown(diff, (o.top ?? 5) + 1)
+        .filter((f) => f.kind !== 'idle')
+        .slice(0, o.top ?? 5)
+        .map((f) => ({ ...f, within: enclosingFunction(after, f.label) })),
       earlyTop: top(sBefore),
       lateTop: top(sAfter),
       idleEarly: sBefore.idleShare,
@@ -93,4 +102,29 @@ export function shareOnStack(profile: Profile, re: RegExp): number {
     if (s.stack.some((i) => matches[i])) hit += s.weightUs;
   }
   return total > 0 ? hit / total : 0;
+}
+
+/**
+ * The named functions of the program (not libraries, not Node internals) that most of `label`'s time ran inside:
+ * the nearest three below it on the stack, innermost first (`write ← leaseUrls ← pump`).
+ */
+export function enclosingFunction(profile: Profile, label: string): string | undefined {
+  const labels = profile.frames.map(frameLabel);
+  const ownCode = profile.frames.map(
+    (f) => f.kind === 'js' && f.name !== '(anonymous)' && f.name !== '' && !!f.file && !f.file.includes('node_modules') && !f.file.startsWith('node:'),
+  );
+  const weight = new Map<string, number>();
+  for (const s of profile.samples) {
+    const i = s.stack.findLastIndex((x) => labels[x] === label);
+    if (i < 0) continue;
+    const chain: string[] = [];
+    for (let j = i - 1; j >= 0 && chain.length < 3; j--) if (ownCode[s.stack[j]]) chain.push(profile.frames[s.stack[j]].name);
+    if (chain.length === 0) continue;
+    const key = chain.join(' ← ');
+    weight.set(key, (weight.get(key) ?? 0) + s.weightUs);
+  }
+  let best: string | undefined;
+  let bestWeight = 0;
+  for (const [name, w] of weight) if (w > bestWeight) [best, bestWeight] = [name, w];
+  return best;
 }

@@ -38,7 +38,7 @@ export function renderDiagnose(r: DiagnoseResult, color: boolean): string {
     out.push('  frames that grew most (self share early → late, total share early → late):');
     if (k.grown.length === 0) out.push('    (none)');
     for (const f of k.grown) {
-      out.push(`    ${pct(f.before.self).padStart(6)} → ${pct(f.after.self).padStart(6)}   ${pct(f.before.total).padStart(6)} → ${pct(f.after.total).padStart(6)}   ${shortLabel(f.label)}`);
+      out.push(`    ${pct(f.before.self).padStart(6)} → ${pct(f.after.self).padStart(6)}   ${pct(f.before.total).padStart(6)} → ${pct(f.after.total).padStart(6)}   ${shortLabel(f.label)}${f.within && !f.label.startsWith(`${f.within} `) ? `  in ${f.within}` : ''}`);
     }
     const watched = Object.entries(k.watched).filter(([, v]) => v.early > 0 || v.late > 0);
     if (watched.length) out.push(`  on the stack: ${watched.map(([n, v]) => `${n} ${pct(v.early)} → ${pct(v.late)}`).join('; ')}`);
