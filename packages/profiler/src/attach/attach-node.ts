@@ -67,7 +67,7 @@ export async function attachNodeProcess(info: ProcessInfo, opts: AttachNodeOptio
       () => opts.onSamplingStarted?.({ pid, endpoint }),
     );
   } catch (err) {
-    if (endpoint.openedByUs) await closeInspector(conn, pid, endpoint.port);
+    if (endpoint.openedByUs) await closeInspector(conn, pid, endpoint.inode);
     else conn.terminate();
     throw new ProfilerError('inspector-unavailable', `PID ${pid}'s inspector refused to profile: ${(err as Error).message}`);
   }
@@ -83,7 +83,7 @@ export async function attachNodeProcess(info: ProcessInfo, opts: AttachNodeOptio
         `kept the samples collected until then, the last chunk (up to ${chunkMs / 1000} s) was lost with the inspector`,
     );
   } else if (endpoint.openedByUs) {
-    const closed = await closeInspector(conn, pid, endpoint.port);
+    const closed = await closeInspector(conn, pid, endpoint.inode);
     if (!closed) {
       warnings.push(`PID ${pid}'s inspector is still listening on ${endpoint.host}:${endpoint.port}; it closes when the process restarts or calls require('node:inspector').close()`);
     }

@@ -1,10 +1,11 @@
 // Opens a live Node process's inspector the way `kill -USR1` does, finds the port it listens on from /proc,
 // and closes it again afterwards when we were the ones who opened it. Refuses, with the reason, anything
 // that would harm the target (SIGUSR1 not caught: it would kill it) or expose it (a non-loopback address).
+import { get as httpGet } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProfilerError } from '../errors.js';
 import { caughtSignals, processExists, readEnviron, type ProcessInfo } from '../procfs/process-info.js';
-import { isLoopback, listeningSocketsOf, processListeningOn, type ListeningSocket } from '../procfs/listening-sockets.js';
+import { isLoopback, listeningAmong, listeningSocketsInNamespaceOf, processListeningOn, socketInodesOf, type ListeningSocket } from '../procfs/listening-sockets.js';
 import { inspectorFlags, type InspectorFlags } from './inspector-flags.js';
 import { CdpConnection } from './cdp-session.js';
 
@@ -16,6 +17,8 @@ export interface InspectorEndpoint {
   webSocketUrl: string;
   /** True when the inspector was closed before we came: we must close it when done. */
   openedByUs: boolean;
+  /** Inode of the listening socket, to see it go away without rereading the TCP tables. */
+  inode: number;
 }
 
 export interface OpenInspectorOptions {
@@ -32,17 +35,30 @@ interface InspectorTarget {
   type?: string;
 }
 
-/** GET /json/list on a loopback port; undefined when nothing inspector-like answers. */
-async function inspectorTargets(address: string, port: number, timeoutMs: number): Promise<InspectorTarget[] | undefined> {
-  if (!isLoopback(address)) return undefined;
-  try {
-    const res = await fetch(`http://${urlHost(address)}:${port}/json/list`, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!res.ok) return undefined;
-    const body = (await res.json()) as unknown;
-    return Array.isArray(body) ? (body as InspectorTarget[]) : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * GET /json/list on a loopback port; undefined when nothing inspector-like answers. node:http rather than fetch:
+ * the first fetch() loads undici, which alone took over a second on a busy machine, before the first sample.
+ */
+function inspectorTargets(address: string, port: number, timeoutMs: number): Promise<InspectorTarget[] | undefined> {
+  if (!isLoopback(address)) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const req = httpGet({ host: address, port, path: '/json/list', timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => {
+        try {
+          const parsed = JSON.parse(body) as unknown;
+          resolve(res.statusCode === 200 && Array.isArray(parsed) ? (parsed as InspectorTarget[]) : undefined);
+        } catch {
+          resolve(undefined);
+        }
+      });
+      res.on('error', () => resolve(undefined));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
 }
 
 /** Connect address for a listening socket: a wildcard bind is reached through loopback. */
@@ -60,7 +76,7 @@ async function endpointFrom(pid: number, s: ListeningSocket, openedByUs: boolean
   // The inspector answers with the host it was asked for; connect to exactly the loopback address we probed.
   const url = new URL(target.webSocketDebuggerUrl);
   url.host = `${urlHost(host)}:${s.port}`;
-  return { host, port: s.port, webSocketUrl: url.toString(), openedByUs };
+  return { host, port: s.port, webSocketUrl: url.toString(), openedByUs, inode: s.inode };
 }
 
 function refuseNonLoopback(pid: number, address: string, port: number): never {
@@ -88,7 +104,10 @@ async function findOpenInspector(pid: number, flags: InspectorFlags, sockets: Li
 export async function openInspector(info: ProcessInfo, opts: OpenInspectorOptions = {}): Promise<InspectorEndpoint> {
   const pid = info.pid;
   const flags = inspectorFlags(info.argv, readEnviron(pid).get('NODE_OPTIONS'));
-  const before = listeningSocketsOf(pid);
+  // One read of the TCP tables serves both checks below: it is the slow part on a machine with many sockets.
+  const inodesBefore = socketInodesOf(pid);
+  const listening = listeningSocketsInNamespaceOf(pid);
+  const before = listening.filter((s) => inodesBefore.has(s.inode));
 
   const existing = await findOpenInspector(pid, flags, before);
   if (existing) return existing;
@@ -101,7 +120,7 @@ export async function openInspector(info: ProcessInfo, opts: OpenInspectorOption
     );
   }
   if (flags.port !== 0) {
-    const holder = processListeningOn(flags.port, pid);
+    const holder = processListeningOn(flags.port, pid, listening);
     if (holder !== undefined) {
       throw new ProfilerError(
         'inspector-port-taken',
@@ -121,12 +140,17 @@ export async function openInspector(info: ProcessInfo, opts: OpenInspectorOption
     throw err;
   }
 
-  const known = new Set(before.map((s) => s.inode));
+  // Poll the cheap fd list; read the TCP tables only for socket inodes not seen before.
+  const known = new Set(inodesBefore);
   const deadline = Date.now() + (opts.timeoutMs ?? 5000);
   let fresh: ListeningSocket | undefined;
   while (Date.now() < deadline) {
-    fresh = listeningSocketsOf(pid).find((s) => !known.has(s.inode));
-    if (fresh) break;
+    const unseen = new Set([...socketInodesOf(pid)].filter((i) => !known.has(i)));
+    if (unseen.size > 0) {
+      fresh = listeningAmong(pid, unseen)[0];
+      if (fresh) break;
+      for (const i of unseen) known.add(i); // the target's own connections
+    }
     if (!processExists(pid)) throw new ProfilerError('no-such-process', `PID ${pid} exited right after SIGUSR1`);
     await sleep(20);
   }
@@ -149,7 +173,7 @@ export async function openInspector(info: ProcessInfo, opts: OpenInspectorOption
       const endpoint = await endpointFrom(pid, fresh, true);
       if (endpoint) {
         const conn = await CdpConnection.connect(endpoint.webSocketUrl).catch(() => undefined);
-        if (conn) await closeInspector(conn, pid, fresh.port);
+        if (conn) await closeInspector(conn, pid, fresh.inode);
       }
     }
     refuseNonLoopback(pid, fresh.address, fresh.port);
@@ -168,14 +192,14 @@ export async function openInspector(info: ProcessInfo, opts: OpenInspectorOption
  * thing `inspector.close()` does). The reply may never come since the call tears down our own connection, so
  * we do not wait for it but for the socket to disappear from /proc. Returns true when no socket is left.
  */
-export async function closeInspector(conn: CdpConnection, pid: number, port: number, timeoutMs = 3000): Promise<boolean> {
+export async function closeInspector(conn: CdpConnection, pid: number, inode: number, timeoutMs = 3000): Promise<boolean> {
   conn.main.send('Runtime.evaluate', { expression: 'process._debugEnd()', returnByValue: true }, timeoutMs).catch(() => undefined);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!processExists(pid)) break;
-    if (!listeningSocketsOf(pid).some((s) => s.port === port)) break;
+    if (!socketInodesOf(pid).has(inode)) break;
     await sleep(20);
   }
   conn.terminate();
-  return !processExists(pid) || !listeningSocketsOf(pid).some((s) => s.port === port);
+  return !processExists(pid) || !socketInodesOf(pid).has(inode);
 }

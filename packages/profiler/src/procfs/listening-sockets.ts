@@ -82,14 +82,31 @@ export function socketInodesOf(pid: number): Set<number> {
 
 /** Listening TCP sockets held by PID. */
 export function listeningSocketsOf(pid: number): ListeningSocket[] {
-  const inodes = socketInodesOf(pid);
-  if (inodes.size === 0) return [];
-  return [...readTable(pid, 4), ...readTable(pid, 6)].filter((s) => inodes.has(s.inode));
+  return listeningAmong(pid, socketInodesOf(pid));
 }
 
-/** Which process (other than `exceptPid`) listens on a TCP port, for "port 9229 is taken by PID n" messages. */
-export function processListeningOn(port: number, exceptPid?: number): number | undefined {
-  const inodes = new Set([...readTable('self', 4), ...readTable('self', 6)].filter((s) => s.port === port).map((s) => s.inode));
+/**
+ * Which of these socket inodes of PID are listening TCP sockets. Reading the namespace's tables costs far more
+ * than listing fds when a machine holds thousands of connections, so callers narrow the inodes first.
+ */
+export function listeningAmong(pid: number, inodes: Set<number>): ListeningSocket[] {
+  if (inodes.size === 0) return [];
+  const v4 = readTable(pid, 4).filter((s) => inodes.has(s.inode));
+  if (v4.length === inodes.size) return v4;
+  return [...v4, ...readTable(pid, 6).filter((s) => inodes.has(s.inode))];
+}
+
+/** Every listening TCP socket of the network namespace PID lives in (one read of each table). */
+export function listeningSocketsInNamespaceOf(pid: number | 'self'): ListeningSocket[] {
+  return [...readTable(pid, 4), ...readTable(pid, 6)];
+}
+
+/**
+ * Which process (other than `exceptPid`) listens on a TCP port, for "port 9229 is taken by PID n" messages.
+ * `sockets` may be passed when the caller has just read the tables.
+ */
+export function processListeningOn(port: number, exceptPid?: number, sockets = listeningSocketsInNamespaceOf('self')): number | undefined {
+  const inodes = new Set(sockets.filter((s) => s.port === port).map((s) => s.inode));
   if (inodes.size === 0) return undefined;
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === exceptPid) continue;
