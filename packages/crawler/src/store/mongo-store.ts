@@ -17,7 +17,15 @@
 // Filters on the hot paths are `{_id: …}` alone where possible: FerretDB pushes only that shape down to its SQLite
 // index and scans the collection for any other filter.
 import { randomBytes } from 'node:crypto';
-import { MongoClient, MongoServerError, type Collection, type Db, type Document, type UpdateFilter } from 'mongodb';
+import {
+  MongoClient,
+  MongoServerError,
+  type Collection,
+  type CommandStartedEvent,
+  type Db,
+  type Document,
+  type UpdateFilter,
+} from 'mongodb';
 import { StoreConfigError } from './errors.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './mongo-retry.js';
 import { summarise } from './stats.js';
@@ -53,6 +61,8 @@ export interface MongoStoreOptions extends StoreOptions {
   maxPoolSize?: number;
   /** How long to keep retrying through an outage, and the backoff. Default: 60 s, 100 ms doubling to 2 s. */
   retry?: Partial<RetryPolicy>;
+  /** Called with every command sent to either server (diagnosis and tests: which query shape was sent). */
+  onCommand?: (event: CommandStartedEvent) => void;
 }
 
 interface FrontierDoc {
@@ -212,7 +222,7 @@ export class MongoStore implements CrawlStore {
 
   private makeClient(uri: string): MongoClient {
     try {
-      return new MongoClient(uri, {
+      const client = new MongoClient(uri, {
         maxPoolSize: this.options.maxPoolSize ?? 4,
         // Short per-attempt timeouts: withRetry decides how long to keep trying, and says so in its error.
         serverSelectionTimeoutMS: 2_000,
@@ -220,7 +230,10 @@ export class MongoStore implements CrawlStore {
         // FerretDB 1.x has no sessions for retryable writes; our own retry covers both servers alike.
         retryWrites: false,
         retryReads: false,
+        monitorCommands: this.options.onCommand !== undefined,
       });
+      if (this.options.onCommand) client.on('commandStarted', this.options.onCommand);
+      return client;
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       throw new StoreConfigError(`invalid MongoDB URI ${redactUri(uri)} (${why}); pass --mongo mongodb://HOST:PORT/DB`);
