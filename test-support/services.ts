@@ -3,8 +3,9 @@
 // `CRAWL_DIAG_TEST_MONGO_URL` set by the caller wins (point the Mongo suite at a real MongoDB that way).
 // Otherwise FerretDB is started from `.test-services/bin/ferretdb`, built with `go build` when Go is present.
 // Under CI (CI=true) a missing service is an error, never a silent skip.
+// startFerret() gives a test a FerretDB of its own that it can stop and restart (database outage tests).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -45,13 +46,89 @@ async function waitForPort(port: number, timeoutMs: number, child: ChildProcess)
 }
 
 export function buildFerretDb(): string | undefined {
-  if (existsSync(ferretBin)) return ferretBin;
+  // Rebuilt when the wrapper's source is newer than the binary (its flags or FerretDB's version changed).
+  const sourceDir = join(root, 'tools', 'ferretdb');
+  const newestSource = Math.max(...['main.go', 'go.mod', 'go.sum'].map((f) => statSync(join(sourceDir, f)).mtimeMs));
+  if (existsSync(ferretBin) && statSync(ferretBin).mtimeMs >= newestSource) return ferretBin;
   try {
     execFileSync('go', ['build', '-o', ferretBin, '.'], { cwd: join(root, 'tools', 'ferretdb'), stdio: 'inherit' });
     return ferretBin;
   } catch {
-    return undefined;
+    return existsSync(ferretBin) ? ferretBin : undefined;
   }
+}
+
+/** A FerretDB server of a test's own, which the test may stop and restart (database outage tests). */
+export interface FerretInstance {
+  /** mongodb://127.0.0.1:PORT/ */
+  url: string;
+  port: number;
+  dataDir: string;
+  /** Stops the server (SIGTERM, then SIGKILL after 10 s); the data stays in `dataDir`. Idempotent. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port with the same data (stops it first if it runs). */
+  restart(): Promise<void>;
+  /** Stops it and removes `dataDir` if startFerret created it. */
+  dispose(): Promise<void>;
+}
+
+interface RunningFerret {
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+async function spawnFerret(bin: string, port: number, dataDir: string): Promise<RunningFerret> {
+  const child = spawn(bin, ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dataDir], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  try {
+    await waitForPort(port, 20_000, child);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return { child, exited };
+}
+
+async function stopFerret(running: RunningFerret): Promise<void> {
+  if (running.child.exitCode !== null || running.child.signalCode !== null) return;
+  running.child.kill('SIGTERM');
+  const killer = setTimeout(() => running.child.kill('SIGKILL'), 10_000);
+  await running.exited;
+  clearTimeout(killer);
+}
+
+/**
+ * Starts a separate FerretDB (not the suite's shared one) on `port` (default: a free one) with its data in `dataDir`
+ * (default: a new temp dir). Throws when FerretDB cannot be built (no Go toolchain); callers decide to skip or fail.
+ */
+export async function startFerret(opts: { port?: number; dataDir?: string } = {}): Promise<FerretInstance> {
+  const bin = process.env.CRAWL_DIAG_FERRETDB_BIN ?? buildFerretDb();
+  if (!bin) throw new Error('FerretDB is not available (no Go toolchain to build tools/ferretdb)');
+  const ownDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'crawl-diag-ferretdb-own-'));
+  mkdirSync(dataDir, { recursive: true });
+  const port = opts.port ?? (await freePort());
+  let running: RunningFerret | undefined = await spawnFerret(bin, port, dataDir);
+  const stop = async () => {
+    if (running) await stopFerret(running);
+    running = undefined;
+  };
+  return {
+    url: `mongodb://127.0.0.1:${port}/`,
+    port,
+    dataDir,
+    stop,
+    async restart() {
+      await stop();
+      running = await spawnFerret(bin, port, dataDir);
+    },
+    async dispose() {
+      await stop();
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function startServices(): Promise<Services> {
@@ -65,22 +142,8 @@ export async function startServices(): Promise<Services> {
     console.warn(`[test services] ${msg} Mongo tests will be skipped.`);
     return { stop: async () => {} };
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'crawl-diag-ferretdb-'));
-  mkdirSync(dataDir, { recursive: true });
-  const port = await freePort();
-  const child = spawn(bin, ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dataDir], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitForPort(port, 20_000, child);
-  const mongoUrl = `mongodb://127.0.0.1:${port}/`;
-  process.env.CRAWL_DIAG_TEST_MONGO_URL = mongoUrl;
+  const ferret = await startFerret();
+  process.env.CRAWL_DIAG_TEST_MONGO_URL = ferret.url;
   process.env.CRAWL_DIAG_FERRETDB_BIN = bin;
-  return {
-    mongoUrl,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 200));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { mongoUrl: ferret.url, stop: () => ferret.dispose() };
 }

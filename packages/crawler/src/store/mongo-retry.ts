@@ -21,8 +21,12 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { retryForMs: 60_000, initialDelayMs: 100, maxDelayMs: 2_000 };
 
 /** Errors that mean "the server is not reachable right now", as opposed to a bad request. */
-export function isTransientMongoError(err: unknown): boolean {
+export function isTransientMongoError(err: unknown, depth = 0): boolean {
+  if (depth > 3) return false;
   if (err instanceof MongoTopologyClosedError) return false; // we closed the client ourselves
+  // A bulk write (insertMany, bulkWrite) that failed for a driver reason wraps that error as its errorResponse.
+  const wrapped = (err as { errorResponse?: unknown } | null)?.errorResponse;
+  if (wrapped instanceof Error && wrapped !== err && isTransientMongoError(wrapped, depth + 1)) return true;
   if (err instanceof MongoNetworkError || err instanceof MongoServerSelectionError) return true;
   if (err instanceof MongoNotConnectedError) return true;
   if (err instanceof MongoError) {

@@ -27,7 +27,7 @@ import {
   type UpdateFilter,
 } from 'mongodb';
 import { StoreConfigError } from './errors.js';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './mongo-retry.js';
+import { DEFAULT_RETRY, isTransientMongoError, withRetry, type RetryPolicy } from './mongo-retry.js';
 import { summarise } from './stats.js';
 import type {
   CrawlStats,
@@ -157,6 +157,7 @@ function isDuplicateKey(err: unknown): boolean {
 
 /** The indexes an unordered insertMany failed on because of duplicate keys; rethrows any other error. */
 function duplicateIndexes(err: unknown): Set<number> {
+  if (isTransientMongoError(err)) throw err;
   const writeErrors = (err as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } }).writeErrors;
   const list = writeErrors === undefined ? [] : Array.isArray(writeErrors) ? writeErrors : [writeErrors];
   if (list.length === 0 || list.some((w) => w.code !== 11000)) throw err;
