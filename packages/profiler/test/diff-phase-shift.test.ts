@@ -105,3 +105,20 @@ describe('diff inputs', () => {
     await rm(work, { recursive: true });
   });
 });
+
+describe('diff of a recording against a file without process roots', () => {
+  it('lines up the stacks in the graph by leaving the process roots out', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'crawl-diag-diff-roots-'));
+    const folded = join(work, 'early.txt');
+    const afterRecording = await loadProfileInput(`${dir}@2500ms..`);
+    // The same stacks as the recording's late range, without its `worker` root: the graph must see no change.
+    const lines = afterRecording.samples.map((s) => `${s.stack.slice(1).map((i) => afterRecording.frames[i]).map((f) => (f.file ? `${f.name} (${f.file}:${f.line})` : f.name)).join(';')} ${s.weightUs}`);
+    await writeFile(folded, `${lines.join('\n')}\n`);
+    const diff = diffProfiles(await loadProfileInput(folded, { foldedIntervalUs: 1 }), afterRecording, { before: 'file', after: 'recording' });
+    const top = diff.tree.children.map((c) => c.label);
+    expect(top).not.toContain('worker');
+    const maxChange = (n: typeof diff.tree): number => Math.max(Math.abs(n.after - n.before), ...n.children.map(maxChange));
+    expect(maxChange(diff.tree)).toBeLessThan(1e-6);
+    await rm(work, { recursive: true });
+  });
+});

@@ -31,12 +31,19 @@ const newNode = (label: string, kind: string): MutableNode => ({
 
 export function buildDiffTree(before: Profile, after: Profile): DiffNode {
   const root = newNode('all', 'root');
-  add(root, before, 'before');
-  add(root, after, 'after');
+  // A recording has a root frame per process, a .cpuprofile or folded file usually none: compared with each other,
+  // the process roots would put every stack of one side on a path the other side lacks.
+  const dropProcessRoots = hasProcessRoots(before) !== hasProcessRoots(after);
+  add(root, before, 'before', dropProcessRoots);
+  add(root, after, 'after', dropProcessRoots);
   return finish(root);
 }
 
-function add(root: MutableNode, profile: Profile, side: 'before' | 'after'): void {
+function hasProcessRoots(profile: Profile): boolean {
+  return profile.samples.some((s) => s.stack.length > 0 && profile.frames[s.stack[0]].kind === 'process');
+}
+
+function add(root: MutableNode, profile: Profile, side: 'before' | 'after', dropProcessRoots: boolean): void {
   const keys = profile.frames.map(diffFrameKey);
   const labels = profile.frames.map(diffFrameLabel);
   const total = profile.samples.reduce((sum, s) => sum + (s.weightUs > 0 ? s.weightUs : 0), 0);
@@ -48,6 +55,7 @@ function add(root: MutableNode, profile: Profile, side: 'before' | 'after'): voi
     let node = root;
     node[side] += share;
     for (const i of s.stack) {
+      if (dropProcessRoots && profile.frames[i].kind === 'process') continue;
       let child = node.byKey.get(keys[i]);
       if (!child) {
         child = newNode(labels[i], profile.frames[i].kind);
