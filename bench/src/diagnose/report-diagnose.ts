@@ -17,6 +17,9 @@ export function renderDiagnose(r: DiagnoseResult, color: boolean): string {
   out.push(
     `postponed per crawled page: ${r.postponedRatio.early?.toFixed(2) ?? '—'} early → ${r.postponedRatio.late?.toFixed(2) ?? '—'} late (trend ${r.postponedRatio.verdict})`,
   );
+  out.push(
+    `robots.txt requests: ${pct(r.requests.robotsShareEarly)} of all requests early → ${pct(r.requests.robotsShareLate)} late, ${r.requests.robotsPerPage.toFixed(2)} per page request`,
+  );
   out.push('');
   const sec = r.bucketMs / 1000;
   out.push(

@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeValueTrend } from '@crawl-diag/log-analyzer';
+import type { SimRequest } from '@crawl-diag/simweb';
 import { startBenchWeb, type BenchWebOptions } from '../common/bench-web.js';
 import { runCrawlLocal } from '../common/crawl-local.js';
 import { startFerretDb, withDatabase, type RunningMongo } from '../common/ferretdb.js';
@@ -43,6 +44,8 @@ export interface DiagnoseResult {
   ratePerSec: number[];
   bucketMs: number;
   profiles: ProfileEvidence;
+  /** What the simulated web served: robots.txt requests as a share of all requests, early and late. */
+  requests: DiagnoseFacts['requests'];
   checks: ExpectationCheck[];
   runDir?: string;
 }
@@ -62,6 +65,21 @@ function ratioFacts(f: RunLogFigures, bucketMs: number): DiagnoseFacts['postpone
     late: meanOf(f.postponedRatio, to - third, to),
     verdict: analyzeValueTrend(series, bucketMs).verdict,
   };
+}
+
+/**
+ * robots.txt fetches are network waits: a wall-time profile shows them as idle, not as a robots frame. The
+ * simulated web's request log shows them: their share of all requests in the early and late profile ranges.
+ */
+function robotsShares(log: readonly SimRequest[], p: ProfileEvidence): DiagnoseFacts['requests'] {
+  const share = (from: string, to: string) => {
+    const [a, b] = [Date.parse(from), Date.parse(to)];
+    const inRange = log.filter((r) => r.at >= a && r.at < b);
+    const robots = inRange.filter((r) => r.url.endsWith('/robots.txt')).length;
+    return inRange.length ? robots / inRange.length : null;
+  };
+  const robots = log.filter((r) => r.url.endsWith('/robots.txt')).length;
+  return { robotsShareEarly: share(p.early.from, p.early.to), robotsShareLate: share(p.late.from, p.late.to), robotsPerPage: robots / Math.max(1, log.length - robots) };
 }
 
 export async function runDiagnose(o: DiagnoseOptions): Promise<DiagnoseResult> {
@@ -97,7 +115,8 @@ export async function runDiagnose(o: DiagnoseOptions): Promise<DiagnoseResult> {
     const profiles = await profileEvidence(profileDir, { fromMs, toMs, watch: WATCH });
     const postponedRatio = ratioFacts(figures, o.bucketMs);
     const rate = { verdict: figures.trend.verdict, relativeChange: figures.trend.relativeChange };
-    const checks = checkExpectations(o.scenario.name, { kinds: profiles.kinds, postponedRatio, rate });
+    const requests = robotsShares(bench.web.requestLog, profiles);
+    const checks = checkExpectations(o.scenario.name, { kinds: profiles.kinds, postponedRatio, rate, requests });
     return {
       schema: 'crawl-diag/bench-diagnose@1',
       scenario: o.scenario.name,
@@ -110,6 +129,7 @@ export async function runDiagnose(o: DiagnoseOptions): Promise<DiagnoseResult> {
       ratePerSec: figures.ratePerSec,
       bucketMs: o.bucketMs,
       profiles,
+      requests,
       checks,
       runDir: o.keep ? runDir : undefined,
     };
