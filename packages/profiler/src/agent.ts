@@ -3,7 +3,7 @@
 // CRAWL_DIAG_PROFILE_DIR it does nothing. Only the main thread is profiled: worker threads inherit `--import`.
 import { isMainThread } from 'node:worker_threads';
 import { readAgentConfig } from './agent/config.js';
-import { startContinuousProfiler, type AgentHandle } from './agent/continuous-profiler.js';
+import type { AgentHandle } from './agent/continuous-profiler.js';
 
 const LOADED = Symbol.for('crawl-diag.profiler.agent');
 const registry = globalThis as { [LOADED]?: AgentHandle | null };
@@ -13,7 +13,11 @@ if (isMainThread && registry[LOADED] === undefined) {
   try {
     const { config, warnings } = readAgentConfig();
     for (const w of warnings) process.stderr.write(`crawl-diag agent: ${w}\n`);
-    if (config) registry[LOADED] = startContinuousProfiler(config) ?? null;
+    if (config) {
+      // Loaded only when switched on: the native profiler costs start-up time a process without a directory should not pay.
+      const { startContinuousProfiler } = await import('./agent/continuous-profiler.js');
+      registry[LOADED] = startContinuousProfiler(config) ?? null;
+    }
   } catch (err) {
     // Never take the host down: a bug here costs the profile, not the crawl.
     process.stderr.write(`crawl-diag agent: not started (${(err as Error)?.message ?? String(err)})\n`);

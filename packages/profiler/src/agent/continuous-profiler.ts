@@ -55,6 +55,11 @@ export function startContinuousProfiler(config: AgentConfig, log: AgentLog = std
     pprof.time.start({ intervalMicros, durationMillis: config.windowMs });
     if (config.heap) pprof.heap.start(HEAP_INTERVAL_BYTES, HEAP_STACK_DEPTH);
   } catch (err) {
+    try {
+      if (pprof.time.isStarted()) pprof.time.stop(false);
+    } catch {
+      // Nothing was running.
+    }
     log(`cannot start the profiler (${describeError(err)}); profiling is off for pid ${process.pid}`);
     return undefined;
   }
@@ -205,6 +210,5 @@ function stampWindow(profile: PprofProfile, startMs: number, endMs: number): Ppr
 }
 
 function describeError(err: unknown): string {
-  const e = err as { code?: string; message?: string };
-  return e?.message ?? String(err);
+  return (err as Error | undefined)?.message ?? String(err);
 }
