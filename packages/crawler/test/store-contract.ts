@@ -264,6 +264,13 @@ export function describeStoreContract(
       expect(third.map((l) => l.domain)).toEqual(['a.test']);
     });
 
+    it('domainsFree: finds a free domain even when one big domain holds all the oldest due URLs', async () => {
+      await store.addUrls(urlsOf('big.test', 60), T);
+      await store.addUrls(urlsOf('small.test', 1), T + 1);
+      const got = await store.leaseUrls({ owner: 'd', limit: 2, leaseMs: LEASE, now: T + 1, domainsFree: true });
+      expect(got.map((l) => l.domain).sort()).toEqual(['big.test', 'small.test']);
+    });
+
     it('domainsFree: hands out least recently claimed domains first', async () => {
       await store.addUrls([...urlsOf('old.test', 2), ...urlsOf('new.test', 2), ...urlsOf('never.test', 2)], T);
       await store.claimDomain('old.test', T - 5000, 1000);

@@ -516,7 +516,6 @@ export class MongoStore implements CrawlStore {
 
   private async leaseDomainsFree(req: LeaseRequest): Promise<LeasedUrl[]> {
     const expires = req.now + req.leaseMs;
-    const got: LeasedUrl[] = [];
     const free = await this.op(
       'leaseUrls (free domains)',
       () =>
@@ -525,41 +524,77 @@ export class MongoStore implements CrawlStore {
           .toArray(),
       true,
     );
-    for (const d of free) {
-      if (got.length >= req.limit) break;
-      const candidates = await this.findDue({ domain: d._id }, req.now, 3);
-      if (candidates.length === 0) {
-        await this.maybeMarkIdle(d);
-        continue;
+    if (free.length === 0) {
+      await this.repairIdleDomains(req.now);
+      return [];
+    }
+    // One frontier query for the due URLs of all free domains (FerretDB scans once instead of once per domain;
+    // MongoDB merges the ranges of domain_state_dueAt). Domains missing from a full window are asked one by one.
+    const windowLimit = Math.min(req.limit * 8, 2_000);
+    const window = await this.findDue({ domain: { $in: free.map((d) => d._id) } }, req.now, windowLimit);
+    const windowFull = window.length >= windowLimit;
+    const due = new Map<string, FrontierDoc[]>();
+    for (const doc of window) {
+      const list = due.get(doc.domain) ?? [];
+      if (list.length < 3) list.push(doc);
+      due.set(doc.domain, list);
+    }
+    if (!windowFull) await this.markIdleDomains(free.filter((d) => !due.has(d._id)));
+
+    const got: LeasedUrl[] = [];
+    let next = 0;
+    while (got.length < req.limit && next < free.length) {
+      // Take as many domains as URLs are still wanted and lease from them concurrently.
+      const chosen: { domain: DomainDoc; candidates: FrontierDoc[] }[] = [];
+      while (chosen.length < req.limit - got.length && next < free.length) {
+        const d = free[next++]!;
+        const candidates = due.get(d._id) ?? (windowFull ? await this.findDue({ domain: d._id }, req.now, 3) : []);
+        if (candidates.length > 0) chosen.push({ domain: d, candidates });
       }
-      // One dispatcher at a time may take a URL of this domain: claim its busy mark first.
-      const gen = (d.busyGen ?? 0) + 1;
-      const claim: DomainClaimDoc = { _id: `busy\u0000${d._id}\u0000${gen}`, domain: d._id, kind: 'busy', gen, freeAt: 0, token: newToken(), at: req.now };
-      const res = await this.insertClaim(this.domainClaims, claim, 'leaseUrls (domain claim)', true);
-      if (!res.won) {
-        await this.op('leaseUrls (roll forward)', () => this.domains.updateOne({ _id: d._id }, { $max: { busyGen: gen } }), true);
-        continue;
-      }
-      let leased: LeasedUrl | undefined;
-      for (const c of candidates) {
-        [leased] = await this.tryLeaseMany([c], req.owner, req.now, expires, true);
-        if (leased) break;
-      }
-      const mark: UpdateFilter<DomainDoc> = leased ? { $max: { busyGen: gen }, $set: { busyUntil: expires } } : { $max: { busyGen: gen } };
-      await this.op('leaseUrls (domain busy)', () => this.domains.updateOne({ _id: d._id }, mark), true);
-      if (leased) got.push(leased);
+      const leased = await Promise.all(chosen.map((c) => this.leaseFromDomain(c.domain, c.candidates, req.owner, req.now, expires)));
+      for (const l of leased) if (l) got.push(l);
     }
     if (got.length === 0) await this.repairIdleDomains(req.now);
     return got;
   }
 
-  /** Marks a domain with no pending or leased URL as idle, unless addUrls gave it work since we read it. */
-  private async maybeMarkIdle(d: DomainDoc): Promise<void> {
-    const open = await this.op('leaseUrls (open urls)', () =>
-      this.frontier.findOne({ domain: d._id, state: { $in: OPEN_STATES } }, { projection: { _id: 1 } }),
+  /** Leases one URL of a free domain after claiming the domain's busy mark (one dispatcher per domain at a time). */
+  private async leaseFromDomain(
+    d: DomainDoc,
+    candidates: FrontierDoc[],
+    owner: string,
+    now: number,
+    expires: number,
+  ): Promise<LeasedUrl | undefined> {
+    const gen = (d.busyGen ?? 0) + 1;
+    const claim: DomainClaimDoc = { _id: `busy\u0000${d._id}\u0000${gen}`, domain: d._id, kind: 'busy', gen, freeAt: 0, token: newToken(), at: now };
+    const res = await this.insertClaim(this.domainClaims, claim, 'leaseUrls (domain claim)', true);
+    if (!res.won) {
+      await this.op('leaseUrls (roll forward)', () => this.domains.updateOne({ _id: d._id }, { $max: { busyGen: gen } }), true);
+      return undefined;
+    }
+    let leased: LeasedUrl | undefined;
+    for (const c of candidates) {
+      [leased] = await this.tryLeaseMany([c], owner, now, expires, true);
+      if (leased) break;
+    }
+    const mark: UpdateFilter<DomainDoc> = leased ? { $max: { busyGen: gen }, $set: { busyUntil: expires } } : { $max: { busyGen: gen } };
+    await this.op('leaseUrls (domain busy)', () => this.domains.updateOne({ _id: d._id }, mark), true);
+    return leased;
+  }
+
+  /** Marks domains with no pending or leased URL as idle, unless addUrls gave them work since they were read. */
+  private async markIdleDomains(candidates: DomainDoc[]): Promise<void> {
+    if (candidates.length === 0) return;
+    const open = new Set(
+      await this.op('leaseUrls (open urls)', () =>
+        this.frontier.distinct('domain', { domain: { $in: candidates.map((d) => d._id) }, state: { $in: OPEN_STATES } }),
+      ),
     );
-    if (open) return;
-    await this.op('leaseUrls (idle)', () => this.domains.updateOne({ _id: d._id, workSeq: d.workSeq }, { $set: { hasWork: false } }), true);
+    for (const d of candidates) {
+      if (open.has(d._id)) continue;
+      await this.op('leaseUrls (idle)', () => this.domains.updateOne({ _id: d._id, workSeq: d.workSeq }, { $set: { hasWork: false } }), true);
+    }
   }
 
   /**
