@@ -144,6 +144,16 @@ export const SCENARIOS: ScenarioClass[] = [
     },
   },
   {
+    name: 'steady-autocorrelated-strong',
+    description: 'constant mean rate, AR(1) log rate with phi 0.9–0.95 (slow regime changes; effective sample size n/20–n/40)',
+    target: 'diagnostic',
+    generate(rng) {
+      const { n, rate } = runShape(rng);
+      const noise = autocorrelatedNoise(uniform(rng, 0.9, 0.95), uniform(rng, 0.1, 0.3));
+      return single(noise(rng, new Array(n).fill(rate)), { truth: 'steady', relativeChange: 0 });
+    },
+  },
+  {
     name: 'steady-partial-edges',
     description: 'constant Poisson rate, first and last buckets cut to 5–95% coverage',
     target: 'steady',

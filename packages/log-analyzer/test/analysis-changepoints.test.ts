@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectChangePoints, estimateDispersion, pelt, poissonCost } from '../src/analysis/changepoints.js';
-import { constant, overdispersedSeries, poissonSeries, seededRandom } from './analysis-generators.js';
+import { autocorrelatedSeries, constant, overdispersedSeries, poissonSeries, seededRandom } from './analysis-generators.js';
 
 const MINUTE = 60_000;
 
@@ -98,6 +98,19 @@ describe('detectChangePoints', () => {
     const counts = overdispersedSeries(rng, constant(100, 80), 3);
     expect(estimateDispersion(counts)).toBeGreaterThan(5);
     expect(detectChangePoints({ counts, bucketMs: MINUTE, }, { dispersion: 1 }).length).toBeGreaterThan(2);
+  });
+
+  it('a wandering (autocorrelated) steady rate gives far fewer change points than without the correction', () => {
+    const rng = seededRandom(48);
+    let corrected = 0;
+    let uncorrected = 0;
+    for (let t = 0; t < 40; t++) {
+      const counts = autocorrelatedSeries(rng, 120, 200, 0.8, 0.2);
+      if (detectChangePoints({ counts, bucketMs: MINUTE }).length > 0) corrected++;
+      if (detectChangePoints({ counts, bucketMs: MINUTE }, { autocorrelationCorrection: false }).length > 0) uncorrected++;
+    }
+    expect(uncorrected).toBeGreaterThan(30);
+    expect(corrected).toBeLessThan(uncorrected / 2);
   });
 
   it('never splits off a partial edge bucket, and keeps indexes in the original series', () => {

@@ -19,6 +19,8 @@ export interface ChangePointOptions {
   minRelativeChange?: number;
   /** Overdispersion factor (variance / mean). Default: estimated from the series, never below 1. */
   dispersion?: number;
+  /** Raise the dispersion while the residuals stay autocorrelated (see detectChangePoints). Default true. */
+  autocorrelationCorrection?: boolean;
 }
 
 /** Change points of a count series; indexes refer to `series.counts` (partial edge buckets are never split off). */
@@ -27,10 +29,20 @@ export function detectChangePoints(series: CountSeries, options: ChangePointOpti
   const n = counts.length;
   const minSegment = options.minSegment ?? 3;
   if (n < 2 * minSegment) return [];
-  const dispersion = options.dispersion ?? estimateDispersion(counts);
   const penalty = options.penalty ?? 3 * Math.log(n);
-  const cost = poissonCost(counts, dispersion);
-  let cuts = pelt(n, cost, penalty, minSegment);
+  let dispersion = options.dispersion ?? estimateDispersion(counts);
+  let cuts = pelt(n, poissonCost(counts, dispersion), penalty, minSegment);
+  if (options.dispersion === undefined && (options.autocorrelationCorrection ?? true)) {
+    // Autocorrelated noise (a rate that wanders) is not a string of change points: if the residuals around the
+    // segment means are still serially correlated, scale the dispersion by the AR(1) long-run variance factor
+    // (1 + r1) / (1 − r1) and segment again. White noise around true steps has r1 ≈ 0 and is left alone.
+    for (let round = 0; round < 3; round++) {
+      const r1 = residualLag1(counts, cuts);
+      if (!(r1 > 2 / Math.sqrt(n))) break;
+      dispersion *= (1 + r1) / (1 - r1);
+      cuts = pelt(n, poissonCost(counts, dispersion), penalty, minSegment);
+    }
+  }
   cuts = mergeSmallChanges(counts, cuts, options.minRelativeChange ?? 0.1);
   return describe(counts, cuts).map((cp) => ({ ...cp, index: cp.index + offset }));
 }
@@ -102,6 +114,21 @@ export function estimateDispersion(counts: readonly number[]): number {
   const mad = median(diffs.map((d) => Math.abs(d - center)));
   const variance = (1.4826 * mad) ** 2 / 2;
   return Math.max(1, variance / m);
+}
+
+/** Lag-1 autocorrelation of the residuals around the segment means. */
+function residualLag1(counts: readonly number[], cuts: readonly number[]): number {
+  const means = segmentMeans(counts, cuts);
+  const bounds = [0, ...cuts, counts.length];
+  const residuals: number[] = [];
+  for (let k = 0; k + 1 < bounds.length; k++) for (let i = bounds[k]; i < bounds[k + 1]; i++) residuals.push(counts[i] - means[k]);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < residuals.length; i++) {
+    den += residuals[i] * residuals[i];
+    if (i > 0) num += residuals[i] * residuals[i - 1];
+  }
+  return den > 0 ? num / den : 0;
 }
 
 function segmentMeans(counts: readonly number[], cuts: readonly number[]): number[] {

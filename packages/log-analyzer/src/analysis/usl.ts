@@ -140,7 +140,10 @@ function lambdaTerms(points: readonly UslPoint[], sigma: number, kappa: number):
 
 function bootstrapIntervals(points: readonly UslPoint[], fitted: number[], resamples: number, seed: number, level: number): NonNullable<UslFit['intervals']> {
   const rng = seededRandom(seed);
-  const residuals = points.map((p, i) => p.throughput - fitted[i]);
+  // Fitted residuals are smaller than the errors by about sqrt((n - p)/n) with p = 3 parameters: scale them back
+  // up (Davison & Hinkley 1997, §6.2.3), or the intervals from a handful of runs are far too narrow.
+  const inflate = Math.sqrt(points.length / Math.max(1, points.length - 3));
+  const residuals = points.map((p, i) => (p.throughput - fitted[i]) * inflate);
   const sigmas: number[] = [];
   const kappas: number[] = [];
   const lambdas: number[] = [];
