@@ -3,11 +3,11 @@
 // started on a free loopback port with its own data directory, stopped with the bench.
 // test-support/services.ts does the same for vitest, but it lives outside the bench's TypeScript project.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { onCleanup, spawnGroup } from './child-processes.js';
 import { BenchRunError } from './errors.js';
 import { REPO_ROOT } from './repo-paths.js';
@@ -56,14 +56,21 @@ export async function startFerretDb(): Promise<RunningMongo> {
   const bin = ferretBinary();
   const dataDir = await mkdtemp(join(tmpdir(), 'crawl-diag-bench-ferretdb-'));
   const port = await freePort();
-  const proc = spawnGroup(bin, ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dataDir], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const removeData = onCleanup(() => rm(dataDir, { recursive: true, force: true }));
+  // Its log goes to a file: FerretDB warns on every command it does not implement (e.g. the driver's endSessions).
+  const logFile = join(dataDir, '..', `${basename(dataDir)}.log`);
+  const logFd = openSync(logFile, 'a');
+  const proc = spawnGroup(bin, ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dataDir], { stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  const removeData = onCleanup(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(logFile, { force: true });
+  });
   const deadline = Date.now() + 30_000;
   while (!(await portOpen(port))) {
     if (proc.child.exitCode !== null || Date.now() > deadline) {
       await proc.stop(1000);
-      await removeData();
-      throw new BenchRunError(`FerretDB did not start listening on 127.0.0.1:${port}; pass --mongo URI of a running server`);
+      await rm(dataDir, { recursive: true, force: true });
+      throw new BenchRunError(`FerretDB did not start listening on 127.0.0.1:${port} (its log: ${logFile}); pass --mongo URI of a running server`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
