@@ -10,6 +10,7 @@ import { toFolded } from '../src/outputs/folded.js';
 import { summarizeProfile } from '../src/outputs/summary.js';
 import { listeningSocketsOf } from '../src/procfs/listening-sockets.js';
 import { processInfo } from '../src/procfs/process-info.js';
+import { resolveTargets } from '../src/profile-processes.js';
 import { startNode, stopAll } from './live-process.js';
 
 afterAll(stopAll);
@@ -151,5 +152,24 @@ describe('refusals', () => {
   it('says so when the PID does not exist', async () => {
     const err = await attachNode(2 ** 22 + 12345).catch((e: unknown) => e);
     expect((err as ProfilerError).code).toBe('no-such-process');
+  });
+});
+
+describe('target selection', () => {
+  it('finds processes by command line and skips matches that are neither Node nor Python', async () => {
+    const marker = `crawl-diag-match-${process.pid}-${Date.now()}`;
+    const node = await startNode('hot-worker.mjs', [], [marker]);
+    const sleeper = spawn('sh', ['-c', `sleep 30; : ${marker}`], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const { targets, skipped } = resolveTargets({ match: new RegExp(marker) });
+      expect(targets.map((t) => t.pid)).toEqual([node.pid]);
+      expect(targets[0].runtime).toBe('node');
+      expect(skipped).toEqual([`${sleeper.pid} (sh)`]);
+      expect(() => resolveTargets({ match: /no-process-has-this-in-its-command-line-\d{40}/ })).toThrow(/no process command line matches/);
+    } finally {
+      sleeper.kill('SIGKILL');
+      await node.stop();
+    }
   });
 });

@@ -57,8 +57,8 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export function startNode(script: string, nodeArgs: string[] = []): Promise<LiveProcess> {
-  return startReady(process.execPath, [...nodeArgs, resolve(FIXTURES, script)]);
+export function startNode(script: string, nodeArgs: string[] = [], appArgs: string[] = []): Promise<LiveProcess> {
+  return startReady(process.execPath, [...nodeArgs, resolve(FIXTURES, script), ...appArgs]);
 }
 
 export async function stopAll(): Promise<void> {

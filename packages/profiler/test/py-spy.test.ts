@@ -1,8 +1,10 @@
 // Python processes through py-spy: a real Python process with a known hot function, and the errors an
-// operator meets when py-spy is missing. (We run as root here, so ptrace is allowed; the ptrace-denied message
-// is only checked for its wording through the unit below, since denying ptrace needs a second user.)
+// operator meets when py-spy is missing or may not ptrace the target (py-spy run as user nobody against a
+// root-owned process: a real ptrace refusal, no simulation).
 import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { chmod, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ProfilerError } from '../src/errors.js';
 import { toFolded } from '../src/outputs/folded.js';
@@ -43,6 +45,36 @@ describe('py-spy collector', () => {
     expect(err).toBeInstanceOf(ProfilerError);
     expect((err as ProfilerError).message).toBe(`PID ${py.pid} is a Python process and py-spy is not installed: pip install py-spy`);
     await py.stop();
+  });
+
+  const canDropPrivileges = process.getuid?.() === 0 && havePySpy() && (() => {
+    try {
+      execFileSync('setpriv', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  // Needs root (to drop to nobody) and setpriv; elsewhere the refusal cannot be staged.
+  it.skipIf(!canDropPrivileges)('names the missing ptrace permission when py-spy is refused', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crawl-diag-ptrace-'));
+    try {
+      await chmod(dir, 0o755);
+      // The binary itself (pyenv installs a shell shim in front of it), copied where nobody can execute it.
+      const binary = execFileSync('sh', ['-c', 'pyenv which py-spy 2>/dev/null || readlink -f "$(command -v py-spy)"'], { encoding: 'utf8' }).trim();
+      await copyFile(binary, join(dir, 'py-spy-bin'));
+      await chmod(join(dir, 'py-spy-bin'), 0o755);
+      const wrapper = join(dir, 'py-spy-as-nobody');
+      await writeFile(wrapper, `#!/bin/sh\ncd /\nexec setpriv --reuid=65534 --regid=65534 --clear-groups ${join(dir, 'py-spy-bin')} "$@"\n`, { mode: 0o755 });
+      const py = await startReady('python3', ['-u', resolve(FIXTURES, 'hot-worker.py')]);
+      const err = await profilePythonPid(py.pid, { durationMs: 1000, pySpy: wrapper }).catch((e: unknown) => e);
+      expect((err as ProfilerError).code).toBe('ptrace-denied');
+      expect((err as ProfilerError).message).toMatch(/^py-spy was denied ptrace access \(.*\): run crawl-diag as root, or grant CAP_SYS_PTRACE/);
+      expect(py.alive()).toBe(true);
+      await py.stop();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('parses py-spy frames into the model', () => {

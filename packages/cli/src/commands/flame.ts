@@ -4,13 +4,13 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import * as profiler from '@crawl-diag/profiler';
 import {
   FORMAT_EXTENSIONS,
   OUTPUT_FORMATS,
   formatSummary,
   isOutputFormat,
   launchNode,
+  loadRecordingRange,
   profileProcesses,
   renderProfile,
   resolveTargets,
@@ -89,16 +89,6 @@ function isRecordingSpec(t: string): boolean {
   return /@/.test(t) && !/^\d+$/.test(t);
 }
 
-type LoadRange = (spec: string, opts: { process?: string }) => Promise<Profile>;
-
-async function loadRecording(spec: string, processFilter: string | undefined): Promise<Profile> {
-  // Built by the continuous-profiling issue; this command works without it.
-  const load = (profiler as Record<string, unknown>).loadRecordingRange as LoadRange | undefined;
-  if (typeof load !== 'function') {
-    throw new UsageError(`reading recordings (${spec}) is not available in this build: the continuous-profiling agent is missing`, 1);
-  }
-  return load(spec, { process: processFilter });
-}
 
 async function runFlame(args: FlameArgs): Promise<void> {
   const format = args.format;
@@ -160,7 +150,7 @@ async function collectProfiles(args: FlameArgs, run: FlameRun): Promise<{ merged
   const progress = (line: string) => process.stderr.write(`crawl-diag: ${line}\n`);
   if (recordings.length > 0) {
     if (recordings.length > 1) throw new UsageError('give one recording range at a time');
-    return { merged: await loadRecording(recordings[0], args.process), perProcess: [] };
+    return { merged: await loadRecordingRange(recordings[0], { process: args.process }), perProcess: [] };
   }
   if (command.length > 0) {
     const merged = await launchNode(command, {
