@@ -6,7 +6,8 @@
 // on a generated 1 GB Python-logging log (bench/.work/, git-ignored), page cache warm, median of N rounds with
 // the order rotated each round. Peak RSS of A from /usr/bin/time -v (else VmHWM polled from /proc). With --4g, A
 // runs once more on a 4 GB log for its peak RSS. Checks that A's totals equal grep -c's. Writes
-// bench/results/analyzer.json.
+// bench/results/analyzer.json. Also records CPU seconds (fairer than wall time on a busy machine) and where
+// crawl-diag's own time goes (load, scan, analysis).
 //
 //   node bench/analyzer/run.mjs [--rounds 3] [--size-mb 1000] [--4g]
 //
@@ -46,10 +47,13 @@ function ensureLog(bytes) {
   return file;
 }
 
-/** Runs a shell command; returns wall seconds, and peak RSS (KB) when measured. */
+/**
+ * Runs a shell command; returns wall seconds, CPU seconds (user + system, children included; needs
+ * /usr/bin/time) and peak RSS (KB) when asked. CPU time is the fairer comparison on a busy machine.
+ */
 function timed(command, { rss = false } = {}) {
   return new Promise((resolveRun, reject) => {
-    const wrapped = rss && TIME_BIN ? `${TIME_BIN} -v sh -c '${command.replace(/'/g, `'\\''`)}'` : command;
+    const wrapped = TIME_BIN ? `${TIME_BIN} -v sh -c '${command.replace(/'/g, `'\\''`)}'` : command;
     const started = process.hrtime.bigint();
     const child = spawn('sh', ['-c', wrapped], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -64,7 +68,10 @@ function timed(command, { rss = false } = {}) {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (code !== 0) return reject(new Error(`${command} exited ${code}: ${stderr.slice(-500)}`));
       const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      resolveRun({ seconds, stdout, rssKb: m ? Number(m[1]) : polledKb || null });
+      const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+      const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+      const cpuSeconds = user && sys ? Number(user[1]) + Number(sys[1]) : null;
+      resolveRun({ seconds, cpuSeconds, stdout, rssKb: m ? Number(m[1]) : polledKb || null });
     });
   });
 }
@@ -99,17 +106,29 @@ async function main() {
   const load = [loadavg()[0]];
 
   const samples = { crawlDiag: [], grepC: [], pipelines: [], rssKb: [] };
+  const cpu = { crawlDiag: [], grepC: [], pipelines: [] };
   const steps = [
     async () => {
       const r = await timed(crawlDiag, { rss: true });
       samples.crawlDiag.push(r.seconds);
+      cpu.crawlDiag.push(r.cpuSeconds);
       samples.rssKb.push(r.rssKb);
     },
-    async () => samples.grepC.push((await timed(grepC)).seconds),
+    async () => {
+      const r = await timed(grepC);
+      samples.grepC.push(r.seconds);
+      cpu.grepC.push(r.cpuSeconds);
+    },
     async () => {
       let total = 0;
-      for (const p of pipelines) total += (await timed(p)).seconds;
+      let cpuTotal = 0;
+      for (const p of pipelines) {
+        const r = await timed(p);
+        total += r.seconds;
+        cpuTotal += r.cpuSeconds ?? NaN;
+      }
       samples.pipelines.push(total);
+      cpu.pipelines.push(cpuTotal);
     },
   ];
   for (let round = 0; round < rounds; round++) {
@@ -117,6 +136,9 @@ async function main() {
     process.stderr.write(`round ${round + 1}/${rounds}: crawl-diag ${samples.crawlDiag.at(-1).toFixed(2)} s, grep -c ${samples.grepC.at(-1).toFixed(2)} s, 3 pipelines ${samples.pipelines.at(-1).toFixed(2)} s\n`);
   }
   load.push(loadavg()[0]);
+
+  // Where crawl-diag's time goes: loading, scanning, analysis (one run through the library).
+  const phases = JSON.parse(spawnSync(process.execPath, [join(here, 'phases.mjs'), file, ...PATTERNS], { encoding: 'utf8' }).stdout);
 
   // Same counts as grep, or the speed means nothing.
   const report = JSON.parse(readFileSync(join(work, 'analyzer-report.json'), 'utf8'));
@@ -136,6 +158,7 @@ async function main() {
   }
 
   const m = { crawlDiag: median(samples.crawlDiag), grepC: median(samples.grepC), pipelines: median(samples.pipelines) };
+  const mc = { crawlDiag: median(cpu.crawlDiag), grepC: median(cpu.grepC), pipelines: median(cpu.pipelines) };
   const peakRssMB = Math.max(...samples.rssKb) / 1024;
   const result = {
     schema: 'crawl-diag/bench-analyzer@1',
@@ -144,7 +167,10 @@ async function main() {
     input: { bytes, lines: report.files[0].lines, patterns: PATTERNS, bucket: '1m' },
     commands: { crawlDiag, grepC, pipelines },
     seconds: { median: m, samples: { crawlDiag: samples.crawlDiag, grepC: samples.grepC, pipelines: samples.pipelines } },
+    cpuSeconds: TIME_BIN ? { median: mc, samples: cpu } : null,
     ratios: { crawlDiagOverGrepC: m.crawlDiag / m.grepC, crawlDiagOverPipelines: m.crawlDiag / m.pipelines },
+    cpuRatios: TIME_BIN ? { crawlDiagOverGrepC: mc.crawlDiag / mc.grepC, crawlDiagOverPipelines: mc.crawlDiag / mc.pipelines } : null,
+    phasesMs: phases,
     throughputMBps: { crawlDiag: bytes / 1e6 / m.crawlDiag, grepC: bytes / 1e6 / m.grepC },
     peakRssMB: { at1GB: peakRssMB, at4GB: big?.peakRssMB ?? null, measuredWith: TIME_BIN ? '/usr/bin/time -v' : '/proc VmRSS polling' },
     run4GB: big,
@@ -167,6 +193,8 @@ async function main() {
       `grep | cut | uniq -c x 3:            ${m.pipelines.toFixed(2)} s`,
       `ratio crawl-diag / grep -c:          ${result.ratios.crawlDiagOverGrepC.toFixed(2)}  (target <= 2)`,
       `ratio crawl-diag / 3 pipelines:      ${result.ratios.crawlDiagOverPipelines.toFixed(2)}  (target < 1)`,
+      TIME_BIN ? `CPU seconds (user+sys): crawl-diag ${mc.crawlDiag.toFixed(2)}, grep -c ${mc.grepC.toFixed(2)}, 3 pipelines ${mc.pipelines.toFixed(2)}; ratios ${result.cpuRatios.crawlDiagOverGrepC.toFixed(2)} and ${result.cpuRatios.crawlDiagOverPipelines.toFixed(2)}` : 'CPU seconds: not measured (no /usr/bin/time)',
+      `crawl-diag phases (ms): load ${phases.loadMs.toFixed(0)}, scan ${phases.scanMs.toFixed(0)}, analysis ${phases.analysisMs.toFixed(0)} (${phases.buckets} buckets)`,
       big ? `4 GB: ${big.seconds.toFixed(1)} s, peak RSS ${big.peakRssMB.toFixed(0)} MB` : '4 GB: not run (add --4g)',
       `counts equal grep -c: ${counts.every((c) => c.equal)}`,
       `written: ${RESULT}`,

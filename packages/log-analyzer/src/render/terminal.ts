@@ -33,6 +33,10 @@ export function renderTerminal(report: LogsReport, options: TerminalOptions = {}
     out.push('', paint(asciichart.cyan, `${s.name}`) + `  (lines per ${bucket}, total ${s.total})`);
     out.push(chart(s, width, options.chartHeight ?? 8, color));
     out.push(timeAxis(report, Math.min(report.buckets, width - LABEL_WIDTH - 3)));
+    if (s.changePoints.length > 0) {
+      const changes = s.changePoints.map((cp) => `${shortTime(cp.at).slice(11)} ${formatCount(round1(cp.before))} -> ${formatCount(round1(cp.after))}`);
+      out.push(' '.repeat(LABEL_WIDTH) + `rate changes (per ${bucket}): ${changes.join(', ')}`);
+    }
   }
   out.push('', table(report, paint));
   return out.join('\n') + '\n';
@@ -106,6 +110,10 @@ function row(name: string, total: number, counts: number[], trend: Trend, report
 function rate(x: number | null): string {
   if (x === null) return '-';
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
 }
 
 function formatCount(x: number): string {
