@@ -3,6 +3,9 @@ export * from './crawling.js';
 export type * from './store/store.js';
 export { STORE_FAULTS } from './store/store.js';
 export * from './store/errors.js';
+export { openStore, DEFAULT_SQLITE_PATH, type OpenStoreOptions } from './store/open-store.js';
+export { SqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
+export { MongoStore, type MongoStoreOptions } from './store/mongo-store.js';
 
 export * from './options.js';
 export { runDispatcher, BindError, type RunDispatcherHooks } from './dispatcher/run-dispatcher.js';

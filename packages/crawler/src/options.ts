@@ -11,15 +11,13 @@ import type { LogFormat } from './log/logger.js';
 
 /** Where the crawl is stored. With no `mongoUri`, SQLite at `sqlitePath`. */
 export interface StoreTarget {
-  /** Default `./crawl-data/crawl.sqlite` (resolved against the working directory of the command). */
+  /** The SQLite file; the CLI defaults it to `./crawl-data/crawl.sqlite` (DEFAULT_SQLITE_PATH of store/open-store.ts). */
   sqlitePath?: string;
   /** Seeds, frontier and pages. */
   mongoUri?: string;
   /** robots.txt cache and per-domain politeness; defaults to `mongoUri` (a second server in a two-server setup). */
   mongoPolitenessUri?: string;
 }
-
-export const DEFAULT_SQLITE_PATH = './crawl-data/crawl.sqlite';
 
 /** Heartbeats between dispatcher and supervisors. */
 export interface HeartbeatOptions {

@@ -43,7 +43,7 @@ describe('fault switches', () => {
     // Handing out URLs of busy domains makes workers postpone them; the healthy dispatcher leases only free domains.
     expect(faulty.stats.postponements).toBeGreaterThan(healthy.stats.postponements);
     expect(faulty.stats.postponements).toBeGreaterThan(0);
-  });
+  }, 240_000);
 
   it('refuses an unknown fault with a one-line hint', async () => {
     const run = startCrawl(['crawl', 'local', '--fault', 'slow-disk', 'http://a.test/']);

@@ -48,7 +48,7 @@ describe('crawl local', () => {
     const json = JSON.parse(status.stdout) as { pages: number; pending: number; domains: { domain: string }[] };
     expect(json.pages).toBe(web.expectedReachable({ respectRobots: true, maxDepth: 10 }).size);
     expect(json.domains.map((d) => d.domain).sort()).toEqual([...web.hosts].sort());
-  });
+  }, 180_000);
 
   it('stops gracefully on SIGINT, releasing its leases, and a second run resumes to completion', async () => {
     const dir = tempDir('sigint');
@@ -81,7 +81,7 @@ describe('crawl local', () => {
     } finally {
       await slow.close();
     }
-  });
+  }, 180_000);
 
   it('refuses a bad --resolve rule with one line and exit code 2', async () => {
     const r = await runCli(['crawl', 'local', '--sqlite', join(tempDir('bad'), 'c.sqlite'), '--resolve', '*=127.0.0.1', 'http://a.test/']);

@@ -62,5 +62,5 @@ describe('crawl dispatcher + crawl supervisor', () => {
     } finally {
       for (const r of [dispatcher, a, b]) r.child.kill('SIGKILL');
     }
-  });
+  }, 180_000);
 });

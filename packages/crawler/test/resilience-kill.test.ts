@@ -69,7 +69,7 @@ describe('resilience to kill -9', () => {
       run.child.kill('SIGKILL');
       await store.close();
     }
-  });
+  }, 180_000);
 
   it('a supervisor killed mid-crawl: its leases are released and the crawl completes', async () => {
     const dir = tempDir('kill-supervisor');
@@ -90,7 +90,7 @@ describe('resilience to kill -9', () => {
       run.child.kill('SIGKILL');
       await store.close();
     }
-  });
+  }, 180_000);
 
   it('the dispatcher killed mid-crawl is restarted on the same endpoint and the supervisors carry on', async () => {
     const dir = tempDir('kill-dispatcher');
@@ -110,5 +110,5 @@ describe('resilience to kill -9', () => {
       run.child.kill('SIGKILL');
       await store.close();
     }
-  });
+  }, 180_000);
 });

@@ -1,0 +1,107 @@
+// Resilience on MongoDB: a real `crawl local` against FerretDB (MongoDB wire protocol), whose server is stopped for
+// a few seconds mid-crawl and started again on the same port and data. Every process retries with backoff
+// (the store's retry policy; the dispatcher backs off; a worker's URL goes back to the frontier) and the crawl
+// completes with every reachable page stored exactly once.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimWeb } from '@crawl-diag/simweb';
+import { buildFerretDb } from '../../../test-support/services.js';
+import { MongoStore } from '../src/store/mongo-store.js';
+import { checkCrawl, finished, localArgs, smallWeb, startCrawl, tempDir, waitUntil } from './crawl-harness.js';
+
+const ferretBin = process.env.CRAWL_DIAG_FERRETDB_BIN ?? buildFerretDb();
+if (!ferretBin && process.env.CI) throw new Error('FerretDB is not available; the Mongo resilience test must run in CI');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** A FerretDB server of this test's own (the suite's shared one must not be stopped), on a fixed port and data dir. */
+class Ferret {
+  private child?: ChildProcess;
+  constructor(
+    readonly port: number,
+    private readonly dataDir: string,
+  ) {}
+
+  async start(): Promise<void> {
+    this.child = spawn(ferretBin!, ['--listen-addr', `127.0.0.1:${this.port}`, '--sqlite-dir', this.dataDir], { stdio: 'ignore' });
+    await waitUntil('FerretDB to listen', () => listening(this.port), 20_000);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+describe.skipIf(!ferretBin)('resilience on MongoDB (FerretDB)', () => {
+  let web: SimWeb;
+  let ferret: Ferret;
+  beforeAll(async () => {
+    web = await smallWeb({ latency: { large: { fixedMs: 40, jitterMs: 0 }, small: { fixedMs: 40, jitterMs: 0 } } });
+    ferret = new Ferret(await freePort(), tempDir('ferret-data'));
+    await ferret.start();
+  });
+  afterAll(async () => {
+    await ferret?.stop();
+    await web?.close();
+  });
+
+  it('the database stopped for a few seconds mid-crawl: processes retry and the crawl completes', async () => {
+    const uri = `mongodb://127.0.0.1:${ferret.port}/crawl_resilience`;
+    const dir = tempDir('mongo-outage');
+    const args = localArgs(web, dir, ['--workers', '2']).filter((a, i, all) => a !== '--sqlite' && all[i - 1] !== '--sqlite');
+    const run = startCrawl([...args.slice(0, 2), '--mongo', uri, ...args.slice(2)]);
+    const store = new MongoStore({ uri, retry: { retryForMs: 60_000 } });
+    try {
+      await store.init();
+      await waitUntil('a few pages', async () => {
+        try {
+          return (await store.stats()).pages >= 5;
+        } catch {
+          return false;
+        }
+      }, 90_000);
+      // Mid-crawl: pages stored, more to come.
+      const before = (await store.stats()).pages;
+      expect(before).toBeLessThan(web.expectedReachable({ respectRobots: true, maxDepth: 10 }).size);
+      await ferret.stop();
+      await new Promise((r) => setTimeout(r, 3000));
+      await ferret.start();
+
+      const { code } = await finished(run, 150_000);
+      expect(code, run.stderr()).toBe(0);
+      const { stats, expected, missing } = await checkCrawl(store, web);
+      expect(missing).toEqual([]);
+      expect(stats.pages).toBe(expected.size);
+      expect(stats.pending + stats.leased).toBe(0);
+      expect(run.stderr()).toMatch(/crawl finished \(frontier exhausted\)/);
+    } finally {
+      run.child.kill('SIGKILL');
+      await store.close();
+    }
+  }, 240_000);
+});
