@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimWeb } from '@crawl-diag/simweb';
 import { runCli } from '../../../test-support/run-cli.js';
 import { checkCrawl, finished, localArgs, openSqlite, readLog, smallWeb, startCrawl, tempDir } from './crawl-harness.js';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 describe('crawl local', () => {
@@ -17,7 +18,8 @@ describe('crawl local', () => {
 
   it('crawls the simulated web to exhaustion with 2 supervisors × 2 workers, storing every reachable page', async () => {
     const dir = tempDir('local');
-    const run = startCrawl(localArgs(web, dir, ['--supervisors', '2', '--workers', '2']));
+    const profiles = join(dir, 'profiles');
+    const run = startCrawl(localArgs(web, dir, ['--supervisors', '2', '--workers', '2', '--profile-dir', profiles]));
     const { code } = await finished(run, 90_000);
     expect(code, run.stderr()).toBe(0);
     expect(run.stderr()).toMatch(/crawl finished \(frontier exhausted\)/);
@@ -42,6 +44,10 @@ describe('crawl local', () => {
     expect(worker).toMatch(/ - DEBUG - The URL 'http:\/\/[^']+' will be crawled\.$/m);
     expect(worker).toMatch(/ - DEBUG - Crawling URL 'http:\/\/[^']+'\.$/m);
     expect(readLog(dir, 'dispatcher')).toMatch(/Dispatcher stopping: frontier exhausted\./);
+
+    // --profile-dir: every process ran the profiler agent and left its profiles, named by process kind.
+    const kinds = new Set(readdirSync(profiles).map((f) => f.split('-')[0]));
+    expect([...kinds].sort()).toEqual(['dispatcher', 'supervisor', 'worker']);
 
     const status = await runCli(['crawl', 'status', '--sqlite', join(dir, 'crawl.sqlite'), '--json']);
     expect(status.code, status.stderr).toBe(0);
