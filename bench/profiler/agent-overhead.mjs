@@ -3,7 +3,7 @@
 // both sides alike). Reports throughput ratios, and the recording's size per process-hour measured from full
 // 30 s windows of the same workload. Writes bench/results/profiler-agent.json.
 //
-//   node bench/profiler/agent-overhead.mjs [--pairs 16] [--run 4s] [--size-run 65s] [--nice -10] [--quick]
+//   node bench/profiler/agent-overhead.mjs [--pairs 16] [--run 4s] [--size-run 65s] [--nice -10] [--rate 100] [--out FILE] [--quick]
 //
 // Needs the profiler built (npx tsc -b packages/profiler): the agent is loaded from its dist/.
 import { spawn } from 'node:child_process';
@@ -16,7 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
 const AGENT = join(root, 'packages', 'profiler', 'dist', 'agent.js');
 const WORKLOAD = join(here, 'agent-workload.mjs');
-const RESULT = join(root, 'bench', 'results', 'profiler-agent.json');
+const DEFAULT_RESULT = join(root, 'bench', 'results', 'profiler-agent.json');
 const TARGET_SLOWDOWN_PCT = 3;
 
 function arg(name, fallback) {
@@ -24,6 +24,7 @@ function arg(name, fallback) {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 const quick = process.argv.includes('--quick');
+const RESULT = resolve(arg('out', DEFAULT_RESULT));
 const seconds = (t) => Number(String(t).replace(/s$/, '')) * 1000;
 const pairs = Number(arg('pairs', quick ? 2 : 16));
 const runMs = seconds(arg('run', quick ? '3s' : '4s'));
@@ -31,6 +32,9 @@ const sizeRunMs = seconds(arg('size-run', quick ? '0s' : '65s'));
 // On a shared machine the other tenants, not the agent, decide how much CPU a run gets; a raised priority
 // (negative nice, needs root) gives both sides of each pair the same, nearly whole core. Default: unchanged.
 const niceLevel = arg('nice', undefined);
+// The agent's sampling rate (default its own 100 Hz). A higher rate magnifies the per-sample cost above the noise
+// of a shared machine: the cost at 1000 Hz, divided by ten, bounds the per-sample part of the cost at 100 Hz.
+const rateHz = Number(arg('rate', 100));
 
 function runWorkload(withAgent, durationMs, env = {}) {
   return new Promise((resolveRun, reject) => {
@@ -74,7 +78,7 @@ async function main() {
   for (let p = 0; p < pairs; p++) {
     const dir = await mkdtemp(join(tmpdir(), 'crawl-diag-agent-bench-'));
     dirs.push(dir);
-    const env = { CRAWL_DIAG_PROFILE_DIR: dir, CRAWL_DIAG_PROCESS_KIND: 'bench' };
+    const env = { CRAWL_DIAG_PROFILE_DIR: dir, CRAWL_DIAG_PROCESS_KIND: 'bench', CRAWL_DIAG_PROFILE_RATE: String(rateHz) };
     // ABBA: even pairs run the agent second, odd pairs first.
     const order = p % 2 === 0 ? [false, true] : [true, false];
     const result = {};
@@ -115,7 +119,7 @@ async function main() {
   const result = {
     schema: 'crawl-diag/bench-profiler-agent@1',
     machine: { cores: cpus().length, node: process.version, loadavg1mAtStart: loadAtStart, loadavg1mAtEnd: Number(load[0].toFixed(2)) },
-    settings: { windowMs: 30_000, rateHz: 100, runMs, pairs, order: 'ABBA', nice: niceLevel === undefined ? 0 : Number(niceLevel) },
+    settings: { windowMs: 30_000, rateHz, runMs, pairs, order: 'ABBA', nice: niceLevel === undefined ? 0 : Number(niceLevel) },
     overhead: {
       throughputRatios: ratios.map(round4),
       throughputRatioSpread: spread(ratios),
@@ -144,7 +148,7 @@ async function main() {
   await mkdir(dirname(RESULT), { recursive: true });
   await writeFile(RESULT, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(
-    `agent overhead at 30 s windows, 100 Hz: median throughput ratio ${medianRatio.toFixed(4)} (${slowdownPct.toFixed(2)}% slower; target ≤ ${TARGET_SLOWDOWN_PCT}%: ${result.overhead.targetMet === null ? 'undetermined on this machine' : result.overhead.targetMet ? 'met' : 'NOT met'}), CPU per op ratio ${result.overhead.medianCpuPerOpRatio} (process) / ${result.overhead.medianMainThreadCpuPerOpRatio} (main thread)\n` +
+    `agent overhead at 30 s windows, ${rateHz} Hz: median throughput ratio ${medianRatio.toFixed(4)} (${slowdownPct.toFixed(2)}% slower; target ≤ ${TARGET_SLOWDOWN_PCT}%: ${result.overhead.targetMet === null ? 'undetermined on this machine' : result.overhead.targetMet ? 'met' : 'NOT met'}), CPU per op ratio ${result.overhead.medianCpuPerOpRatio} (process) / ${result.overhead.medianMainThreadCpuPerOpRatio} (main thread)\n` +
       `ratios q1..q3 ${result.overhead.throughputRatioSpread.q1}..${result.overhead.throughputRatioSpread.q3}; plain runs differ by ${result.overhead.plainRunToRunChangePct}% run to run (load ${loadAtStart} → ${result.machine.loadavg1mAtEnd} on ${result.machine.cores} cores; the main thread waited for a core ${(result.overhead.plainMainThreadRunQueueWaitShare * 100).toFixed(0)}% of the time)${result.overhead.resolvesTarget ? '' : ': too noisy to resolve the 3% target'}\n` +
       (size ? `recording size: ${size.bytesPerWindow.toFixed(0)} bytes per 30 s window, ${(size.bytesPerProcessHour / 1024).toFixed(1)} KiB per process-hour\n` : '') +
       `wrote ${RESULT}\n`,
