@@ -53,8 +53,14 @@ export async function analyzeRunLogs(logDir: string, opts: RunLogsOptions): Prom
   const crawling = seriesNamed(report, 'crawling');
   const first = crawling.counts.findIndex((c) => c > 0);
   if (first < 0) throw new BenchRunError(`the crawl logged no fetched page in ${logDir}; check the crawl's logs there`);
-  // The last bucket is cut short by the end of the run: leave it out of the measurement.
-  const lastFull = (report.lastBucketCoverage ?? 1) < 1 ? crawling.counts.length - 1 : crawling.counts.length;
+  // The last bucket is cut short by the end of the run: leave it out of the measurement. So is the shutdown: from
+  // the bucket where the dispatcher told the supervisors to stop, workers only finish what they hold.
+  let lastFull = (report.lastBucketCoverage ?? 1) < 1 ? crawling.counts.length - 1 : crawling.counts.length;
+  const stopMs = await crawlStopTime(logDir, opts.bucketMs);
+  if (stopMs !== undefined) {
+    const stopBucket = Math.floor((stopMs - Date.parse(report.start)) / opts.bucketMs);
+    if (stopBucket > first) lastFull = Math.min(lastFull, stopBucket);
+  }
   const warmupBuckets = Math.ceil((opts.warmupSec * 1000) / opts.bucketMs);
   // The first crawl bucket is partial too (the first page arrives mid-bucket), hence the +1.
   const from = Math.min(first + 1 + warmupBuckets, lastFull);
@@ -92,6 +98,21 @@ export async function analyzeRunLogs(logDir: string, opts: RunLogsOptions): Prom
     },
     wholeRunTrend: crawling.trend,
   };
+}
+
+/** Start of the bucket in which the first supervisor logged that the dispatcher ends the crawl, if any did. */
+async function crawlStopTime(logDir: string, bucketMs: number): Promise<number | undefined> {
+  try {
+    const r = await analyzeLogs({
+      paths: [join(logDir, 'supervisor-*.log')],
+      bucketMs,
+      series: [{ name: 'crawl end', substring: 'The dispatcher ends the crawl' }],
+    });
+    const i = r.series[0].counts.findIndex((c) => c > 0);
+    return i < 0 ? undefined : Date.parse(r.start) + i * bucketMs;
+  } catch {
+    return undefined; // no supervisor logs: measure to the end of the worker logs
+  }
 }
 
 function seriesNamed(report: LogsReport, name: string): SeriesReport {

@@ -30,9 +30,9 @@ function niceStep(span: number, target: number): number {
 }
 
 export function renderSvgChart(series: SvgSeries[], o: SvgChartOptions): string {
-  const W = o.width ?? 720;
+  const W = o.width ?? 860;
   const H = o.height ?? 360;
-  const m = { left: 64, right: 170, top: 36, bottom: 48 };
+  const m = { left: 64, right: 250, top: 36, bottom: 48 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
   const all = series.flatMap((s) => s.points);
