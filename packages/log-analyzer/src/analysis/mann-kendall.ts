@@ -95,11 +95,14 @@ export function hamedRaoFactor(values: readonly number[], xs: readonly number[],
 
 /**
  * The same factor under an AR(1) model with lag-1 correlation r1, bias-corrected for a short series with an
- * estimated mean (E[r1] ≈ phi − (1 + 4·phi)/n, Marriott & Pope 1954), so r_k = phi^k at every lag.
+ * estimated mean (E[r1] ≈ phi − (1 + 4·phi)/n, Marriott & Pope 1954) and taken one standard error up, so
+ * r_k = phi^k at every lag.
  */
 export function ar1Factor(r1: number, n: number): number {
   if (n < 4) return 1;
-  const phi = Math.min(0.98, (r1 * n + 1) / (n - 4));
+  const unbiased = (r1 * n + 1) / (n - 4);
+  // One standard error up (sqrt((1 − phi²)/n)): a short series underestimates a slow wander more often than not.
+  const phi = Math.min(0.98, unbiased + Math.sqrt(Math.max(0, 1 - unbiased * unbiased) / n));
   if (!(phi > 0)) return 1;
   let sum = 0;
   let rho = 1;
