@@ -1,0 +1,2 @@
+// @crawl-diag/doctor: evidence gathering, ranked findings and the HTML report.
+export {};
