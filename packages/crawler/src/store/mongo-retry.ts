@@ -23,7 +23,9 @@ export const DEFAULT_RETRY: RetryPolicy = { retryForMs: 60_000, initialDelayMs: 
 /** Errors that mean "the server is not reachable right now", as opposed to a bad request. */
 export function isTransientMongoError(err: unknown, depth = 0): boolean {
   if (depth > 3) return false;
-  if (err instanceof MongoTopologyClosedError) return false; // we closed the client ourselves
+  // After a failed first connection the driver closes its topology for good: withRetry then opens a new client
+  // (reconnect). A client closed on purpose is caught by withRetry's isClosed before this matters.
+  if (err instanceof MongoTopologyClosedError) return true;
   // A bulk write (insertMany, bulkWrite) that failed for a driver reason wraps that error as its errorResponse.
   const wrapped = (err as { errorResponse?: unknown } | null)?.errorResponse;
   if (wrapped instanceof Error && wrapped !== err && isTransientMongoError(wrapped, depth + 1)) return true;
@@ -52,18 +54,26 @@ export async function withRetry<T>(
   operation: string,
   policy: RetryPolicy,
   fn: () => Promise<T>,
+  /** True once the store was closed on purpose: stop retrying then. */
+  isClosed: () => boolean = () => false,
+  /** Called before the next try when the driver closed its topology (it will not reconnect by itself). */
+  reconnect: () => Promise<void> = async () => {},
 ): Promise<T> {
   const started = Date.now();
   let delay = policy.initialDelayMs;
+  // The error that says most about why: "Topology is closed" only repeats that an earlier attempt failed.
+  let telling: unknown;
   for (;;) {
     try {
       return await fn();
     } catch (err) {
-      if (!isTransientMongoError(err)) throw err;
+      if (!isTransientMongoError(err) || isClosed()) throw err;
+      if (!(err instanceof MongoTopologyClosedError) || telling === undefined) telling = err;
       const waited = Date.now() - started;
-      if (waited + delay > policy.retryForMs) throw new StoreUnavailableError(location, operation, policy.retryForMs, err);
+      if (waited + delay > policy.retryForMs) throw new StoreUnavailableError(location, operation, policy.retryForMs, telling);
       await sleep(delay);
       delay = Math.min(delay * 2, policy.maxDelayMs);
+      if (err instanceof MongoTopologyClosedError) await reconnect();
     }
   }
 }

@@ -199,6 +199,7 @@ export class MongoStore implements CrawlStore {
   private content!: Db;
   private politeness!: Db;
   private lastIdleRepair = 0;
+  private closed = false;
   /** Lease claims this process lost, with when it first lost them (wall clock), to spot stuck claims. */
   private readonly lostClaims = new Map<string, number>();
 
@@ -242,7 +243,19 @@ export class MongoStore implements CrawlStore {
   }
 
   private op<T>(operation: string, fn: () => Promise<T>, politeness = false): Promise<T> {
-    return withRetry(politeness ? this.politenessLocation : this.location, operation, this.retry, fn);
+    if (this.closed) return Promise.reject(new Error(`MongoStore.${operation} called after close()`));
+    let generation = this.clientGeneration;
+    return withRetry(
+      politeness ? this.politenessLocation : this.location,
+      operation,
+      this.retry,
+      () => {
+        generation = this.clientGeneration;
+        return fn();
+      },
+      () => this.closed,
+      () => this.reconnect(generation),
+    );
   }
 
   private get frontier(): Collection<FrontierDoc> {
@@ -266,13 +279,8 @@ export class MongoStore implements CrawlStore {
 
   async init(): Promise<void> {
     if (this.contentClient) return;
-    const contentClient = this.makeClient(this.options.uri);
-    const pUri = this.options.politenessUri;
-    const politenessClient = pUri && pUri !== this.options.uri ? this.makeClient(pUri) : contentClient;
-    this.contentClient = contentClient;
-    this.politenessClient = politenessClient;
-    this.content = contentClient.db(this.contentDbName());
-    this.politeness = politenessClient.db(this.politenessDbName());
+    this.closed = false;
+    this.connect();
     // Indexes are shaped Equality → Sort → Range (see STORAGE.md for each one's query). One createIndex call per
     // index: FerretDB 1.24 drops the connection when one createIndexes command repeats several existing indexes.
     await this.op('init (content indexes)', async () => {
@@ -294,7 +302,33 @@ export class MongoStore implements CrawlStore {
     );
   }
 
+  /** Creates the clients (one when both roles use the same URI); connecting happens on first use. */
+  private connect(): void {
+    const contentClient = this.makeClient(this.options.uri);
+    const pUri = this.options.politenessUri;
+    const politenessClient = pUri && pUri !== this.options.uri ? this.makeClient(pUri) : contentClient;
+    this.contentClient = contentClient;
+    this.politenessClient = politenessClient;
+    this.content = contentClient.db(this.contentDbName());
+    this.politeness = politenessClient.db(this.politenessDbName());
+  }
+
+  /**
+   * Replaces the clients after the driver closed their topology (it does after a failed first connection and then
+   * never reconnects). Only an error from the current clients does it: operations that were still running on the
+   * old ones just retry on the new ones.
+   */
+  private clientGeneration = 0;
+  private async reconnect(failedGeneration: number): Promise<void> {
+    if (this.closed || failedGeneration !== this.clientGeneration) return;
+    this.clientGeneration++;
+    const old = new Set([this.contentClient, this.politenessClient]);
+    this.connect();
+    for (const c of old) await c?.close().catch(() => {});
+  }
+
   async close(): Promise<void> {
+    if (this.contentClient) this.closed = true;
     const clients = new Set([this.contentClient, this.politenessClient]);
     this.contentClient = undefined;
     this.politenessClient = undefined;
@@ -623,10 +657,17 @@ export class MongoStore implements CrawlStore {
     owner: string,
     states: UrlState[],
     update: UpdateFilter<FrontierDoc>,
+    /** On a retry: whether the lost first try already applied `update` (then it counts as done). */
+    alreadyApplied: (doc: FrontierDoc) => boolean,
   ): Promise<FrontierDoc | undefined> {
+    let tries = 0;
     return this.op(operation, async () => {
+      tries++;
       const doc = await this.frontier.findOne({ _id: url });
-      if (!doc || doc.leaseOwner !== owner || !states.includes(doc.state)) return undefined;
+      if (!doc || doc.leaseOwner !== owner) return undefined;
+      // The connection dropped after the server applied our update but before it answered: report what it did.
+      if (tries > 1 && alreadyApplied(doc)) return { ...doc, state: 'leased' };
+      if (!states.includes(doc.state)) return undefined;
       await this.frontier.updateOne({ _id: url }, update);
       return doc;
     });
@@ -640,7 +681,7 @@ export class MongoStore implements CrawlStore {
   async renewLeases(owner: string, urls: string[], until: number): Promise<number> {
     const renewed = await Promise.all(
       urls.map(async (url) => {
-        const doc = await this.updateIfHeld('renewLeases', url, owner, ['leased'], { $set: { dueAt: until } });
+        const doc = await this.updateIfHeld('renewLeases', url, owner, ['leased'], { $set: { dueAt: until } }, (d) => d.state === 'leased' && d.dueAt === until);
         if (doc?.leaseDomain) {
           await this.op('renewLeases (domain busy)', () => this.domains.updateOne({ _id: doc.domain }, { $max: { busyUntil: until } }), true);
         }
@@ -651,18 +692,27 @@ export class MongoStore implements CrawlStore {
   }
 
   async postponeUrl(url: string, owner: string, notBefore: number): Promise<boolean> {
-    const doc = await this.updateIfHeld('postponeUrl', url, owner, ['leased'], {
-      $set: { state: 'pending', dueAt: notBefore },
-      $inc: { attempts: -1, postponements: 1 },
-    });
+    const doc = await this.updateIfHeld(
+      'postponeUrl',
+      url,
+      owner,
+      ['leased'],
+      { $set: { state: 'pending', dueAt: notBefore }, $inc: { attempts: -1, postponements: 1 } },
+      (d) => d.state === 'pending' && d.dueAt === notBefore,
+    );
     if (doc) await this.clearBusy(doc);
     return doc !== undefined;
   }
 
   async finishUrl(url: string, owner: string, state: 'done' | 'failed' | 'ignored', detail?: string): Promise<boolean> {
-    const doc = await this.updateIfHeld('finishUrl', url, owner, OPEN_STATES, {
-      $set: { state, dueAt: Date.now(), ...(detail !== undefined ? { detail } : {}) },
-    });
+    const doc = await this.updateIfHeld(
+      'finishUrl',
+      url,
+      owner,
+      OPEN_STATES,
+      { $set: { state, dueAt: Date.now(), ...(detail !== undefined ? { detail } : {}) } },
+      (d) => d.state === state,
+    );
     if (doc) await this.clearBusy(doc);
     return doc !== undefined;
   }
@@ -671,10 +721,14 @@ export class MongoStore implements CrawlStore {
     const held = await this.op('releaseLeases', () => this.frontier.find({ leaseOwner: owner, state: 'leased' }).toArray());
     const released = await Promise.all(
       held.map(async (d) => {
-        const doc = await this.updateIfHeld('releaseLeases', d._id, owner, ['leased'], {
-          $set: { state: 'pending', dueAt: now },
-          $inc: { attempts: -1 },
-        });
+        const doc = await this.updateIfHeld(
+          'releaseLeases',
+          d._id,
+          owner,
+          ['leased'],
+          { $set: { state: 'pending', dueAt: now }, $inc: { attempts: -1 } },
+          (x) => x.state === 'pending' && x.dueAt === now,
+        );
         if (doc) await this.clearBusy(doc);
         return doc !== undefined;
       }),
