@@ -159,6 +159,7 @@ describe.skipIf(target.skip !== undefined)('MongoStore fault switches', () => {
     expect(stageNames(good.lease)).toContain('IXSCAN');
     expect(stageNames(bad.lease)).toContain('COLLSCAN');
     expect(bad.lease.executionStats.totalDocsExamined).toBeGreaterThanOrEqual(500);
-    expect(good.lease.executionStats.totalDocsExamined).toBeLessThanOrEqual(10);
+    // The healthy query reads about `limit` (10) entries whatever the frontier size.
+    expect(good.lease.executionStats.totalDocsExamined).toBeLessThan(50);
   });
 });

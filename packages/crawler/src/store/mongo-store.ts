@@ -28,12 +28,11 @@ import {
 } from 'mongodb';
 import { StoreConfigError } from './errors.js';
 import { DEFAULT_RETRY, isTransientMongoError, withRetry, type RetryPolicy } from './mongo-retry.js';
-import { summarise } from './stats.js';
+import { crawlStats } from './stats.js';
 import type {
   CrawlStats,
   CrawlStore,
   DomainClaim,
-  DomainStats,
   FrontierEntry,
   FrontierSummary,
   LeasedUrl,
@@ -284,10 +283,11 @@ export class MongoStore implements CrawlStore {
     // Indexes are shaped Equality → Sort → Range (see STORAGE.md for each one's query). One createIndex call per
     // index: FerretDB 1.24 drops the connection when one createIndexes command repeats several existing indexes.
     await this.op('init (content indexes)', async () => {
-      // Frontier query: {state: 'pending'|'leased' (equality, $in)} sorted by dueAt, range dueAt <= now.
-      await this.frontier.createIndex({ state: 1, dueAt: 1 }, { name: 'state_dueAt' });
-      // domainsFree: {domain, state} equality, sorted by dueAt, range dueAt <= now; also stats per domain.
-      await this.frontier.createIndex({ domain: 1, state: 1, dueAt: 1 }, { name: 'domain_state_dueAt' });
+      // Frontier query: {state: 'pending'|'leased' (equality, $in)} sorted by {dueAt, _id}, range dueAt <= now. _id
+      // is in the index so the sort's tie-break comes from the index too: no in-memory sort of every due URL.
+      await this.frontier.createIndex({ state: 1, dueAt: 1, _id: 1 }, { name: 'state_dueAt_id' });
+      // domainsFree: {domain, state} equality, sorted by {dueAt, _id}, range dueAt <= now; also stats per domain.
+      await this.frontier.createIndex({ domain: 1, state: 1, dueAt: 1, _id: 1 }, { name: 'domain_state_dueAt_id' });
       // releaseLeases(owner): equality on both.
       await this.frontier.createIndex({ leaseOwner: 1, state: 1 }, { name: 'leaseOwner_state' });
       await this.pages.createIndex({ domain: 1 }, { name: 'domain' });
@@ -563,7 +563,7 @@ export class MongoStore implements CrawlStore {
       return [];
     }
     // One frontier query for the due URLs of all free domains (FerretDB scans once instead of once per domain;
-    // MongoDB merges the ranges of domain_state_dueAt). Domains missing from a full window are asked one by one.
+    // MongoDB merges the ranges of domain_state_dueAt_id). Domains missing from a full window are asked one by one.
     const windowLimit = Math.min(req.limit * 8, 2_000);
     const window = await this.findDue({ domain: { $in: free.map((d) => d._id) } }, req.now, windowLimit);
     const windowFull = window.length >= windowLimit;
@@ -862,22 +862,10 @@ export class MongoStore implements CrawlStore {
         this.pages.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$domain', n: { $sum: 1 } } }]).toArray(),
       ),
     ]);
-    const byDomain = new Map<string, DomainStats>();
-    const entry = (domain: string): DomainStats => {
-      let d = byDomain.get(domain);
-      if (!d) {
-        d = { domain, pending: 0, leased: 0, done: 0, failed: 0, ignored: 0, pages: 0, postponements: 0 };
-        byDomain.set(domain, d);
-      }
-      return d;
-    };
-    for (const r of byState) {
-      const d = entry(r._id.domain);
-      d[r._id.state] += r.n;
-      d.postponements += (r._id.p ?? 0) * r.n;
-    }
-    for (const r of byPages) entry(r._id).pages += r.n;
-    return summarise([...byDomain.values()]);
+    return crawlStats(
+      byState.map((r) => ({ domain: r._id.domain, state: r._id.state, urls: r.n, postponements: (r._id.p ?? 0) * r.n })),
+      byPages.map((r) => ({ domain: r._id, pages: r.n })),
+    );
   }
 
   /**

@@ -11,12 +11,11 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreConfigError, StoreUnavailableError } from './errors.js';
 import { SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
-import { summarise } from './stats.js';
+import { crawlStats } from './stats.js';
 import type {
   CrawlStats,
   CrawlStore,
   DomainClaim,
-  DomainStats,
   FrontierEntry,
   FrontierSummary,
   LeasedUrl,
@@ -447,22 +446,12 @@ export class SqliteStore implements CrawlStore {
   async stats(): Promise<CrawlStats> {
     return this.run('stats', (s, db) =>
       db.transaction(() => {
-        const byDomain = new Map<string, DomainStats>();
-        const entry = (domain: string): DomainStats => {
-          let d = byDomain.get(domain);
-          if (!d) {
-            d = { domain, pending: 0, leased: 0, done: 0, failed: 0, ignored: 0, pages: 0, postponements: 0 };
-            byDomain.set(domain, d);
-          }
-          return d;
-        };
-        for (const r of s.statsByDomainState.all() as { domain: string; state: UrlState; n: number; p: number }[]) {
-          const d = entry(r.domain);
-          d[r.state] += r.n;
-          d.postponements += r.p;
-        }
-        for (const r of s.pagesByDomain.all() as { domain: string; n: number }[]) entry(r.domain).pages += r.n;
-        return summarise([...byDomain.values()]);
+        const states = s.statsByDomainState.all() as { domain: string; state: UrlState; n: number; p: number }[];
+        const pages = s.pagesByDomain.all() as { domain: string; n: number }[];
+        return crawlStats(
+          states.map((r) => ({ domain: r.domain, state: r.state, urls: r.n, postponements: r.p })),
+          pages.map((r) => ({ domain: r.domain, pages: r.n })),
+        );
       })(),
     );
   }
