@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { logsCommand } from './commands/logs.js';
 import { flameCommand } from './commands/flame.js';
 import { crawlCommand } from './commands/crawl.js';
+import { doctorCommand } from './commands/doctor.js';
 import { reportError } from './errors.js';
 
 async function main(): Promise<void> {
@@ -13,7 +14,8 @@ async function main(): Promise<void> {
     .command(logsCommand)
     .command(flameCommand)
     .command(crawlCommand)
-    .demandCommand(1, 'Name a command: logs, flame or crawl. See --help.')
+    .command(doctorCommand)
+    .demandCommand(1, 'Name a command: logs, flame, crawl or doctor. See --help.')
     .strict()
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns || 100))

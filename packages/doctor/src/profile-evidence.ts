@@ -1,0 +1,150 @@
+// Profile evidence per process kind (dispatcher, supervisor, worker): idle share early and late, the frames whose
+// share grew most, and the share of watched frames (frontier query, dedup check, robots.txt) on the stack.
+// Two sources: the continuous-profiling agent's recordings (`--profiles DIR`), or two live profiles per process
+// taken at the start and the end of the doctor's window.
+// The recording part is a copy of bench/src/diagnose/profile-evidence.ts (helper H8), kept minimal: the bench is a
+// private package and not a library; the lead can fold the two into this package later.
+import {
+  diffProfiles,
+  frameLabel,
+  listRecording,
+  loadRecordingRange,
+  mergeProfiles,
+  summarizeProfile,
+  topGrown,
+  type FrameDelta,
+  type Profile,
+} from '@crawl-diag/profiler';
+
+/** Frame patterns the rules look for, by what they stand for in a crawler's code. */
+export const WATCH: Record<string, RegExp> = {
+  frontier: /leaseUrls|lease[A-Z]\w*|frontier/i,
+  dedup: /addUrls|pageSeen|dedup/i,
+  robots: /robots/i,
+};
+
+export interface GrownFrame extends FrameDelta {
+  /** The named program functions it ran inside, innermost first (`write ← leaseUrls ← pump`). */
+  within?: string;
+}
+
+export interface KindEvidence {
+  kind: string;
+  grown: GrownFrame[];
+  idleEarly: number;
+  idleLate: number;
+  samplesEarly: number;
+  samplesLate: number;
+  watched: Record<string, { early: number; late: number }>;
+}
+
+export interface ProfileEvidence {
+  source: 'recording' | 'live';
+  early: { from: string; to: string };
+  late: { from: string; to: string };
+  kinds: KindEvidence[];
+  /** Early and late profile per kind, for flame graphs in the report. */
+  profiles?: Record<string, { early: Profile; late: Profile }>;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Compares an early and a late profile of one process kind. */
+export function compareKind(kind: string, before: Profile, after: Profile, top = 5): KindEvidence {
+  const diff = diffProfiles(before, after, { before: 'early', after: 'late' });
+  const sBefore = summarizeProfile(before, { top: 5 });
+  const sAfter = summarizeProfile(after, { top: 5 });
+  return {
+    kind,
+    // Idle is not a cause: it is read separately as the idle share.
+    grown: topGrown(diff, top + 1)
+      .filter((f) => f.kind !== 'idle' && f.kind !== 'process' && f.kind !== 'thread')
+      .slice(0, top)
+      .map((f) => ({ ...f, within: enclosingFunction(after, f.label) })),
+    idleEarly: sBefore.idleShare,
+    idleLate: sAfter.idleShare,
+    samplesEarly: sBefore.samples,
+    samplesLate: sAfter.samples,
+    watched: Object.fromEntries(Object.entries(WATCH).map(([name, re]) => [name, { early: shareOnStack(before, re), late: shareOnStack(after, re) }])),
+  };
+}
+
+/** Reads the agent's recording and compares the first and last `part` of [fromMs, toMs] per process kind. */
+export async function recordingEvidence(dir: string, fromMs: number, toMs: number, part = 1 / 3): Promise<ProfileEvidence> {
+  const recording = await listRecording(dir);
+  const span = toMs - fromMs;
+  const windowMs = recording.windowMs ?? 5000;
+  const early = { from: fromMs, to: Math.max(fromMs + span * part, fromMs + windowMs) };
+  const late = { from: Math.min(toMs - span * part, toMs - windowMs), to: toMs };
+  const kinds = [...new Set(recording.windows.map((w) => w.kind))].sort();
+  const out: KindEvidence[] = [];
+  const profiles: Record<string, { early: Profile; late: Profile }> = {};
+  for (const kind of kinds) {
+    const load = (r: { from: number; to: number }) => loadRecordingRange(`${dir}@${iso(r.from)}..${iso(r.to)}`, { process: kind }).catch(() => null);
+    const [before, after] = [await load(early), await load(late)];
+    if (!before || !after) continue; // this kind has no window in one of the ranges (a short-lived process)
+    out.push(compareKind(kind, before, after));
+    profiles[kind] = { early: before, late: after };
+  }
+  return { source: 'recording', early: { from: iso(early.from), to: iso(early.to) }, late: { from: iso(late.from), to: iso(late.to) }, kinds: out, profiles };
+}
+
+/** Live profiles taken at the start and end of the window, grouped by process kind. */
+export function liveEvidence(early: Array<{ kind: string; profile: Profile }>, late: Array<{ kind: string; profile: Profile }>): ProfileEvidence {
+  const byKind = (list: Array<{ kind: string; profile: Profile }>) => {
+    const m = new Map<string, Profile[]>();
+    for (const { kind, profile } of list) m.set(kind, [...(m.get(kind) ?? []), profile]);
+    return m;
+  };
+  const [a, b] = [byKind(early), byKind(late)];
+  const kinds: KindEvidence[] = [];
+  const profiles: Record<string, { early: Profile; late: Profile }> = {};
+  for (const [kind, list] of a) {
+    const after = b.get(kind);
+    if (!after) continue;
+    const [pe, pl] = [list.length === 1 ? list[0] : mergeProfiles(list), after.length === 1 ? after[0] : mergeProfiles(after)];
+    kinds.push(compareKind(kind, pe, pl));
+    profiles[kind] = { early: pe, late: pl };
+  }
+  const span = (l: Array<{ profile: Profile }>) => {
+    const s = Math.min(...l.map((x) => x.profile.startTimeMs));
+    const e = Math.max(...l.map((x) => x.profile.startTimeMs + x.profile.durationMs));
+    return { from: iso(Number.isFinite(s) ? s : 0), to: iso(Number.isFinite(e) ? e : 0) };
+  };
+  return { source: 'live', early: span(early), late: span(late), kinds, profiles };
+}
+
+/** Share of the profile's time with a frame matching `re` anywhere on the stack. */
+export function shareOnStack(profile: Profile, re: RegExp): number {
+  const matches = profile.frames.map((f) => (f.kind === 'process' || f.kind === 'thread' ? false : re.test(frameLabel(f))));
+  let hit = 0;
+  let total = 0;
+  for (const s of profile.samples) {
+    if (s.stack.length === 0) continue;
+    total += s.weightUs;
+    if (s.stack.some((i) => matches[i])) hit += s.weightUs;
+  }
+  return total > 0 ? hit / total : 0;
+}
+
+/** The named functions of the program (not libraries, not Node internals) that most of `label`'s time ran inside. */
+export function enclosingFunction(profile: Profile, label: string): string | undefined {
+  const labels = profile.frames.map(frameLabel);
+  const ownCode = profile.frames.map(
+    (f) => f.kind === 'js' && f.name !== '(anonymous)' && f.name !== '' && !!f.file && !f.file.includes('node_modules') && !f.file.startsWith('node:'),
+  );
+  const weight = new Map<string, number>();
+  for (const s of profile.samples) {
+    const i = s.stack.findLastIndex((x) => labels[x] === label);
+    if (i < 0) continue;
+    const chain: string[] = [];
+    for (let j = i - 1; j >= 0 && chain.length < 3; j--) if (ownCode[s.stack[j]]) chain.push(profile.frames[s.stack[j]].name);
+    if (chain.length === 0) continue;
+    const key = chain.join(' ← ');
+    weight.set(key, (weight.get(key) ?? 0) + s.weightUs);
+  }
+  let best: string | undefined;
+  let bestWeight = 0;
+  for (const [name, w] of weight) if (w > bestWeight) [best, bestWeight] = [name, w];
+  return best;
+}
