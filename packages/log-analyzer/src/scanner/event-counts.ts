@@ -11,6 +11,9 @@ export type SlotChunks = Map<number, Uint32Array>;
 export interface GroupCounts {
   /** One SlotChunks per series, in series order. */
   series: SlotChunks[];
+  /** Per series, the chunk last counted into and its index (events come in time order: nearly always a hit). */
+  lastChunk?: Array<Uint32Array | null>;
+  lastChunkIndex?: number[];
   /** Earliest and latest record time seen for the group (ms; NaN if none). */
   first: number;
   last: number;
@@ -48,11 +51,18 @@ export class EventCounts {
   add(g: GroupCounts, seriesIndex: number, t: number): void {
     const slot = Math.floor(t / this.data.resolutionMs);
     const chunkIndex = Math.floor(slot / CHUNK_SLOTS);
-    const chunks = g.series[seriesIndex];
-    let chunk = chunks.get(chunkIndex);
-    if (!chunk) {
-      chunk = new Uint32Array(CHUNK_SLOTS);
-      chunks.set(chunkIndex, chunk);
+    const lastChunk = (g.lastChunk ??= new Array(this.data.seriesCount).fill(null));
+    const lastIndex = (g.lastChunkIndex ??= new Array(this.data.seriesCount).fill(NaN));
+    let chunk = lastChunk[seriesIndex];
+    if (lastIndex[seriesIndex] !== chunkIndex || chunk === null) {
+      const chunks = g.series[seriesIndex];
+      chunk = chunks.get(chunkIndex) ?? null;
+      if (!chunk) {
+        chunk = new Uint32Array(CHUNK_SLOTS);
+        chunks.set(chunkIndex, chunk);
+      }
+      lastChunk[seriesIndex] = chunk;
+      lastIndex[seriesIndex] = chunkIndex;
     }
     chunk[slot - chunkIndex * CHUNK_SLOTS]++;
     this.seen(g, t);
@@ -64,6 +74,15 @@ export class EventCounts {
     if (!(t <= g.last)) g.last = t;
   }
 
+  /** The data without the per-thread lookup caches, for posting to another thread. */
+  transferable(): EventCountsData {
+    for (const g of this.data.groups.values()) {
+      delete g.lastChunk;
+      delete g.lastChunkIndex;
+    }
+    return this.data;
+  }
+
   merge(other: EventCountsData): void {
     if (other.resolutionMs !== this.data.resolutionMs) throw new Error('merging counts of different resolutions');
     for (const [name, og] of other.groups) {
@@ -71,7 +90,10 @@ export class EventCounts {
       og.series.forEach((chunks, i) => {
         for (const [idx, arr] of chunks) {
           const mine = g.series[i].get(idx);
-          if (!mine) g.series[i].set(idx, arr);
+          if (!mine) {
+            g.series[i].set(idx, arr);
+            if (g.lastChunkIndex?.[i] === idx) g.lastChunk![i] = arr;
+          }
           else for (let k = 0; k < CHUNK_SLOTS; k++) mine[k] += arr[k];
         }
       });

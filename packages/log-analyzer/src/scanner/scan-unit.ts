@@ -52,7 +52,7 @@ export function unitResult(fileIndex: number, scanner: LineScanner, counts: Even
     unparsed: scanner.unparsed,
     firstTime: scanner.firstTime,
     lastTime: scanner.lastTime,
-    counts: counts.data,
+    counts: counts.transferable(),
   };
 }
 

@@ -67,11 +67,11 @@ export class SeriesMatcher {
 
   private frequencies: Uint32Array | null = null;
 
-  /** Byte counts of (up to 1 MB of) the first chunk: what "rare" means in this input. */
+  /** Byte counts of (up to 64 KB of) the first chunk: what "rare" means in this input. */
   private byteFrequencies(): Uint32Array {
     if (!this.frequencies) {
       const f = new Uint32Array(256);
-      const end = Math.min(this.chunkEnd, this.chunkStart + (1 << 20));
+      const end = Math.min(this.chunkEnd, this.chunkStart + (64 << 10));
       for (let i = this.chunkStart; i < end; i++) f[this.buf[i]]++;
       this.frequencies = f;
     }
