@@ -125,6 +125,17 @@ describe('detectChangePoints', () => {
     expect(cps.map((c) => c.index)).toEqual([20]);
   });
 
+  it('sums very long series into coarser buckets and still locates the step within one coarse bucket', () => {
+    const rng = seededRandom(49);
+    const counts = poissonSeries(rng, Array.from({ length: 10_000 }, (_, i) => (i < 6_123 ? 20 : 12)));
+    const cps = detectChangePoints({ counts, bucketMs: 1000 });
+    expect(cps).toHaveLength(1);
+    // 10 000 buckets -> 2 000 coarse buckets of 5.
+    expect(Math.abs(cps[0].index - 6_123)).toBeLessThanOrEqual(5);
+    expect(cps[0].before).toBeCloseTo(20, 0);
+    expect(cps[0].after).toBeCloseTo(12, 0);
+  });
+
   it('merges changes smaller than 10% even when they are statistically clear', () => {
     const rng = seededRandom(47);
     const counts = poissonSeries(rng, Array.from({ length: 100 }, (_, i) => (i < 50 ? 5000 : 4750)));

@@ -24,8 +24,30 @@ export interface ChangePointOptions {
 }
 
 /** Change points of a count series; indexes refer to `series.counts` (partial edge buckets are never split off). */
+/**
+ * Longer series are summed into at most this many coarser buckets first (PELT's pruning degrades on long series
+ * with few changes); change points are then located to within one coarse bucket.
+ */
+export const MAX_CHANGEPOINT_BUCKETS = 2000;
+
 export function detectChangePoints(series: CountSeries, options: ChangePointOptions = {}): ChangePoint[] {
-  const { counts, offset } = fullBuckets(series);
+  const full = fullBuckets(series);
+  const factor = Math.max(1, Math.ceil(full.counts.length / MAX_CHANGEPOINT_BUCKETS));
+  if (factor > 1) {
+    // Whole groups only (a short tail group would look like a drop); means are scaled back to one bucket.
+    const coarse: number[] = [];
+    for (let i = 0; i + factor <= full.counts.length; i += factor) {
+      let sum = 0;
+      for (let j = i; j < i + factor; j++) sum += full.counts[j];
+      coarse.push(sum);
+    }
+    return detectChangePoints({ counts: coarse, bucketMs: series.bucketMs * factor }, options).map((cp) => ({
+      index: full.offset + cp.index * factor,
+      before: cp.before / factor,
+      after: cp.after / factor,
+    }));
+  }
+  const { counts, offset } = full;
   const n = counts.length;
   const minSegment = options.minSegment ?? 3;
   if (n < 2 * minSegment) return [];

@@ -19,16 +19,17 @@ export function theilSen(xs: readonly number[], ys: readonly number[]): TheilSen
   if (n === 1) return { slope: 0, intercept: ys[0] };
   const totalPairs = (n * (n - 1)) / 2;
   const stride = Math.max(1, Math.ceil(totalPairs / MAX_PAIRS));
-  const slopes: number[] = [];
+  const slopes = new Float64Array(Math.ceil(totalPairs / stride));
+  let count = 0;
   let pair = 0;
   for (let i = 0; i < n - 1; i++) {
     for (let j = i + 1; j < n; j++, pair++) {
       if (pair % stride !== 0) continue;
       const dx = xs[j] - xs[i];
-      if (dx !== 0) slopes.push((ys[j] - ys[i]) / dx);
+      if (dx !== 0) slopes[count++] = (ys[j] - ys[i]) / dx;
     }
   }
-  const slope = slopes.length > 0 ? median(slopes) : 0;
+  const slope = count > 0 ? median(slopes.subarray(0, count)) : 0;
   const intercept = median(ys.map((y, i) => y - slope * xs[i]));
   return { slope, intercept };
 }

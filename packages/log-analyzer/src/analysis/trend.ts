@@ -31,7 +31,7 @@ export const TREND_DEFAULTS: Required<TrendOptions> = {
 };
 
 /** Mann-Kendall and Theil-Sen are O(n^2): longer series are summed into at most this many coarser buckets. */
-export const MAX_TREND_POINTS = 1500;
+export const MAX_TREND_POINTS = 600;
 
 const INSUFFICIENT: Trend = { verdict: 'insufficient-data', relativeChange: null, pValue: null, slopePerHour: null };
 
