@@ -109,12 +109,16 @@ function prepareStatements(db: Database.Database, faults: ReadonlySet<string>) {
     ),
     pageSeen: db.prepare(`SELECT 1 FROM ${pagesScan} WHERE url = ? LIMIT 1`),
     reclaimExpired: db.prepare(`UPDATE frontier SET state = 'pending' WHERE state = 'leased' AND due_at <= ?`),
-    leaseAny: db.prepare(
-      `UPDATE frontier SET state = 'leased', due_at = @expires, lease_owner = @owner, lease_domain = 0,
+    // The frontier query. It runs outside the write transaction (a WAL reader blocks nobody); the lease itself is the
+    // conditional update below, so a slow query slows the dispatcher and not every process waiting for the lock.
+    dueCandidates: db.prepare(
+      `SELECT id FROM ${frontierScan} WHERE state = 'pending' AND due_at <= @now ORDER BY due_at, id LIMIT @limit`,
+    ),
+    // Leases one candidate if it is still due and pending (another leaser may have taken it since it was read).
+    leaseIfDue: db.prepare(
+      `UPDATE frontier SET state = 'leased', due_at = @expires, lease_owner = @owner, lease_domain = @leaseDomain,
          attempts = attempts + 1
-       WHERE id IN (SELECT id FROM ${frontierScan} WHERE state = 'pending' AND due_at <= @now
-                    ORDER BY due_at, id LIMIT @limit)
-       RETURNING ${LEASED_COLUMNS}`,
+       WHERE id = @id AND state = 'pending' AND due_at <= @now RETURNING ${LEASED_COLUMNS}`,
     ),
     freeDomains: db.prepare(
       `SELECT domain, free_at FROM domains
@@ -125,12 +129,9 @@ function prepareStatements(db: Database.Database, faults: ReadonlySet<string>) {
       `SELECT id FROM ${frontierScan} WHERE domain = @domain AND state = 'pending' AND due_at <= @now
        ORDER BY due_at, id LIMIT 1`,
     ),
-    leaseOne: db.prepare(
-      `UPDATE frontier SET state = 'leased', due_at = @expires, lease_owner = @owner, lease_domain = 1,
-         attempts = attempts + 1
-       WHERE id = @id RETURNING ${LEASED_COLUMNS}`,
+    markDomainBusyIfFree: db.prepare(
+      `UPDATE domains SET busy_until = @until WHERE domain = @domain AND busy_until <= @now AND free_at <= @now`,
     ),
-    markDomainBusy: db.prepare(`UPDATE domains SET busy_until = @until WHERE domain = @domain`),
     extendDomainBusy: db.prepare(`UPDATE domains SET busy_until = max(busy_until, @until) WHERE domain = @domain`),
     clearDomainBusy: db.prepare(`UPDATE domains SET busy_until = 0 WHERE domain = ?`),
     domainHasOpenUrl: db.prepare(
@@ -255,12 +256,16 @@ export class SqliteStore implements CrawlStore {
   }
 
   async addUrls(urls: NewUrl[], now: number): Promise<number> {
-    if (urls.length === 0) return 0;
+    // The dedup-scan fault's page scans run before the write transaction, as reads, so they slow the process that
+    // adds links (the worker) rather than every process waiting for the write lock.
+    const fresh = this.faults.has('dedup-scan')
+      ? this.run('addUrls (seen check)', (s) => urls.filter((u) => s.pageSeen.get(u.url) === undefined))
+      : urls;
+    if (fresh.length === 0) return 0;
     return this.write('addUrls', (s) => {
       let added = 0;
       const domainsWithNewUrls = new Set<string>();
-      for (const u of urls) {
-        if (this.faults.has('dedup-scan') && s.pageSeen.get(u.url)) continue;
+      for (const u of fresh) {
         const res = s.insertUrl.run({
           url: u.url,
           domain: u.domain,
@@ -282,34 +287,7 @@ export class SqliteStore implements CrawlStore {
   async leaseUrls(req: LeaseRequest): Promise<LeasedUrl[]> {
     if (req.limit <= 0) return [];
     const expires = req.now + req.leaseMs;
-    const rows = this.write('leaseUrls', (s) => {
-      s.reclaimExpired.run(req.now);
-      if (!req.domainsFree) {
-        return s.leaseAny.all({ expires, owner: req.owner, now: req.now, limit: req.limit }) as LeasedRow[];
-      }
-      const leased: LeasedRow[] = [];
-      let afterFree = -1;
-      let afterDomain = '';
-      while (leased.length < req.limit) {
-        const page = s.freeDomains.all({ now: req.now, afterFree, afterDomain }) as { domain: string; free_at: number }[];
-        if (page.length === 0) break;
-        for (const { domain } of page) {
-          const due = s.oldestDueOfDomain.get({ domain, now: req.now }) as { id: number } | undefined;
-          if (due) {
-            leased.push(s.leaseOne.get({ id: due.id, expires, owner: req.owner }) as LeasedRow);
-            s.markDomainBusy.run({ until: expires, domain });
-            if (leased.length >= req.limit) break;
-          } else if (!s.domainHasOpenUrl.get(domain)) {
-            // Nothing pending or leased: skip it in later calls until addUrls gives it work again.
-            s.markDomainIdle.run(domain);
-          }
-        }
-        const last = page[page.length - 1]!;
-        afterFree = last.free_at;
-        afterDomain = last.domain;
-      }
-      return leased;
-    });
+    const rows = req.domainsFree ? this.leaseDomainsFree(req, expires) : this.leaseAny(req, expires);
     return rows
       .sort((a, b) => a.due_at - b.due_at)
       .map((r) => ({
@@ -321,6 +299,74 @@ export class SqliteStore implements CrawlStore {
         leaseExpiresAt: expires,
         attempts: r.attempts,
       }));
+  }
+
+  /** Read due candidates (no lock), then lease those still due in a short write transaction; a few rounds. */
+  private leaseAny(req: LeaseRequest, expires: number): LeasedRow[] {
+    const leased: LeasedRow[] = [];
+    for (let round = 0; round < 4 && leased.length < req.limit; round++) {
+      const want = req.limit - leased.length;
+      // Twice as many as wanted, so a leaser racing another one still finds enough.
+      const candidates = this.run('leaseUrls (frontier query)', (s) =>
+        (s.dueCandidates.all({ now: req.now, limit: want * 2 }) as { id: number }[]).map((c) => c.id),
+      );
+      const reclaimed = this.write('leaseUrls', (s) => {
+        const n = s.reclaimExpired.run(req.now).changes;
+        for (const id of candidates) {
+          if (leased.length >= req.limit) break;
+          const row = s.leaseIfDue.get({ id, expires, owner: req.owner, now: req.now, leaseDomain: 0 }) as LeasedRow | undefined;
+          if (row) leased.push(row);
+        }
+        return n;
+      });
+      // Fewer due URLs than asked for and none came back from expired leases: there are no more to find now.
+      if (reclaimed === 0 && candidates.length < want * 2) break;
+    }
+    return leased;
+  }
+
+  /**
+   * Walks the free domains (least recently claimed first) and picks each one's oldest due URL, all as reads; then,
+   * in a short write transaction per page of domains, marks each domain busy if it is still free and leases the URL
+   * if it is still due.
+   */
+  private leaseDomainsFree(req: LeaseRequest, expires: number): LeasedRow[] {
+    const leased: LeasedRow[] = [];
+    this.write('leaseUrls (expired leases)', (s) => s.reclaimExpired.run(req.now));
+    let afterFree = -1;
+    let afterDomain = '';
+    while (leased.length < req.limit) {
+      const { examined, picks, idle } = this.run('leaseUrls (free domains)', (s) => {
+        const page = s.freeDomains.all({ now: req.now, afterFree, afterDomain }) as { domain: string; free_at: number }[];
+        const examined: { domain: string; free_at: number }[] = [];
+        const picks: { domain: string; id: number }[] = [];
+        const idle: string[] = [];
+        for (const d of page) {
+          if (picks.length >= req.limit - leased.length) break;
+          examined.push(d);
+          const due = s.oldestDueOfDomain.get({ domain: d.domain, now: req.now }) as { id: number } | undefined;
+          if (due) picks.push({ domain: d.domain, id: due.id });
+          else idle.push(d.domain);
+        }
+        return { examined, picks, idle };
+      });
+      if (examined.length === 0) break;
+      this.write('leaseUrls', (s) => {
+        for (const { domain, id } of picks) {
+          if (s.markDomainBusyIfFree.run({ until: expires, domain, now: req.now }).changes === 0) continue;
+          const row = s.leaseIfDue.get({ id, expires, owner: req.owner, now: req.now, leaseDomain: 1 }) as LeasedRow | undefined;
+          if (row) leased.push(row);
+          else s.clearDomainBusy.run(domain);
+        }
+        // Nothing pending or leased: skip the domain in later calls until addUrls gives it work again.
+        for (const domain of idle) if (!s.domainHasOpenUrl.get(domain)) s.markDomainIdle.run(domain);
+      });
+      // The next page starts after the last domain looked at (one that lost a race is looked at again next call).
+      const last = examined[examined.length - 1]!;
+      afterFree = last.free_at;
+      afterDomain = last.domain;
+    }
+    return leased;
   }
 
   /** Clears the busy mark of domains whose domainsFree lease ended. */
@@ -467,7 +513,7 @@ export class SqliteStore implements CrawlStore {
         return (db.prepare(sql).all(params as object) as { detail: string }[]).map((r) => r.detail);
       };
       return {
-        leaseAny: plan(s.leaseAny, { expires: 0, owner: '', now: 0, limit: 1 }),
+        leaseAny: plan(s.dueCandidates, { now: 0, limit: 1 }),
         leaseOneDomain: plan(s.oldestDueOfDomain, { domain: '', now: 0 }),
         seenCheck: (db.prepare(`EXPLAIN QUERY PLAN ${s.pageSeen.source}`).all('') as { detail: string }[]).map(
           (r) => r.detail,
