@@ -15,14 +15,27 @@ export interface ChildRun {
   stderr: string;
 }
 
-export function runNode(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; killAfterMs?: number; timeoutMs?: number } = {}): Promise<ChildRun> {
+export interface RunNodeOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Send SIGTERM this long after the child first prints `started` (the workload does with WORKLOAD_ANNOUNCE=1). */
+  sigtermAfterStartedMs?: number;
+  timeoutMs?: number;
+}
+
+export function runNode(args: string[], opts: RunNodeOptions = {}): Promise<ChildRun> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    let killer: NodeJS.Timeout | undefined;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (opts.sigtermAfterStartedMs !== undefined && !killer && stdout.includes('started\n')) {
+        killer = setTimeout(() => child.kill('SIGTERM'), opts.sigtermAfterStartedMs);
+      }
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const killer = opts.killAfterMs ? setTimeout(() => child.kill('SIGTERM'), opts.killAfterMs) : undefined;
     const guard = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 45_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {

@@ -59,8 +59,11 @@ describe('a recorded workload', () => {
     }
     const covered = profiles.reduce((sum, p) => sum + p.durationMs, 0);
     expect(covered).toBeGreaterThan(2800);
-    const lastHasScan = profiles[profiles.length - 1].frames.some((f) => f.name === 'scanGrowingArray');
-    expect(lastHasScan).toBe(true);
+    // The last file is the partial window flushed at exit; it may be short, so the late phase shows in the last two.
+    const lateHasScan = profiles.slice(-2).some((p) => p.frames.some((f) => f.name === 'scanGrowingArray'));
+    expect(lateHasScan).toBe(true);
+    const last = profiles[profiles.length - 1];
+    expect(last.durationMs).toBeLessThanOrEqual(profiles[0].durationMs + 200);
   });
 
   it('gives the same totals through an independent decoder (pprof-format directly) as through the Profile model', async () => {
@@ -155,8 +158,8 @@ describe('loading the agent', () => {
   it('flushes the partial window when the host is ended by SIGTERM, and the host still dies of SIGTERM', async () => {
     const dir = await tempDir();
     const run = await runNode([`--import=${AGENT_ENTRY_PATH}`, WORKLOAD, '20000'], {
-      env: { CRAWL_DIAG_PROFILE_DIR: dir, CRAWL_DIAG_PROFILE_WINDOW: '1m' },
-      killAfterMs: 1500,
+      env: { CRAWL_DIAG_PROFILE_DIR: dir, CRAWL_DIAG_PROFILE_WINDOW: '1m', WORKLOAD_ANNOUNCE: '1' },
+      sigtermAfterStartedMs: 500,
     });
     expect(run.signal).toBe('SIGTERM');
     const files = await readdir(dir);

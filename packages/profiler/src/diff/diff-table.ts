@@ -1,7 +1,7 @@
 // The terminal report of a diff: the frames whose share of time grew most, both shares, most grown first; and
 // the same figures as JSON for scripts.
 import { formatDurationMs } from '../recording/duration.js';
-import { topGrown, topShrunk, type FrameDelta, type ProfileDiff } from './diff-profiles.js';
+import { idleShares, topGrown, topShrunk, type FrameDelta, type ProfileDiff } from './diff-profiles.js';
 
 export interface DiffReportOptions {
   /** Rows in each table. Default 15. */
@@ -27,7 +27,13 @@ function rows(frames: FrameDelta[]): string[] {
 export function formatDiffTable(diff: ProfileDiff, opts: DiffReportOptions = {}): string {
   const top = opts.top ?? 15;
   const side = (s: ProfileDiff['before']): string => `${s.name} (${formatDurationMs(s.totalUs / 1000)} of samples)`;
-  const out = [`before: ${side(diff.before)}`, `after:  ${side(diff.after)}`, 'Shares are of each profile\'s own total time.', ''];
+  const idle = idleShares(diff);
+  const out = [
+    `before: ${side(diff.before)}`,
+    `after:  ${side(diff.after)}`,
+    `Shares are of each profile's own total time; idle (no JS running: waiting on I/O, or for a CPU) ${pct(idle.before)} → ${pct(idle.after)}.`,
+    '',
+  ];
   const grown = topGrown(diff, top);
   out.push(grown.length ? 'Grew most (share of time):' : 'No frame takes a larger share of time in AFTER.');
   if (grown.length) out.push(...rows(grown));
@@ -42,6 +48,7 @@ export function diffToJson(diff: ProfileDiff, opts: DiffReportOptions = {}): obj
     schema: 'crawl-diag/flame-diff@1',
     before: diff.before,
     after: diff.after,
+    idle: idleShares(diff),
     grown: topGrown(diff, top),
     shrunk: topShrunk(diff, top),
   };
