@@ -9,10 +9,10 @@
 // unique index (_id). So a lease is won by inserting a claim document whose _id is `<url>\0<lease generation>`:
 // of several racers that read the same generation exactly one insert succeeds. The winner then writes the lease to
 // the frontier document. The claim holds everything that write needs, so if the winner dies between the two steps,
-// the next process that loses a race on the same claim applies ("rolls forward") the winner's write itself; the URL is
-// never stuck. Domains are claimed the same way (politeness slots, and the busy mark of domainsFree dispatch).
-// Every update is idempotent ($set of absolute values, $max of generations), so retrying after a dropped
-// connection is safe.
+// a process that keeps losing the same claim for a few seconds applies ("rolls forward") the winner's write itself;
+// the URL is never stuck. Domains are claimed the same way (politeness slots, and the busy mark of domainsFree
+// dispatch). Writes are idempotent ($set of absolute values, $max of generations) or recognise their own earlier
+// write on a retry, so retrying after a dropped connection is safe.
 //
 // Filters on the hot paths are `{_id: …}` alone where possible: FerretDB pushes only that shape down to its SQLite
 // index and scans the collection for any other filter.
@@ -413,6 +413,7 @@ export class MongoStore implements CrawlStore {
       operation,
       async () => {
         try {
+          // `never`: the driver cannot prove a generic C satisfies its OptionalUnlessRequiredId<C> / Filter<C> types.
           await coll.insertOne(claim as never);
           return { won: true } as const;
         } catch (err) {
