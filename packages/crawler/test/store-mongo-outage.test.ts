@@ -2,15 +2,15 @@
 // operations wait and retry with backoff while it is down, finish once it is back, and nothing stored is lost;
 // an outage longer than the retry window surfaces as StoreUnavailableError (exit code, URI in the message).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFerret, type FerretInstance } from '../../../test-support/services.js';
+import { buildFerretDb, startFerret, type FerretInstance } from '../../../test-support/services.js';
 import { StoreUnavailableError } from '../src/store/errors.js';
 import { MongoStore } from '../src/store/mongo-store.js';
-import { mongoTestTarget } from './support/store-mongo-env.js';
 
 const T = 1_700_000_000_000;
-const target = mongoTestTarget();
-// These tests need FerretDB itself (a server they can stop), not just some server: skip only off CI without Go.
-const noFerret = target.skip ?? (process.env.CRAWL_DIAG_FERRETDB_BIN ? undefined : 'the test services did not build FerretDB');
+// These tests need a FerretDB of their own (a server they can stop), even when the other Mongo tests were pointed at
+// a real MongoDB: skip only off CI and without Go to build it.
+const ferretBin = process.env.CRAWL_DIAG_FERRETDB_BIN ?? buildFerretDb();
+const noFerret = ferretBin ? undefined : 'FerretDB is not available (no Go toolchain to build tools/ferretdb)';
 if (noFerret && process.env.CI) throw new Error(`Mongo outage tests must run in CI: ${noFerret}`);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
