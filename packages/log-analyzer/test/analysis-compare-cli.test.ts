@@ -81,7 +81,7 @@ describe('crawl-diag logs compare', () => {
     expect(report.usl.intervals.level).toBe(0.95);
     expect(report.usl.intervals.kappa[0]).toBeLessThanOrEqual(report.usl.kappa);
     expect(report.usl.intervals.kappa[1]).toBeGreaterThanOrEqual(report.usl.kappa);
-  });
+  }, 120_000);
 
   it('takes node counts from --nodes and draws the chart in the terminal view', async () => {
     const r = await runCli(['logs', 'compare', 'nodes-2', 'nodes-4', 'nodes-8', '--nodes', '2,4,8', '--tz', 'UTC', '--width', '80'], { cwd: root });
@@ -91,24 +91,31 @@ describe('crawl-diag logs compare', () => {
     expect(r.stdout).toMatch(/Decay with more nodes: stronger/);
     expect(r.stdout).toMatch(/USL fit: sigma \d\.\d{4}/);
     expect(r.stdout).toMatch(/[┼┤]/);
-  });
+  }, 120_000);
 
   it('two runs: no USL fit, and says why', async () => {
     const r = await runCli(['logs', 'compare', 'nodes-2', 'nodes-4', '--tz', 'UTC'], { cwd: root });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('USL fit skipped: needs 3 or more node counts, got 2');
-  });
+  }, 120_000);
 
-  it('rejects a --nodes list that does not match the runs, and a missing run directory, with one line and exit 2', async () => {
+  it('rejects a --nodes list that does not match the runs, with one line and exit 2', async () => {
     const bad = await runCli(['logs', 'compare', 'nodes-2', 'nodes-4', '--nodes', '2,4,8'], { cwd: root });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('crawl-diag: --nodes 2,4,8: 3 node count(s) for 2 run(s); give one per run, in order.\n');
+  }, 120_000);
+
+  it('rejects a missing run, a run too short to measure and an unknown series, with one line and exit 2', async () => {
     const missing = await runCli(['logs', 'compare', 'nodes-2', 'no-such-run'], { cwd: root });
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(missing.stderr).toContain('no-such-run');
+    writeFileSync(join(root, 'one-line.log'), `${stamp(START)} - crawler - DEBUG - Crawling URL 'http://a.test/'.\n`);
+    const tiny = await runCli(['logs', 'compare', 'nodes-2', 'one-line.log', '--tz', 'UTC'], { cwd: root });
+    expect(tiny.code).toBe(2);
+    expect(tiny.stderr).toMatch(/^crawl-diag: one-line\.log: the run spans only \d full bucket\(s\) of \d+ s; a run needs 5 or more/);
     const series = await runCli(['logs', 'compare', 'nodes-2', 'nodes-4', '--series', 'nope'], { cwd: root });
     expect(series.code).toBe(2);
     expect(series.stderr).toMatch(/--series nope: no such series; the series are 'will be crawled', 'crawling'/);
-  });
+  }, 120_000);
 });

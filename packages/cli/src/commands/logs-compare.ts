@@ -5,6 +5,7 @@ import type { Argv, CommandModule } from 'yargs';
 import {
   analyzeLogs,
   compareRuns,
+  fullBuckets,
   parseBucket,
   parseNamedArgument,
   renderComparison,
@@ -29,6 +30,9 @@ interface CompareArgs {
   color?: boolean;
   width?: number;
 }
+
+/** Fewest full buckets a run needs for its throughput to mean anything. */
+const MIN_RUN_BUCKETS = 5;
 
 /** The main series, when --series and --line are not given: the first of these that has lines. */
 const MAIN_SERIES_PREFERENCE = ['crawling', 'will be crawled'];
@@ -83,6 +87,12 @@ const compareModule: CommandModule<object, CompareArgs> = {
         throw new UsageError(`${dir}: its main series is '${series.name}', the runs before use '${seriesName}'; choose one with --series.`);
       }
       seriesName = series.name;
+      const full = fullBuckets({ counts: series.counts, bucketMs: report.bucketMs, firstBucketCoverage: report.firstBucketCoverage, lastBucketCoverage: report.lastBucketCoverage });
+      if (full.counts.length < MIN_RUN_BUCKETS) {
+        throw new UsageError(
+          `${dir}: the run spans only ${full.counts.length} full bucket(s) of ${report.bucketMs / 1000} s; a run needs ${MIN_RUN_BUCKETS} or more to measure its throughput (is it the right directory?).`,
+        );
+      }
       inputs.push({
         label: dir,
         nodes: nodes?.[i],
