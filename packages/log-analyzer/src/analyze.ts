@@ -13,7 +13,7 @@ import { EventCounts } from './scanner/event-counts.js';
 import { createScanner, unitResult, type ScanUnit, type UnitResult } from './scanner/scan-unit.js';
 import { splitAtRecords } from './scanner/split-ranges.js';
 import { runScanUnits } from './scanner/worker-pool.js';
-import { DEFAULT_SERIES, toSeriesSpecs, type SeriesPattern } from './series.js';
+import { DEFAULT_SERIES, SCRAPY_SERIES, toSeriesSpecs, type SeriesPattern } from './series.js';
 import { expandPaths } from './source/expand-paths.js';
 import { groupForPath, parseGroupBy, shortenGroupNames } from './source/group-name.js';
 import type { LogInput } from './source/log-input.js';
@@ -25,6 +25,10 @@ export interface AnalyzeOptions {
   paths: string[];
   /** What to count. Default: the crawler's strategic lines (DEFAULT_SERIES). */
   series?: SeriesPattern[];
+  /**
+   * Ratios of two count series per bucket (e.g. postponed / will be crawled), each with its own trend. Default none.
+   */
+  ratios?: Array<{ name: string; numerator: string; denominator: string }>;
   /** Bucket size in ms (whole seconds), or 'auto' (default): 30 to 120 buckets over the time span. */
   bucketMs?: number | 'auto';
   /**
@@ -64,7 +68,8 @@ interface PreparedFile {
 }
 
 export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> {
-  const specs = toSeriesSpecs(options.series && options.series.length > 0 ? options.series : DEFAULT_SERIES);
+  const userSeries = options.series && options.series.length > 0 ? options.series : null;
+  toSeriesSpecs(userSeries ?? DEFAULT_SERIES); // validates before any reading
   const zone = options.tz ?? 'local';
   new NaiveTimeConverter(zone); // validates --tz before any reading
   if (options.timeFormat) compileTimeFormat(options.timeFormat);
@@ -79,6 +84,10 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
     if (prepared) files.push(prepared);
   }
   if (files.length === 0) throw new LogInputError(`${options.paths.join(' ')}: no readable logs found.`);
+  // With no pattern given, a Scrapy log also gets its own lines: `Crawled (200)` and the LogStats totals.
+  const scrapyFiles = files.filter((f) => f.format === 'scrapy').length;
+  const defaults = scrapyFiles === 0 ? DEFAULT_SERIES : scrapyFiles === files.length ? SCRAPY_SERIES : [...DEFAULT_SERIES, ...SCRAPY_SERIES];
+  const specs = toSeriesSpecs(userSeries ?? defaults);
   if (groupBy.kind !== 'path') {
     const short = shortenGroupNames(files.filter((f) => f.input.path !== '-').map((f) => f.group));
     for (const f of files) f.group = short.get(f.group) ?? f.group;
@@ -129,7 +138,7 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
     results.push(await scanStdin(f, options.stdin ?? process.stdin, { ...base, format: f.format as FormatName, referenceMs: f.input.mtimeMs, group: f.group, groupField }, stdinIndex));
   }
 
-  const counts = new EventCounts(resolutionMs, specs.length);
+  const counts = new EventCounts(resolutionMs, specs.length, specs.map((s) => s.kind));
   const perFile = files.map(() => ({ lines: 0, unparsed: 0, first: NaN, last: NaN }));
   for (const r of results) {
     counts.merge(r.counts);
@@ -174,6 +183,8 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
   return buildReport({
     counts: counts.data,
     seriesNames: specs.map((s) => s.name),
+    seriesKinds: specs.map((s) => s.kind),
+    ratios: options.ratios,
     files: summaries,
     groupFiles,
     bucketMs: chosenBucketMs,

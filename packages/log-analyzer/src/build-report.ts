@@ -1,14 +1,20 @@
 // Turns merged event counts into the `crawl-diag/logs@1` report: puts them on one grid, then asks the analysis
 // stage for each series' and group's trend and change points.
-import { analyzeTrend } from './analysis/trend.js';
+import { analyzeTrend, analyzeValueTrend } from './analysis/trend.js';
+import { counterIncreases, gaugeSums, meanValues, ratioValues, sumValues, type Values } from './bucketer/bucket-values.js';
+import { LogInputError } from './errors.js';
 import { bucketCounts, edgeCoverage, makeGrid, type BucketGrid } from './bucketer/bucket-grid.js';
 import type { EventCountsData } from './scanner/event-counts.js';
-import type { FileSummary, GroupSpan, LogsReport, SeriesReport } from './report.js';
+import type { FileSummary, GroupSpan, LogsReport, SeriesReport, ValueSeriesReport } from './report.js';
 import { detectSeriesChangePoints } from './change-points.js';
 
 export interface ReportInput {
   counts: EventCountsData;
   seriesNames: string[];
+  /** Per series: 'count' (default), 'gauge' or 'counter'. */
+  seriesKinds?: string[];
+  /** Ratios of two count series, by name. */
+  ratios?: Array<{ name: string; numerator: string; denominator: string }>;
   files: FileSummary[];
   /** Files (display paths) per group, for the report's `groups`. */
   groupFiles: Map<string, string[]>;
@@ -25,7 +31,8 @@ export function buildReport(input: ReportInput): LogsReport {
   const overall = edgeCoverage(grid, input.firstMs, input.lastMs, res);
   const groupNames = [...input.counts.groups.keys()].sort();
 
-  const series: SeriesReport[] = input.seriesNames.map((name, i) => {
+  const kinds = input.seriesKinds ?? input.seriesNames.map(() => 'count');
+  const allSeries: SeriesReport[] = input.seriesNames.map((name, i) => {
     const total = new Array<number>(grid.buckets).fill(0);
     const groups: SeriesReport['groups'] = {};
     for (const g of groupNames) {
@@ -53,6 +60,47 @@ export function buildReport(input: ReportInput): LogsReport {
     };
   });
 
+  const series = allSeries.filter((_, i) => kinds[i] === 'count');
+  const values: ValueSeriesReport[] = [];
+  input.seriesNames.forEach((name, i) => {
+    if (kinds[i] === 'count') return;
+    const groupValues: Record<string, Values> = {};
+    const sums: number[][] = [];
+    const samples: number[][] = [];
+    for (const g of groupNames) {
+      const gc = input.counts.groups.get(g)!;
+      if (kinds[i] === 'counter') groupValues[g] = counterIncreases(gc.values[i], res, grid);
+      else {
+        const n = allSeries[i].groups[g].counts;
+        const gs = gaugeSums(gc.values[i], n, res, grid);
+        sums.push(gs.sums);
+        samples.push(n);
+        groupValues[g] = meanValues(gs.sums, n);
+      }
+    }
+    const total =
+      kinds[i] === 'counter'
+        ? sumValues(Object.values(groupValues), grid.buckets)
+        : meanValues(
+            sumPerBucket(sums.map((xs) => xs.map((x) => (Number.isNaN(x) ? 0 : x))), grid.buckets),
+            sumPerBucket(samples, grid.buckets),
+          );
+    values.push(valueSeries(name, kinds[i] as 'gauge' | 'counter', total, groupValues, grid.bucketMs));
+  });
+  for (const r of input.ratios ?? []) {
+    const find = (n: string): SeriesReport => {
+      const s = series.find((x) => x.name === n);
+      if (!s) throw new LogInputError(`--ratio ${r.name}: no count series named '${n}' (series: ${series.map((x) => x.name).join(', ')}).`);
+      return s;
+    };
+    const num = find(r.numerator);
+    const den = find(r.denominator);
+    const groupValues: Record<string, Values> = {};
+    for (const g of groupNames) groupValues[g] = ratioValues(num.groups[g].counts, den.groups[g].counts);
+    const v = valueSeries(r.name, 'ratio', ratioValues(num.counts, den.counts), groupValues, grid.bucketMs);
+    values.push({ ...v, of: { numerator: r.numerator, denominator: r.denominator } });
+  }
+
   const groups: Record<string, GroupSpan> = {};
   for (const g of groupNames) {
     const gc = input.counts.groups.get(g)!;
@@ -68,7 +116,30 @@ export function buildReport(input: ReportInput): LogsReport {
     files: input.files,
     groups,
     series,
+    ...(values.length > 0 ? { values } : {}),
   };
+}
+
+function valueSeries(
+  name: string,
+  kind: ValueSeriesReport['kind'],
+  total: Values,
+  groupValues: Record<string, Values>,
+  bucketMs: number,
+): ValueSeriesReport {
+  const trend = analyzeValueTrend(total, bucketMs);
+  const names = Object.keys(groupValues);
+  const groups: ValueSeriesReport['groups'] = {};
+  for (const g of names) {
+    groups[g] = { values: groupValues[g], trend: names.length === 1 ? { ...trend } : analyzeValueTrend(groupValues[g], bucketMs) };
+  }
+  return { name, kind, values: total, groups, trend };
+}
+
+function sumPerBucket(rows: number[][], buckets: number): number[] {
+  const out = new Array<number>(buckets).fill(0);
+  for (const row of rows) row.forEach((x, b) => (out[b] += x));
+  return out;
 }
 
 function gridEnd(grid: BucketGrid): number {

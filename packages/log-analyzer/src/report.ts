@@ -33,6 +33,18 @@ export interface SeriesReport {
   changePoints: Array<{ at: string; before: number; after: number }>;
 }
 
+/** Extra: a series of values rather than counts: a gauge, a counter's increase, or the ratio of two series. */
+export interface ValueSeriesReport {
+  name: string;
+  kind: 'gauge' | 'counter' | 'ratio';
+  /** For a ratio: the series names divided. */
+  of?: { numerator: string; denominator: string };
+  /** Per bucket: gauge mean, counter increase in the bucket, or the ratio; null where there is no value. */
+  values: Array<number | null>;
+  groups: Record<string, { values: Array<number | null>; trend: Trend }>;
+  trend: Trend;
+}
+
 /** Extra: when a group (node, process) was logging, and which files it came from. */
 export interface GroupSpan {
   first: string | null;
@@ -55,6 +67,8 @@ export interface LogsReport {
   /** Extra: per group, its time span and files. */
   groups?: Record<string, GroupSpan>;
   series: SeriesReport[];
+  /** Extra: gauges (--value), counters (--counter, Scrapy LogStats) and ratios (--ratio); absent when none. */
+  values?: ValueSeriesReport[];
 }
 
 export type { Trend, ChangePoint };

@@ -11,7 +11,15 @@ export interface SeriesPattern {
   regex?: string | RegExp;
   /** Count records of this level (DEBUG, INFO, WARNING, ERROR…; pino numbers or names; 4xx/5xx in access logs). */
   level?: string;
+  /**
+   * What a match means. `count` (default): one event. `gauge`: the regex's first capture group is a number,
+   * averaged per bucket (queue length, memory). `counter`: the capture is a running total (Scrapy's `Crawled 1200
+   * pages`), differenced into a rate per bucket, per group. Gauges and counters need `regex`.
+   */
+  kind?: SeriesKind;
 }
+
+export type SeriesKind = 'count' | 'gauge' | 'counter';
 
 /** The crawler's strategic lines: what a decaying crawl shows first. */
 export const DEFAULT_SERIES: SeriesPattern[] = [
@@ -26,6 +34,7 @@ export const DEFAULT_SERIES: SeriesPattern[] = [
 /** A series in the form that crosses a worker boundary (regexes as source + flags). */
 export interface SeriesSpec {
   name: string;
+  kind: SeriesKind;
   substring?: string;
   regex?: { source: string; flags: string };
   level?: string;
@@ -38,14 +47,21 @@ export function toSeriesSpecs(patterns: SeriesPattern[]): SeriesSpec[] {
     if (kinds !== 1) throw new LogInputError(`series '${p.name}': give exactly one of a text, a regex or a level.`);
     if (seen.has(p.name)) throw new LogInputError(`two series are named '${p.name}'; name them apart with NAME=TEXT.`);
     seen.add(p.name);
-    if (p.regex === undefined) return { name: p.name, substring: p.substring, level: p.level };
+    const kind = p.kind ?? 'count';
+    if (kind !== 'count' && p.regex === undefined) {
+      throw new LogInputError(`${kind} '${p.name}': give a regex whose first capture group is the number.`);
+    }
+    if (p.regex === undefined) return { name: p.name, kind, substring: p.substring, level: p.level };
     let re: RegExp;
     try {
       re = typeof p.regex === 'string' ? new RegExp(p.regex) : p.regex;
     } catch (err) {
       throw new LogInputError(`--regex ${String(p.regex)}: not a valid regular expression (${(err as Error).message}).`);
     }
-    return { name: p.name, regex: { source: re.source, flags: re.flags } };
+    if (kind !== 'count' && new RegExp(`${re.source}|`).exec('')!.length < 2) {
+      throw new LogInputError(`${kind} '${p.name}': the regex ${re.source} has no capture group for the number.`);
+    }
+    return { name: p.name, kind, regex: { source: re.source, flags: re.flags } };
   });
 }
 
@@ -59,3 +75,10 @@ export function parseNamedArgument(arg: string): { name: string; value: string }
   if (m) return { name: m[1], value: m[2] };
   return { name: arg, value: arg };
 }
+
+/** Scrapy's LogStats line, `Crawled 1200 pages (at 310 pages/min), scraped 0 items (at 0 items/min)`, as counters. */
+export const SCRAPY_SERIES: SeriesPattern[] = [
+  { name: 'crawled (scrapy)', substring: '] DEBUG: Crawled (' },
+  { name: 'pages (LogStats)', regex: 'Crawled (\\d+) pages \\(at', kind: 'counter' },
+  { name: 'items (LogStats)', regex: 'scraped (\\d+) items \\(at', kind: 'counter' },
+];

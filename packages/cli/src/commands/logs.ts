@@ -3,6 +3,7 @@
 // Argument parsing and output choice only: the work is @crawl-diag/log-analyzer's.
 import type { Argv, CommandModule } from 'yargs';
 import {
+  DEFAULT_SERIES,
   analyzeLogs,
   parseBucket,
   parseNamedArgument,
@@ -22,6 +23,9 @@ interface LogsArgs {
   line?: string[];
   regex?: string[];
   level?: string[];
+  value?: string[];
+  counter?: string[];
+  ratio?: string[];
   bucket?: string;
   'group-by'?: string;
   'time-format'?: string;
@@ -40,6 +44,8 @@ const EXAMPLES: Array<[string, string]> = [
   ['$0 logs "nodes/*/crawler.log" --group-by "nodes/([^/]+)/"', 'group by the directory name (the node)'],
   ['zcat old.log.gz | $0 logs - --regex "fetch=took \\d{4,}ms"', 'read stdin, count a regex, name the series fetch'],
   ['$0 logs app.log --time-format "DD/MM/YYYY HH:mm:ss" --tz Europe/Paris', 'an unknown stamp layout in local Paris time'],
+  ['$0 logs logs/ --ratio "waste=postponed/will be crawled"', 'the share of URLs postponed, per bucket, with its trend'],
+  ['$0 logs scrapy.log --counter "pages=Crawled (\\d+) pages"', 'a running total differenced into a rate'],
 ];
 
 const analyzeCommand: CommandModule<object, LogsArgs> = {
@@ -63,6 +69,21 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
       })
       .option('regex', { type: 'string', array: true, describe: 'count lines matching RE (repeatable; NAME=RE names it)' })
       .option('level', { type: 'string', array: true, describe: 'count records of LEVEL: ERROR, WARNING, … (pino: error, 50)' })
+      .option('value', {
+        type: 'string',
+        array: true,
+        describe: 'a gauge: NAME=RE, the first capture group is a number, averaged per bucket (e.g. queue=queue size (\\d+))',
+      })
+      .option('counter', {
+        type: 'string',
+        array: true,
+        describe: 'a running total: NAME=RE, its capture differenced into an increase per bucket and per group',
+      })
+      .option('ratio', {
+        type: 'string',
+        array: true,
+        describe: 'NAME=A/B: series A over series B per bucket, with its own trend (e.g. "waste=postponed/will be crawled")',
+      })
       .option('bucket', { type: 'string', describe: 'bucket size: 10s, 1m, 5m, 1h … (default: 30-120 buckets over the span)' })
       .option('group-by', {
         type: 'string',
@@ -81,11 +102,13 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
       .example(EXAMPLES) as unknown as Argv<LogsArgs>,
   handler: async (args) => {
     const series = seriesFromArgs(args);
+    const ratios = (args.ratio ?? []).map(parseRatio);
     const bucketMs = args.bucket ? parseBucket(args.bucket) : 'auto';
     const bar = process.stderr.isTTY ? progressBar(process.stderr) : null;
     const report = await analyzeLogs({
       paths: pathsWithStdin(args.paths),
       series,
+      ratios,
       bucketMs,
       groupBy: args['group-by'],
       timeFormat: args['time-format'],
@@ -127,7 +150,21 @@ function seriesFromArgs(args: LogsArgs): SeriesPattern[] {
     series.push({ name, regex: value });
   }
   for (const level of args.level ?? []) series.push({ name: level, level });
+  for (const [option, kind] of [['value', 'gauge'], ['counter', 'counter']] as const) {
+    for (const arg of args[option] ?? []) {
+      const { name, value } = parseNamedArgument(arg);
+      series.push({ name, regex: value, kind });
+    }
+  }
+  // A ratio of default series needs them counted: keep the defaults when only values or ratios were given.
+  if (series.every((s) => s.kind && s.kind !== 'count') && series.length > 0) series.unshift(...DEFAULT_SERIES);
   return series;
+}
+
+function parseRatio(arg: string): { name: string; numerator: string; denominator: string } {
+  const m = /^([^=]+)=(.+)\/(.+)$/.exec(arg);
+  if (!m) throw new UsageError(`--ratio ${arg}: write NAME=A/B, where A and B are series names.`);
+  return { name: m[1].trim(), numerator: m[2].trim(), denominator: m[3].trim() };
 }
 
 export const logsCommand: CommandModule = {

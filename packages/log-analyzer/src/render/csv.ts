@@ -14,11 +14,21 @@ export function renderCsv(report: LogsReport): string {
       columns.push(gs.counts);
     }
   }
+  const valueColumns: Array<Array<number | null>> = [];
+  for (const v of report.values ?? []) {
+    header.push(v.name);
+    valueColumns.push(v.values);
+    for (const [g, gv] of Object.entries(v.groups)) {
+      header.push(`${v.name} [${g}]`);
+      valueColumns.push(gv.values);
+    }
+  }
   const start = Date.parse(report.start);
   const lines = [header.map(csvField).join(',')];
   for (let b = 0; b < report.buckets; b++) {
     const cells = [new Date(start + b * report.bucketMs).toISOString()];
     for (const col of columns) cells.push(String(col[b]));
+    for (const col of valueColumns) cells.push(col[b] === null ? '' : String(Number(col[b]!.toFixed(6))));
     lines.push(cells.join(','));
   }
   return lines.join('\n') + '\n';

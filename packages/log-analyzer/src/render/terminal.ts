@@ -38,6 +38,16 @@ export function renderTerminal(report: LogsReport, options: TerminalOptions = {}
       out.push(' '.repeat(LABEL_WIDTH) + `rate changes (per ${bucket}): ${changes.join(', ')}`);
     }
   }
+  for (const v of report.values ?? []) {
+    const what = v.kind === 'gauge' ? `mean per ${bucket}` : v.kind === 'counter' ? `increase per ${bucket}` : `ratio per ${bucket}`;
+    out.push('', paint(asciichart.cyan, v.name) + `  (${v.kind}, ${what})`);
+    const points = v.values.filter((x): x is number => x !== null);
+    if (points.length === 0) out.push(' '.repeat(LABEL_WIDTH) + '(no values)');
+    else {
+      out.push(chart({ counts: fillGaps(v.values) } as SeriesReport, width, options.chartHeight ?? 8, color));
+      out.push(timeAxis(report, Math.min(report.buckets, width - LABEL_WIDTH - 3)));
+    }
+  }
   out.push('', table(report, paint));
   return out.join('\n') + '\n';
 }
@@ -88,6 +98,19 @@ function table(report: LogsReport, paint: (code: string, text: string) => string
       }
     }
   }
+  for (const v of report.values ?? []) {
+    // Counter increases are shown per minute like counts; gauges and ratios as they are.
+    const scale = v.kind === 'counter' ? 60_000 / report.bucketMs : 1;
+    rows.push(valueRow(v.name, v.values, v.trend, scale));
+    verdicts.push(v.trend);
+    const groups = Object.entries(v.groups);
+    if (groups.length > 1) {
+      for (const [g, gv] of groups) {
+        rows.push(valueRow(`  ${g}`, gv.values, gv.trend, scale));
+        verdicts.push(gv.trend);
+      }
+    }
+  }
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const fmt = (r: string[]): string =>
     r.map((cell, c) => (c === 0 || c === 5 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
@@ -105,6 +128,21 @@ function row(name: string, total: number, counts: number[], trend: Trend, report
   const rates = edgeRates(counts, report);
   const change = trend.relativeChange === null ? '-' : `${trend.relativeChange >= 0 ? '+' : ''}${Math.round(trend.relativeChange * 100)}%`;
   return [name, String(total), rate(rates.startPerMin), rate(rates.endPerMin), change, trend.verdict];
+}
+
+/** A row for a value series: no total; "start" and "end" are its mean over the first and last quarter, scaled. */
+function valueRow(name: string, values: Array<number | null>, trend: Trend, scale: number): string[] {
+  const present = values.filter((x): x is number => x !== null);
+  const quarter = Math.max(1, Math.floor(present.length / 4));
+  const avg = (xs: number[]): number | null => (xs.length ? (xs.reduce((a, b) => a + b, 0) / xs.length) * scale : null);
+  const change = trend.relativeChange === null ? '-' : `${trend.relativeChange >= 0 ? '+' : ''}${Math.round(trend.relativeChange * 100)}%`;
+  return [name, '', rate(avg(present.slice(0, quarter))), rate(avg(present.slice(-quarter))), change, trend.verdict];
+}
+
+/** Charts need a number per bucket: a missing value repeats the one before (0 before the first). */
+function fillGaps(values: Array<number | null>): number[] {
+  let last = 0;
+  return values.map((v) => (v === null ? last : (last = v)));
 }
 
 function rate(x: number | null): string {

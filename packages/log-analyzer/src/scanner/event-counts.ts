@@ -14,6 +14,8 @@ export interface GroupCounts {
   /** Per series, the chunk last counted into and its index (events come in time order: nearly always a hit). */
   lastChunk?: Array<Uint32Array | null>;
   lastChunkIndex?: number[];
+  /** Per series with values: per chunk, the sum (gauge) or the largest value (counter) of each slot. */
+  values: Array<Map<number, Float64Array>>;
   /** Earliest and latest record time seen for the group (ms; NaN if none). */
   first: number;
   last: number;
@@ -22,18 +24,20 @@ export interface GroupCounts {
 export interface EventCountsData {
   resolutionMs: number;
   seriesCount: number;
+  /** Per series: 'count', 'gauge' (values summed; the slot counts say how many) or 'counter' (largest value kept). */
+  kinds: string[];
   groups: Map<string, GroupCounts>;
 }
 
 export class EventCounts {
   readonly data: EventCountsData;
 
-  constructor(resolutionMs: number, seriesCount: number) {
-    this.data = { resolutionMs, seriesCount, groups: new Map() };
+  constructor(resolutionMs: number, seriesCount: number, kinds: string[] = new Array(seriesCount).fill('count')) {
+    this.data = { resolutionMs, seriesCount, kinds, groups: new Map() };
   }
 
   static from(data: EventCountsData): EventCounts {
-    const c = new EventCounts(data.resolutionMs, data.seriesCount);
+    const c = new EventCounts(data.resolutionMs, data.seriesCount, data.kinds);
     for (const [k, v] of data.groups) c.data.groups.set(k, v);
     return c;
   }
@@ -41,7 +45,12 @@ export class EventCounts {
   group(name: string): GroupCounts {
     let g = this.data.groups.get(name);
     if (!g) {
-      g = { series: Array.from({ length: this.data.seriesCount }, () => new Map()), first: NaN, last: NaN };
+      g = {
+        series: Array.from({ length: this.data.seriesCount }, () => new Map()),
+        values: Array.from({ length: this.data.seriesCount }, () => new Map()),
+        first: NaN,
+        last: NaN,
+      };
       this.data.groups.set(name, g);
     }
     return g;
@@ -66,6 +75,23 @@ export class EventCounts {
     }
     chunk[slot - chunkIndex * CHUNK_SLOTS]++;
     this.seen(g, t);
+  }
+
+  /** Records a gauge or counter value of series `seriesIndex` at time `t`. */
+  addValue(g: GroupCounts, seriesIndex: number, t: number, value: number): void {
+    if (!Number.isFinite(value)) return;
+    this.add(g, seriesIndex, t);
+    const slot = Math.floor(t / this.data.resolutionMs);
+    const chunkIndex = Math.floor(slot / CHUNK_SLOTS);
+    const chunks = g.values[seriesIndex];
+    let chunk = chunks.get(chunkIndex);
+    if (!chunk) {
+      chunk = new Float64Array(CHUNK_SLOTS).fill(this.data.kinds[seriesIndex] === 'counter' ? -Infinity : 0);
+      chunks.set(chunkIndex, chunk);
+    }
+    const k = slot - chunkIndex * CHUNK_SLOTS;
+    if (this.data.kinds[seriesIndex] === 'counter') chunk[k] = Math.max(chunk[k], value);
+    else chunk[k] += value;
   }
 
   /** Widens the group's known time span. */
@@ -95,6 +121,14 @@ export class EventCounts {
             if (g.lastChunkIndex?.[i] === idx) g.lastChunk![i] = arr;
           }
           else for (let k = 0; k < CHUNK_SLOTS; k++) mine[k] += arr[k];
+        }
+      });
+      og.values.forEach((chunks, i) => {
+        const counter = this.data.kinds[i] === 'counter';
+        for (const [idx, arr] of chunks) {
+          const mine = g.values[i].get(idx);
+          if (!mine) g.values[i].set(idx, arr);
+          else for (let k = 0; k < CHUNK_SLOTS; k++) mine[k] = counter ? Math.max(mine[k], arr[k]) : mine[k] + arr[k];
         }
       });
       if (!Number.isNaN(og.first)) this.seen(g, og.first);

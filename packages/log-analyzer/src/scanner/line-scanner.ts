@@ -46,6 +46,8 @@ export class LineScanner {
   private readonly matched: Uint8Array;
   private readonly matchedList: Int32Array;
   private matchedCount = 0;
+  /** Series whose matches carry a number (gauges, counters) rather than count one event. */
+  private readonly valued: boolean[];
 
   constructor(options: LineScannerOptions) {
     this.format = options.format;
@@ -57,6 +59,7 @@ export class LineScanner {
     this.recordGroup = null as unknown as GroupCounts;
     this.matched = new Uint8Array(options.series.length);
     this.matchedList = new Int32Array(options.series.length);
+    this.valued = options.series.map((s) => s.kind !== 'count');
   }
 
   /** Scans the complete lines of buf[start, end). The buffer may be reused by the caller afterwards. */
@@ -137,7 +140,8 @@ export class LineScanner {
     if (!this.recordOk || this.matched[series]) return;
     this.matched[series] = 1;
     this.matchedList[this.matchedCount++] = series;
-    this.counts.add(this.recordGroup, series, this.recordTime);
+    if (this.valued[series]) this.counts.addValue(this.recordGroup, series, this.recordTime, this.matcher.captured[series]);
+    else this.counts.add(this.recordGroup, series, this.recordTime);
   };
 }
 

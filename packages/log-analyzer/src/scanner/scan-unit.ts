@@ -40,7 +40,7 @@ export function createScanner(unit: Omit<ScanUnit, 'path' | 'gzip' | 'range' | '
 } {
   const ctx = { naive: new NaiveTimeConverter(unit.zone), referenceMs: unit.referenceMs };
   const format = createFormat(unit.format, ctx, unit.timeFormat);
-  const counts = new EventCounts(unit.resolutionMs, unit.series.length);
+  const counts = new EventCounts(unit.resolutionMs, unit.series.length, unit.series.map((s) => s.kind));
   const scanner = new LineScanner({ format, series: unit.series, counts, group: unit.group, groupField: unit.groupField });
   return { scanner, counts };
 }

@@ -21,12 +21,15 @@ export class SeriesMatcher {
   private readonly hasRegex: boolean;
   /** The smallest `next` of all finders. */
   minNext = Infinity;
+  /** Per series, the number captured by its regex's first group at its current match (gauges, counters). */
+  readonly captured: Float64Array;
 
   constructor(series: SeriesSpec[], format: LogFormat) {
+    this.captured = new Float64Array(series.length);
     series.forEach((s, i) => {
       if (s.substring !== undefined) this.addNeedle(i, Buffer.from(s.substring, 'utf8'));
       else if (s.level !== undefined) for (const n of format.levelNeedles(s.level)) this.addNeedle(i, Buffer.from(n));
-      else if (s.regex) this.addRegex(i, s.regex);
+      else if (s.regex) this.addRegex(i, s.regex, s.kind !== 'count');
     });
     this.hasRegex = series.some((s) => s.regex);
   }
@@ -78,7 +81,7 @@ export class SeriesMatcher {
     return this.frequencies;
   }
 
-  private addRegex(series: number, spec: { source: string; flags: string }): void {
+  private addRegex(series: number, spec: { source: string; flags: string }, captures: boolean): void {
     // The chunk is searched as latin1 text so string offsets are byte offsets; non-ASCII literals in the pattern
     // are turned into their UTF-8 bytes read as latin1 to match (character classes over non-ASCII do not).
     const source = Buffer.from(spec.source, 'utf8').toString('latin1');
@@ -90,7 +93,9 @@ export class SeriesMatcher {
       find: (from) => {
         re.lastIndex = from - this.chunkStart;
         const m = re.exec(this.text);
-        return m ? m.index + this.chunkStart : Infinity;
+        if (!m) return Infinity;
+        if (captures) this.captured[series] = Number(m[1]);
+        return m.index + this.chunkStart;
       },
     });
   }
