@@ -5,6 +5,7 @@ import { logsCommand } from './commands/logs.js';
 import { flameCommand } from './commands/flame.js';
 import { crawlCommand } from './commands/crawl.js';
 import { doctorCommand } from './commands/doctor.js';
+import { reportCommand } from './commands/report.js';
 import { reportError } from './errors.js';
 
 async function main(): Promise<void> {
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
     .command(flameCommand)
     .command(crawlCommand)
     .command(doctorCommand)
-    .demandCommand(1, 'Name a command: logs, flame, crawl or doctor. See --help.')
+    .command(reportCommand)
+    .demandCommand(1, 'Name a command: logs, flame, crawl, doctor or report. See --help.')
     .strict()
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns || 100))

@@ -87,6 +87,15 @@ function rateNumbers(e: Evidence): Record<string, number | null> {
   return r ? { rateChange: r.relativeChange, rateP: r.pValue, ratePerSecEarly: r.perSecEarly, ratePerSecLate: r.perSecLate } : {};
 }
 
+/**
+ * A watched frame's share of the time grew markedly: by GROWN_SHARE outright, or by a quarter of itself when it
+ * already holds a noticeable share (a query taking 8% then 11% of a short run is the start of the same curve).
+ */
+function grewMarkedly(s: { early: number; late: number }): boolean {
+  const d = s.late - s.early;
+  return d >= GROWN_SHARE || (s.late >= GROWN_SHARE && d >= 0.02 && s.late >= s.early * 1.25);
+}
+
 const joinClauses = (parts: Array<string | undefined>) => parts.filter(Boolean).join('; ');
 
 function dispatcherQuery(e: Evidence): Finding | undefined {
@@ -95,7 +104,7 @@ function dispatcherQuery(e: Evidence): Finding | undefined {
   const procD = e.proc?.kinds.find((k) => k.kind === 'dispatcher');
   const top = d?.grown[0];
   const frontier = d?.watched.frontier;
-  const frontierGrew = frontier !== undefined && frontier.late - frontier.early >= GROWN_SHARE;
+  const frontierGrew = frontier !== undefined && grewMarkedly(frontier);
   const topGrew = top !== undefined && Math.max(top.selfDelta, top.totalDelta) >= GROWN_SHARE;
   const dispatcherBusier = procD && procD.cpuEarly !== null && procD.cpuLate !== null && procD.cpuLate - procD.cpuEarly >= 0.1 && procD.cpuLate >= 0.5;
   if (!frontierGrew && !topGrew && !dispatcherBusier) return undefined;
@@ -145,7 +154,7 @@ function workerQuery(e: Evidence): Finding | undefined {
   const procW = e.proc?.kinds.find((k) => k.kind === 'worker');
   const top = w?.grown[0];
   const dedup = w?.watched.dedup;
-  const dedupGrew = dedup !== undefined && dedup.late - dedup.early >= GROWN_SHARE;
+  const dedupGrew = dedup !== undefined && grewMarkedly(dedup);
   const topGrew = top !== undefined && Math.max(top.selfDelta, top.totalDelta) >= GROWN_SHARE;
   const cpuRising = procW && procW.cpuEarly !== null && procW.cpuLate !== null && procW.cpuLate - procW.cpuEarly >= 0.1;
   if (!dedupGrew && !topGrew && !cpuRising) return undefined;

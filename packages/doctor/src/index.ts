@@ -5,4 +5,5 @@ export { gatherLogEvidence, logEvidenceFromReport, DOCTOR_SERIES, type LogEviden
 export { recordingEvidence, liveEvidence, compareKind, shareOnStack, enclosingFunction, WATCH, type ProfileEvidence, type KindEvidence, type GrownFrame } from './profile-evidence.js';
 export { gatherEvidence, processKind, type Evidence, type GatherOptions } from './evidence.js';
 export { findCauses, FAULT_OF_CAUSE, type Finding, type Cause, type EvidenceItem } from './findings.js';
+export { renderReport, type ReportInput, type BenchNodesInput } from './report-html.js';
 export { diagnose, formatDoctor, type DoctorResult } from './doctor.js';
