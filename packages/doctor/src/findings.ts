@@ -53,6 +53,8 @@ const GROWN_SHARE = 0.05;
 const HIGH_POSTPONED_RATIO = 1;
 /** robots.txt requests per page at or above which robots.txt is fetched for (nearly) every page. */
 const ROBOTS_PER_PAGE = 0.5;
+/** Share of the dispatcher's time in the frontier query that is heavy even when not growing. */
+const HEAVY_SHARE = 0.1;
 const SATURATED_CPU = 0.9;
 const RSS_GROWTH = 0.2;
 
@@ -107,23 +109,26 @@ function dispatcherQuery(e: Evidence): Finding | undefined {
   const frontierGrew = frontier !== undefined && grewMarkedly(frontier);
   const topGrew = top !== undefined && Math.max(top.selfDelta, top.totalDelta) >= GROWN_SHARE;
   const dispatcherBusier = procD && procD.cpuEarly !== null && procD.cpuLate !== null && procD.cpuLate - procD.cpuEarly >= 0.1 && procD.cpuLate >= 0.5;
-  if (!frontierGrew && !topGrew && !dispatcherBusier) return undefined;
   const starved = w !== undefined && w.idleLate >= STARVED_IDLE;
+  // A frontier query holding a tenth of the dispatcher's time while workers wait is a weaker hint on its own.
+  const frontierHeavy = frontier !== undefined && frontier.late >= HEAVY_SHARE;
+  if (!frontierGrew && !topGrew && !dispatcherBusier && !(frontierHeavy && starved)) return undefined;
   const idleRising = w !== undefined && w.idleLate - w.idleEarly >= 0.03;
   const decay = e.logs?.rate.verdict === 'decay';
   let c = 0.15;
   if (frontierGrew) c += 0.35;
   else if (topGrew) c += 0.2;
+  else if (frontierHeavy) c += 0.15;
   if (dispatcherBusier) c += 0.1;
   if (starved) c += 0.15;
   if (idleRising) c += 0.1;
   if (decay) c += 0.2;
   if (!starved && w) c -= 0.2; // busy workers point at the workers, not at the dispatcher
-  const what = frontierGrew ? 'the frontier query' : top ? `${top.label}${top.within ? ` (in ${top.within})` : ''}` : 'its own work';
-  const share = frontierGrew ? frontier! : top ? { early: top.before.total, late: top.after.total } : undefined;
+  const what = frontierGrew || (frontierHeavy && !topGrew) ? 'the frontier query' : top ? `${top.label}${top.within ? ` (in ${top.within})` : ''}` : 'its own work';
+  const share = frontierGrew || (frontierHeavy && !topGrew) ? frontier! : top ? { early: top.before.total, late: top.after.total } : undefined;
   const summary =
     (starved ? `Workers are starved: ${pct(w!.idleLate)} idle (${pct(w!.idleEarly)} early) while` : 'The dispatcher slows as the data grows:') +
-    ` the dispatcher spends ${share ? `${pct(share.late)} of its time in ${what}, whose share grew from ${pct(share.early)} to ${pct(share.late)}` : `more CPU (${num(procD?.cpuEarly)} → ${num(procD?.cpuLate)} cores)`}` +
+    ` the dispatcher spends ${share ? `${pct(share.late)} of its time in ${what}, ${share.late > share.early ? `whose share grew from ${pct(share.early)} to ${pct(share.late)}` : `${pct(share.early)} early`}` : `more CPU (${num(procD?.cpuEarly)} → ${num(procD?.cpuLate)} cores)`}` +
     (decayLine(e) ? `; ${decayLine(e)}` : '');
   return {
     title: 'A dispatcher-side query slows down as the data grows (workers starved)',
