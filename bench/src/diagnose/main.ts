@@ -19,7 +19,7 @@ cause: the frames that grew most from early to late per process kind, the worker
 postponed/crawled ratio over time. Writes bench/results/diagnose-<scenario>-<store>.json.
 
   --scenario NAME    unindexed-frontier, dedup-scan, politeness-blind (alias domain-order), robots-no-cache, healthy
-  --nodes N          supervisors (default 2)
+  --nodes N          supervisors (default 4)
   --workers N        crawler processes per node (default 2)
   --duration SECS    run length (default 60)
   --store KIND       sqlite (default) or mongo;  --mongo URI  (default: FerretDB started by the bench)
@@ -75,7 +75,7 @@ export async function diagnoseMain(argv: string[]): Promise<number> {
     if (!/^\d+(\.\d+)?(ms|s|m)$/.test(window)) throw new BenchUsageError(`--window must be a duration such as 5s or 500ms, got '${window}'`);
     const result = await runDiagnose({
       scenario: scenarioNamed(s('scenario')!),
-      nodes: positiveInt('nodes', s('nodes'), 2),
+      nodes: positiveInt('nodes', s('nodes'), 4),
       workers: positiveInt('workers', s('workers'), 2),
       durationSec: duration,
       store,
