@@ -5,6 +5,8 @@ import type { Argv, CommandModule } from 'yargs';
 import {
   DEFAULT_SERIES,
   analyzeLogs,
+  followLogs,
+  type LogsReport,
   parseBucket,
   parseNamedArgument,
   progressBar,
@@ -32,6 +34,7 @@ interface LogsArgs {
   tz?: string;
   json?: boolean;
   csv?: boolean;
+  follow?: boolean;
   color?: boolean;
   width?: number;
 }
@@ -94,6 +97,10 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
         describe: 'stamp layout for other formats: YYYY MM MMM DD HH mm ss SSS Z, X (epoch s), x (epoch ms)',
       })
       .option('tz', { type: 'string', describe: 'zone of stamps without one: local (default), UTC, +02:00, Europe/Paris' })
+      .option('follow', {
+        type: 'boolean',
+        describe: 'keep reading as the files grow (survives rotation): redraw on a terminal, else one line per verdict change; Ctrl-C prints the summary',
+      })
       .option('json', { type: 'boolean', describe: 'print the crawl-diag/logs@1 JSON report' })
       .option('csv', { type: 'boolean', describe: 'print CSV: one row per bucket, a column per series and group' })
       .option('color', { type: 'boolean', describe: 'force colour on or off (default: on a TTY unless NO_COLOR)' })
@@ -104,6 +111,7 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
     const series = seriesFromArgs(args);
     const ratios = (args.ratio ?? []).map(parseRatio);
     const bucketMs = args.bucket ? parseBucket(args.bucket) : 'auto';
+    if (args.follow) return follow(args, series, ratios, bucketMs);
     const bar = process.stderr.isTTY ? progressBar(process.stderr) : null;
     const report = await analyzeLogs({
       paths: pathsWithStdin(args.paths),
@@ -117,14 +125,65 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
       onWarning: (message) => process.stderr.write(`crawl-diag: ${message}\n`),
     });
     bar?.finish();
-    if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    else if (args.csv) process.stdout.write(renderCsv(report));
-    else {
-      const color = args.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
-      process.stdout.write(renderTerminal(report, { color, width: args.width ?? process.stdout.columns ?? 100 }));
-    }
+    printReport(report, args);
   },
 };
+
+function printReport(report: LogsReport, args: LogsArgs): void {
+  if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else if (args.csv) process.stdout.write(renderCsv(report));
+  else process.stdout.write(renderTerminal(report, { color: useColor(args), width: args.width ?? process.stdout.columns ?? 100 }));
+}
+
+function useColor(args: LogsArgs): boolean {
+  return args.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+}
+
+/**
+ * --follow: on a terminal the chart is redrawn when a bucket is added; otherwise one line is printed whenever a
+ * series' verdict changes. Ctrl-C (SIGINT) or SIGTERM stops and prints the summary.
+ */
+async function follow(args: LogsArgs, series: SeriesPattern[], ratios: Array<{ name: string; numerator: string; denominator: string }>, bucketMs: number | 'auto'): Promise<void> {
+  if (ratios.length > 0) throw new UsageError('--follow does not take --ratio yet; run without --follow for ratios.');
+  const verdicts = new Map<string, string>();
+  let drawnBuckets = -1;
+  const session = await followLogs({
+    paths: pathsWithStdin(args.paths),
+    series,
+    bucketMs,
+    groupBy: args['group-by'],
+    timeFormat: args['time-format'],
+    tz: args.tz,
+    onUpdate: (report) => {
+      if (process.stdout.isTTY && !args.json && !args.csv) {
+        if (report.buckets !== drawnBuckets) {
+          drawnBuckets = report.buckets;
+          process.stdout.write('\x1b[2J\x1b[H' + renderTerminal(report, { color: useColor(args), width: args.width ?? process.stdout.columns ?? 100 }));
+        }
+        return;
+      }
+      for (const s of report.series) {
+        const before = verdicts.get(s.name);
+        if (before !== undefined && before !== s.trend.verdict) {
+          const change = s.trend.relativeChange === null ? '' : ` (${s.trend.relativeChange >= 0 ? '+' : ''}${Math.round(s.trend.relativeChange * 100)}%)`;
+          process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${s.name}: ${before} -> ${s.trend.verdict}${change}, ${s.total} lines\n`);
+        }
+        verdicts.set(s.name, s.trend.verdict);
+      }
+    },
+  });
+  process.stderr.write(`crawl-diag: following ${args.paths.join(' ')}; Ctrl-C prints the summary.\n`);
+  await new Promise<void>((resolveStop) => {
+    process.once('SIGINT', resolveStop);
+    process.once('SIGTERM', resolveStop);
+  });
+  const report = await session.stop();
+  if (!report) {
+    process.stderr.write('crawl-diag: no timestamped line was read before the end.\n');
+    return;
+  }
+  printReport(report, args);
+}
 
 /**
  * yargs drops a lone `-` from positionals (it reads it as an empty option); put it back when it was typed, so

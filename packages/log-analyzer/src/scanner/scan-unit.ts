@@ -34,13 +34,17 @@ export interface UnitResult {
   counts: EventCountsData;
 }
 
-export function createScanner(unit: Omit<ScanUnit, 'path' | 'gzip' | 'range' | 'fileIndex'>): {
+export function createScanner(
+  unit: Omit<ScanUnit, 'path' | 'gzip' | 'range' | 'fileIndex'>,
+  /** Count into these (shared by several scanners, as --follow does); default: new counts. */
+  shared?: EventCounts,
+): {
   scanner: LineScanner;
   counts: EventCounts;
 } {
   const ctx = { naive: new NaiveTimeConverter(unit.zone), referenceMs: unit.referenceMs };
   const format = createFormat(unit.format, ctx, unit.timeFormat);
-  const counts = new EventCounts(unit.resolutionMs, unit.series.length, unit.series.map((s) => s.kind));
+  const counts = shared ?? new EventCounts(unit.resolutionMs, unit.series.length, unit.series.map((s) => s.kind));
   const scanner = new LineScanner({ format, series: unit.series, counts, group: unit.group, groupField: unit.groupField });
   return { scanner, counts };
 }
