@@ -92,16 +92,22 @@ describe('resilience to kill -9', () => {
     }
   }, 180_000);
 
-  it('the dispatcher killed mid-crawl is restarted on the same endpoint and the supervisors carry on', async () => {
+  it('the dispatcher killed while supervisors wait for work is restarted on the same endpoint, and they carry on', async () => {
+    // A small web crawled with a 2 s per-domain delay: most of the time every domain is busy, and the supervisors
+    // sit idle with credits asked of the dispatcher. Slow heartbeats (10 s liveness): the new dispatcher is up
+    // before the supervisors could notice the old one died, so they must recognise the restart by its run id and
+    // ask again for the work the dead one owed them; otherwise the crawl stalls.
+    const tiny = await smallWeb({ maxPagesPerSite: 6, minPagesPerSite: 4 });
     const dir = tempDir('kill-dispatcher');
     const store = await openSqlite(dir);
-    const run = startCrawl(localArgs(web, dir, ['--supervisors', '2', '--workers', '2']));
+    const run = startCrawl(localArgs(tiny, dir, ['--supervisors', '2', '--workers', '2', '--heartbeat-ms', '2000', '--delay', '2000']));
     try {
-      await waitUntil('some pages', async () => (await store.stats()).pages >= 6, 60_000);
+      await waitUntil('the first pages', async () => (await store.stats()).pages >= 3, 60_000);
+      await new Promise((r) => setTimeout(r, 300)); // every domain busy: supervisors idle, waiting for work
       const first = run.pidOf('dispatcher')!;
       process.kill(first, 'SIGKILL');
       await waitUntil('a new dispatcher', () => (run.pidOf('dispatcher') ?? first) !== first, 20_000);
-      await expectComplete(run, store, web);
+      await expectComplete(run, store, tiny);
       expect(run.stderr()).toMatch(/dispatcher died \(SIGKILL\); restarting/);
       const endpoints = [...readLog(dir, 'dispatcher').matchAll(/Dispatcher listening on (\S+)\./g)].map((m) => m[1]);
       expect(endpoints.length).toBe(2);
@@ -109,6 +115,7 @@ describe('resilience to kill -9', () => {
     } finally {
       run.child.kill('SIGKILL');
       await store.close();
+      await tiny.close();
     }
   }, 180_000);
 });

@@ -37,7 +37,7 @@ describe('protocol framing', () => {
   it('refuses another protocol version, a body that is not JSON, and a message type of the other side', () => {
     expect(() => decodeSupervisorMessage(frames(['crawl-diag/crawl@0', '{"type":"ready","credits":1}']))).toThrow(/speaks 'crawl-diag\/crawl@0'/);
     expect(() => decodeSupervisorMessage(frames([PROTOCOL_TAG, '{oops']))).toThrow(ProtocolError);
-    expect(() => decodeSupervisorMessage(frames(encodeMessage({ type: 'heartbeat' })).slice(0, 1))).toThrow(/expected 2 frames/);
+    expect(() => decodeSupervisorMessage(frames(encodeMessage({ type: 'heartbeat', dispatcher: 'run-1' })).slice(0, 1))).toThrow(/expected 2 frames/);
     expect(() => decodeDispatcherMessage(frames(encodeMessage({ type: 'ready', credits: 1 })))).toThrow(/unknown message type 'ready'/);
   });
 });
@@ -70,14 +70,14 @@ describe('sockets over tcp', () => {
     void (async () => {
       for await (const m of sup.messages()) got.push(m.msg?.type ?? 'error');
     })();
-    expect(await router.trySend('sup-a', { type: 'heartbeat' })).toBe(true);
+    expect(await router.trySend('sup-a', { type: 'heartbeat', dispatcher: 'run-1' })).toBe(true);
     await waitUntil(() => got.includes('heartbeat'));
 
     // Never connected: ROUTER_MANDATORY reports it instead of dropping the message.
-    expect(await router.trySend('nobody', { type: 'heartbeat' })).toBe(false);
+    expect(await router.trySend('nobody', { type: 'heartbeat', dispatcher: 'run-1' })).toBe(false);
     // Gone: once its connection is closed, sends to it fail too.
     sup.close();
-    await waitUntil(async () => !(await router.trySend('sup-a', { type: 'heartbeat' })));
+    await waitUntil(async () => !(await router.trySend('sup-a', { type: 'heartbeat', dispatcher: 'run-1' })));
   });
 
   it('a supervisor with no dispatcher listening cannot send (no backlog for a dispatcher that is away)', async () => {

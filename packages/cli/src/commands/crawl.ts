@@ -18,6 +18,7 @@ import {
   readSeedFile,
   runDispatcher,
   runSupervisor,
+  defaultSupervisorId,
   startLocalCrawl,
   statusText,
   summaryLine,
@@ -207,16 +208,20 @@ const supervisorCommand: CommandModule<object, CrawlingArgs & { connect: string;
     >,
   handler: async (a) => {
     if (!/^tcp:\/\/[^:]+:\d+$/.test(a.connect)) throw new UsageError(`--connect '${a.connect}' is not tcp://HOST:PORT`);
+    const id = a.id ?? defaultSupervisorId();
+    const workers = positiveInt('workers', a.workers)!;
+    process.stderr.write(`supervisor: '${id}' with ${workers} workers, connecting to ${a.connect}\n`);
     await runSupervisor({
       connect: a.connect,
-      workers: positiveInt('workers', a.workers)!,
-      id: a.id,
+      workers,
+      id,
       worker: workerOptions(a),
       stopGraceMs: DEFAULT_STOP_GRACE_MS,
       prefetch: DEFAULT_PREFETCH,
       profileDir: a['profile-dir'] ? resolve(a['profile-dir']) : undefined,
       ...heartbeat(a),
     });
+    process.stderr.write(`supervisor: '${id}' stopped\n`);
   },
 };
 

@@ -3,6 +3,7 @@
 //
 // State that matters survives in the store (leases with expiry); what is kept here (credits, URLs in flight) is
 // rebuilt from the supervisors' messages after a restart, so killing the dispatcher loses nothing.
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CrawlStore } from '../store/store.js';
 import type { DispatcherOptions } from '../options.js';
@@ -52,6 +53,8 @@ const EXHAUSTION_CHECK_MS = 1000;
 
 export class Dispatcher {
   private readonly supervisors = new Map<string, SupervisorState>();
+  /** Id of this run of the dispatcher, sent with heartbeats and work (see DispatcherMessage). */
+  private readonly runId = randomBytes(6).toString('hex');
   private readonly liveness: PeerLiveness;
   private readonly now: () => number;
   private readonly startedAt: number;
@@ -141,7 +144,7 @@ export class Dispatcher {
       case 'hello':
         s.workers = msg.workers;
         // Answer at once, so the supervisor knows the dispatcher is there and asks for work without waiting a beat.
-        await this.deps.socket.trySend(peer, { type: 'heartbeat' });
+        await this.deps.socket.trySend(peer, { type: 'heartbeat', dispatcher: this.runId });
         break;
       case 'ready':
         s.credits += msg.credits;
@@ -222,7 +225,7 @@ export class Dispatcher {
           }
           if (doomed.length > 0) urls.splice(0, urls.length, ...urls.filter((u) => u.attempts <= this.deps.opts.maxAttempts));
           if (urls.length === 0) continue;
-          const sent = this.supervisors.has(peer) && (await this.deps.socket.trySend(peer, { type: 'work', leaseMs: this.deps.opts.leaseMs, urls }));
+          const sent = this.supervisors.has(peer) && (await this.deps.socket.trySend(peer, { type: 'work', dispatcher: this.runId, leaseMs: this.deps.opts.leaseMs, urls }));
           if (!sent) {
             // Unroutable (ROUTER mandatory): the supervisor vanished between asking and receiving; hand them back now.
             for (const u of urls) await this.deps.store.postponeUrl(u.url, peer, now);
@@ -279,7 +282,7 @@ export class Dispatcher {
   }
 
   private async heartbeat(): Promise<void> {
-    for (const peer of this.supervisors.keys()) await this.deps.socket.trySend(peer, { type: 'heartbeat' });
+    for (const peer of this.supervisors.keys()) await this.deps.socket.trySend(peer, { type: 'heartbeat', dispatcher: this.runId });
     for (const peer of this.liveness.takeDead(this.now())) {
       try {
         await this.dropSupervisor(peer, 'missed its heartbeats');

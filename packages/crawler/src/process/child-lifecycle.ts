@@ -7,6 +7,15 @@ export function exitOnParentLoss(onLoss: () => void): void {
   process.once('disconnect', onLoss);
 }
 
+/**
+ * Sends a message to the parent when there is one. With a callback, a send racing the parent's death reports the
+ * closed channel there (the message is dropped: this process is about to stop) instead of as an unhandled
+ * 'error' event with a stack trace.
+ */
+export function sendToParent(msg: unknown): void {
+  if (process.connected) process.send?.(msg, undefined, undefined, () => {});
+}
+
 /** Sends a last message to the parent (when there is one), then exits with `code`. */
 export function sendThenExit(msg: unknown, code: number): void {
   if (!process.send || !process.connected) process.exit(code);

@@ -26,6 +26,8 @@ export class Supervisor {
   /** Credits asked for and not yet answered with URLs. */
   private outstanding = 0;
   private dispatcherAlive = false;
+  /** Run id of the dispatcher last heard from. */
+  private dispatcherRun?: string;
   private lastHeardFromDispatcher = 0;
   private leaseMs = 60_000;
   private lastRenew = 0;
@@ -45,7 +47,7 @@ export class Supervisor {
     pool.on('ready', () => this.fillWorkers());
     pool.on('message', (slot, msg) => this.onWorkerMessage(slot, msg));
     pool.on('crashed', (slot, detail, lost) => {
-      this.deps.log.warn({ worker: slot.index, url: lost?.url }, `Worker ${slot.index} died (${detail}).`);
+      this.deps.log.warn({ worker: slot.index + 1, url: lost?.url }, `Worker ${slot.index + 1} died (${detail}).`);
       if (lost) this.release([lost.url], CRASH_RELEASE_DELAY_MS);
     });
     pool.start();
@@ -71,10 +73,13 @@ export class Supervisor {
 
   private onDispatcherMessage(msg: DispatcherMessage): void {
     this.lastHeardFromDispatcher = Date.now();
-    if (!this.dispatcherAlive) {
+    const run = msg.type === 'shutdown' ? this.dispatcherRun : msg.dispatcher;
+    if (!this.dispatcherAlive || run !== this.dispatcherRun) {
+      // Connected, or reconnected to a restarted dispatcher: credits asked of an earlier run will never be answered.
       this.dispatcherAlive = true;
+      this.dispatcherRun = run;
       this.outstanding = 0;
-      this.deps.log.info('Connected to the dispatcher.');
+      this.deps.log.info({ dispatcher: run }, 'Connected to the dispatcher.');
       void this.send({ type: 'hello', workers: this.deps.pool.slots.length, pid: process.pid, host: '' });
     }
     switch (msg.type) {
@@ -104,7 +109,7 @@ export class Supervisor {
         void this.send({ type: 'result', url: msg.url, outcome: msg.outcome, domainFreeAt: msg.domainFreeAt });
         break;
       case 'error':
-        this.deps.log.warn({ worker: slot.index, url: msg.url, err: msg.message }, 'A worker could not use the store; URL handed back.');
+        this.deps.log.warn({ worker: slot.index + 1, url: msg.url, err: msg.message }, 'A worker could not use the store; URL handed back.');
         this.release([msg.url], STORE_ERROR_RELEASE_DELAY_MS);
         break;
       case 'released':

@@ -27,11 +27,15 @@ export type SupervisorMessage =
   /** Graceful goodbye: everything it held has been finished or released. */
   | { type: 'bye' };
 
-/** Dispatcher → supervisor. */
+/**
+ * Dispatcher → supervisor. `dispatcher` is the id of the dispatcher's run (new at every start): a supervisor that
+ * sees it change knows the credits it asked for died with the previous run and asks again, even when the restart
+ * was quicker than its heartbeat liveness window.
+ */
 export type DispatcherMessage =
   /** URLs leased to the supervisor (the lease owner is the supervisor id) for `leaseMs`. */
-  | { type: 'work'; leaseMs: number; urls: LeasedUrl[] }
-  | { type: 'heartbeat' }
+  | { type: 'work'; dispatcher: string; leaseMs: number; urls: LeasedUrl[] }
+  | { type: 'heartbeat'; dispatcher: string }
   /** The crawl is over (frontier exhausted, --max-pages or --duration): stop gracefully. */
   | { type: 'shutdown'; reason: string };
 

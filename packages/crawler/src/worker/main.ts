@@ -1,6 +1,6 @@
 // Entry point of a worker process, forked by its supervisor (options in the environment, see child-config.ts).
 import { readChildConfig } from '../process/child-config.js';
-import { reportFatal } from '../process/child-lifecycle.js';
+import { reportFatal, sendToParent } from '../process/child-lifecycle.js';
 import type { ToWorker } from './ipc.js';
 import type { WorkerProcessConfig } from './worker-config.js';
 import { runWorker } from './run-worker.js';
@@ -10,7 +10,7 @@ import { runWorker } from './run-worker.js';
 process.once('disconnect', () => process.exit(0));
 
 runWorker(readChildConfig<WorkerProcessConfig>(), {
-  send: (msg) => process.send?.(msg),
+  send: sendToParent,
   onMessage: (handler) => process.on('message', (m) => handler(m as ToWorker)),
 })
   .then(() => process.exit(0))
