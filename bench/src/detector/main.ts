@@ -45,7 +45,9 @@ function main(): void {
   const seed = Number(values.seed);
   if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials must be a positive integer, got ${values.trials}`);
   const started = Date.now();
-  const results = SCENARIOS.filter((s) => !values.only || s.name.includes(values.only)).map((s, i) => {
+  // Each class's seed comes from its place in the full list, so `--only` reproduces the full run's rows.
+  const chosen = SCENARIOS.map((s, i) => ({ s, i })).filter(({ s }) => !values.only || s.name.includes(values.only));
+  const results = chosen.map(({ s, i }) => {
     const r = evaluateClass(s, trials, seed * 1000 + i);
     const extra = [
       r.stepWithin2 !== undefined ? `step±2 ${pct(r.stepWithin2)} (median err ${r.stepMedianError})` : '',
