@@ -31,7 +31,7 @@ export function renderTerminal(report: LogsReport, options: TerminalOptions = {}
   if (unparsed > 0) out.push(`${unparsed} unparsed line${unparsed === 1 ? '' : 's'} (no timestamp, not part of a record)`);
   for (const s of report.series) {
     out.push('', paint(asciichart.cyan, `${s.name}`) + `  (lines per ${bucket}, total ${s.total})`);
-    out.push(chart(s, width, options.chartHeight ?? 8, color));
+    out.push(chart(s.counts, width, options.chartHeight ?? 8, color, true));
     out.push(timeAxis(report, Math.min(report.buckets, width - LABEL_WIDTH - 3)));
     if (s.changePoints.length > 0) {
       const changes = s.changePoints.map((cp) => `${shortTime(cp.at).slice(11)} ${formatCount(round1(cp.before))} -> ${formatCount(round1(cp.after))}`);
@@ -39,12 +39,13 @@ export function renderTerminal(report: LogsReport, options: TerminalOptions = {}
     }
   }
   for (const v of report.values ?? []) {
-    const what = v.kind === 'gauge' ? `mean per ${bucket}` : v.kind === 'counter' ? `increase per ${bucket}` : `ratio per ${bucket}`;
-    out.push('', paint(asciichart.cyan, v.name) + `  (${v.kind}, ${what})`);
+    const what =
+      v.kind === 'gauge' ? `gauge, mean per ${bucket}` : v.kind === 'counter' ? `counter, increase per ${bucket}` : `${v.of?.numerator} / ${v.of?.denominator} per ${bucket}`;
+    out.push('', paint(asciichart.cyan, v.name) + `  (${what})`);
     const points = v.values.filter((x): x is number => x !== null);
     if (points.length === 0) out.push(' '.repeat(LABEL_WIDTH) + '(no values)');
     else {
-      out.push(chart({ counts: fillGaps(v.values) } as SeriesReport, width, options.chartHeight ?? 8, color));
+      out.push(chart(fillGaps(v.values), width, options.chartHeight ?? 8, color, false));
       out.push(timeAxis(report, Math.min(report.buckets, width - LABEL_WIDTH - 3)));
     }
   }
@@ -52,12 +53,13 @@ export function renderTerminal(report: LogsReport, options: TerminalOptions = {}
   return out.join('\n') + '\n';
 }
 
-function chart(s: SeriesReport, width: number, height: number, color: boolean): string {
-  const points = fitToWidth(s.counts, width - LABEL_WIDTH - 3);
-  if (points.every((p) => p === 0)) return ' '.repeat(LABEL_WIDTH) + '(no matching lines)';
+/** `counts`: small integer counts get one row per unit (a chart of 0..3 has 4 rows, not 8 with fractions). */
+function chart(values: number[], width: number, height: number, color: boolean, counts: boolean): string {
+  const points = fitToWidth(values, width - LABEL_WIDTH - 3);
+  if (points.every((p) => p === 0)) return ' '.repeat(LABEL_WIDTH) + (counts ? '(no matching lines)' : '(all zero)');
   const max = Math.max(...points);
   return asciichart.plot(points, {
-    height: Math.min(height, Math.max(1, Math.ceil(max))),
+    height: counts ? Math.min(height, Math.max(1, Math.ceil(max))) : height,
     min: 0,
     format: (x) => formatCount(x).padStart(LABEL_WIDTH - 1),
     colors: color ? [asciichart.cyan] : undefined,
