@@ -98,6 +98,21 @@ describe('dispatcher', () => {
     await waitUntil('one more', () => r.work().length === 3);
   });
 
+  it('takes restated credits as the count still owed, counting URLs already on the way', async () => {
+    const r = await rig(urls([['a.test', 1], ['b.test', 1], ['c.test', 1], ['d.test', 1], ['e.test', 1]]));
+    await r.sup.trySend({ type: 'ready', credits: 2, received: 0 });
+    await waitUntil('work', () => r.work().length >= 2);
+    // Restated as if the 2 URLs had not arrived yet: they were sent, so nothing more is owed.
+    await r.sup.trySend({ type: 'ready', credits: 2, received: 0 });
+    await new Promise((res) => setTimeout(res, 200));
+    expect(r.work()).toHaveLength(2);
+    // Restated after they arrived: 1 still owed.
+    await r.sup.trySend({ type: 'ready', credits: 1, received: 2 });
+    await waitUntil('one more', () => r.work().length === 3);
+    await new Promise((res) => setTimeout(res, 200));
+    expect(r.work()).toHaveLength(3);
+  });
+
   it('hands out one URL per free domain; the politeness-blind fault hands out URLs of a busy domain', async () => {
     const healthy = await rig(urls([['one.test', 4]]));
     await healthy.sup.trySend({ type: 'ready', credits: 4 });

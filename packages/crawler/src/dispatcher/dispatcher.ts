@@ -13,6 +13,8 @@ import type { SupervisorMessage, UrlOutcome } from '../transport/protocol.js';
 
 interface SupervisorState {
   credits: number;
+  /** URLs sent to it in this run (see the `received` of a ready message). */
+  sent: number;
   /** URLs sent to it and not yet reported back. */
   inflight: Set<string>;
   workers: number;
@@ -125,7 +127,7 @@ export class Dispatcher {
   private state(peer: string): SupervisorState {
     let s = this.supervisors.get(peer);
     if (!s) {
-      s = { credits: 0, inflight: new Set(), workers: 0, holds: 0 };
+      s = { credits: 0, sent: 0, inflight: new Set(), workers: 0, holds: 0 };
       this.supervisors.set(peer, s);
       this.deps.log.info({ supervisor: peer }, `Supervisor '${peer}' connected.`);
     }
@@ -147,7 +149,10 @@ export class Dispatcher {
         await this.deps.socket.trySend(peer, { type: 'heartbeat', dispatcher: this.runId });
         break;
       case 'ready':
-        s.credits += msg.credits;
+        // Restated: what it still waits for, less what is on the way (never more than it asks for: after this
+        // dispatcher forgot and re-registered it, `sent` restarts at 0 while its `received` does not).
+        s.credits =
+          msg.received === undefined ? s.credits + msg.credits : Math.max(0, msg.credits - Math.max(0, s.sent - msg.received));
         void this.pump();
         break;
       case 'heartbeat':
@@ -234,6 +239,7 @@ export class Dispatcher {
             continue;
           }
           s.credits -= urls.length;
+          s.sent += urls.length;
           for (const u of urls) s.inflight.add(u.url);
         }
       } while (this.pumpAgain && !this.exitReason);

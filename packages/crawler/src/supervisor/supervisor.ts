@@ -31,6 +31,10 @@ export class Supervisor {
   private lastHeardFromDispatcher = 0;
   private leaseMs = 60_000;
   private lastRenew = 0;
+  /** When URLs last arrived (or credits were last re-stated). */
+  private lastWorkAt = 0;
+  /** URLs received from the current dispatcher run. */
+  private receivedFromRun = 0;
   /** URLs to hand back to the dispatcher, kept until a send succeeds. */
   private pendingRelease: { urls: string[]; delayMs: number }[] = [];
   private stopping?: Promise<void>;
@@ -79,11 +83,14 @@ export class Supervisor {
       this.dispatcherAlive = true;
       this.dispatcherRun = run;
       this.outstanding = 0;
+      this.receivedFromRun = 0;
       this.deps.log.info({ dispatcher: run }, 'Connected to the dispatcher.');
       void this.send({ type: 'hello', workers: this.deps.pool.slots.length, pid: process.pid, host: '' });
     }
     switch (msg.type) {
       case 'work':
+        this.lastWorkAt = Date.now();
+        this.receivedFromRun += msg.urls.length;
         this.leaseMs = msg.leaseMs;
         this.outstanding = Math.max(0, this.outstanding - msg.urls.length);
         if (this.stopping) {
@@ -175,6 +182,12 @@ export class Supervisor {
     const sent = await this.send({ type: 'heartbeat', busy: pool.busyCount(), queued: this.queue.length, workers: pool.alive().length });
     if (!sent || this.stopping) return;
     await this.flushReleases();
+    if (this.outstanding > 0 && now - this.lastWorkAt > opts.livenessMs) {
+      // Waiting long for credits already asked for: restate them as a total, in case a request or its answer was
+      // lost (a dropped connection). If the dispatcher simply has nothing due, this changes nothing there.
+      this.lastWorkAt = now;
+      await this.send({ type: 'ready', credits: this.outstanding, received: this.receivedFromRun });
+    }
     if (now - this.lastRenew >= this.leaseMs / 3) {
       this.lastRenew = now;
       const urls = this.held();

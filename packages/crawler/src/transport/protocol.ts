@@ -14,8 +14,13 @@ export type UrlOutcome = 'done' | 'failed' | 'ignored' | 'postponed';
 export type SupervisorMessage =
   /** First words after (re)connecting: who it is and how many workers it runs. */
   | { type: 'hello'; workers: number; pid: number; host: string }
-  /** Credit-based dispatch: "send me up to `credits` more URLs" (workers are free for them). */
-  | { type: 'ready'; credits: number }
+  /**
+   * Credit-based dispatch: "send me up to `credits` more URLs" (workers are free for them). With `received` (the
+   * URLs it has received from this dispatcher run so far), the credits are all it is still waiting for, as of
+   * that count: the dispatcher replaces its count with credits − (URLs it sent − received), which stays exact
+   * while URLs are on the way. Sent when requests seem lost (a dropped connection).
+   */
+  | { type: 'ready'; credits: number; received?: number }
   /** Liveness, plus what the supervisor holds, so a restarted dispatcher can rebuild its view. */
   | { type: 'heartbeat'; busy: number; queued: number; workers: number }
   /** Extend the leases of URLs still queued or in progress. */
