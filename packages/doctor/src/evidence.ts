@@ -26,7 +26,7 @@ export interface GatherOptions {
   pids?: number[];
   /** Sampling window for live processes, ms. Default 30 000. */
   durationMs?: number;
-  /** /proc sampling interval, ms. Default 1000. */
+  /** /proc sampling interval, ms. Default: a thirtieth of the window, 200 to 1000 ms (the trend test needs 10+ readings). */
   intervalMs?: number;
   /** Length of each live profile at the start and the end of the window, ms; 0 takes none. Default 3000. */
   profileMs?: number;
@@ -39,8 +39,11 @@ export interface GatherOptions {
 
 /** What a process is, from its command line: crawl-diag's own kinds, else the script or executable name. */
 export function processKind(argv: string[]): string {
-  const line = argv.join(' ');
-  for (const kind of ['dispatcher', 'supervisor', 'worker']) if (new RegExp(`\\b${kind}\\b`).test(line)) return kind;
+  // crawl-diag's processes run <package>/dist/<kind>/main.js (the agent names its recordings the same way).
+  for (const a of argv) {
+    const m = /(?:^|\/)(dispatcher|supervisor|worker)\/main\.js$/.exec(a);
+    if (m) return m[1];
+  }
   const script = argv.slice(1).find((a) => !a.startsWith('-')) ?? argv[0] ?? '?';
   return script.split('/').pop() ?? script;
 }
@@ -80,7 +83,8 @@ export async function gatherEvidence(o: GatherOptions): Promise<Evidence> {
     const profileMs = o.profilesDir ? 0 : (o.profileMs ?? 3000);
     const names = new Map(pids.map((p) => [p, kindAndLabel(p)]));
     o.onProgress?.(`doctor: sampling ${pids.length} process(es) for ${Math.round(durationMs / 1000)} s…`);
-    const sampling = sampleProcesses({ pids, durationMs, intervalMs: o.intervalMs, signal: o.signal, kindOf: (p) => names.get(p)!.kind, labelOf: (p) => names.get(p)!.label });
+    const intervalMs = o.intervalMs ?? Math.min(1000, Math.max(200, Math.round(durationMs / 30)));
+    const sampling = sampleProcesses({ pids, durationMs, intervalMs, signal: o.signal, kindOf: (p) => names.get(p)!.kind, labelOf: (p) => names.get(p)!.label });
     let early: Array<{ kind: string; profile: Profile }> = [];
     let late: Array<{ kind: string; profile: Profile }> = [];
     if (profileMs > 0) {

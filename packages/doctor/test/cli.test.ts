@@ -1,0 +1,170 @@
+// `crawl-diag doctor` and `crawl-diag report` end to end through the built binary: recorded crawl logs and an agent
+// recording, a live process sampled and profiled, bad input, and the report page in real headless Chromium.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../test-support/run-cli.js';
+
+const FIX = join(import.meta.dirname, 'fixtures');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'doctor-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('crawl-diag doctor', () => {
+  it('--json on recorded logs and recording: the schema, findings ranked, the fault named', async () => {
+    const r = await runCli(['doctor', '--logs', join(FIX, 'dedup-scan-1', 'logs'), '--profiles', join(FIX, 'dedup-scan-1', 'profiles'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.schema).toBe('crawl-diag/doctor@1');
+    expect(out.inputs).toMatchObject({ logs: true, profiles: 'recording' });
+    expect(out.findings[0]).toMatchObject({ cause: 'worker-query-slowing', fault: 'dedup-scan' });
+    for (const f of out.findings) {
+      expect(typeof f.title).toBe('string');
+      expect(f.confidence).toBeGreaterThan(0);
+      expect(f.evidence.length).toBeGreaterThan(0);
+      expect(typeof f.numbers).toBe('object');
+    }
+  });
+
+  it('terminal output on a healthy run says no decay detected', async () => {
+    const r = await runCli(['doctor', '--logs', join(FIX, 'healthy-1', 'logs')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^no decay detected$/m);
+    expect(r.stdout).toMatch(/crawl rate \(crawling\): [\d.]+\/s early → [\d.]+\/s late, verdict steady/);
+  });
+
+  it('bad input: one clear line and a non-zero exit', async () => {
+    const none = await runCli(['doctor']);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim()).toBe('crawl-diag: give --logs PATH, live processes (--pid, --children-of, --match) or --profiles DIR to examine');
+    const gone = await runCli(['doctor', '--pid', '4194000']);
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toMatch(/^crawl-diag: --pid 4194000: no such process/m);
+    const dur = await runCli(['doctor', '--logs', join(FIX, 'healthy-1', 'logs'), '--duration', 'soon']);
+    expect(dur.code).toBe(2);
+    expect(dur.stderr).toMatch(/--duration 'soon' is not a duration/);
+    const missing = await runCli(['doctor', '--logs', join(dir, 'nope')]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr.trim().split('\n').pop()).toMatch(/^crawl-diag: .*nope/);
+  });
+
+  describe('live process', () => {
+    let child: ChildProcess;
+    beforeAll(async () => {
+      // A Node process that keeps more memory every 200 ms and does some work: what a leaking worker looks like.
+      await writeFile(join(dir, 'leaky-worker.cjs'), 'const k=[];setInterval(()=>{const b=Buffer.alloc(3<<20);b.fill(2);k.push(b);let s=0;for(let i=0;i<2e5;i++)s+=i;},200);');
+      child = spawn(process.execPath, [join(dir, 'leaky-worker.cjs')], { stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    afterAll(() => {
+      child?.kill('SIGKILL');
+    });
+
+    it('samples /proc over the window, profiles at its start and end, and finds the memory growth', async () => {
+      const r = await runCli(['doctor', '--pid', String(child.pid), '--duration', '6s', '--profile-length', '1s', '--json'], { timeoutMs: 90_000 });
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.inputs.processes).toBe(1);
+      expect(out.inputs.windowMs).toBeGreaterThanOrEqual(5000);
+      expect(out.inputs.profiles).toBe('live');
+      const growth = out.findings.find((f: { cause: string }) => f.cause === 'memory-growth');
+      expect(growth, r.stdout).toBeDefined();
+      expect(growth.title).toContain(`leaky-worker.cjs ${child.pid}`);
+    });
+  });
+});
+
+describe('crawl-diag report', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('writes one offline page that loads without errors, draws its charts, and shows a value on hover', async () => {
+    const bench = join(dir, 'bench-nodes.json');
+    // A bench-nodes@1 result as `npm run bench -- nodes` writes it (runs and the USL fit are what the report reads).
+    await writeFile(
+      bench,
+      JSON.stringify({
+        schema: 'crawl-diag/bench-nodes@1',
+        scenario: 'dedup-scan',
+        runs: [
+          { nodes: 1, pagesPerSec: 12, efficiency: 1, trend: { verdict: 'steady', relativeChange: -0.02 } },
+          { nodes: 2, pagesPerSec: 20, efficiency: 0.83, trend: { verdict: 'decay', relativeChange: -0.2 } },
+          { nodes: 4, pagesPerSec: 26, efficiency: 0.54, trend: { verdict: 'decay', relativeChange: -0.4 } },
+        ],
+        usl: { sigma: 0.1, kappa: 0.03, lambda: 12.5, peakNodes: 5.2 },
+      }),
+    );
+    const out = join(dir, 'report.html');
+    const r = await runCli(['report', '--logs', join(FIX, 'dedup-scan-1', 'logs'), '--profiles', join(FIX, 'dedup-scan-1', 'profiles'), '--bench', bench, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const html = await readFile(out, 'utf8');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/); // everything inline
+
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('request', (q) => !/^(file|about|data):/.test(q.url()) && requests.push(q.url()));
+    await page.goto(`file://${out}`);
+    await page.waitForSelector('body[data-charts-drawn]', { timeout: 30_000 });
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+
+    // Findings first, naming the fault's cause.
+    expect(await page.locator('#findings .finding').first().textContent()).toMatch(/worker-side query/);
+    // Charts: rate series, per node, postponed ratio, the bench with its USL curve; each a canvas with ink on it.
+    const charts = await page.$$eval('.chart', (els) => els.map((e) => e.id));
+    expect(charts).toEqual(expect.arrayContaining(['series-0', 'per-node', 'bench-usl']));
+    const inked = await page.$$eval('.chart canvas', (cs) =>
+      cs.map((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return n;
+      }),
+    );
+    expect(inked.length).toBe(charts.length);
+    for (const n of inked) expect(n).toBeGreaterThan(500);
+    const shot = await page.screenshot();
+    expect(shot.length).toBeGreaterThan(20_000); // a blank PNG of this size compresses to a few KB
+
+    // Hover the crawl-rate chart: uPlot's legend shows the value under the cursor.
+    const crawling = await page.$$eval('.chart-box h3', (hs) => hs.findIndex((h) => h.textContent!.startsWith('crawling:')));
+    const id = `series-${crawling}`;
+    const value = () => page.$eval(`#${id} .u-legend .u-series:nth-child(2) .u-value`, (e) => e.textContent);
+    const before = await value();
+    const over = (await page.$(`#${id} .u-over`))!;
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+    await expect.poll(value, { timeout: 5000 }).toMatch(/^\d+\.\d\d$/);
+    expect(before).not.toMatch(/^\d/);
+
+    // Flame graphs embedded per process kind.
+    expect(await page.locator('iframe.flame').count()).toBeGreaterThanOrEqual(3);
+    await page.close();
+  });
+
+  it('refuses a file that is not a bench result, in one line', async () => {
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, '{"runs": 3}');
+    const r = await runCli(['report', '--bench', bad, '--out', join(dir, 'x.html')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^crawl-diag: --bench .*not a crawl-diag\/bench-nodes@1 result/);
+  });
+});
