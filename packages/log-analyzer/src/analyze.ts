@@ -17,7 +17,9 @@ import { DEFAULT_SERIES, SCRAPY_SERIES, toSeriesSpecs, type SeriesPattern } from
 import { expandPaths } from './source/expand-paths.js';
 import { groupForPath, parseGroupBy, shortenGroupNames } from './source/group-name.js';
 import type { LogInput } from './source/log-input.js';
-import { readStream } from './source/read-bytes.js';
+import { isGzip, readStream } from './source/read-bytes.js';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { HEAD_BYTES, looksBinary, readFileHead } from './source/read-head.js';
 
 export interface AnalyzeOptions {
@@ -256,7 +258,26 @@ async function scanStdin(
   fileIndex: number,
 ): Promise<UnitResult> {
   // Collect the head first: the format is detected on it, then the same bytes are scanned.
-  const iterator = stdin[Symbol.asyncIterator]();
+  let { head, rest } = await peekHead(stdin);
+  if (head.length === 0) throw new LogInputError('stdin: no input (nothing was piped in).');
+  if (isGzip(head)) {
+    // `cat crawler.log.1.gz | crawl-diag logs -`: decompress, then peek again.
+    const compressed = Readable.from(prepend(head, rest));
+    const gunzip = createGunzip();
+    compressed.on('error', (err) => gunzip.destroy(err));
+    ({ head, rest } = await peekHead(compressed.pipe(gunzip)));
+  }
+  const found = detectInputFormat('stdin', head, unit.timeFormat, unit.zone, unit.referenceMs);
+  if ('problem' in found) throw new LogInputError(found.problem);
+  file.format = found.format;
+  const { scanner, counts } = createScanner({ ...unit, format: file.format });
+  await readStream(rest, (buf, s, e) => scanner.scan(buf, s, e), head);
+  return unitResult(fileIndex, scanner, counts);
+}
+
+/** Reads up to HEAD_BYTES from a stream; returns them and the rest of the stream. */
+async function peekHead(stream: AsyncIterable<Buffer>): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
+  const iterator = stream[Symbol.asyncIterator]();
   const parts: Buffer[] = [];
   let n = 0;
   while (n < HEAD_BYTES) {
@@ -266,13 +287,10 @@ async function scanStdin(
     parts.push(chunk);
     n += chunk.length;
   }
-  const head = Buffer.concat(parts);
-  if (head.length === 0) throw new LogInputError('stdin: no input (nothing was piped in).');
-  const found = detectInputFormat('stdin', head, unit.timeFormat, unit.zone, unit.referenceMs);
-  if ('problem' in found) throw new LogInputError(found.problem);
-  file.format = found.format;
-  const { scanner, counts } = createScanner({ ...unit, format: file.format });
-  const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => iterator };
-  await readStream(rest, (buf, s, e) => scanner.scan(buf, s, e), head);
-  return unitResult(fileIndex, scanner, counts);
+  return { head: Buffer.concat(parts), rest: { [Symbol.asyncIterator]: () => iterator } };
+}
+
+async function* prepend(head: Buffer, rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  yield head;
+  yield* rest;
 }

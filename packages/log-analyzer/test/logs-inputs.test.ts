@@ -41,6 +41,10 @@ describe('crawl-diag logs inputs', () => {
     const mixed = await logsJson(['fixtures/logs/python-2-workers-decay/worker-1.log', '-', '--line', 'will be crawled'], { input: text });
     expect(Object.keys(mixed.series[0].groups).sort()).toEqual(['stdin', 'worker-1.log']);
     expect(mixed.series[0].groups.stdin.total).toBe(expected);
+    // Compressed bytes on stdin are recognised and decompressed.
+    const gz = readFileSync('fixtures/logs/gzip-rotated/crawler.log.1.gz');
+    const fromGz = await logsJson(['-', '--line', 'will be crawled'], { input: gz });
+    expect(fromGz.series[0].total).toBe(countRecords(fixtureLines('gzip-rotated/crawler.log.1.gz'), 'python-logging', 'will be crawled'));
   });
 
   it('expands a quoted glob and groups by a capture group on the path', async () => {
