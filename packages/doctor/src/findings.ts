@@ -298,7 +298,8 @@ function cpuSaturation(e: Evidence): Finding | undefined {
   return {
     title: 'The machine is CPU-saturated',
     cause: 'cpu-saturation',
-    confidence: clamp(0.4 + (p.systemCpuLate - SATURATED_CPU) * 3 + (e.logs?.rate.verdict === 'decay' ? 0.1 : 0)),
+    // A saturated machine slows everything on it; it explains a decay only when there is one.
+    confidence: clamp(0.3 + Math.min(0.1, (p.systemCpuLate - SATURATED_CPU) * 2) + (e.logs?.rate.verdict === 'decay' ? 0.2 : 0)),
     summary: `CPU saturation: all ${p.cores} cores ${pct(p.systemCpuLate)} busy late in the window (mean ${pct(p.systemCpuMean)}), load average up to ${num(p.load1Max, 1)}`,
     evidence: [
       { what: 'system CPU busy, late', value: p.systemCpuLate, unit: 'share', source: 'proc' },
