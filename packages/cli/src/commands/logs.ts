@@ -195,7 +195,7 @@ function pathsWithStdin(paths: string[]): string[] {
   return dash >= 0 && !paths.includes('-') ? [...paths, '-'] : paths;
 }
 
-const BOOLEAN_FLAGS = new Set(['--json', '--csv', '--color', '--no-color']);
+const BOOLEAN_FLAGS = new Set(['--json', '--csv', '--color', '--no-color', '--follow']);
 
 function seriesFromArgs(args: LogsArgs): SeriesPattern[] {
   const series: SeriesPattern[] = [];
