@@ -34,10 +34,15 @@ export async function cleanupAll(): Promise<void> {
 function installHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
+  // `on`, not `once`: a library's signal-exit style handler re-raises the signal when it sees itself as the last
+  // listener, which would kill the bench before the crawls are stopped. A second signal while stopping is ignored.
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       process.stderr.write(`\nbench: ${signal}: stopping crawls and servers…\n`);
-      void cleanupAll().finally(() => process.exit(130));
+      void cleanupAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     });
   }
   // Last resort if the bench dies without the async path: kill the process groups synchronously.

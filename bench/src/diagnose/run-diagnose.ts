@@ -7,12 +7,15 @@ import { join } from 'node:path';
 import { analyzeValueTrend } from '@crawl-diag/log-analyzer';
 import type { SimRequest } from '@crawl-diag/simweb';
 import { startBenchWeb, type BenchWebOptions } from '../common/bench-web.js';
+import { onCleanup } from '../common/child-processes.js';
 import { runCrawlLocal } from '../common/crawl-local.js';
 import { startFerretDb, withDatabase, type RunningMongo } from '../common/ferretdb.js';
 import { analyzeRunLogs, type RunLogFigures } from '../common/run-logs.js';
 import type { Scenario } from '../common/scenarios.js';
-import { checkExpectations, WATCH, type DiagnoseFacts, type ExpectationCheck } from './expectations.js';
-import { profileEvidence, type ProfileEvidence } from './profile-evidence.js';
+// The doctor's profile evidence (early vs late per process kind, grown frames with the program functions they ran
+// in, idle shares, watched frames) is the same reading of a recording the bench needs, so the bench uses it.
+import { recordingEvidence, type ProfileEvidence } from '@crawl-diag/doctor';
+import { checkExpectations, type DiagnoseFacts, type ExpectationCheck } from './expectations.js';
 
 export interface DiagnoseOptions {
   scenario: Scenario;
@@ -43,7 +46,7 @@ export interface DiagnoseResult {
   postponedRatio: DiagnoseFacts['postponedRatio'] & { series: Array<number | null> };
   ratePerSec: number[];
   bucketMs: number;
-  profiles: ProfileEvidence;
+  profiles: Omit<ProfileEvidence, 'profiles'>;
   /** What the simulated web served: robots.txt requests as a share of all requests, early and late. */
   requests: DiagnoseFacts['requests'];
   checks: ExpectationCheck[];
@@ -71,7 +74,7 @@ function ratioFacts(f: RunLogFigures, bucketMs: number): DiagnoseFacts['postpone
  * robots.txt fetches are network waits: a wall-time profile shows them as idle, not as a robots frame. The
  * simulated web's request log shows them: their share of all requests in the early and late profile ranges.
  */
-function robotsShares(log: readonly SimRequest[], p: ProfileEvidence): DiagnoseFacts['requests'] {
+function robotsShares(log: readonly SimRequest[], p: Omit<ProfileEvidence, 'profiles'>): DiagnoseFacts['requests'] {
   const share = (from: string, to: string) => {
     const [a, b] = [Date.parse(from), Date.parse(to)];
     const inRange = log.filter((r) => r.at >= a && r.at < b);
@@ -84,6 +87,8 @@ function robotsShares(log: readonly SimRequest[], p: ProfileEvidence): DiagnoseF
 
 export async function runDiagnose(o: DiagnoseOptions): Promise<DiagnoseResult> {
   const runDir = await mkdtemp(join(tmpdir(), `crawl-diag-diagnose-${o.scenario.name}-`));
+  // Removed at the end, on error and on Ctrl-C alike (unless kept).
+  const removeRunDir = onCleanup(() => (o.keep ? undefined : rm(runDir, { recursive: true, force: true })));
   const bench = await startBenchWeb(runDir, o.web);
   let mongo: RunningMongo | undefined;
   try {
@@ -112,7 +117,8 @@ export async function runDiagnose(o: DiagnoseOptions): Promise<DiagnoseResult> {
     const figures = await analyzeRunLogs(logDir, { bucketMs: o.bucketMs, warmupSec: o.warmupSec });
     const fromMs = figures.startMs + figures.window.from * o.bucketMs;
     const toMs = figures.startMs + figures.window.to * o.bucketMs;
-    const profiles = await profileEvidence(profileDir, { fromMs, toMs, watch: WATCH });
+    // Profiles are kept in the result as figures only (the doctor also returns the profiles themselves).
+    const { profiles: _profiles, ...profiles } = await recordingEvidence(profileDir, fromMs, toMs);
     const postponedRatio = ratioFacts(figures, o.bucketMs);
     const rate = { verdict: figures.trend.verdict, relativeChange: figures.trend.relativeChange };
     const requests = robotsShares(bench.web.requestLog, profiles);
@@ -136,6 +142,6 @@ export async function runDiagnose(o: DiagnoseOptions): Promise<DiagnoseResult> {
   } finally {
     await bench.close();
     if (mongo) await mongo.stop();
-    if (!o.keep) await rm(runDir, { recursive: true, force: true });
+    await removeRunDir();
   }
 }

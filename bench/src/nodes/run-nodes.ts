@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBenchWeb, type BenchWebOptions } from '../common/bench-web.js';
+import { onCleanup } from '../common/child-processes.js';
 import { runCrawlLocal } from '../common/crawl-local.js';
 import { startFerretDb, withDatabase, type RunningMongo } from '../common/ferretdb.js';
 import { describeMachine } from '../common/machine.js';
@@ -45,6 +46,8 @@ export interface NodesBenchOptions {
 export async function runNodesBench(o: NodesBenchOptions): Promise<{ result: NodesResult; runDir: string }> {
   const machine = describeMachine();
   const runDir = await mkdtemp(join(tmpdir(), `crawl-diag-bench-${o.scenario.name}-`));
+  // Removed at the end, on error and on Ctrl-C alike (unless kept).
+  const removeRunDir = onCleanup(() => (o.keep ? undefined : rm(runDir, { recursive: true, force: true })));
   const bench = await startBenchWeb(runDir, o.web);
   let mongo: RunningMongo | undefined;
   try {
@@ -128,7 +131,7 @@ export async function runNodesBench(o: NodesBenchOptions): Promise<{ result: Nod
   } finally {
     await bench.close();
     if (mongo) await mongo.stop();
-    if (!o.keep) await rm(runDir, { recursive: true, force: true });
+    await removeRunDir();
   }
 }
 
