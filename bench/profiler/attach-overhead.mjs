@@ -4,7 +4,12 @@
 // the command's start to its first sample, and the longest pause attaching caused in the target (measured in
 // the target). Writes bench/results/profiler-attach.json.
 //
-//   node bench/profiler/attach-overhead.mjs [--cycles 5] [--phase 3s] [--rate 100] [--nice -10]
+//   node bench/profiler/attach-overhead.mjs [--cycles 16] [--phase 1.5s] [--rate 100] [--via library|cli] [--nice -10]
+//
+// Each cycle: a reference phase, an attached phase, a phase after detach. `--via library` (default) attaches with
+// the library's attachNode() from this process, so cycles are short and many (a busy machine's noise needs a
+// median over many); `--via cli` runs the crawl-diag command each time. Either way the command's own time to
+// first sample is measured by three short command runs at the end.
 //
 // "First sample" is measured twice: from spawning the crawl-diag command (includes Node's and the CLI's own
 // start-up), and from calling the library's attachNode() (SIGUSR1, port lookup, connect, Profiler.start only).
@@ -25,8 +30,9 @@ function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
-const cycles = Number(arg('cycles', 5));
-const phaseMs = Number(String(arg('phase', '3s')).replace(/s$/, '')) * 1000;
+const via = arg('via', 'library');
+const cycles = Number(arg('cycles', via === 'cli' ? 5 : 16));
+const phaseMs = Number(String(arg('phase', via === 'cli' ? '3s' : '1.5s')).replace(/s$/, '')) * 1000;
 const rate = Number(arg('rate', 100));
 const niceLevel = arg('nice', undefined);
 const niced = (cmd, args) => (niceLevel === undefined ? [cmd, args] : ['nice', ['-n', String(niceLevel), cmd, ...args]]);
@@ -47,10 +53,39 @@ const pending = [];
 target.on('message', (m) => pending.shift()?.(m));
 /** Ends the current phase in the target and returns its figures. */
 const mark = () => new Promise((r) => { pending.push(r); target.send('mark'); });
-const perf = (p) => ({ opsPerSec: p.ops / (p.wallMs / 1000), mainCpuUsPerOp: (p.mainCpuMs * 1000) / p.ops, ...p });
+const perf = (p) => ({ opsPerSec: p.ops / (p.wallMs / 1000), mainCpuUsPerOp: (p.mainCpuMs * 1000) / p.ops, processCpuUsPerOp: (p.processCpuMs * 1000) / p.ops, ...p });
+const phaseRow = (p) => ({
+  opsPerSec: Math.round(p.opsPerSec),
+  mainCpuUsPerOp: r4(p.mainCpuUsPerOp),
+  processCpuUsPerOp: r4(p.processCpuUsPerOp),
+  maxSliceMs: r4(p.maxSliceMs),
+  maxSliceOnCpuMs: r4(p.maxSliceOnCpuMs),
+  maxEventLoopDelayMs: r4(p.maxEventLoopDelayMs),
+  wallMs: Math.round(p.wallMs),
+});
+
+const { attachNode } = await import(join(root, 'packages', 'profiler', 'dist', 'index.js'));
+
+/** Attaches with the library; marks at the first sample and at the end of sampling. */
+async function attachByLibrary() {
+  const t0 = performance.now();
+  let startedAt;
+  let attachedMark;
+  const profile = await attachNode(target.pid, {
+    durationMs: phaseMs,
+    rateHz: rate,
+    onSamplingStarted: () => {
+      startedAt = performance.now();
+      attachedMark = mark();
+    },
+  });
+  const gap = await attachedMark;
+  const attached = await mark();
+  return { firstSampleMs: startedAt - t0, gap, attached, samples: profile.samples.length };
+}
 
 /** Runs the CLI against the target; resolves marks at first sample and at the end of sampling. */
-function attachOnce() {
+function attachByCli() {
   return new Promise((resolveRun, reject) => {
     const t0 = performance.now();
     const [cmd, args] = niced(process.execPath, [CLI, 'flame', '--pid', String(target.pid), '-d', `${phaseMs}ms`, '-r', String(rate), '-f', 'folded', '-o', '/dev/null']);
@@ -85,7 +120,7 @@ await mark();
 for (let c = 0; c < cycles; c++) {
   await sleep(phaseMs);
   const before = perf(await mark());
-  const run = await attachOnce();
+  const run = await (via === 'cli' ? attachByCli() : attachByLibrary());
   // Mark once more right away: the moments between sampling's end and the command's exit are not "after".
   await mark();
   await sleep(phaseMs);
@@ -95,57 +130,90 @@ for (let c = 0; c < cycles; c++) {
     cycle: c + 1,
     firstSampleMs: Math.round(run.firstSampleMs),
     samples: run.samples,
-    before: { opsPerSec: Math.round(before.opsPerSec), mainCpuUsPerOp: r4(before.mainCpuUsPerOp), maxSliceMs: r4(before.maxSliceMs), maxEventLoopDelayMs: r4(before.maxEventLoopDelayMs) },
-    attached: { opsPerSec: Math.round(attached.opsPerSec), mainCpuUsPerOp: r4(attached.mainCpuUsPerOp), maxSliceMs: r4(attached.maxSliceMs), maxEventLoopDelayMs: r4(attached.maxEventLoopDelayMs), wallMs: Math.round(attached.wallMs) },
-    attachStartMaxSliceMs: r4(run.gap.maxSliceMs),
-    after: { opsPerSec: Math.round(after.opsPerSec), mainCpuUsPerOp: r4(after.mainCpuUsPerOp), maxSliceMs: r4(after.maxSliceMs), maxEventLoopDelayMs: r4(after.maxEventLoopDelayMs) },
+    before: phaseRow(before),
+    // From the command's start to its first sample: the CLI starting up, SIGUSR1, connecting, Profiler.start.
+    attaching: { maxSliceMs: r4(run.gap.maxSliceMs), maxSliceOnCpuMs: r4(run.gap.maxSliceOnCpuMs), maxEventLoopDelayMs: r4(run.gap.maxEventLoopDelayMs) },
+    attached: phaseRow(attached),
+    after: phaseRow(after),
     attachedThroughputRatio: r4(attached.opsPerSec / before.opsPerSec),
     afterThroughputRatio: r4(after.opsPerSec / before.opsPerSec),
     attachedCpuPerOpRatio: r4(attached.mainCpuUsPerOp / before.mainCpuUsPerOp),
     afterCpuPerOpRatio: r4(after.mainCpuUsPerOp / before.mainCpuUsPerOp),
+    attachedProcessCpuPerOpRatio: r4(attached.processCpuUsPerOp / before.processCpuUsPerOp),
+    afterProcessCpuPerOpRatio: r4(after.processCpuUsPerOp / before.processCpuUsPerOp),
   });
   const row = rows[rows.length - 1];
   process.stderr.write(
     `cycle ${c + 1}/${cycles}: first sample after ${row.firstSampleMs} ms; throughput attached ${row.attachedThroughputRatio}, after ${row.afterThroughputRatio}; ` +
-      `main-thread CPU/op attached ${row.attachedCpuPerOpRatio}; longest slice before ${row.before.maxSliceMs} ms, attaching ${row.attachStartMaxSliceMs} ms, attached ${row.attached.maxSliceMs} ms\n`,
+      `CPU/op attached: main thread ${row.attachedCpuPerOpRatio}, process ${row.attachedProcessCpuPerOpRatio}; ` +
+      `longest slice on-CPU before ${row.before.maxSliceOnCpuMs} ms, attaching ${row.attaching.maxSliceOnCpuMs} ms, attached ${row.attached.maxSliceOnCpuMs} ms\n`,
   );
 }
-// The library path alone: from attachNode() to the first Profiler.start acknowledged.
-const { attachNode } = await import(join(root, 'packages', 'profiler', 'dist', 'index.js'));
-const libraryFirstSampleMs = [];
+// The command's own time to first sample (from spawning crawl-diag), and how much of it is the CLI loading.
+const cliFirstSampleMs = [];
 for (let i = 0; i < 3; i++) {
   const t0 = performance.now();
-  let started = 0;
-  await attachNode(target.pid, { durationMs: 500, rateHz: rate, onSamplingStarted: () => (started = performance.now() - t0) });
-  libraryFirstSampleMs.push(Math.round(started));
-  await sleep(500);
+  const [cmd, args] = niced(process.execPath, [CLI, 'flame', '--pid', String(target.pid), '-d', '500ms', '-f', 'folded', '-o', '/dev/null']);
+  await new Promise((resolveRun) => {
+    const cli = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    let seen = false;
+    cli.stderr.on('data', (d) => {
+      err += d;
+      if (!seen && err.includes('sampling started')) {
+        seen = true;
+        cliFirstSampleMs.push(Math.round(performance.now() - t0));
+      }
+    });
+    cli.on('close', resolveRun);
+  });
+  await sleep(300);
 }
-process.stderr.write(`library attach to first sample: ${libraryFirstSampleMs.join(', ')} ms\n`);
+process.stderr.write(`crawl-diag flame, start to first sample: ${cliFirstSampleMs.join(', ')} ms\n`);
+
+// How much of that is the command loading its modules: crawl-diag --version does nothing else.
+const cliStartupMs = [];
+for (let i = 0; i < 3; i++) {
+  const t0 = performance.now();
+  const [cmd, args] = niced(process.execPath, [CLI, '--version']);
+  await new Promise((r) => spawn(cmd, args, { stdio: 'ignore' }).on('close', r));
+  cliStartupMs.push(Math.round(performance.now() - t0));
+}
+process.stderr.write(`crawl-diag --version: ${cliStartupMs.join(', ')} ms\n`);
 target.disconnect();
 target.kill();
 
-const baselineSliceMs = Math.max(...rows.map((r) => r.before.maxSliceMs));
+const maxOf = (f) => Math.max(...rows.map(f));
 const result = {
   schema: 'crawl-diag/bench-profiler-attach@1',
   machine: { cores: cpus().length, node: process.version, loadavg1mAtStart: r4(loadAtStart), loadavg1mAtEnd: r4(loadavg()[0]) },
-  settings: { cycles, phaseMs, rateHz: rate, chunkMs: 2000, nice: niceLevel === undefined ? 0 : Number(niceLevel), command: `crawl-diag flame --pid PID -d ${phaseMs}ms -r ${rate} -f folded -o /dev/null` },
+  settings: { via, cycles, phaseMs, rateHz: rate, chunkMs: 2000, nice: niceLevel === undefined ? 0 : Number(niceLevel), command: via === 'cli' ? `crawl-diag flame --pid PID -d ${phaseMs}ms -r ${rate} -f folded -o /dev/null` : `attachNode(PID, { durationMs: ${phaseMs}, rateHz: ${rate} })` },
   summary: {
     medianAttachedThroughputRatio: r4(median(rows.map((r) => r.attachedThroughputRatio))),
     medianAfterThroughputRatio: r4(median(rows.map((r) => r.afterThroughputRatio))),
     medianAttachedCpuPerOpRatio: r4(median(rows.map((r) => r.attachedCpuPerOpRatio))),
     medianAfterCpuPerOpRatio: r4(median(rows.map((r) => r.afterCpuPerOpRatio))),
+    medianAttachedProcessCpuPerOpRatio: r4(median(rows.map((r) => r.attachedProcessCpuPerOpRatio))),
+    medianAfterProcessCpuPerOpRatio: r4(median(rows.map((r) => r.afterProcessCpuPerOpRatio))),
     targetSlowdownPct: 3,
+    firstSampleTargetMs: 1000,
+    // via the cycles' attach path (library: attachNode() call to first Profiler.start acknowledged)
     medianFirstSampleMs: Math.round(median(rows.map((r) => r.firstSampleMs))),
     maxFirstSampleMs: Math.max(...rows.map((r) => r.firstSampleMs)),
-    firstSampleTargetMs: 1000,
-    libraryFirstSampleMs,
-    // A slice is ~2 ms of work; the longest one while attaching (SIGUSR1, Profiler.start) or sampling (chunk
-    // rotations, the final stop) minus the longest slice of the reference phases is the pause attaching caused.
-    longestSliceReferenceMs: baselineSliceMs,
-    longestSliceAttachingMs: Math.max(...rows.map((r) => r.attachStartMaxSliceMs)),
-    longestSliceAttachedMs: Math.max(...rows.map((r) => r.attached.maxSliceMs)),
-    longestEventLoopDelayAttachedMs: Math.max(...rows.map((r) => r.attached.maxEventLoopDelayMs)),
-    longestEventLoopDelayReferenceMs: Math.max(...rows.map((r) => r.before.maxEventLoopDelayMs)),
+    cliFirstSampleMs,
+    cliStartupMs,
+    // A slice is a fixed amount of work. Its longest on-CPU time while attaching (SIGUSR1, Profiler.start) or
+    // sampling (chunk rotations, the final stop, closing the inspector), against the longest in the reference
+    // phases, is the pause attaching caused in the target; wall-clock figures also hold other tenants' time.
+    longestSliceOnCpuReferenceMs: maxOf((r) => r.before.maxSliceOnCpuMs),
+    longestSliceOnCpuAttachingMs: maxOf((r) => r.attaching.maxSliceOnCpuMs),
+    longestSliceOnCpuAttachedMs: maxOf((r) => r.attached.maxSliceOnCpuMs),
+    longestSliceOnCpuAfterMs: maxOf((r) => r.after.maxSliceOnCpuMs),
+    longestSliceWallReferenceMs: maxOf((r) => r.before.maxSliceMs),
+    longestSliceWallAttachingMs: maxOf((r) => r.attaching.maxSliceMs),
+    longestSliceWallAttachedMs: maxOf((r) => r.attached.maxSliceMs),
+    longestEventLoopDelayReferenceMs: maxOf((r) => r.before.maxEventLoopDelayMs),
+    longestEventLoopDelayAttachedMs: maxOf((r) => r.attached.maxEventLoopDelayMs),
   },
   cycles: rows,
 };

@@ -101,7 +101,8 @@ function describePlan(groups: ProcessInfo[][]): string {
     const port = inspectorFlags(g[0].argv, readEnviron(g[0].pid).get('NODE_OPTIONS')).port;
     return `PIDs ${g.map((t) => t.pid).join(', ')} share inspector port ${port}, so they are sampled one after another`;
   });
-  return `sampling ${total} processes: ${parts.join('; ')}; the rest concurrently (start workers with --inspect-port=0 to sample all at once)`;
+  const rest = groups.length > serial.length ? '; the others concurrently with them' : '';
+  return `sampling ${total} processes: ${parts.join('; ')}${rest} (start workers with --inspect-port=0 to sample all at once)`;
 }
 
 async function profileOne(info: ProcessInfo, opts: ProfileProcessesOptions): Promise<Profile> {

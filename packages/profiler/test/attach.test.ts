@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { attachNode } from '../src/attach/attach-node.js';
+import { launchNode } from '../src/launch/launch-node.js';
 import { openInspector } from '../src/attach/open-inspector.js';
 import { ProfilerError } from '../src/errors.js';
 import { toFolded } from '../src/outputs/folded.js';
@@ -15,11 +16,15 @@ import { startNode, stopAll } from './live-process.js';
 
 afterAll(stopAll);
 
-/** Share of samples (by count) whose stack contains a frame whose label includes `needle`. */
+/**
+ * Share of the busy samples (by count; `(idle)` and `(program)` left out, since how long a process waits depends
+ * on how busy the machine is) whose stack contains a frame whose label includes `needle`.
+ */
 function shareContaining(folded: string, needle: string): number {
   let hit = 0;
   let all = 0;
   for (const line of folded.trim().split('\n')) {
+    if (/(^|;)\((idle|program)\) \d+$/.test(line)) continue;
     const n = Number(line.slice(line.lastIndexOf(' ') + 1));
     all += n;
     if (line.includes(needle)) hit += n;
@@ -49,7 +54,7 @@ describe('attachNode', () => {
     expect(folded).toMatch(/crawlHotspot \(.*hot-worker\.mjs:3\) \d+/);
 
     const summary = summarizeProfile(profile, { top: 3 });
-    expect(summary.topSelf[0].label).toMatch(/^crawlHotspot \(/);
+    expect(summary.topSelf.find((f) => f.label !== '(idle)')?.label).toMatch(/^crawlHotspot \(/);
     // Real time deltas: the weights add up to about the sampled duration, not to samples × 10 ms.
     expect(summary.totalUs / 1000).toBeGreaterThan(1000);
     expect(summary.totalUs / 1000).toBeLessThan(3000);
@@ -65,7 +70,8 @@ describe('attachNode', () => {
 
   it('samples worker threads, each under its own root', async () => {
     const target = await startNode('thread-worker.mjs', ['--inspect-port=0']);
-    const profile = await attachNode(target.pid, { durationMs: 1500 });
+    // Long enough for the worker's session to be attached and started on a busy machine.
+    const profile = await attachNode(target.pid, { durationMs: 3000 });
     const folded = toFolded(profile);
     const roots = new Set(folded.trim().split('\n').map((l) => l.split(';')[0].replace(/ \d+$/, '')));
     expect(roots.has('main thread')).toBe(true);
@@ -147,6 +153,12 @@ describe('refusals', () => {
     expect(target.alive()).toBe(true);
     await target.stop();
     await holder.stop();
+  });
+
+  it('launch mode runs Node programs only', async () => {
+    const err = await launchNode(['sleep', '1']).catch((e: unknown) => e);
+    expect((err as ProfilerError).code).toBe('launch-failed');
+    expect((err as ProfilerError).message).toMatch(/^launch mode runs Node programs: crawl-diag flame -- node app\.js ARGS \('sleep' is not node or a \.js file\)/);
   });
 
   it('says so when the PID does not exist', async () => {

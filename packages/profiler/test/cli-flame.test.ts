@@ -10,6 +10,9 @@ import { childrenOf } from '../src/procfs/process-info.js';
 import { listeningSocketsOf } from '../src/procfs/listening-sockets.js';
 import { FIXTURES, startNode, startReady, stopAll } from './live-process.js';
 
+// Each run starts the real CLI; on a loaded 2-core machine that alone can take many seconds.
+const SLOW = { timeout: 180_000 };
+
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'crawl-diag-flame-cli-'));
@@ -18,6 +21,19 @@ afterAll(async () => {
   await stopAll();
   await rm(dir, { recursive: true, force: true });
 });
+
+/** Busy samples only: how long a process waits depends on how loaded the machine is. */
+function busyShare(folded: string, needle: string): number {
+  let hit = 0;
+  let all = 0;
+  for (const l of folded.trim().split('\n')) {
+    if (/(^|;)\((idle|program)\) \d+$/.test(l)) continue;
+    const n = Number(l.slice(l.lastIndexOf(' ') + 1));
+    all += n;
+    if (l.includes(needle)) hit += n;
+  }
+  return all ? hit / all : 0;
+}
 
 function rootsOf(folded: string): Set<string> {
   return new Set(folded.trim().split('\n').map((l) => l.split(';')[0].replace(/ \d+$/, '')));
@@ -33,7 +49,7 @@ function freePort(): Promise<number> {
   });
 }
 
-describe('crawl-diag flame', () => {
+describe('crawl-diag flame', SLOW, () => {
   it('merges several PIDs sampled concurrently, one root per process, with a summary', async () => {
     const a = await startNode('hot-worker.mjs', ['--inspect-port=0']);
     const b = await startNode('hot-worker.mjs', ['--inspect-port=0']);
@@ -43,7 +59,8 @@ describe('crawl-diag flame', () => {
     expect(rootsOf(r.stdout)).toEqual(new Set([`node ${a.pid} hot-worker.mjs`, `node ${b.pid} hot-worker.mjs`]));
     expect(r.stdout).toMatch(new RegExp(`^node ${a.pid} hot-worker\\.mjs;.*crawlHotspot \\(.*hot-worker\\.mjs:3\\) \\d+$`, 'm'));
     // The summary goes to stderr when the profile is written to stdout.
-    expect(r.stderr).toMatch(/Top frames by self time:\n\s+[\d.]+%\s+\d+ ms\s+crawlHotspot \(/);
+    expect(busyShare(r.stdout, 'crawlHotspot (')).toBeGreaterThan(0.5);
+    expect(r.stderr).toMatch(/Top frames by self time:\n(\s+[\d.]+%\s+\d+ ms\s+\(idle\)\n)?\s+[\d.]+%\s+\d+ ms\s+crawlHotspot \(/);
     expect(r.stderr).toMatch(/idle [\d.]+%, garbage collector [\d.]+%, program [\d.]+%/);
     for (const t of [a, b]) {
       expect(t.alive()).toBe(true);
@@ -79,10 +96,8 @@ describe('crawl-diag flame', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/sampling node \(PID \d+\) from its start/);
     expect(r.stderr).not.toMatch(/Debugger listening|Waiting for the debugger/);
-    const lines = r.stdout.trim().split('\n');
-    const total = lines.reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-    const hot = lines.filter((l) => l.includes('launchHotspot (')).reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-    expect(hot / total).toBeGreaterThan(0.5);
+    expect(r.stderr).toContain('done true'); // the command's own stdout, moved to stderr since ours holds the profile
+    expect(busyShare(r.stdout, 'launchHotspot (')).toBeGreaterThan(0.5);
   });
 
   it('writes what it collected, under the default file name, when interrupted with Ctrl-C', async () => {
@@ -112,7 +127,7 @@ describe('crawl-diag flame', () => {
   });
 });
 
-describe('crawl-diag flame: bad input gets one clear line and a non-zero exit', () => {
+describe('crawl-diag flame: bad input gets one clear line and a non-zero exit', SLOW, () => {
   it('refuses a process that is neither Node nor Python, and leaves it running', async () => {
     const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
     try {
@@ -127,14 +142,9 @@ describe('crawl-diag flame: bad input gets one clear line and a non-zero exit', 
     }
   });
 
-  it.each([
-    [['flame', '--pid', '1', '-f', 'png'], /^crawl-diag: unknown format 'png'; use one of html, svg, folded, speedscope, pprof, cpuprofile$/],
-    [['flame'], /^crawl-diag: name what to profile: --pid N/],
-    [['flame', '--', 'sleep', '1'], /^crawl-diag: launch mode runs Node programs/],
-  ])('%j', async (args, message) => {
-    const r = await runCli(args as string[]);
-    expect(r.code).not.toBe(0);
-    expect(r.stderr.trim()).toMatch(message as RegExp);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  it('rejects an unknown format before touching any process', async () => {
+    const r = await runCli(['flame', '--pid', '1', '-f', 'png']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("crawl-diag: unknown format 'png'; use one of html, svg, folded, speedscope, pprof, cpuprofile\n");
   });
 });

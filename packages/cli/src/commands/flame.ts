@@ -68,7 +68,7 @@ function perProcessName(out: string, pid: number, format: OutputFormat): string 
 }
 
 async function writeOutput(profile: Profile, format: OutputFormat, out: string): Promise<void> {
-  const bytes = await renderProfile(profile, format, {});
+  const bytes = renderProfile(profile, format, {});
   if (out === '-') process.stdout.write(bytes);
   else await writeFile(out, bytes);
 }
@@ -89,7 +89,6 @@ function isRecordingSpec(t: string): boolean {
   return /@/.test(t) && !/^\d+$/.test(t);
 }
 
-
 async function runFlame(args: FlameArgs): Promise<void> {
   const format = args.format;
   if (!isOutputFormat(format)) throw new UsageError(`unknown format '${format}'; use one of ${OUTPUT_FORMATS.join(', ')}`);
@@ -107,8 +106,9 @@ async function runFlame(args: FlameArgs): Promise<void> {
     if (!/^\d+$/.test(t)) throw new UsageError(`'${t}' is neither a PID nor a recording range (DIR@5m..10m)`);
     return Number(t);
   })];
-  for (const pid of pids) if (!Number.isInteger(pid) || pid <= 0) throw new UsageError(`--pid '${pid}' is not a PID; give a positive process id`);
+  for (const pid of pids) if (!Number.isInteger(pid) || pid <= 0) throw new UsageError(`--pid needs a PID (a positive process id), e.g. --pid 4242`);
   const childrenOf = args['children-of'] ?? [];
+  for (const pid of childrenOf) if (!Number.isInteger(pid) || pid <= 0) throw new UsageError(`--children-of needs a PID (a positive process id)`);
   let match: RegExp | undefined;
   if (args.match !== undefined) {
     try {

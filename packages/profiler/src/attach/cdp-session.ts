@@ -124,7 +124,11 @@ export class CdpConnection {
     return new Promise((resolve, reject) => {
       // perMessageDeflate off: the inspector does not negotiate it, and it only costs CPU on loopback.
       const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs, maxPayload: 1 << 30 });
-      socket.once('open', () => resolve(new CdpConnection(socket)));
+      socket.once('open', () => {
+        // Errors after the handshake end in 'close', which fails every pending call; nothing else to do.
+        socket.on('error', () => undefined);
+        resolve(new CdpConnection(socket));
+      });
       socket.once('error', (err) => reject(err));
     });
   }
