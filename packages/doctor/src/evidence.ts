@@ -119,6 +119,9 @@ export async function gatherEvidence(o: GatherOptions): Promise<Evidence> {
     }
     o.onProgress?.('doctor: reading profile recordings…');
     evidence.profiles = await recordingEvidence(o.profilesDir, fromMs, toMs);
+    if (evidence.profiles.kinds.length === 0) {
+      warnings.push(`${o.profilesDir}: no process kind has recorded windows both early and late in ${new Date(fromMs).toISOString()} .. ${new Date(toMs).toISOString()} (the logs' judged window); is it the recording of the same run?`);
+    }
   }
   return evidence;
 }

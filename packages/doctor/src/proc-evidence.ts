@@ -64,7 +64,9 @@ export function procEvidence(samples: ProcSamples): ProcEvidence {
       startBytes: start,
       endBytes: end,
       relativeChange: start > 0 ? (end - start) / start : 0,
-      trend: analyzeValueTrend(p.rssBytes, samples.intervalMs),
+      // No autocorrelation correction: a steady climb is itself strongly autocorrelated, and the correction (made for
+      // noisy rates) would call a perfectly monotone 30-reading rise barely significant.
+      trend: analyzeValueTrend(p.rssBytes, samples.intervalMs, { autocorrelationCorrection: false }),
     });
   }
   return {
