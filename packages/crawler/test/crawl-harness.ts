@@ -3,6 +3,7 @@
 // ground truth. Not a test file itself; crawl-*.test.ts and resilience-*.test.ts use it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimWeb, type SimWeb, type SimWebOptions } from '@crawl-diag/simweb';
@@ -99,6 +100,18 @@ export async function waitUntil(what: string, cond: () => boolean | Promise<bool
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+}
+
+/** A tcp port free on loopback right now (bound to 0, then closed). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
 }
 
 /** Child pids of a process (Linux /proc). */

@@ -89,6 +89,30 @@ describe('crawl local', () => {
     }
   }, 180_000);
 
+  it('stops at --max-pages and at --duration, exit 0, leaving no URL leased', async () => {
+    const slow = await smallWeb({ latency: { large: { fixedMs: 150, jitterMs: 0 }, small: { fixedMs: 150, jitterMs: 0 } } });
+    try {
+      for (const [limit, reason] of [[['--max-pages', '5'], 'max pages reached'], [['--duration', '4s'], 'duration reached']] as const) {
+        const dir = tempDir('limits');
+        const run = startCrawl(localArgs(slow, dir, ['--workers', '2', ...limit]));
+        const { code } = await finished(run, 90_000);
+        expect(code, run.stderr()).toBe(0);
+        expect(run.stderr()).toContain(`crawl finished (${reason})`);
+        const store = await openSqlite(dir);
+        try {
+          const stats = await store.stats();
+          expect(stats.leased).toBe(0);
+          expect(stats.pending).toBeGreaterThan(0);
+          if (reason === 'max pages reached') expect(stats.pages).toBeGreaterThanOrEqual(5);
+        } finally {
+          await store.close();
+        }
+      }
+    } finally {
+      await slow.close();
+    }
+  }, 180_000);
+
   it('refuses a bad --resolve rule with one line and exit code 2', async () => {
     const r = await runCli(['crawl', 'local', '--sqlite', join(tempDir('bad'), 'c.sqlite'), '--resolve', '*=127.0.0.1', 'http://a.test/']);
     expect(r.code).toBe(2);

@@ -1,21 +1,9 @@
 // `crawl dispatcher` and `crawl supervisor` as separate commands, as they run on different machines: the
 // supervisors connect over tcp to the dispatcher's address (here on loopback), workers write to the shared store.
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimWeb } from '@crawl-diag/simweb';
-import { checkCrawl, finished, MAX_DEPTH, openSqlite, smallWeb, startCrawl, tempDir } from './crawl-harness.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
+import { checkCrawl, finished, MAX_DEPTH, openSqlite, smallWeb, startCrawl, tempDir, freePort } from './crawl-harness.js';
 
 describe('crawl dispatcher + crawl supervisor', () => {
   let web: SimWeb;

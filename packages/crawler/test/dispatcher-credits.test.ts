@@ -11,7 +11,7 @@ import type { DispatcherMessage } from '../src/transport/protocol.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { CrawlFault } from '../src/options.js';
 import type { LeasedUrl, NewUrl } from '../src/store/store.js';
-import { tempDir } from './crawl-harness.js';
+import { tempDir, waitUntil } from './crawl-harness.js';
 
 const HEARTBEAT_MS = 50;
 const LIVENESS_MS = 400;
@@ -29,14 +29,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function waitUntil(what: string, cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function urls(spec: [domain: string, count: number][]): NewUrl[] {
   return spec.flatMap(([domain, n]) => Array.from({ length: n }, (_, i) => ({ url: `http://${domain}/${i}`, domain, depth: 0 })));

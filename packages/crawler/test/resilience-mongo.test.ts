@@ -3,26 +3,15 @@
 // (the store's retry policy; the dispatcher backs off; a worker's URL goes back to the frontier) and the crawl
 // completes with every reachable page stored exactly once.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimWeb } from '@crawl-diag/simweb';
 import { buildFerretDb } from '../../../test-support/services.js';
 import { MongoStore } from '../src/store/mongo-store.js';
-import { checkCrawl, finished, localArgs, smallWeb, startCrawl, tempDir, waitUntil } from './crawl-harness.js';
+import { checkCrawl, finished, localArgs, smallWeb, startCrawl, tempDir, waitUntil, freePort } from './crawl-harness.js';
 
 const ferretBin = process.env.CRAWL_DIAG_FERRETDB_BIN ?? buildFerretDb();
 if (!ferretBin && process.env.CI) throw new Error('FerretDB is not available; the Mongo resilience test must run in CI');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {

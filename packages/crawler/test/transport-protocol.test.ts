@@ -11,16 +11,9 @@ import {
   encodeMessage,
   type SupervisorMessage,
 } from '../src/transport/protocol.js';
+import { waitUntil } from './crawl-harness.js';
 
 const frames = (parts: string[]) => parts.map((p) => Buffer.from(p));
-
-async function waitUntil(cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('protocol framing', () => {
   it('round-trips every message as two frames: protocol tag and JSON body', () => {
@@ -62,8 +55,8 @@ describe('sockets over tcp', () => {
     const sup = new SupervisorSocket({ id: 'sup-a', lingerMs: 0 });
     open.push(sup);
     sup.connect(endpoint);
-    await waitUntil(() => sup.trySend({ type: 'hello', workers: 2, pid: 1, host: 'h' }));
-    await waitUntil(() => received.length > 0);
+    await waitUntil('the connection', () => sup.trySend({ type: 'hello', workers: 2, pid: 1, host: 'h' }));
+    await waitUntil('the hello', () => received.length > 0);
     expect(received[0]).toEqual({ peer: 'sup-a', type: 'hello' });
 
     const got: string[] = [];
@@ -71,13 +64,13 @@ describe('sockets over tcp', () => {
       for await (const m of sup.messages()) got.push(m.msg?.type ?? 'error');
     })();
     expect(await router.trySend('sup-a', { type: 'heartbeat', dispatcher: 'run-1' })).toBe(true);
-    await waitUntil(() => got.includes('heartbeat'));
+    await waitUntil('the heartbeat', () => got.includes('heartbeat'));
 
     // Never connected: ROUTER_MANDATORY reports it instead of dropping the message.
     expect(await router.trySend('nobody', { type: 'heartbeat', dispatcher: 'run-1' })).toBe(false);
     // Gone: once its connection is closed, sends to it fail too.
     sup.close();
-    await waitUntil(async () => !(await router.trySend('sup-a', { type: 'heartbeat', dispatcher: 'run-1' })));
+    await waitUntil('sends to fail', async () => !(await router.trySend('sup-a', { type: 'heartbeat', dispatcher: 'run-1' })));
   });
 
   it('a supervisor with no dispatcher listening cannot send (no backlog for a dispatcher that is away)', async () => {

@@ -4,6 +4,7 @@
 // dropped silently, so the dispatcher can hand those URLs back to the frontier at once. `sendTimeout: 0` makes a
 // send to a peer whose queue is full fail (EAGAIN) rather than block every other supervisor behind it.
 import * as zmq from 'zeromq';
+import { sendOrFalse } from './unroutable.js';
 import { decodeSupervisorMessage, encodeMessage, type DispatcherMessage, type SupervisorMessage } from './protocol.js';
 
 export interface InboundSupervisorMessage {
@@ -39,15 +40,8 @@ export class DispatcherSocket {
   }
 
   /** Sends; false when the peer cannot be reached now (gone, unknown or its queue is full). */
-  async trySend(peer: string, msg: DispatcherMessage): Promise<boolean> {
-    try {
-      await this.router.send([peer, ...encodeMessage(msg)]);
-      return true;
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'EHOSTUNREACH' || code === 'EAGAIN') return false;
-      throw err;
-    }
+  trySend(peer: string, msg: DispatcherMessage): Promise<boolean> {
+    return sendOrFalse(() => this.router.send([peer, ...encodeMessage(msg)]));
   }
 
   close(): void {

@@ -5,6 +5,7 @@
 // a send fail at once: the supervisor then knows the dispatcher is away and asks for work again when it is back,
 // instead of a restarted dispatcher receiving a backlog of stale requests. ZeroMQ reconnects by itself.
 import * as zmq from 'zeromq';
+import { sendOrFalse } from './unroutable.js';
 import { decodeDispatcherMessage, encodeMessage, type DispatcherMessage, type SupervisorMessage } from './protocol.js';
 
 export interface SupervisorSocketOptions {
@@ -52,15 +53,8 @@ export class SupervisorSocket {
   }
 
   /** Sends; false when the dispatcher is not connected right now. */
-  async trySend(msg: SupervisorMessage): Promise<boolean> {
-    try {
-      await this.dealer.send(encodeMessage(msg));
-      return true;
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'EAGAIN' || code === 'EHOSTUNREACH') return false;
-      throw err;
-    }
+  trySend(msg: SupervisorMessage): Promise<boolean> {
+    return sendOrFalse(() => this.dealer.send(encodeMessage(msg)));
   }
 
   close(): void {
