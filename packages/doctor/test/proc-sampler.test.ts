@@ -9,7 +9,6 @@ import { diagnose } from '../src/doctor.js';
 import { procEvidence } from '../src/proc-evidence.js';
 import { readLoad1, readMemInfo, readProcTimes, readSystemTimes, sampleProcesses } from '../src/proc-sampler.js';
 
-// (12 readings: the trend test needs 10.)
 // Spins for 60% of every 100 ms and keeps 4 MB more (touched, so resident) every 250 ms; answers 'cpu' with its
 // own CPU seconds so far.
 const GROWER = `
@@ -59,6 +58,7 @@ describe('proc sampler', () => {
 
   it("measures a real child's CPU (as the child itself counts it) and its growing memory", async () => {
     const before = await cpuSeconds();
+    // 12 readings: the trend test behind the memory-growth rule needs at least 10.
     const samples = await sampleProcesses({ pids: [child.pid!], durationMs: 5000, intervalMs: 400 });
     const after = await cpuSeconds();
     const p = samples.processes[0];
