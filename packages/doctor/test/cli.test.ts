@@ -93,21 +93,8 @@ describe('crawl-diag report', () => {
   });
 
   it('writes one offline page that loads without errors, draws its charts, and shows a value on hover', async () => {
-    const bench = join(dir, 'bench-nodes.json');
-    // A bench-nodes@1 result as `npm run bench -- nodes` writes it (runs and the USL fit are what the report reads).
-    await writeFile(
-      bench,
-      JSON.stringify({
-        schema: 'crawl-diag/bench-nodes@1',
-        scenario: 'dedup-scan',
-        runs: [
-          { nodes: 1, pagesPerSec: 12, efficiency: 1, trend: { verdict: 'steady', relativeChange: -0.02 } },
-          { nodes: 2, pagesPerSec: 20, efficiency: 0.83, trend: { verdict: 'decay', relativeChange: -0.2 } },
-          { nodes: 4, pagesPerSec: 26, efficiency: 0.54, trend: { verdict: 'decay', relativeChange: -0.4 } },
-        ],
-        usl: { sigma: 0.1, kappa: 0.03, lambda: 12.5, peakNodes: 5.2 },
-      }),
-    );
+    // A real result of `npm run bench -- nodes --nodes 1,2,3 --duration 30 --warmup 8 --scenario politeness-blind`.
+    const bench = join(FIX, 'bench-nodes-politeness-blind.json');
     const out = join(dir, 'report.html');
     const r = await runCli(['report', '--logs', join(FIX, 'dedup-scan-1', 'logs'), '--profiles', join(FIX, 'dedup-scan-1', 'profiles'), '--bench', bench, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
@@ -154,6 +141,10 @@ describe('crawl-diag report', () => {
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
     await expect.poll(value, { timeout: 5000 }).toMatch(/^\d+\.\d\d$/);
     expect(before).not.toMatch(/^\d/);
+
+    // The bench section: a row per run, and the USL fit behind the curve.
+    expect(await page.locator('table.bench tr').count()).toBe(1 + JSON.parse(await readFile(bench, 'utf8')).runs.length);
+    expect(await page.locator('#bench .sub').textContent()).toMatch(/^USL fit: σ = [\d.]+, κ = [\d.]+, λ = [\d.]+ pages\/s/);
 
     // Flame graphs embedded per process kind.
     expect(await page.locator('iframe.flame').count()).toBeGreaterThanOrEqual(3);
