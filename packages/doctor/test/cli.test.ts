@@ -45,7 +45,7 @@ describe('crawl-diag doctor', () => {
   it('bad input: one clear line and a non-zero exit', async () => {
     const none = await runCli(['doctor']);
     expect(none.code).toBe(2);
-    expect(none.stderr.trim()).toBe('crawl-diag: give --logs PATH, live processes (--pid, --children-of, --match) or --profiles DIR to examine');
+    expect(none.stderr.trim()).toBe('crawl-diag: give --logs PATH, live processes (--pid, --children-of, --match), --profiles DIR or --crawl-local ARGS to examine');
     const gone = await runCli(['doctor', '--pid', '4194000']);
     expect(gone.code).toBe(2);
     expect(gone.stderr).toMatch(/^crawl-diag: --pid 4194000: no such process/m);
@@ -157,5 +157,33 @@ describe('crawl-diag report', () => {
     const r = await runCli(['report', '--bench', bad, '--out', join(dir, 'x.html')]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^crawl-diag: --bench .*not a crawl-diag\/bench-nodes@1 result/);
+  });
+});
+
+describe('crawl-diag doctor --crawl-local', () => {
+  it('runs a real local crawl on the simulated web to its end, profiled, and examines its logs and recording', async () => {
+    const { startSimWeb } = await import('@crawl-diag/simweb');
+    const web = await startSimWeb({ seed: 3, sites: 20 });
+    try {
+      const seeds = join(dir, 'seeds.txt');
+      await writeFile(seeds, `${web.seeds.join('\n')}\n`);
+      const args = `--seeds ${seeds} --resolve ${web.resolveRule} --supervisors 1 --workers 2 --duration 20s --delay 200 --sqlite ${join(dir, 'crawl.sqlite')}`;
+      const r = await runCli(['doctor', `--crawl-local=${args}`, '--warmup', '3', '--json'], { timeoutMs: 100_000 });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/^crawl finished/m);
+      const out = JSON.parse(r.stdout);
+      expect(out.schema).toBe('crawl-diag/doctor@1');
+      expect(out.inputs).toMatchObject({ logs: true, profiles: 'recording' });
+      expect(out.rate.series).toBe('crawling');
+      expect(out.rate.perSecEarly).toBeGreaterThan(0);
+    } finally {
+      await web.close();
+    }
+  }, 120_000);
+
+  it('refuses a crawl without --duration, in one line', async () => {
+    const r = await runCli(['doctor', '--crawl-local=--seeds x.txt']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^crawl-diag: --crawl-local needs --duration/);
   });
 });

@@ -6,6 +6,7 @@ import { diagnose, formatDoctor, gatherEvidence } from '@crawl-diag/doctor';
 import { childrenOf, processesMatching } from '@crawl-diag/profiler';
 import { UsageError } from '../errors.js';
 import { parseDuration } from './flame.js';
+import { runObservedCrawl } from './doctor-crawl-local.js';
 
 interface DoctorArgs {
   logs?: string[];
@@ -18,6 +19,7 @@ interface DoctorArgs {
   'group-by'?: string;
   warmup?: number;
   json: boolean;
+  'crawl-local'?: string;
 }
 
 /** The live processes to watch: explicit PIDs, a parent's children, command lines matching a pattern. */
@@ -62,14 +64,21 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
       .option('group-by', { type: 'string', describe: 'Log groups: a JSON field or a regex on the path (see crawl-diag logs)' })
       .option('warmup', { type: 'number', describe: 'Seconds of start-up left out of the judgement (default: min(15, a quarter of the run))' })
       .option('json', { type: 'boolean', default: false, describe: 'Print crawl-diag/doctor@1 JSON' })
+      .option('crawl-local', { type: 'string', describe: "Run 'crawl-diag crawl local ARGS' (with --duration) to its end, profiled, then examine it" })
       .example('$0 doctor --logs logs/', 'offline: judge the logs only')
       .example('$0 doctor --logs logs/ --children-of 4242 --duration 60s', 'also watch a supervisor’s workers for a minute')
       .example('$0 doctor --logs run/logs --profiles run/profiles --json', 'with the agent’s recordings') as unknown as Argv<DoctorArgs>,
   handler: async (a) => {
     const pids = selectPids(a);
     const logs = a.logs?.filter((p) => p !== '') ?? [];
-    if (logs.length === 0 && pids.length === 0 && !a.profiles) {
-      throw new UsageError('give --logs PATH, live processes (--pid, --children-of, --match) or --profiles DIR to examine');
+    let profiles = a.profiles;
+    if (a['crawl-local'] !== undefined) {
+      const crawl = await runObservedCrawl(a['crawl-local'], (line) => process.stderr.write(`${line}\n`));
+      logs.push(crawl.logDir);
+      profiles ??= crawl.profileDir;
+    }
+    if (logs.length === 0 && pids.length === 0 && !profiles) {
+      throw new UsageError('give --logs PATH, live processes (--pid, --children-of, --match), --profiles DIR or --crawl-local ARGS to examine');
     }
     if (a.warmup !== undefined && !(a.warmup >= 0)) throw new UsageError(`--warmup must be a number of seconds ≥ 0, got '${a.warmup}'`);
     const profileMs = a['profile-length'] === '0' ? 0 : parseDuration(a['profile-length'], 'profile-length');
@@ -82,7 +91,7 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
         pids,
         durationMs: parseDuration(a.duration, 'duration'),
         profileMs,
-        profilesDir: a.profiles,
+        profilesDir: profiles,
         groupBy: a['group-by'],
         warmupSec: a.warmup,
         signal: ac.signal,
