@@ -167,7 +167,7 @@ describe('crawl-diag doctor --crawl-local', () => {
     try {
       const seeds = join(dir, 'seeds.txt');
       await writeFile(seeds, `${web.seeds.join('\n')}\n`);
-      const args = `--seeds ${seeds} --resolve ${web.resolveRule} --supervisors 1 --workers 2 --duration 20s --delay 200 --sqlite ${join(dir, 'crawl.sqlite')}`;
+      const args = `--seeds ${seeds} --resolve ${web.resolveRule} --supervisors 1 --workers 2 --duration 20s --delay 200 --sqlite ${join(dir, 'crawl.sqlite')} --log-dir ${join(dir, 'logs')} --profile-dir ${join(dir, 'profiles')}`;
       const r = await runCli(['doctor', `--crawl-local=${args}`, '--warmup', '3', '--json'], { timeoutMs: 100_000 });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/^crawl finished/m);
@@ -176,6 +176,7 @@ describe('crawl-diag doctor --crawl-local', () => {
       expect(out.inputs).toMatchObject({ logs: true, profiles: 'recording' });
       expect(out.rate.series).toBe('crawling');
       expect(out.rate.perSecEarly).toBeGreaterThan(0);
+      expect(r.stderr).toContain(`crawl logs in ${join(dir, 'logs')}, profiles in ${join(dir, 'profiles')}`);
     } finally {
       await web.close();
     }

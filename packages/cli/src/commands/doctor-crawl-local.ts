@@ -32,9 +32,10 @@ function valueOf(args: string[], name: string): string | undefined {
 
 export async function runObservedCrawl(argsText: string, onLine: (line: string) => void): Promise<ObservedCrawl> {
   const args = crawlLocalArgs(argsText);
-  const dir = await mkdtemp(join(tmpdir(), 'crawl-diag-doctor-'));
   let logDir = valueOf(args, '--log-dir');
   let profileDir = valueOf(args, '--profile-dir');
+  // Kept after the run (its path is printed): the operator may want to look at the logs and profiles again.
+  const dir = !logDir || !profileDir ? await mkdtemp(join(tmpdir(), 'crawl-diag-doctor-')) : '';
   if (!logDir) args.push('--log-dir', (logDir = join(dir, 'logs')));
   if (!profileDir) args.push('--profile-dir', (profileDir = join(dir, 'profiles')));
   onLine(`doctor: running crawl-diag crawl local ${args.join(' ')}`);
