@@ -73,22 +73,33 @@ describe('crawl-diag flame', SLOW, () => {
     const port = await freePort();
     const sup = await startReady(process.execPath, [resolve(FIXTURES, 'supervisor.mjs'), `--inspect-port=${port}`]);
     const kids = childrenOf(sup.pid);
-    expect(kids).toHaveLength(2);
-    const out = join(dir, 'workers.speedscope.json');
-    const r = await runCli(['flame', '--children-of', String(sup.pid), '-d', '1s', '-f', 'speedscope', '-o', out, '--split']);
-    expect(r.stderr).toContain(`PIDs ${kids.join(', ')} share inspector port ${port}, so they are sampled one after another`);
-    expect(r.code).toBe(0);
-    const merged = JSON.parse(await readFile(out, 'utf8'));
-    expect(merged.profiles.map((p: { name: string }) => p.name).sort()).toEqual(kids.map((k) => `node ${k} hot-worker.mjs`).sort());
-    for (const k of kids) {
-      const one = JSON.parse(await readFile(join(dir, `workers-${k}.speedscope.json`), 'utf8'));
-      expect(one.profiles).toHaveLength(1);
-      const names = new Set<string>(one.profiles[0].samples.flat().map((i: number) => one.shared.frames[i].name));
-      expect(names.has('crawlHotspot')).toBe(true);
-      expect(listeningSocketsOf(k)).toEqual([]);
+    try {
+      expect(kids).toHaveLength(2);
+      const out = join(dir, 'workers.speedscope.json');
+      const r = await runCli(['flame', '--children-of', String(sup.pid), '-d', '1s', '-f', 'speedscope', '-o', out, '--split']);
+      expect(r.stderr).toContain(`PIDs ${kids.join(', ')} share inspector port ${port}, so they are sampled one after another`);
+      expect(r.code).toBe(0);
+      const merged = JSON.parse(await readFile(out, 'utf8'));
+      expect(merged.profiles.map((p: { name: string }) => p.name).sort()).toEqual(kids.map((k) => `node ${k} hot-worker.mjs`).sort());
+      for (const k of kids) {
+        const one = JSON.parse(await readFile(join(dir, `workers-${k}.speedscope.json`), 'utf8'));
+        expect(one.profiles).toHaveLength(1);
+        const names = new Set<string>(one.profiles[0].samples.flat().map((i: number) => one.shared.frames[i].name));
+        expect(names.has('crawlHotspot')).toBe(true);
+        expect(listeningSocketsOf(k)).toEqual([]);
+      }
+      expect(r.stdout).toMatch(/wrote .*workers\.speedscope\.json, .*workers-\d+\.speedscope\.json, .*workers-\d+\.speedscope\.json/);
+    } finally {
+      // SIGKILL ends the supervisor without its exit handler: its children must be ended here.
+      for (const k of kids) {
+        try {
+          process.kill(k, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await sup.stop();
     }
-    expect(r.stdout).toMatch(/wrote .*workers\.speedscope\.json, .*workers-\d+\.speedscope\.json, .*workers-\d+\.speedscope\.json/);
-    await sup.stop();
   });
 
   it('profiles a command from its start in launch mode', async () => {
