@@ -22,7 +22,8 @@ const MAX_DEPTH = 10;
 const RUN_TIMEOUT_MS = 15 * 60_000;
 
 interface CrawlerRun {
-  crawler: 'crawl-diag' | 'crawlee';
+  /** `crawlee-no-delay`: a reference run without per-domain delay (not polite), to show Crawlee's raw speed. */
+  crawler: 'crawl-diag' | 'crawlee' | 'crawlee-no-delay';
   round: number;
   pages: number;
   /** Pages of the simulated web's ground truth it did not get (should be 0). */
@@ -44,6 +45,8 @@ const { values: args } = parseArgs({
     sites: { type: 'string', default: '50' },
     'max-pages-per-site': { type: 'string', default: '200' },
     out: { type: 'string', default: join(repo, 'bench', 'results', 'crawler.json') },
+    /** Also run Crawlee once without the per-domain delay, as a reference (not part of the comparison). */
+    'no-reference': { type: 'boolean', default: false },
   },
 });
 const rounds = Number(args.rounds);
@@ -101,7 +104,7 @@ async function runCrawlDiag(web: SimWeb, expected: Set<string>, round: number): 
   }
 }
 
-async function runCrawlee(web: SimWeb, expected: Set<string>, round: number): Promise<CrawlerRun> {
+async function runCrawlee(web: SimWeb, expected: Set<string>, round: number, politeDelayMs = delayMs): Promise<CrawlerRun> {
   const dir = mkdtempSync(join(tmpdir(), 'crawl-diag-bench-crawlee-'));
   try {
     const config: CrawleeRunConfig = {
@@ -109,7 +112,7 @@ async function runCrawlee(web: SimWeb, expected: Set<string>, round: number): Pr
       address: web.address,
       port: web.port,
       concurrency,
-      delayMs,
+      delayMs: politeDelayMs,
       maxDepth: MAX_DEPTH,
       storageDir: join(dir, 'storage'),
     };
@@ -119,7 +122,7 @@ async function runCrawlee(web: SimWeb, expected: Set<string>, round: number): Pr
     const result = JSON.parse(last) as { pages: number; urls: string[] };
     const unexpected = result.urls.filter((u) => !expected.has(u)).length;
     const missing = expected.size - (result.urls.length - unexpected);
-    return summarise('crawlee', round, result.pages, missing, unexpected, run.wallSeconds, run.cpuSeconds);
+    return summarise(politeDelayMs > 0 ? 'crawlee' : 'crawlee-no-delay', round, result.pages, missing, unexpected, run.wallSeconds, run.cpuSeconds);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -157,6 +160,14 @@ async function main(): Promise<void> {
         );
       }
     }
+    if (!args['no-reference']) {
+      const r = await runCrawlee(web, expected, 1, 0);
+      runs.push(r);
+      process.stderr.write(
+        `reference ${r.crawler} ${r.pages} pages in ${r.wallSeconds.toFixed(1)} s: ` +
+          `${r.pagesPerSec.toFixed(1)} pages/s, ${r.cpuMsPerPage.toFixed(1)} ms CPU/page (${r.cpuSeconds.toFixed(1)} s CPU)\n`,
+      );
+    }
   } finally {
     await web.close();
   }
@@ -180,6 +191,8 @@ async function main(): Promise<void> {
     },
     runs,
     median: { 'crawl-diag': ours, crawlee: theirs },
+    /** Crawlee without per-domain delay (not polite): its raw speed on this web, for context only. */
+    reference: runs.find((r) => r.crawler === 'crawlee-no-delay') ?? null,
     ratios: {
       pagesPerSec: round3(ours.pagesPerSec / theirs.pagesPerSec),
       cpuPerPage: round3(ours.cpuMsPerPage / theirs.cpuMsPerPage),
