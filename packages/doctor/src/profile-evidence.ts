@@ -2,8 +2,7 @@
 // share grew most, and the share of watched frames (frontier query, dedup check, robots.txt) on the stack.
 // Two sources: the continuous-profiling agent's recordings (`--profiles DIR`), or two live profiles per process
 // taken at the start and the end of the doctor's window.
-// The recording part is a copy of bench/src/diagnose/profile-evidence.ts (helper H8), kept minimal: the bench is a
-// private package and not a library; the lead can fold the two into this package later.
+// The recording part was first written for bench diagnose (helper H8); the bench now imports it from here.
 import {
   diffProfiles,
   frameLabel,

@@ -62,7 +62,8 @@ describe('crawl-diag doctor', () => {
     beforeAll(async () => {
       // A Node process that keeps more memory every 200 ms and does some work: what a leaking worker looks like.
       await writeFile(join(dir, 'leaky-worker.cjs'), 'const k=[];setInterval(()=>{const b=Buffer.alloc(3<<20);b.fill(2);k.push(b);let s=0;for(let i=0;i<2e5;i++)s+=i;},200);');
-      child = spawn(process.execPath, [join(dir, 'leaky-worker.cjs')], { stdio: 'ignore' });
+      // --inspect-port=0: SIGUSR1 opens the inspector on a free port, not on 9229, which other tests may hold.
+      child = spawn(process.execPath, ['--inspect-port=0', join(dir, 'leaky-worker.cjs')], { stdio: 'ignore' });
       await new Promise((r) => setTimeout(r, 300));
     });
     afterAll(() => {
@@ -75,7 +76,7 @@ describe('crawl-diag doctor', () => {
       const out = JSON.parse(r.stdout);
       expect(out.inputs.processes).toBe(1);
       expect(out.inputs.windowMs).toBeGreaterThanOrEqual(5000);
-      expect(out.inputs.profiles).toBe('live');
+      expect(out.inputs.profiles, JSON.stringify(out.warnings)).toBe('live');
       const growth = out.findings.find((f: { cause: string }) => f.cause === 'memory-growth');
       expect(growth, r.stdout).toBeDefined();
       expect(growth.title).toContain(`leaky-worker.cjs ${child.pid}`);
