@@ -2,60 +2,25 @@
 // a few seconds mid-crawl and started again on the same port and data. Every process retries with backoff
 // (the store's retry policy; the dispatcher backs off; a worker's URL goes back to the frontier) and the crawl
 // completes with every reachable page stored exactly once.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimWeb } from '@crawl-diag/simweb';
-import { buildFerretDb } from '../../../test-support/services.js';
+import { buildFerretDb, startFerret, type FerretInstance } from '../../../test-support/services.js';
 import { MongoStore } from '../src/store/mongo-store.js';
-import { checkCrawl, finished, localArgs, smallWeb, startCrawl, tempDir, waitUntil, freePort } from './crawl-harness.js';
+import { checkCrawl, finished, localArgs, smallWeb, startCrawl, tempDir, waitUntil } from './crawl-harness.js';
 
+// This test's own FerretDB (the suite's shared one must not be stopped), stopped and restarted on its port and data.
 const ferretBin = process.env.CRAWL_DIAG_FERRETDB_BIN ?? buildFerretDb();
 if (!ferretBin && process.env.CI) throw new Error('FerretDB is not available; the Mongo resilience test must run in CI');
 
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-/** A FerretDB server of this test's own (the suite's shared one must not be stopped), on a fixed port and data dir. */
-class Ferret {
-  private child?: ChildProcess;
-  constructor(
-    readonly port: number,
-    private readonly dataDir: string,
-  ) {}
-
-  async start(): Promise<void> {
-    this.child = spawn(ferretBin!, ['--listen-addr', `127.0.0.1:${this.port}`, '--sqlite-dir', this.dataDir], { stdio: 'ignore' });
-    await waitUntil('FerretDB to listen', () => listening(this.port), 20_000);
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
-
 describe.skipIf(!ferretBin)('resilience on MongoDB (FerretDB)', () => {
   let web: SimWeb;
-  let ferret: Ferret;
+  let ferret: FerretInstance;
   beforeAll(async () => {
     web = await smallWeb({ latency: { large: { fixedMs: 40, jitterMs: 0 }, small: { fixedMs: 40, jitterMs: 0 } } });
-    ferret = new Ferret(await freePort(), tempDir('ferret-data'));
-    await ferret.start();
+    ferret = await startFerret({ dataDir: tempDir('ferret-data') });
   });
   afterAll(async () => {
-    await ferret?.stop();
+    await ferret?.dispose();
     await web?.close();
   });
 
@@ -79,7 +44,7 @@ describe.skipIf(!ferretBin)('resilience on MongoDB (FerretDB)', () => {
       expect(before).toBeLessThan(web.expectedReachable({ respectRobots: true, maxDepth: 10 }).size);
       await ferret.stop();
       await new Promise((r) => setTimeout(r, 3000));
-      await ferret.start();
+      await ferret.restart();
 
       const { code } = await finished(run, 150_000);
       expect(code, run.stderr()).toBe(0);

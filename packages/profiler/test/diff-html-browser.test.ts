@@ -1,20 +1,17 @@
 // The differential flame graph opened in real headless Chromium: grown frames drawn red, shrunk ones blue, widths
 // from AFTER, search highlights, click zooms, and no network request.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, skipWithoutChromium } from '../../../test-support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffProfiles } from '../src/diff/diff-profiles.js';
 import { renderDiffHtml } from '../src/diff/diff-html.js';
 import { loadProfileInput } from '../src/diff/load-profile-input.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 // Only skipped on a developer machine without Chromium; under CI a missing browser is a failure.
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-
-describe.skipIf(skip)('differential flame graph in headless Chromium', () => {
+describe.skipIf(skipWithoutChromium)('differential flame graph in headless Chromium', () => {
   let browser: Browser;
   let dir: string;
   let htmlPath: string;
@@ -28,10 +25,7 @@ describe.skipIf(skip)('differential flame graph in headless Chromium', () => {
     const diff = diffProfiles(await loadProfileInput(early), await loadProfileInput(late), { before: 'early', after: 'late' });
     htmlPath = join(dir, 'diff.html');
     await writeFile(htmlPath, renderDiffHtml(diff));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

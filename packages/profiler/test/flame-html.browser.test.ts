@@ -1,22 +1,18 @@
 // The HTML flame graph of a real profile, opened in real headless Chromium: frames are drawn, the search box
 // highlights the hot function and reports its share, clicking a frame zooms to it, the tooltip shows a share,
 // and the page makes no network request at all.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, skipWithoutChromium } from '../../../test-support/chromium.js';
 import { attachNode } from '../src/attach/attach-node.js';
 import { renderFlameHtml } from '../src/outputs/flame-html.js';
 import { startNode, stopAll } from './live-process.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 // Only skipped on a developer machine without Chromium; under CI a missing browser is a failure.
-const skip = !haveChromium && !process.env.CI;
-
-describe.skipIf(skip)('HTML flame graph in headless Chromium', () => {
+describe.skipIf(skipWithoutChromium)('HTML flame graph in headless Chromium', () => {
   let browser: Browser;
   let dir: string;
   let htmlPath: string;
@@ -28,10 +24,7 @@ describe.skipIf(skip)('HTML flame graph in headless Chromium', () => {
     dir = await mkdtemp(join(tmpdir(), 'crawl-diag-flame-html-'));
     htmlPath = join(dir, 'flame.html');
     await writeFile(htmlPath, renderFlameHtml(profile, { title: 'hot worker' }));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
