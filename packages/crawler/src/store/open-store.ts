@@ -1,5 +1,6 @@
 // Opens the crawl store a command asked for: MongoDB when a URI is given, else the embedded SQLite file.
-import { MongoStore } from './mongo-store.js';
+// The MongoDB store (and so the driver) is imported only when asked for: every process of a SQLite crawl pays its
+// start-up once, and a crawl starts many processes.
 import { SqliteStore } from './sqlite-store.js';
 import { StoreConfigError } from './errors.js';
 import { STORE_FAULTS, type CrawlStore, type StoreFault } from './store.js';
@@ -44,6 +45,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<CrawlSt
         throw new StoreConfigError(`not a MongoDB URI: ${JSON.stringify(uri)}; use mongodb://HOST:PORT/DATABASE`);
       }
     }
+    const { MongoStore } = await import('./mongo-store.js');
     store = new MongoStore({
       uri: options.mongo,
       ...(options.mongoPoliteness !== undefined ? { politenessUri: options.mongoPoliteness } : {}),
