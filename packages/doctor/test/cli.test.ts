@@ -178,6 +178,26 @@ describe('crawl-diag doctor --crawl-local', () => {
       expect(out.rate.series).toBe('crawling');
       expect(out.rate.perSecEarly).toBeGreaterThan(0);
       expect(r.stderr).toContain(`crawl logs in ${join(dir, 'logs')}, profiles in ${join(dir, 'profiles')}`);
+      // A healthy crawler fetches robots.txt once per domain: not a finding.
+      expect(out.findings.map((f: { cause: string }) => f.cause)).not.toContain('robots-refetching');
+    } finally {
+      await web.close();
+    }
+  }, 120_000);
+
+  it('names robots.txt refetching from the crawler logs alone (the workers log every request they make)', async () => {
+    const { startSimWeb } = await import('@crawl-diag/simweb');
+    const web = await startSimWeb({ seed: 3, sites: 20 });
+    try {
+      const seeds = join(dir, 'seeds-robots.txt');
+      await writeFile(seeds, `${web.seeds.join('\n')}\n`);
+      const logs = join(dir, 'logs-robots');
+      const args = `--seeds ${seeds} --resolve ${web.resolveRule} --supervisors 1 --workers 2 --duration 20s --delay 200 --sqlite ${join(dir, 'crawl-robots.sqlite')} --log-dir ${logs} --fault robots-no-cache`;
+      const r = await runCli(['doctor', `--crawl-local=${args}`, '--warmup', '3', '--json'], { timeoutMs: 100_000 });
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.findings[0], JSON.stringify(out.findings.map((f: { cause: string }) => f.cause))).toMatchObject({ cause: 'robots-refetching', fault: 'robots-no-cache' });
+      expect(out.findings[0].numbers.robotsPerPage).toBeGreaterThan(0.5);
     } finally {
       await web.close();
     }

@@ -20,6 +20,37 @@ export interface CrawlingBlocks {
   events: CrawlEvents;
 }
 
+/**
+ * Logs every HTTP request the worker makes, robots.txt included, as the original crawler's urllib3 did
+ * (`"GET /robots.txt HTTP/1.1" 200`): robots.txt requests per page are the evidence of robots.txt refetching,
+ * and a wall-time profile cannot show it (the fetch is a network wait).
+ */
+export function withRequestLog(fetcher: Fetcher, log: Logger): Fetcher {
+  const line = (url: string, out: { kind: string; status?: number }) => {
+    let target = url;
+    try {
+      const u = new URL(url);
+      target = `${u.pathname}${u.search}`;
+    } catch {
+      // Not a URL the fetcher could have fetched either; log it as given.
+    }
+    log.debug(`"GET ${target} HTTP/1.1" ${out.status ?? out.kind}`);
+  };
+  return {
+    async fetchPage(url) {
+      const out = await fetcher.fetchPage(url);
+      line(url, out as { kind: string; status?: number });
+      return out;
+    },
+    async fetchText(url, opts) {
+      const out = await fetcher.fetchText(url, opts);
+      line(url, out as { kind: string; status?: number });
+      return out;
+    },
+    close: () => fetcher.close(),
+  };
+}
+
 function strategicEvents(log: Logger): CrawlEvents {
   const events = {} as CrawlEvents;
   for (const key of Object.keys(STRATEGIC_LEVELS) as (keyof typeof STRATEGIC_LEVELS)[]) {
@@ -33,7 +64,7 @@ function strategicEvents(log: Logger): CrawlEvents {
 export function createCrawlingBlocks(config: WorkerProcessConfig, store: CrawlStore): CrawlingBlocks {
   const log = openProcessLog(config.name, 'worker', config);
   const policy = new NetworkPolicy({ allowPrivate: config.allowPrivate, resolve: config.resolve.map(parseResolveRule) });
-  const fetcher = createFetcher({ policy });
+  const fetcher = withRequestLog(createFetcher({ policy }), log);
   return {
     log,
     fetcher,
