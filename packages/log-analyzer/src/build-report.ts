@@ -1,6 +1,7 @@
 // Turns merged event counts into the `crawl-diag/logs@1` report: puts them on one grid, then asks the analysis
 // stage for each series' and group's trend and change points.
 import { analyzeTrend, analyzeValueTrend } from './analysis/trend.js';
+import { analyzeGroups } from './analysis/groups.js';
 import { counterIncreases, gaugeSums, meanValues, ratioValues, sumValues, type Values } from './bucketer/bucket-values.js';
 import { LogInputError } from './errors.js';
 import { bucketCounts, edgeCoverage, makeGrid, type BucketGrid } from './bucketer/bucket-grid.js';
@@ -57,6 +58,7 @@ export function buildReport(input: ReportInput): LogsReport {
       groups,
       trend,
       changePoints: detectSeriesChangePoints(countSeries, grid),
+      ...(groupNames.length > 1 ? { stoppedGroups: stoppedGroups(groups, grid, overall) } : {}),
     };
   });
 
@@ -118,6 +120,22 @@ export function buildReport(input: ReportInput): LogsReport {
     series,
     ...(values.length > 0 ? { values } : {}),
   };
+}
+
+/** A node that stopped is its own finding ("crawler-3.log: no lines after 14:32"), not part of a general slowdown. */
+function stoppedGroups(
+  groups: SeriesReport['groups'],
+  grid: BucketGrid,
+  coverage: { firstBucketCoverage?: number; lastBucketCoverage?: number },
+): NonNullable<SeriesReport['stoppedGroups']> {
+  const counts: Record<string, number[]> = {};
+  for (const [g, gs] of Object.entries(groups)) counts[g] = gs.counts;
+  return analyzeGroups(counts, { bucketMs: grid.bucketMs, startMs: grid.startMs, ...coverage }).stopped.map((s) => ({
+    group: s.group,
+    lastEventAt: s.lastEventAt,
+    silentBuckets: s.silentBuckets,
+    rateBefore: s.rateBefore,
+  }));
 }
 
 function valueSeries(

@@ -31,6 +31,11 @@ export interface SeriesReport {
   groups: Record<string, GroupSeries>;
   trend: Trend;
   changePoints: Array<{ at: string; before: number; after: number }>;
+  /**
+   * Extra: groups (nodes, processes) whose lines stopped while the others went on, distinct from everyone slowing
+   * down; only when there is more than one group. `lastEventAt` is the end of the group's last non-empty bucket.
+   */
+  stoppedGroups?: Array<{ group: string; lastEventAt: string; silentBuckets: number; rateBefore: number }>;
 }
 
 /** Extra: a series of values rather than counts: a gauge, a counter's increase, or the ratio of two series. */

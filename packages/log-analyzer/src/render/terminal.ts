@@ -37,6 +37,9 @@ export function renderTerminal(report: LogsReport, options: TerminalOptions = {}
       const changes = s.changePoints.map((cp) => `${shortTime(cp.at).slice(11)} ${formatCount(round1(cp.before))} -> ${formatCount(round1(cp.after))}`);
       out.push(' '.repeat(LABEL_WIDTH) + `rate changes (per ${bucket}): ${changes.join(', ')}`);
     }
+    for (const stop of s.stoppedGroups ?? []) {
+      out.push(' '.repeat(LABEL_WIDTH) + `stopped: ${stop.group}: no lines after ${shortTime(stop.lastEventAt)} (was ${formatCount(round1(stop.rateBefore))} per ${bucket})`);
+    }
   }
   for (const v of report.values ?? []) {
     const what =
