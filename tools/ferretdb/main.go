@@ -22,7 +22,7 @@ import (
 func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on (loopback only)")
 	dir := flag.String("sqlite-dir", "", "directory for FerretDB's SQLite databases (required)")
-	quiet := flag.Bool("quiet", true, "log warnings and errors only")
+	quiet := flag.Bool("quiet", true, "log errors only (FerretDB logs every unsupported command, such as the driver's endSessions, as a warning with the whole message)")
 	// FerretDB's SQLite files run in WAL mode with SQLite's default synchronous=FULL: an fsync on every commit, which
 	// makes each insert cost ~15 ms here. NORMAL keeps every commit through a crash of FerretDB (only a power cut can
 	// lose the last ones), which is what tests and the bench need.
@@ -44,7 +44,7 @@ func main() {
 
 	level := slog.LevelInfo
 	if *quiet {
-		level = slog.LevelWarn
+		level = slog.LevelError
 	}
 	var out io.Writer = os.Stderr
 	logger := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level}))
