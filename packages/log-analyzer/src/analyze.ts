@@ -13,7 +13,9 @@ import { EventCounts } from './scanner/event-counts.js';
 import { createScanner, unitResult, type ScanUnit, type UnitResult } from './scanner/scan-unit.js';
 import { splitAtRecords } from './scanner/split-ranges.js';
 import { runScanUnits } from './scanner/worker-pool.js';
-import { DEFAULT_SERIES, SCRAPY_SERIES, toSeriesSpecs, type SeriesPattern } from './series.js';
+import { CRAWLEE_SERIES, DEFAULT_SERIES, SCRAPY_SERIES, looksLikeCrawlee, toSeriesSpecs, type SeriesPattern } from './series.js';
+import { crawleeRunStart } from './formats/crawlee.js';
+import { readFileTail } from './source/read-head.js';
 import { expandPaths } from './source/expand-paths.js';
 import { groupForPath, parseGroupBy, shortenGroupNames } from './source/group-name.js';
 import type { LogInput } from './source/log-input.js';
@@ -67,6 +69,10 @@ interface PreparedFile {
   gzip: boolean;
   group: string;
   head: Buffer;
+  /** A Crawlee log (its own default series). */
+  crawlee?: boolean;
+  /** Reference time for the format when not the file's mtime: the run's start for an untimed Crawlee log. */
+  referenceMs?: number;
 }
 
 export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> {
@@ -86,10 +92,16 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
     if (prepared) files.push(prepared);
   }
   if (files.length === 0) throw new LogInputError(`${options.paths.join(' ')}: no readable logs found.`);
-  // With no pattern given, a Scrapy log also gets its own lines: `Crawled (200)` and the LogStats totals.
-  const scrapyFiles = files.filter((f) => f.format === 'scrapy').length;
-  const defaults = scrapyFiles === 0 ? DEFAULT_SERIES : scrapyFiles === files.length ? SCRAPY_SERIES : [...DEFAULT_SERIES, ...SCRAPY_SERIES];
-  const specs = toSeriesSpecs(userSeries ?? defaults);
+  // With no pattern given, a Scrapy log gets its own lines (`Crawled (200)`, the LogStats totals) and a Crawlee log
+  // its own (statistics differenced, retries, failures) instead of the crawler's strategic lines.
+  const crawlerKinds = new Set(files.map((f) => (f.format === 'scrapy' ? 'scrapy' : f.crawlee ? 'crawlee' : 'crawler')));
+  const defaults = [
+    ...(crawlerKinds.has('crawler') ? DEFAULT_SERIES : []),
+    ...(crawlerKinds.has('scrapy') ? SCRAPY_SERIES : []),
+    ...(crawlerKinds.has('crawlee') ? CRAWLEE_SERIES : []),
+  ];
+  const patterns = userSeries ?? defaults;
+  const specs = toSeriesSpecs(patterns);
   if (groupBy.kind !== 'path') {
     const short = shortenGroupNames(files.filter((f) => f.input.path !== '-').map((f) => f.group));
     for (const f of files) f.group = short.get(f.group) ?? f.group;
@@ -121,7 +133,7 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
       path: f.input.path,
       gzip: f.gzip,
       format: f.format,
-      referenceMs: f.input.mtimeMs,
+      referenceMs: f.referenceMs ?? f.input.mtimeMs,
       group: f.group,
       groupField,
     };
@@ -186,6 +198,7 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
     counts: counts.data,
     seriesNames: specs.map((s) => s.name),
     seriesKinds: specs.map((s) => s.kind),
+    seriesNotes: patterns.map((p) => p.note),
     ratios: options.ratios,
     files: summaries,
     groupFiles,
@@ -231,6 +244,12 @@ async function prepareInput(
     throw new LogInputError(found.problem, { path: input.displayPath });
   }
   prepared.format = found.format;
+  prepared.crawlee = found.format === 'crawlee' || looksLikeCrawlee(head);
+  if (found.format === 'crawlee' && !gzip) {
+    // Untimed lines are placed by their crawlerRuntimeMillis from the run's start: mtime minus the last runtime.
+    const start = crawleeRunStart(await readFileTail(input.path, input.size), input.mtimeMs);
+    if (!Number.isNaN(start)) prepared.referenceMs = start;
+  }
   return prepared;
 }
 

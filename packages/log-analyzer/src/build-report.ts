@@ -1,7 +1,7 @@
 // Turns merged event counts into the `crawl-diag/logs@1` report: puts them on one grid, then asks the analysis
 // stage for each series' and group's trend and change points.
 import { analyzeTrend, analyzeValueTrend } from './analysis/trend.js';
-import { analyzeGroups } from './analysis/groups.js';
+import { analyzeGroups, type GroupFindings } from './analysis/groups.js';
 import { counterIncreases, gaugeSums, meanValues, ratioValues, sumValues, type Values } from './bucketer/bucket-values.js';
 import { LogInputError } from './errors.js';
 import { bucketCounts, edgeCoverage, makeGrid, type BucketGrid } from './bucketer/bucket-grid.js';
@@ -14,6 +14,8 @@ export interface ReportInput {
   seriesNames: string[];
   /** Per series: 'count' (default), 'gauge' or 'counter'. */
   seriesKinds?: string[];
+  /** Per series: a note on how its numbers were made (shown with value series), or undefined. */
+  seriesNotes?: Array<string | undefined>;
   /** Ratios of two count series, by name. */
   ratios?: Array<{ name: string; numerator: string; denominator: string }>;
   files: FileSummary[];
@@ -51,6 +53,10 @@ export function buildReport(input: ReportInput): LogsReport {
       groups[g].trend =
         groupNames.length === 1 ? { ...trend } : analyzeTrend({ counts: groups[g].counts, bucketMs: grid.bucketMs, ...coverage });
     }
+    const findings = groupNames.length > 1 ? groupFindings(groups, grid, overall) : null;
+    if (findings) {
+      for (const f of findings.groups) groups[f.group].share = { start: f.shareStart, end: f.shareEnd, perBucket: f.share };
+    }
     return {
       name,
       total: sum(total),
@@ -58,7 +64,7 @@ export function buildReport(input: ReportInput): LogsReport {
       groups,
       trend,
       changePoints: detectSeriesChangePoints(countSeries, grid),
-      ...(groupNames.length > 1 ? { stoppedGroups: stoppedGroups(groups, grid, overall) } : {}),
+      ...(findings ? { stoppedGroups: stoppedGroups(findings) } : {}),
     };
   });
 
@@ -87,7 +93,8 @@ export function buildReport(input: ReportInput): LogsReport {
             sumPerBucket(sums.map((xs) => xs.map((x) => (Number.isNaN(x) ? 0 : x))), grid.buckets),
             sumPerBucket(samples, grid.buckets),
           );
-    values.push(valueSeries(name, kinds[i] as 'gauge' | 'counter', total, groupValues, grid.bucketMs));
+    const note = input.seriesNotes?.[i];
+    values.push({ ...valueSeries(name, kinds[i] as 'gauge' | 'counter', total, groupValues, grid.bucketMs), ...(note ? { note } : {}) });
   });
   for (const r of input.ratios ?? []) {
     const find = (n: string): SeriesReport => {
@@ -122,15 +129,23 @@ export function buildReport(input: ReportInput): LogsReport {
   };
 }
 
-/** A node that stopped is its own finding ("crawler-3.log: no lines after 14:32"), not part of a general slowdown. */
-function stoppedGroups(
+/**
+ * The analysis stage's per-group findings for one series: each group's share of the total over time, and groups
+ * that stopped.
+ */
+function groupFindings(
   groups: SeriesReport['groups'],
   grid: BucketGrid,
   coverage: { firstBucketCoverage?: number; lastBucketCoverage?: number },
-): NonNullable<SeriesReport['stoppedGroups']> {
+): GroupFindings {
   const counts: Record<string, number[]> = {};
   for (const [g, gs] of Object.entries(groups)) counts[g] = gs.counts;
-  return analyzeGroups(counts, { bucketMs: grid.bucketMs, startMs: grid.startMs, ...coverage }).stopped.map((s) => ({
+  return analyzeGroups(counts, { bucketMs: grid.bucketMs, startMs: grid.startMs, ...coverage });
+}
+
+/** A node that stopped is its own finding ("crawler-3.log: no lines after 14:32"), not part of a general slowdown. */
+function stoppedGroups(findings: GroupFindings): NonNullable<SeriesReport['stoppedGroups']> {
+  return findings.stopped.map((s) => ({
     group: s.group,
     lastEventAt: s.lastEventAt,
     silentBuckets: s.silentBuckets,

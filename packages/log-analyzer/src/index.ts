@@ -1,13 +1,13 @@
 // @crawl-diag/log-analyzer: paths -> source -> scanner -> bucketer -> analysis -> renderer.
 // A library first: each stage is exported on its own; `analyzeLogs` runs them all.
-export type { LogsReport, SeriesReport, GroupSeries, FileSummary, GroupSpan, ValueSeriesReport } from './report.js';
+export type { LogsReport, SeriesReport, GroupSeries, GroupShare, FileSummary, GroupSpan, ValueSeriesReport } from './report.js';
 export type { Trend, Verdict, ChangePoint, CountSeries } from './analysis/types.js';
 export { analyzeTrend } from './analysis/trend.js';
 
 export { analyzeLogs, THREADS_ABOVE_BYTES, type AnalyzeOptions } from './analyze.js';
 export { followLogs, type FollowOptions, type FollowSession } from './follow.js';
 export { LogInputError } from './errors.js';
-export { DEFAULT_SERIES, SCRAPY_SERIES, parseNamedArgument, toSeriesSpecs, type SeriesPattern, type SeriesSpec, type SeriesKind } from './series.js';
+export { CRAWLEE_SERIES, DEFAULT_SERIES, SCRAPY_SERIES, looksLikeCrawlee, parseNamedArgument, toSeriesSpecs, type SeriesPattern, type SeriesSpec, type SeriesKind } from './series.js';
 
 // source
 export { expandPaths } from './source/expand-paths.js';

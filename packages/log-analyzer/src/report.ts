@@ -22,6 +22,18 @@ export interface GroupSeries {
   total: number;
   counts: number[];
   trend: Trend;
+  /**
+   * Extra: the group's share of the series' total, only when there is more than one group. `start` and `end` are
+   * its share over the first and the last tenth of the buckets (at least 3); `perBucket` per bucket (null where the
+   * total is 0).
+   */
+  share?: GroupShare;
+}
+
+export interface GroupShare {
+  start: number | null;
+  end: number | null;
+  perBucket: Array<number | null>;
 }
 
 export interface SeriesReport {
@@ -48,6 +60,8 @@ export interface ValueSeriesReport {
   values: Array<number | null>;
   groups: Record<string, { values: Array<number | null>; trend: Trend }>;
   trend: Trend;
+  /** Extra: how the numbers were made, when it matters for reading them (Crawlee's statistics differenced). */
+  note?: string;
 }
 
 /** Extra: when a group (node, process) was logging, and which files it came from. */

@@ -17,6 +17,8 @@ export interface SeriesPattern {
    * pages`), differenced into a rate per bucket, per group. Gauges and counters need `regex`.
    */
   kind?: SeriesKind;
+  /** What the reader should know about how the numbers were made; printed under its chart and in the JSON. */
+  note?: string;
 }
 
 export type SeriesKind = 'count' | 'gauge' | 'counter';
@@ -82,3 +84,29 @@ export const SCRAPY_SERIES: SeriesPattern[] = [
   { name: 'pages (LogStats)', regex: 'Crawled (\\d+) pages \\(at', kind: 'counter' },
   { name: 'items (LogStats)', regex: 'scraped (\\d+) items \\(at', kind: 'counter' },
 ];
+
+/**
+ * Crawlee's own lines, for a Crawlee log read with no pattern (from crawlee v3 sources: packages/core/src/crawlers/
+ * statistics.ts logs `calculate()` every 60 s; packages/basic-crawler/src/internals/basic-crawler.ts warns
+ * `Reclaiming failed request back to the list or queue` on a retry and errors `Request failed and reached maximum
+ * retries` on a failure). The statistics carry `requestsFinishedPerMinute`, but it is requestsFinished divided by the
+ * minutes since the start: an average that hides decay. The rate comes from differencing the cumulative
+ * `requestsTotal` (finished + failed; the periodic line has no requestsFinished) between lines instead, reset-aware.
+ */
+export const CRAWLEE_SERIES: SeriesPattern[] = [
+  { name: 'retried (Crawlee)', substring: 'Reclaiming failed request back to the list or queue' },
+  { name: 'failed (Crawlee)', substring: 'Request failed and reached maximum retries' },
+  {
+    name: 'requests (Crawlee stats)',
+    regex: '"requestsTotal":(\\d+)',
+    kind: 'counter',
+    note: "increase of Crawlee's cumulative requestsTotal (finished + failed) between statistics lines; its requestsFinishedPerMinute is an average since the start and hides decay",
+  },
+];
+
+/** True when a log's first bytes are Crawlee's (text or JSON logger): a crawler's prefixed lines or its statistics. */
+export function looksLikeCrawlee(head: Buffer): boolean {
+  return CRAWLEE_SIGNATURE.test(head.toString('latin1'));
+}
+
+const CRAWLEE_SIGNATURE = /\w*Crawler(?::\w+)*:(?:\x1b\[\d+m)? (?:Starting the crawler\.|\w*Crawler request statistics:)|"requestsTotal":\d+,"crawlerRuntimeMillis":/;

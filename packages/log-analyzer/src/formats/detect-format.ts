@@ -21,6 +21,12 @@ export function detectFormat(head: Buffer, ctx: FormatContext): FormatName | nul
       bestHits = hits;
     }
   }
+  if (best === null && lines.length > 0) {
+    // Crawlee's default text log has no stamps at all: known by its line shape (its statistics carry the time).
+    const crawlee = createFormat('crawlee', ctx);
+    const shaped = lines.filter(([s, e]) => crawlee.isRecordStart(head, s, e)).length;
+    if (shaped * 2 >= lines.length) return 'crawlee';
+  }
   return best;
 }
 

@@ -1,6 +1,7 @@
 // All known formats, in the order the detector prefers them on a tie (the more specific layout first: a Python
 // logging line is also an ISO 8601 prefixed line).
 import { accessLogFormat } from './access-log.js';
+import { crawleeFormat } from './crawlee.js';
 import { customTimeFormat } from './custom-time-format.js';
 import { iso8601Format } from './iso8601.js';
 import { pinoFormat } from './pino.js';
@@ -12,6 +13,7 @@ import type { FormatContext, FormatName, LogFormat } from './types.js';
 export const DETECTABLE_FORMATS: Array<Exclude<FormatName, 'custom'>> = [
   'python-logging',
   'scrapy',
+  'crawlee',
   'iso8601',
   'pino',
   'syslog',
@@ -23,6 +25,7 @@ export function createFormat(name: FormatName, ctx: FormatContext, timeFormat?: 
   switch (name) {
     case 'python-logging': return pythonLoggingFormat(ctx);
     case 'scrapy': return scrapyFormat(ctx);
+    case 'crawlee': return crawleeFormat(ctx);
     case 'iso8601': return iso8601Format(ctx);
     case 'pino': return pinoFormat(ctx);
     case 'syslog': return syslogFormat(ctx);

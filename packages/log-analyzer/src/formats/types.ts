@@ -5,6 +5,7 @@ import type { NaiveTimeConverter } from './timezone.js';
 export type FormatName =
   | 'python-logging'
   | 'scrapy'
+  | 'crawlee'
   | 'iso8601'
   | 'pino'
   | 'syslog'
@@ -21,6 +22,11 @@ export interface LogFormat {
   levelNeedles(level: string): string[];
   /** True when lines without a timestamp may continue the record above (tracebacks); false for NDJSON. */
   readonly multiline: boolean;
+  /**
+   * True when records may lack a time of their own (Crawlee's default text log times only its statistics lines):
+   * such a record is skipped, not counted as garbage. Default false.
+   */
+  readonly untimedRecords?: boolean;
 }
 
 /** What a format needs to know besides the bytes. */

@@ -45,6 +45,7 @@ export function renderTerminal(report: LogsReport, options: TerminalOptions = {}
     const what =
       v.kind === 'gauge' ? `gauge, mean per ${bucket}` : v.kind === 'counter' ? `counter, increase per ${bucket}` : `${v.of?.numerator} / ${v.of?.denominator} per ${bucket}`;
     out.push('', paint(asciichart.cyan, v.name) + `  (${what})`);
+    if (v.note) for (const l of wrap(v.note, width - LABEL_WIDTH)) out.push(' '.repeat(LABEL_WIDTH) + l);
     const points = v.values.filter((x): x is number => x !== null);
     if (points.length === 0) out.push(' '.repeat(LABEL_WIDTH) + '(no values)');
     else {
@@ -53,6 +54,8 @@ export function renderTerminal(report: LogsReport, options: TerminalOptions = {}
     }
   }
   out.push('', table(report, paint));
+  const shares = shareTable(report);
+  if (shares) out.push('', shares);
   return out.join('\n') + '\n';
 }
 
@@ -127,6 +130,67 @@ function table(report: LogsReport, paint: (code: string, text: string) => string
     lines.push(code ? line.replace(new RegExp(`${v}$`), paint(code, v)) : line);
   });
   return lines.join('\n');
+}
+
+/**
+ * Each group's share of its series' total early and late in the run (first and last tenth of the buckets): a node
+ * whose share falls is losing out to the others, even when the total looks healthy. Only series with at least
+ * MIN_SHARE_EVENTS events in both windows are listed (sparser shares are noise). A change is called `falls` or
+ * `rises` when a two-proportion z-test gives |z| >= 3 (conservative because real counts are overdispersed).
+ * Null when no series qualifies.
+ */
+function shareTable(report: LogsReport): string | null {
+  const rows: string[][] = [];
+  for (const s of report.series) {
+    const groups = Object.entries(s.groups).filter(([, g]) => g.share);
+    if (groups.length < 2) continue;
+    const window = Math.max(3, Math.round(s.counts.length / 10));
+    const early = sumRange(s.counts, 0, window);
+    const late = sumRange(s.counts, s.counts.length - window, s.counts.length);
+    if (early < MIN_SHARE_EVENTS || late < MIN_SHARE_EVENTS) continue;
+    rows.push([s.name, '', '', '', '']);
+    for (const [name, g] of groups) {
+      const { start, end } = g.share!;
+      if (start === null || end === null) continue;
+      const pooled = (start * early + end * late) / (early + late);
+      const se = Math.sqrt(pooled * (1 - pooled) * (1 / early + 1 / late));
+      const z = se > 0 ? (end - start) / se : 0;
+      const word = z <= -3 ? 'falls' : z >= 3 ? 'rises' : '';
+      rows.push([`  ${name}`, percent(start), percent(end), `${end >= start ? '+' : ''}${((end - start) * 100).toFixed(1)} pt`, word]);
+    }
+  }
+  if (rows.length === 0) return null;
+  const header = ['share of total', 'early', 'late', 'change', ''];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const fmt = (r: string[]): string =>
+    r.map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
+  return [fmt(header), widths.slice(0, 4).map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
+}
+
+const MIN_SHARE_EVENTS = 30;
+
+function sumRange(xs: number[], from: number, to: number): number {
+  let s = 0;
+  for (let i = Math.max(0, from); i < Math.min(to, xs.length); i++) s += xs[i];
+  return s;
+}
+
+/** Words of `text` in lines of at most `columns` characters (a longer word stays whole). */
+function wrap(text: string, columns: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > columns) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function percent(x: number | null): string {
+  return x === null ? '-' : `${(x * 100).toFixed(1)}%`;
 }
 
 function row(name: string, total: number, counts: number[], trend: Trend, report: LogsReport): string[] {

@@ -106,7 +106,10 @@ export class LineScanner {
     this.recordParsed = true;
     const t = this.format.parseTime(this.buf, this.recordStart, this.recordEnd);
     if (Number.isNaN(t)) {
-      // Shaped like a record but the stamp does not parse (a JSON line without `time`, 99:99:99): garbage.
+      // Shaped like a record but the stamp does not parse (a JSON line without `time`, 99:99:99): garbage, unless
+      // the format has records without a time (then it is a record that cannot be placed on the time axis).
+      this.recordTime = NaN;
+      if (this.format.untimedRecords) return; // still a record: its continuation lines are not garbage
       this.recordOk = false;
       this.unparsed++;
       return;
@@ -137,7 +140,7 @@ export class LineScanner {
 
   private readonly onMatch = (series: number): void => {
     if (!this.recordParsed) this.parseRecord();
-    if (!this.recordOk || this.matched[series]) return;
+    if (!this.recordOk || this.matched[series] || Number.isNaN(this.recordTime)) return;
     this.matched[series] = 1;
     this.matchedList[this.matchedCount++] = series;
     if (this.valued[series]) this.counts.addValue(this.recordGroup, series, this.recordTime, this.matcher.captured[series]);

@@ -45,3 +45,18 @@ export function looksBinary(head: Buffer): boolean {
   }
   return control / head.length > 0.1;
 }
+
+/** The last bytes of a plain file (up to TAIL_BYTES): where a log's final lines are. */
+export async function readFileTail(path: string, size: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const length = Math.min(size, TAIL_BYTES);
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await fh.read(buf, 0, length, size - length);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+export const TAIL_BYTES = 256 << 10;
