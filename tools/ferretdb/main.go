@@ -12,9 +12,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	_ "net/http/pprof" // registers /debug/pprof/ on http.DefaultServeMux, served only with --pprof-addr
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -27,6 +31,8 @@ func main() {
 	// makes each insert cost ~15 ms here. NORMAL keeps every commit through a crash of FerretDB (only a power cut can
 	// lose the last ones), which is what tests and the bench need.
 	synchronous := flag.String("sqlite-synchronous", "normal", "SQLite synchronous pragma: full or normal")
+	idIndexes := flag.Bool("id-path-indexes", true, "add the _id index FerretDB's SQLite queries can use (see idindex.go); false shows FerretDB's own behaviour")
+	pprofAddr := flag.String("pprof-addr", "", "serve Go's net/http/pprof on this loopback address (e.g. 127.0.0.1:6060); off by default")
 	flag.Parse()
 
 	if *synchronous != "full" && *synchronous != "normal" {
@@ -60,8 +66,25 @@ func main() {
 		os.Exit(1)
 	}
 
+	if *pprofAddr != "" {
+		host, _, err := net.SplitHostPort(*pprofAddr)
+		ip := net.ParseIP(host)
+		if err != nil || ip == nil || !ip.IsLoopback() {
+			fmt.Fprintln(os.Stderr, "ferretdb: --pprof-addr must be a loopback address with a port, such as 127.0.0.1:6060")
+			os.Exit(2)
+		}
+		go func() {
+			if err := http.ListenAndServe(*pprofAddr, nil); err != nil {
+				fmt.Fprintf(os.Stderr, "ferretdb: pprof: %v\n", err)
+			}
+		}()
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fmt.Fprintf(os.Stderr, "ferretdb: listening on %s, data in %s\n", *listen, *dir)
+	if *idIndexes {
+		go keepIDIndexes(ctx, *dir, 200*time.Millisecond, logger)
+	}
 	f.Run(ctx)
 }

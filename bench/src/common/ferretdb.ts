@@ -3,7 +3,7 @@
 // started on a free loopback port with its own data directory, stopped with the bench.
 // test-support/services.ts does the same for vitest, but it lives outside the bench's TypeScript project.
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -42,12 +42,22 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
+const FERRET_SRC = join(REPO_ROOT, 'tools', 'ferretdb');
+
+/** Whether the binary is older than any of the wrapper's sources (its flags or FerretDB's version changed). */
+function binaryIsStale(): boolean {
+  const sources = readdirSync(FERRET_SRC).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum');
+  const newest = Math.max(...sources.map((f) => statSync(join(FERRET_SRC, f)).mtimeMs));
+  return statSync(FERRET_BIN).mtimeMs < newest;
+}
+
 function ferretBinary(): string {
-  if (existsSync(FERRET_BIN)) return FERRET_BIN;
+  if (existsSync(FERRET_BIN) && !binaryIsStale()) return FERRET_BIN;
   try {
-    execFileSync('go', ['build', '-o', FERRET_BIN, '.'], { cwd: join(REPO_ROOT, 'tools', 'ferretdb'), stdio: 'inherit' });
+    execFileSync('go', ['build', '-o', FERRET_BIN, '.'], { cwd: FERRET_SRC, stdio: 'inherit' });
     return FERRET_BIN;
   } catch (err) {
+    if (existsSync(FERRET_BIN)) return FERRET_BIN; // stale but usable (no Go here)
     throw new BenchRunError(`cannot build FerretDB from tools/ferretdb (${(err as Error).message}); install Go or pass --mongo URI`);
   }
 }
@@ -59,7 +69,11 @@ export async function startFerretDb(): Promise<RunningMongo> {
   // Its log goes to a file: FerretDB warns on every command it does not implement (e.g. the driver's endSessions).
   const logFile = join(dataDir, '..', `${basename(dataDir)}.log`);
   const logFd = openSync(logFile, 'a');
-  const proc = spawnGroup(bin, ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dataDir], { stdio: ['ignore', logFd, logFd] });
+  // CRAWL_DIAG_FERRETDB_PPROF=127.0.0.1:PORT serves Go's pprof from FerretDB (diagnosis; the wrapper refuses
+  // anything but a loopback address).
+  const pprof = process.env.CRAWL_DIAG_FERRETDB_PPROF;
+  const args = ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dataDir, ...(pprof ? ['--pprof-addr', pprof] : [])];
+  const proc = spawnGroup(bin, args, { stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   const removeData = onCleanup(async () => {
     await rm(dataDir, { recursive: true, force: true });

@@ -27,6 +27,8 @@ import {
   type UpdateFilter,
 } from 'mongodb';
 import { StoreConfigError } from './errors.js';
+import { FrontierLog, type LogDoc, type LogUrl } from './mongo-frontier-log.js';
+import { FrontierView, type ViewCandidate } from './mongo-frontier-view.js';
 import { DEFAULT_RETRY, isTransientMongoError, withRetry, type RetryPolicy } from './mongo-retry.js';
 import { crawlStats } from './stats.js';
 import type {
@@ -147,6 +149,11 @@ const LEASE_ROUNDS = 6;
 const ROLL_FORWARD_AFTER_MS = 5_000;
 /** domainsFree keeps a repair sweep for domains wrongly marked idle to at most one per this many ms. */
 const IDLE_REPAIR_INTERVAL_MS = 5_000;
+/**
+ * The frontier view is read from the server again (one full read) when it has nothing due and is older than this:
+ * a URL whose frontier-log note was never written (its adder died between the two writes) is found then.
+ */
+const VIEW_RELOAD_MS = 30_000;
 
 const DEFAULT_DB = 'crawl';
 
@@ -201,6 +208,14 @@ export class MongoStore implements CrawlStore {
   private closed = false;
   /** Lease claims this process lost, with when it first lost them (wall clock), to spot stuck claims. */
   private readonly lostClaims = new Map<string, number>();
+  /** Where URLs that become pending are announced (read by leasing processes). */
+  private readonly log: FrontierLog;
+  /** Leasing processes only: the candidates for leases (mongo-frontier-view.ts), loaded on the first lease. */
+  private view: FrontierView | undefined;
+  /** The next frontier-log note the view has not read yet. */
+  private viewNext = 0;
+  private viewLoadedAt = 0;
+  private viewSync: Promise<FrontierView> | undefined;
 
   constructor(options: MongoStoreOptions) {
     this.options = options;
@@ -210,6 +225,19 @@ export class MongoStore implements CrawlStore {
     this.location = `${redactUri(options.uri)} (database ${contentDb})`;
     const pUri = options.politenessUri ?? options.uri;
     this.politenessLocation = `${redactUri(pUri)} (database ${this.politenessDbName()})`;
+    this.log = new FrontierLog(
+      () => this.content.collection<LogDoc>('frontierLog'),
+      (operation, fn) => this.op(operation, fn),
+      isDuplicateKey,
+    );
+  }
+
+  /**
+   * Healthy leasing takes its candidates from the frontier view and reads each by `_id`; the unindexed-frontier fault
+   * asks the server for due URLs on every call instead, without an index (the `$natural` hint).
+   */
+  private get leasesFromView(): boolean {
+    return !this.faults.has('unindexed-frontier');
   }
 
   private contentDbName(): string {
@@ -372,9 +400,19 @@ export class MongoStore implements CrawlStore {
         return new Set(docs.filter((_, i) => !failed.has(i)).map((d) => d._id));
       }
     });
-    const domains = new Set(docs.filter((d) => inserted.has(d._id)).map((d) => d.domain));
+    const added = docs.filter((d) => inserted.has(d._id));
+    // Announce them before marking their domains as having work: a leaser that sees the mark then finds the note.
+    await this.announce(added.map((d) => [d._id, d.domain, d.dueAt]));
+    const domains = new Set(added.map((d) => d.domain));
     await Promise.all([...domains].map((d) => this.markDomainHasWork(d)));
     return inserted.size;
+  }
+
+  /** Tells leasing processes (through the frontier log) that these URLs are pending from `dueAt` on. */
+  private async announce(urls: LogUrl[]): Promise<void> {
+    if (urls.length === 0) return;
+    await this.log.append(urls);
+    for (const [url, domain, dueAt] of urls) this.view?.upsert(url, domain, dueAt);
   }
 
   private async markDomainHasWork(domain: string): Promise<void> {
@@ -466,6 +504,8 @@ export class MongoStore implements CrawlStore {
     const byUrl = new Map(docs.map((d) => [d._id, d]));
     return won.map((c) => {
       const d = byUrl.get(c.url)!;
+      // Ours until the lease expires; then it is a candidate again (read by _id to see whether it was finished).
+      this.view?.upsert(d._id, d.domain, expires);
       return {
         url: d._id,
         domain: d.domain,
@@ -520,8 +560,164 @@ export class MongoStore implements CrawlStore {
 
   async leaseUrls(req: LeaseRequest): Promise<LeasedUrl[]> {
     if (req.limit <= 0) return [];
+    if (this.leasesFromView) return req.domainsFree ? this.leaseDomainsFreeFromView(req) : this.leaseAnyFromView(req);
     return req.domainsFree ? this.leaseDomainsFree(req) : this.leaseAny(req);
   }
+
+  // ---- healthy leasing: candidates from the frontier view, each read by _id ----
+
+  /**
+   * Brings the view up to date: the first time (and, with `reloadIfStale`, when it is older than VIEW_RELOAD_MS) by
+   * one full read of the open URLs, then by the frontier-log notes written since. One sync runs at a time.
+   */
+  private syncView(reloadIfStale = false): Promise<FrontierView> {
+    this.viewSync ??= this.doSyncView(reloadIfStale).finally(() => {
+      this.viewSync = undefined;
+    });
+    return this.viewSync;
+  }
+
+  private viewIsStale(): boolean {
+    return Date.now() - this.viewLoadedAt > VIEW_RELOAD_MS;
+  }
+
+  private async doSyncView(reloadIfStale: boolean): Promise<FrontierView> {
+    if (!this.view || (reloadIfStale && this.viewIsStale())) {
+      // The log tail first: every note below it was written after its URLs were in the frontier, so the full read
+      // below sees them; notes from the tail on are read (again) afterwards, which changes nothing.
+      const tail = await this.log.tail();
+      const open = await this.op('leaseUrls (frontier view load)', () =>
+        this.frontier.find({ state: { $in: OPEN_STATES } }, { projection: { _id: 1, domain: 1, dueAt: 1 } }).toArray(),
+      );
+      const view = new FrontierView();
+      for (const d of open) view.upsert(d._id, d.domain, d.dueAt);
+      this.view = view;
+      this.viewNext = tail;
+      this.viewLoadedAt = Date.now();
+    }
+    const view = this.view;
+    const { notes, next } = await this.log.readFrom(this.viewNext);
+    for (const note of notes) for (const [url, domain, dueAt] of note) view.upsert(url, domain, dueAt);
+    this.viewNext = Math.max(this.viewNext, next);
+    return view;
+  }
+
+  /**
+   * Reads candidates by _id (the one filter FerretDB answers from an index), corrects the view with what it finds,
+   * and returns the documents that are open and due at `now`, in the candidates' order.
+   */
+  private async verifyCandidates(view: FrontierView, candidates: ViewCandidate[], now: number): Promise<FrontierDoc[]> {
+    const docs = await Promise.all(
+      candidates.map((c) => this.op('leaseUrls (candidate)', () => this.frontier.findOne({ _id: c.url }))),
+    );
+    const due: FrontierDoc[] = [];
+    docs.forEach((d, i) => {
+      if (!d || !OPEN_STATES.includes(d.state)) {
+        view.remove(candidates[i]!.url);
+        return;
+      }
+      view.upsert(d._id, d.domain, d.dueAt);
+      if (d.dueAt <= now) due.push(d);
+    });
+    return due;
+  }
+
+  private async leaseAnyFromView(req: LeaseRequest): Promise<LeasedUrl[]> {
+    const expires = req.now + req.leaseMs;
+    let view = await this.syncView();
+    const got: LeasedUrl[] = [];
+    const tried = new Set<string>();
+    let contended = false;
+    let reloaded = false;
+    for (let round = 0; round < LEASE_ROUNDS && got.length < req.limit; round++) {
+      const want = req.limit - got.length;
+      let candidates = view.dueOldest(req.now, contended ? want * 8 : want * 2 + 2, (url) => tried.has(url));
+      // As in leaseAny: once a race was lost, start at a random point so racing leasers stop colliding.
+      if (contended) {
+        const at = Math.floor(Math.random() * candidates.length);
+        candidates = [...candidates.slice(at), ...candidates.slice(0, at)].slice(0, want * 2 + 2);
+      }
+      if (candidates.length === 0) {
+        if (reloaded || tried.size > 0 || !this.viewIsStale()) break;
+        view = await this.syncView(true);
+        reloaded = true;
+        continue;
+      }
+      for (const c of candidates) tried.add(c.url);
+      const fresh = await this.verifyCandidates(view, candidates, req.now);
+      if (fresh.length === 0) continue;
+      const batch = fresh.slice(0, want);
+      const won = await this.tryLeaseMany(batch, req.owner, req.now, expires, false);
+      if (won.length < batch.length) contended = true;
+      got.push(...won);
+    }
+    return got;
+  }
+
+  private async leaseDomainsFreeFromView(req: LeaseRequest): Promise<LeasedUrl[]> {
+    const expires = req.now + req.leaseMs;
+    // The domains first, then the view: a domain marked as having work was announced in the log before (addUrls),
+    // so the view read afterwards knows its URLs and never marks it idle wrongly.
+    const free = await this.op(
+      'leaseUrls (free domains)',
+      () =>
+        this.domains
+          .find({ hasWork: true, freeAt: { $lte: req.now }, busyUntil: { $lte: req.now } }, { sort: { freeAt: 1, _id: 1 } })
+          .toArray(),
+      true,
+    );
+    let view = await this.syncView();
+    if (free.length === 0) {
+      await this.repairIdleDomainsFromView(view, req.now);
+      return [];
+    }
+    if (free.every((d) => view.dueInDomain(d._id, req.now, 1).length === 0) && this.viewIsStale()) view = await this.syncView(true);
+    await this.markIdleDomainsFromView(view, free);
+
+    const got: LeasedUrl[] = [];
+    let next = 0;
+    while (got.length < req.limit && next < free.length) {
+      // Take as many domains as URLs are still wanted, check their candidates and lease from them concurrently.
+      const chosen: { domain: DomainDoc; candidates: ViewCandidate[] }[] = [];
+      while (chosen.length < req.limit - got.length && next < free.length) {
+        const d = free[next++]!;
+        const candidates = view.dueInDomain(d._id, req.now, 3);
+        if (candidates.length > 0) chosen.push({ domain: d, candidates });
+      }
+      const leased = await Promise.all(
+        chosen.map(async (c) => {
+          const fresh = await this.verifyCandidates(view, c.candidates, req.now);
+          return fresh.length > 0 ? this.leaseFromDomain(c.domain, fresh, req.owner, req.now, expires) : undefined;
+        }),
+      );
+      for (const l of leased) if (l) got.push(l);
+    }
+    if (got.length === 0) await this.repairIdleDomainsFromView(view, req.now);
+    return got;
+  }
+
+  /** Marks free domains the view has no open URL of as idle, unless addUrls gave them work since they were read. */
+  private async markIdleDomainsFromView(view: FrontierView, free: DomainDoc[]): Promise<void> {
+    for (const d of free) {
+      if (view.hasDomain(d._id)) continue;
+      await this.op('leaseUrls (idle)', () => this.domains.updateOne({ _id: d._id, workSeq: d.workSeq }, { $set: { hasWork: false } }), true);
+    }
+  }
+
+  /** The view's counterpart of repairIdleDomains: domains with due URLs in the view are marked as having work. */
+  private async repairIdleDomainsFromView(view: FrontierView, now: number): Promise<void> {
+    if (Date.now() - this.lastIdleRepair < IDLE_REPAIR_INTERVAL_MS) return;
+    this.lastIdleRepair = Date.now();
+    const withWork = view.domainsWithDue(now);
+    if (withWork.length === 0) return;
+    await this.op(
+      'leaseUrls (idle repair)',
+      () => this.domains.updateMany({ _id: { $in: withWork }, hasWork: false }, { $set: { hasWork: true } }),
+      true,
+    );
+  }
+
+  // ---- leasing under the unindexed-frontier fault: a frontier query on every call ----
 
   private async leaseAny(req: LeaseRequest): Promise<LeasedUrl[]> {
     const expires = req.now + req.leaseMs;
@@ -701,7 +897,10 @@ export class MongoStore implements CrawlStore {
       { $set: { state: 'pending', dueAt: notBefore }, $inc: { attempts: -1, postponements: 1 } },
       (d) => d.state === 'pending' && d.dueAt === notBefore,
     );
-    if (doc) await this.clearBusy(doc);
+    if (doc) {
+      await this.announce([[url, doc.domain, notBefore]]);
+      await this.clearBusy(doc);
+    }
     return doc !== undefined;
   }
 
@@ -714,7 +913,10 @@ export class MongoStore implements CrawlStore {
       { $set: { state, dueAt: Date.now(), ...(detail !== undefined ? { detail } : {}) } },
       (d) => d.state === state,
     );
-    if (doc) await this.clearBusy(doc);
+    if (doc) {
+      this.view?.remove(url);
+      await this.clearBusy(doc);
+    }
     return doc !== undefined;
   }
 
@@ -731,10 +933,12 @@ export class MongoStore implements CrawlStore {
           (x) => x.state === 'pending' && x.dueAt === now,
         );
         if (doc) await this.clearBusy(doc);
-        return doc !== undefined;
+        return doc;
       }),
     );
-    return released.filter(Boolean).length;
+    const back = released.filter((d): d is FrontierDoc => d !== undefined);
+    await this.announce(back.map((d) => [d._id, d.domain, now]));
+    return back.length;
   }
 
   // ---- pages ----

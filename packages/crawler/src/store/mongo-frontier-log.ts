@@ -1,0 +1,102 @@
+// The frontier log: an append-only list of "these URLs are pending from then on" notes (added, postponed, released),
+// numbered 0, 1, 2, … in `_id`, so that a leasing process learns what changed by reading the next numbers by `_id`
+// instead of querying the frontier (see mongo-frontier-view.ts for why).
+//
+// Numbering without transactions or atomic counters: a note's number is won by inserting `_id: L<n>` (a unique
+// insert is atomic on every server speaking the protocol, FerretDB 1.x included); a writer that hits a duplicate key
+// tries the next number. A hint document (`_id: 'tail'`, `next`) is raised with `$max` after each insert so writers
+// start near the end. It may lag (a lost `$max` race, a writer dying), never run ahead: a writer only tries `n`
+// when `n - 1` exists, so notes have no gaps, and a reader that stops at the first missing number misses nothing.
+import type { Collection } from 'mongodb';
+
+/** One URL that became pending: url, domain, due time. */
+export type LogUrl = [url: string, domain: string, dueAt: number];
+
+/** How a URL is stored in a note: FerretDB 1.x rejects arrays nested in arrays. */
+interface StoredUrl {
+  u: string;
+  d: string;
+  t: number;
+}
+
+export interface LogDoc {
+  _id: string;
+  urls?: StoredUrl[];
+  /** Only on the hint document. */
+  next?: number;
+}
+
+const TAIL_ID = 'tail';
+/** How many notes a reader asks for at once (by `_id`, concurrently). */
+const READ_AHEAD = 8;
+/** After this many duplicate keys in a row a writer re-reads the hint instead of walking on. */
+const REREAD_HINT_AFTER = 4;
+
+const noteId = (n: number): string => `L${n}`;
+
+export type RunOp = <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
+
+export class FrontierLog {
+  /** Where this process's next append starts (its own last note + 1, or the hint). */
+  private writeHint = -1;
+
+  constructor(
+    private readonly coll: () => Collection<LogDoc>,
+    private readonly op: RunOp,
+    private readonly isDuplicateKey: (err: unknown) => boolean,
+  ) {}
+
+  /** The hint: every note below it exists. */
+  async tail(): Promise<number> {
+    const doc = await this.op('frontier log (tail)', () => this.coll().findOne({ _id: TAIL_ID }));
+    return doc?.next ?? 0;
+  }
+
+  /** Appends one note; returns its number. Safe to retry (a retried insert that had landed is found by its token). */
+  async append(urls: LogUrl[]): Promise<number> {
+    if (this.writeHint < 0) this.writeHint = await this.tail();
+    let n = this.writeHint;
+    let dups = 0;
+    for (;;) {
+      const inserted = await this.op('frontier log (append)', async () => {
+        try {
+          await this.coll().insertOne({ _id: noteId(n), urls: urls.map(([u, d, t]) => ({ u, d, t })) });
+          return true;
+        } catch (err) {
+          if (this.isDuplicateKey(err)) return false;
+          throw err;
+        }
+      });
+      if (inserted) break;
+      // A retried insert whose first try landed shows up as a duplicate key: then this note carries our URLs
+      // again under the next number, which readers apply twice to the same effect.
+      if (++dups >= REREAD_HINT_AFTER) {
+        n = Math.max(n + 1, await this.tail());
+        dups = 0;
+      } else n++;
+    }
+    this.writeHint = n + 1;
+    await this.op('frontier log (hint)', () => this.coll().updateOne({ _id: TAIL_ID }, { $max: { next: n + 1 } }, { upsert: true })).catch(
+      (err: unknown) => {
+        // Two first writers upserting the hint at once: one gets a duplicate key; the other's hint stands.
+        if (!this.isDuplicateKey(err)) throw err;
+      },
+    );
+    return n;
+  }
+
+  /** Reads the notes from number `from` on, up to the first missing one; returns them and the next number to read. */
+  async readFrom(from: number): Promise<{ notes: LogUrl[][]; next: number }> {
+    const notes: LogUrl[][] = [];
+    let next = from;
+    for (;;) {
+      const ids = Array.from({ length: READ_AHEAD }, (_, i) => noteId(next + i));
+      const docs = await Promise.all(ids.map((id) => this.op('frontier log (read)', () => this.coll().findOne({ _id: id }))));
+      for (const d of docs) {
+        if (!d) return { notes, next };
+        notes.push((d.urls ?? []).map((x): LogUrl => [x.u, x.d, x.t]));
+        next++;
+      }
+    }
+  }
+}
