@@ -27,8 +27,8 @@ export interface LogDoc {
 }
 
 const TAIL_ID = 'tail';
-/** How many notes a reader asks for at once (by `_id`, concurrently). */
-const READ_AHEAD = 8;
+/** At most this many notes a reader asks for at once (by `_id`, concurrently). */
+const READ_AHEAD = 16;
 /** After this many duplicate keys in a row a writer re-reads the hint instead of walking on. */
 const REREAD_HINT_AFTER = 4;
 
@@ -89,8 +89,9 @@ export class FrontierLog {
   async readFrom(from: number): Promise<{ notes: LogUrl[][]; next: number }> {
     const notes: LogUrl[][] = [];
     let next = from;
-    for (;;) {
-      const ids = Array.from({ length: READ_AHEAD }, (_, i) => noteId(next + i));
+    // Start with a couple (usually little is new between two lease calls) and ask for more while all are there.
+    for (let ahead = 2; ; ahead = Math.min(ahead * 2, READ_AHEAD)) {
+      const ids = Array.from({ length: ahead }, (_, i) => noteId(next + i));
       const docs = await Promise.all(ids.map((id) => this.op('frontier log (read)', () => this.coll().findOne({ _id: id }))));
       for (const d of docs) {
         if (!d) return { notes, next };

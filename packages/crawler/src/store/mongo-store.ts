@@ -170,6 +170,12 @@ function duplicateIndexes(err: unknown): Set<number> {
   return new Set(list.map((w) => w.index));
 }
 
+/** Whether the server is FerretDB (its buildInfo carries `ferretdbVersion`) rather than MongoDB. */
+async function isFerretDb(db: Db): Promise<boolean> {
+  const info = await db.admin().command({ buildInfo: 1 });
+  return info.ferretdbVersion !== undefined;
+}
+
 /** The database named in a mongodb:// URI's path, if any. */
 export function dbNameFromUri(uri: string): string | undefined {
   const m = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]*)/.exec(uri);
@@ -310,7 +316,11 @@ export class MongoStore implements CrawlStore {
     this.connect();
     // Indexes are shaped Equality → Sort → Range (see STORAGE.md for each one's query). One createIndex call per
     // index: FerretDB 1.24 drops the connection when one createIndexes command repeats several existing indexes.
+    // On FerretDB 1.x the secondary indexes are left out: its SQLite backend answers every filter but {_id} by reading
+    // the whole collection and never uses them, while every insert and update pays to maintain them (each one is a
+    // SQLite expression index that parses the document's JSON again). Only the built-in _id index is used there.
     await this.op('init (content indexes)', async () => {
+      if (await isFerretDb(this.content)) return;
       // Frontier query: {state: 'pending'|'leased' (equality, $in)} sorted by {dueAt, _id}, range dueAt <= now. _id
       // is in the index so the sort's tie-break comes from the index too: no in-memory sort of every due URL.
       await this.frontier.createIndex({ state: 1, dueAt: 1, _id: 1 }, { name: 'state_dueAt_id' });
@@ -323,6 +333,7 @@ export class MongoStore implements CrawlStore {
     await this.op(
       'init (politeness indexes)',
       async () => {
+        if (await isFerretDb(this.politeness)) return;
         // domainsFree: {hasWork: true} equality, sorted by freeAt (least recently claimed first), range freeAt <= now.
         await this.domains.createIndex({ hasWork: 1, freeAt: 1 }, { name: 'hasWork_freeAt' });
       },
