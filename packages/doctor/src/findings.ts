@@ -100,14 +100,29 @@ function grewMarkedly(s: { early: number; late: number }): boolean {
 
 const joinClauses = (parts: Array<string | undefined>) => parts.filter(Boolean).join('; ');
 
+/**
+ * The dispatcher's share of time in a frame, per URL it would lease if every leased URL were crawled: divided by
+ * 1 + postponed per crawled page. A postponed URL goes back to the frontier and is leased again, so under politeness
+ * contention the dispatcher leases many URLs per page crawled and its frontier query is busy for that reason, not
+ * because each query got slower. Without postponement evidence (or with none postponed) the share is unchanged.
+ */
+function perCrawledLease(e: Evidence, share: { early: number; late: number }): { early: number; late: number } {
+  const p = e.logs?.postponed;
+  const churn = (r: number | null | undefined) => 1 + Math.max(0, r ?? 0);
+  return { early: share.early / churn(p?.early), late: share.late / churn(p?.late) };
+}
+
 function dispatcherQuery(e: Evidence): Finding | undefined {
   const d = kindOf(e, 'dispatcher');
   const w = kindOf(e, 'worker');
   const procD = e.proc?.kinds.find((k) => k.kind === 'dispatcher');
   const top = d?.grown[0];
-  const frontier = d?.watched.frontier;
+  const rawFrontier = d?.watched.frontier;
+  const frontier = rawFrontier && perCrawledLease(e, rawFrontier);
   const frontierGrew = frontier !== undefined && grewMarkedly(frontier);
-  const topGrew = top !== undefined && Math.max(top.selfDelta, top.totalDelta) >= GROWN_SHARE;
+  const topShare = top && perCrawledLease(e, { early: top.before.total, late: top.after.total });
+  const topSelf = top && perCrawledLease(e, { early: top.before.self, late: top.after.self });
+  const topGrew = top !== undefined && Math.max(topSelf!.late - topSelf!.early, topShare!.late - topShare!.early) >= GROWN_SHARE;
   const dispatcherBusier = procD && procD.cpuEarly !== null && procD.cpuLate !== null && procD.cpuLate - procD.cpuEarly >= 0.1 && procD.cpuLate >= 0.5;
   const starved = w !== undefined && w.idleLate >= STARVED_IDLE;
   // A frontier query holding a tenth of the dispatcher's time while workers wait is a weaker hint on its own.
@@ -125,10 +140,15 @@ function dispatcherQuery(e: Evidence): Finding | undefined {
   if (decay) c += 0.2;
   if (!starved && w) c -= 0.2; // busy workers point at the workers, not at the dispatcher
   const what = frontierGrew || (frontierHeavy && !topGrew) ? 'the frontier query' : top ? `${top.label}${top.within ? ` (in ${top.within})` : ''}` : 'its own work';
-  const share = frontierGrew || (frontierHeavy && !topGrew) ? frontier! : top ? { early: top.before.total, late: top.after.total } : undefined;
+  const byFrontier = frontierGrew || (frontierHeavy && !topGrew);
+  // Shown as the profile measured it; the judgement above used the share per crawled page's lease.
+  const share = byFrontier ? rawFrontier! : top ? { early: top.before.total, late: top.after.total } : undefined;
+  const judged = byFrontier ? frontier! : topShare;
+  const churned = share !== undefined && judged !== undefined && judged.late < share.late * 0.9;
   const summary =
     (starved ? `Workers are starved: ${pct(w!.idleLate)} idle (${pct(w!.idleEarly)} early) while` : 'The dispatcher slows as the data grows:') +
     ` the dispatcher spends ${share ? `${pct(share.late)} of its time in ${what}, ${share.late > share.early ? `whose share grew from ${pct(share.early)} to ${pct(share.late)}` : `${pct(share.early)} early`}` : `more CPU (${num(procD?.cpuEarly)} → ${num(procD?.cpuLate)} cores)`}` +
+    (churned ? ` (${pct(judged!.late)} per URL crawled, as postponed URLs are leased again)` : '') +
     (decayLine(e) ? `; ${decayLine(e)}` : '');
   return {
     title: 'A dispatcher-side query slows down as the data grows (workers starved)',
@@ -138,6 +158,7 @@ function dispatcherQuery(e: Evidence): Finding | undefined {
     summary,
     evidence: [
       ...(share ? [{ what: `dispatcher time in ${what}, early → late`, value: `${pct(share.early)} → ${pct(share.late)}`, source: 'profile' as const }] : []),
+      ...(churned ? [{ what: `the same per URL crawled (postponed URLs are leased again), early → late`, value: `${pct(judged!.early)} → ${pct(judged!.late)}`, source: 'profile' as const }] : []),
       ...(w ? [{ what: 'worker idle share, early → late', value: `${pct(w.idleEarly)} → ${pct(w.idleLate)}`, source: 'profile' as const }] : []),
       ...(procD ? [{ what: 'dispatcher CPU (cores), early → late', value: `${num(procD.cpuEarly)} → ${num(procD.cpuLate)}`, source: 'proc' as const }] : []),
       ...rateEvidence(e),
@@ -145,6 +166,8 @@ function dispatcherQuery(e: Evidence): Finding | undefined {
     numbers: {
       dispatcherShareEarly: share?.early ?? null,
       dispatcherShareLate: share?.late ?? null,
+      dispatcherSharePerCrawledEarly: judged?.early ?? null,
+      dispatcherSharePerCrawledLate: judged?.late ?? null,
       workerIdleEarly: w?.idleEarly ?? null,
       workerIdleLate: w?.idleLate ?? null,
       dispatcherCpuEarly: procD?.cpuEarly ?? null,

@@ -7,6 +7,7 @@ import {
   analyzeTrend,
   analyzeValueTrend,
   DEFAULT_SERIES,
+  detectChangePoints,
   type LogsReport,
   type SeriesPattern,
   type SeriesReport,
@@ -47,7 +48,8 @@ export interface LogEvidence {
   robotsUndeterminedShare: number | null;
   /** From an access log: robots.txt requests per page request, early and late. */
   robotsRequests: { perPage: number; shareEarly: number | null; shareLate: number | null } | null;
-  groups: Array<{ group: string; trend: Trend; total: number }>;
+  /** Per group (node, process) of the rate series: its verdict, total and change points (per-bucket means). */
+  groups: Array<{ group: string; trend: Trend; total: number; changePoints: Array<{ at: string; before: number; after: number }> }>;
   stopped: StoppedGroup[];
 }
 
@@ -131,7 +133,18 @@ export function logEvidenceFromReport(report: LogsReport, warmupSec?: number): L
     postponed,
     robotsUndeterminedShare,
     robotsRequests,
-    groups: (gf?.groups ?? []).map((g) => ({ group: g.group, trend: g.trend, total: g.total })),
+    groups: (gf?.groups ?? []).map((g) => ({ group: g.group, trend: g.trend, total: g.total, changePoints: groupChangePoints(report, groupCounts[g.group]) })),
     stopped,
   };
+}
+
+/** Change points of one group's counts, located as the analyzer locates a whole series' (same detector, same grid). */
+function groupChangePoints(report: LogsReport, counts: number[]): Array<{ at: string; before: number; after: number }> {
+  const start = Date.parse(report.start);
+  return detectChangePoints({
+    counts,
+    bucketMs: report.bucketMs,
+    firstBucketCoverage: report.firstBucketCoverage,
+    lastBucketCoverage: report.lastBucketCoverage,
+  }).map((cp) => ({ at: new Date(start + cp.index * report.bucketMs).toISOString(), before: cp.before, after: cp.after }));
 }

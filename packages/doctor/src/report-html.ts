@@ -36,10 +36,14 @@ interface ChartSpec {
   xLabel: string;
   yLabel: string;
   x: number[];
-  series: Array<{ label: string; values: Array<number | null>; points?: boolean }>;
-  /** Vertical marks (change points, the judged window) in x units. */
-  marks: Array<{ x: number; label: string; color: string }>;
+  series: Array<{ label: string; values: Array<number | null>; points?: boolean; color?: string }>;
+  /** Vertical marks in x units: change points, a group's stop, the judged window. */
+  marks: Array<{ x: number; label: string; color: string; kind: 'change' | 'stop' | 'window' }>;
 }
+
+/** Series colours (d3's category10 reordered); a group's change points are drawn in its line's colour. */
+const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#d62728'];
+const CHANGE_RED = '#d62728';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 /** Safe inside a <script> element: `<` never appears raw, so nothing can close it. */
@@ -66,8 +70,8 @@ function logCharts(logs: LogEvidence): ChartSpec[] {
   const perSec = 1000 / r.bucketMs;
   const x = Array.from({ length: r.buckets }, (_, i) => start + i * step);
   const windowMarks = [
-    { x: start + logs.window.from * step, label: 'judged from', color: '#888' },
-    { x: start + logs.window.to * step, label: 'judged to', color: '#888' },
+    { x: start + logs.window.from * step, label: 'judged from', color: '#888', kind: 'window' as const },
+    { x: start + logs.window.to * step, label: 'judged to', color: '#888', kind: 'window' as const },
   ];
   const charts: ChartSpec[] = [];
   for (const s of r.series) {
@@ -82,7 +86,7 @@ function logCharts(logs: LogEvidence): ChartSpec[] {
       x,
       series: [{ label: s.name, values: s.counts.map((c) => c * perSec) }],
       marks: [
-        ...s.changePoints.map((c) => ({ x: Date.parse(c.at) / 1000, label: `change ${(c.before * perSec).toFixed(1)} → ${(c.after * perSec).toFixed(1)}/s`, color: '#d62728' })),
+        ...s.changePoints.map((c) => ({ x: Date.parse(c.at) / 1000, label: `change ${(c.before * perSec).toFixed(1)} → ${(c.after * perSec).toFixed(1)}/s`, color: CHANGE_RED, kind: 'change' as const })),
         ...(s.name === logs.rateSeries ? windowMarks : []),
       ],
     });
@@ -90,16 +94,30 @@ function logCharts(logs: LogEvidence): ChartSpec[] {
   const rate = r.series.find((s) => s.name === logs.rateSeries);
   const groups = rate ? Object.entries(rate.groups).filter(([, g]) => g.total > 0) : [];
   if (rate && groups.length > 1) {
+    const colorOf = new Map(groups.map(([name], i) => [name, PALETTE[i % PALETTE.length]]));
+    // Each node's own change points, in its line's colour: one node slowing is a different story from all of them.
+    const changes = logs.groups.flatMap((g) =>
+      g.changePoints.map((c) => ({
+        x: Date.parse(c.at) / 1000,
+        label: `${g.group}: ${(c.before * perSec).toFixed(1)} → ${(c.after * perSec).toFixed(1)}/s`,
+        color: colorOf.get(g.group) ?? CHANGE_RED,
+        kind: 'change' as const,
+      })),
+    );
+    const changeCount = logs.groups.map((g) => g.changePoints.length).reduce((a, b) => a + b, 0);
     charts.push({
       id: 'per-node',
       title: `${rate.name} per node / process: lines per second`,
-      subtitle: groups.map(([name, g]) => `${name} ${g.trend.verdict}`).join(' · ') + (logs.stopped.length ? ` · stopped: ${logs.stopped.map((s) => s.group).join(', ')}` : ''),
+      subtitle:
+        groups.map(([name, g]) => `${name} ${g.trend.verdict}`).join(' · ') +
+        (logs.stopped.length ? ` · stopped: ${logs.stopped.map((s) => s.group).join(', ')}` : '') +
+        ` · ${changeCount} change point(s) in the nodes' own rates`,
       xTime: true,
       xLabel: 'time',
       yLabel: 'per second',
       x,
-      series: groups.map(([name, g]) => ({ label: name, values: g.counts.map((c) => c * perSec) })),
-      marks: logs.stopped.map((s) => ({ x: Date.parse(s.lastEventAt) / 1000, label: `${s.group} stopped`, color: '#d62728' })),
+      series: groups.map(([name, g]) => ({ label: name, values: g.counts.map((c) => c * perSec), color: colorOf.get(name) })),
+      marks: [...changes, ...logs.stopped.map((s) => ({ x: Date.parse(s.lastEventAt) / 1000, label: `${s.group} stopped`, color: colorOf.get(s.group) ?? CHANGE_RED, kind: 'stop' as const }))],
     });
   }
   if (logs.postponed && rate) {
@@ -179,26 +197,30 @@ ${frame(`${kind}: late (${p.late.from} .. ${p.late.to})`, renderFlameHtml(late, 
 const CLIENT_JS = `
 (function () {
   var specs = JSON.parse(document.getElementById('chart-data').textContent);
-  var palette = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#d62728'];
-  function marksPlugin(marks) {
+  var palette = JSON.parse(document.getElementById('palette').textContent);
+  function marksPlugin(marks, el) {
     return { hooks: { draw: [function (u) {
       var ctx = u.ctx; ctx.save();
+      var drawn = [];
       marks.forEach(function (m, i) {
         var x = u.valToPos(m.x, 'x', true);
         if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
+        // Where each mark was drawn (canvas pixels), so a reader script or a test can find it.
+        drawn.push({ x: Math.round(x), top: Math.round(u.bbox.top), height: Math.round(u.bbox.height), color: m.color, kind: m.kind, label: m.label });
         ctx.strokeStyle = m.color; ctx.lineWidth = 1.5 * devicePixelRatio; ctx.setLineDash([5 * devicePixelRatio, 4 * devicePixelRatio]);
         ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
         ctx.setLineDash([]); ctx.fillStyle = m.color; ctx.font = (11 * devicePixelRatio) + 'px system-ui, sans-serif';
-        ctx.fillText(m.label, x + 4 * devicePixelRatio, u.bbox.top + (12 + (i % 3) * 13) * devicePixelRatio);
+        ctx.fillText(m.label, x + 4 * devicePixelRatio, u.bbox.top + (12 + (i % 6) * 13) * devicePixelRatio);
       });
       ctx.restore();
+      el.setAttribute('data-marks-drawn', JSON.stringify(drawn));
     }] } };
   }
   specs.forEach(function (s) {
     var el = document.getElementById(s.id);
     var width = Math.max(320, Math.min(1100, el.clientWidth || 900));
     var series = [{ label: s.xLabel }].concat(s.series.map(function (d, i) {
-      var c = palette[i % palette.length];
+      var c = d.color || palette[i % palette.length];
       return d.points
         ? { label: d.label, stroke: c, width: 0, points: { show: true, size: 9, fill: c }, value: function (u, v) { return v == null ? '—' : v.toFixed(2); } }
         : { label: d.label, stroke: c, width: 1.5, spanGaps: false, points: { show: false }, value: function (u, v) { return v == null ? '—' : v.toFixed(2); } };
@@ -208,7 +230,7 @@ const CLIENT_JS = `
       scales: { x: { time: s.xTime } },
       axes: [{ label: s.xTime ? '' : s.xLabel }, { label: s.yLabel }],
       cursor: { drag: { x: true, y: false } },
-      plugins: [marksPlugin(s.marks)],
+      plugins: [marksPlugin(s.marks, el)],
     };
     new uPlot(opts, [s.x].concat(s.series.map(function (d) { return d.values; })), el);
   });
@@ -216,11 +238,19 @@ const CLIENT_JS = `
 })();
 `;
 
+/** The change points and stops of a chart in words, under it (times in UTC). */
+function marksList(c: ChartSpec): string {
+  const marks = c.marks.filter((m) => m.kind !== 'window').sort((a, b) => a.x - b.x);
+  if (marks.length === 0) return '';
+  const at = (x: number) => new Date(x * 1000).toISOString().slice(11, 19);
+  return `<ul class="marks">${marks.map((m) => `<li class="mark-${m.kind}"><span class="swatch" style="background:${m.color}"></span>${at(m.x)} ${esc(m.label)}</li>`).join('')}</ul>`;
+}
+
 export function renderReport(input: ReportInput): string {
   const { js, css } = uplotAssets();
   const charts = [...(input.logs ? logCharts(input.logs) : []), ...(input.bench ? [benchChart(input.bench)] : [])];
   const title = input.title ?? 'crawl-diag report';
-  const chartHtml = (c: ChartSpec) => `<div class="chart-box"><h3>${esc(c.title)}</h3><p class="sub">${esc(c.subtitle)}</p><div class="chart" id="${c.id}"></div></div>`;
+  const chartHtml = (c: ChartSpec) => `<div class="chart-box"><h3>${esc(c.title)}</h3><p class="sub">${esc(c.subtitle)}</p><div class="chart" id="${c.id}"></div>${marksList(c)}</div>`;
   const logCh = charts.filter((c) => c.id !== 'bench-usl');
   const benchCh = charts.find((c) => c.id === 'bench-usl');
   const benchTable = input.bench
@@ -240,7 +270,9 @@ h1{font-size:20px}h2{font-size:17px;border-bottom:1px solid #ddd;padding-bottom:
 .f-title{font-weight:600}.conf{display:inline-block;min-width:3.2em;font-variant-numeric:tabular-nums;color:#a00}.f-sum{margin:4px 0}
 td{padding:2px 10px 2px 0;vertical-align:top}.src{color:#888}.sub{color:#555;margin:0 0 4px;font-size:12px}
 .chart-box{margin-bottom:18px}iframe.flame{width:100%;height:460px;border:1px solid #ccc}figure{margin:8px 0}figcaption{font-size:12px;color:#555}
-table.bench th{text-align:left;padding-right:12px}.meta{color:#777;font-size:12px}
+table.bench th{text-align:left;padding-right:12px}
+ul.marks{list-style:none;padding:0;margin:2px 0 0;font-size:12px;color:#444;columns:2}ul.marks li{margin:1px 0}
+.swatch{display:inline-block;width:10px;height:10px;margin-right:5px;vertical-align:-1px}.meta{color:#777;font-size:12px}
 </style></head>
 <body>
 <h1>${esc(title)}</h1>
@@ -250,6 +282,7 @@ ${logCh.length ? `<section id="rates"><h2>Rates over time</h2>${logCh.map(chartH
 ${input.bench ? `<section id="bench"><h2>Across runs: throughput and node count</h2>${benchTable}${benchCh ? chartHtml(benchCh) : ''}</section>` : ''}
 ${input.profiles ? flamesHtml(input.profiles) : ''}
 <script type="application/json" id="chart-data">${scriptJson(charts)}</script>
+<script type="application/json" id="palette">${scriptJson(PALETTE)}</script>
 <script>${js}</script>
 <script>${CLIENT_JS}</script>
 </body></html>

@@ -152,6 +152,56 @@ describe('crawl-diag report', () => {
     await page.close();
   });
 
+  it('marks each node\'s own change points on the per-node chart, in that node\'s colour', async () => {
+    // A recorded unindexed-frontier run whose worker processes change rate on their own (the analyzer's detector,
+    // run per group); dedup-scan-1 above has none.
+    const out = join(dir, 'report-nodes.html');
+    const r = await runCli(['report', '--logs', join(FIX, 'unindexed-frontier-1', 'logs'), '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(`file://${out}`);
+    await page.waitForSelector('body[data-charts-drawn]', { timeout: 30_000 });
+    expect(errors).toEqual([]);
+    // Every node's own change points every node's own change points are listed under the chart and drawn as dashed lines
+    // in that node's colour; the canvas really carries that colour in the mark's pixel column.
+    const perNode = await page.$eval('#per-node', (el) => ({
+      drawn: JSON.parse(el.getAttribute('data-marks-drawn') ?? '[]') as Array<{ x: number; top: number; height: number; color: string; kind: string }>,
+      listed: [...el.parentElement!.querySelectorAll('ul.marks li.mark-change')].map((li) => li.textContent ?? ''),
+    }));
+    const changes = perNode.drawn.filter((m) => m.kind === 'change');
+    expect(changes.length).toBeGreaterThan(0);
+    expect(perNode.listed.length).toBe(changes.length);
+    for (const line of perNode.listed) expect(line).toMatch(/^\d\d:\d\d:\d\d \S+: \d+\.\d → \d+\.\d\/s$/);
+    // Nodes that change in the same bucket share a column; the mark drawn last there shows.
+    const shown = [...new Map(changes.map((m) => [m.x, m])).values()];
+    const inkOfMarks = await page.$eval(
+      '#per-node canvas',
+      (c, marks) => {
+        const canvas = c as HTMLCanvasElement;
+        const ctx = canvas.getContext('2d')!;
+        return marks.map((m) => {
+          const want = [1, 3, 5].map((k) => parseInt(m.color.slice(k, k + 2), 16));
+          // The column one pixel either side of the mark: the dashed line is 1.5 css px wide.
+          let hits = 0;
+          for (let dx = -1; dx <= 1; dx++) {
+            const d = ctx.getImageData(m.x + dx, m.top, 1, m.height).data;
+            for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 100 && want.every((v, k) => Math.abs(d[i + k] - v) <= 40)) hits++;
+          }
+          return hits;
+        });
+      },
+      shown,
+    );
+    // Dashes of 5 on 4 off over the plot's height: well over a quarter of the column is the mark's colour.
+    for (const [i, hits] of inkOfMarks.entries()) expect(hits, shown[i].label).toBeGreaterThan(shown[i].height / 4);
+
+    expect(await page.locator('#per-node').locator('xpath=..').locator('.sub').textContent()).toMatch(new RegExp(`· ${changes.length} change point\\(s\\) in the nodes' own rates$`));
+    await page.close();
+  });
+
   it('refuses a file that is not a bench result, in one line', async () => {
     const bad = join(dir, 'bad.json');
     await writeFile(bad, '{"runs": 3}');

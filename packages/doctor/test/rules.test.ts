@@ -1,4 +1,4 @@
-// Rules that the recorded crawls cannot exercise: robots.txt refetching is a network wait (idle in a profile, absent
+// Rules that the recorded crawls cannot exercise (and, at the end, one rule's principle on hand-made evidence): robots.txt refetching is a network wait (idle in a profile, absent
 // from the crawler's own logs), so the doctor reads it from a web server access log given with --logs. These access
 // logs are written here in the common log format, one robots.txt request per page (refetching) or one per host
 // (cached); the analyzer reads them as it would a real server's.
@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose } from '../src/doctor.js';
-import { processKind } from '../src/evidence.js';
-import { gatherLogEvidence } from '../src/log-evidence.js';
+import type { Trend } from '@crawl-diag/log-analyzer';
+import { processKind, type Evidence } from '../src/evidence.js';
+import { findCauses } from '../src/findings.js';
+import { gatherLogEvidence, type LogEvidence } from '../src/log-evidence.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -63,5 +65,43 @@ describe('process kinds', () => {
     expect(processKind(['node', '/w/packages/crawler/dist/dispatcher/main.js', '--name=dispatcher'])).toBe('dispatcher');
     expect(processKind(['node', '/tmp/leaky-worker.cjs'])).toBe('leaky-worker.cjs');
     expect(processKind(['python3', '-u', 'crawler.py'])).toBe('crawler.py');
+  });
+});
+
+describe('frontier query share under politeness contention', () => {
+  // Numbers of a real live politeness-blind run (scripts/live-run.mjs) that the doctor first misnamed: every
+  // postponed URL goes back to the frontier and is leased again, so the dispatcher's frontier query was busy
+  // (29% → 36% of its time) because it leased ~10 URLs per page crawled, not because each query got slower.
+  const trend = { verdict: 'growth', relativeChange: 0.2, pValue: 0.003 } as Trend;
+  const evidence = (postponedEarly: number, postponedLate: number): Evidence => ({
+    warnings: [],
+    logs: {
+      rate: { ...trend, perSecEarly: 41, perSecLate: 49 },
+      postponed: { early: postponedEarly, late: postponedLate, trend: { ...trend, verdict: 'steady' } },
+      robotsUndeterminedShare: null,
+      robotsRequests: null,
+      stopped: [],
+      groups: [],
+    } as unknown as LogEvidence,
+    profiles: {
+      source: 'recording',
+      early: { from: '', to: '' },
+      late: { from: '', to: '' },
+      kinds: [
+        { kind: 'dispatcher', grown: [], idleEarly: 0.5, idleLate: 0.45, samplesEarly: 900, samplesLate: 900, watched: { frontier: { early: 0.29, late: 0.36 }, dedup: { early: 0, late: 0 }, robots: { early: 0, late: 0 } } },
+        { kind: 'worker', grown: [], idleEarly: 0.77, idleLate: 0.81, samplesEarly: 900, samplesLate: 900, watched: { frontier: { early: 0, late: 0 }, dedup: { early: 0.01, late: 0.01 }, robots: { early: 0, late: 0 } } },
+      ],
+    },
+  });
+
+  it('is judged per URL crawled: contention is named, not a slowing query', () => {
+    const f = findCauses(evidence(9.58, 8.16));
+    expect(f.map((x) => x.cause)).toEqual(['politeness-contention']);
+  });
+
+  it('the same shares with nothing postponed are a dispatcher query taking the time while workers wait', () => {
+    const f = findCauses(evidence(0, 0));
+    expect(f[0].cause).toBe('dispatcher-query-slowing');
+    expect(f[0].numbers.dispatcherSharePerCrawledLate).toBeCloseTo(0.36, 5);
   });
 });

@@ -6,6 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { parseDuration } from './flame.js';
 
 export interface ObservedCrawl {
   logDir: string;
@@ -24,6 +25,16 @@ export function crawlLocalArgs(text: string): string[] {
   return args;
 }
 
+/**
+ * The profiling agent's window for a crawl of `durationMs`: the doctor compares the first and the last third of the
+ * judged window, so each third needs several recorded windows. The agent's default (30 s) leaves a 30 s crawl with one
+ * window per process and nothing to compare; a twelfth of the crawl (1 s to 30 s) gives about four per third.
+ */
+export function profileWindowFor(durationMs: number | undefined): string {
+  if (durationMs === undefined) return '30s';
+  return `${Math.round(Math.max(1000, Math.min(30_000, durationMs / 12)))}ms`;
+}
+
 function valueOf(args: string[], name: string): string | undefined {
   const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
   if (i < 0) return undefined;
@@ -39,7 +50,13 @@ export async function runObservedCrawl(argsText: string, onLine: (line: string) 
   if (!logDir) args.push('--log-dir', (logDir = join(dir, 'logs')));
   if (!profileDir) args.push('--profile-dir', (profileDir = join(dir, 'profiles')));
   onLine(`doctor: running crawl-diag crawl local ${args.join(' ')}`);
-  const child = spawn(process.execPath, [process.argv[1], 'crawl', 'local', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const durationText = valueOf(args, '--duration');
+  // An operator's own CRAWL_DIAG_PROFILE_WINDOW wins.
+  const window = process.env.CRAWL_DIAG_PROFILE_WINDOW ?? profileWindowFor(durationText ? parseDuration(durationText, 'duration') : undefined);
+  const child = spawn(process.execPath, [process.argv[1], 'crawl', 'local', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, CRAWL_DIAG_PROFILE_WINDOW: window },
+  });
   // Ctrl-C reaches the crawl through the terminal's process group; the crawl ends cleanly and the doctor goes on.
   const onSigint = () => undefined;
   process.on('SIGINT', onSigint);

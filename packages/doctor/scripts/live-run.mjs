@@ -1,0 +1,100 @@
+// One short LIVE doctor run per bench scenario: starts the simulated web (built here, explicitly, not from the bench's
+// defaults), runs the real `crawl-diag doctor --crawl-local="…" --json` against it with the scenario's fault switched
+// on, and returns the doctor's JSON. Shared by the live accuracy test (test/live-accuracy.test.ts) and the
+// independent validation script (scripts/live-accuracy.mjs), so both judge exactly the same kind of run.
+//
+// Why these parameters (a 30 s crawl must show each fault, on a loaded 2-core machine, and healthy must stay steady):
+// - Web: 40 sites, the largest 4000 pages (Zipf), 15 random links per page. Many links per page make the frontier
+//   grow fast (≈ 15 new rows per crawled page), which is what an unindexed frontier query pays for; and every link
+//   is one "was this URL crawled?" check, which is what the dedup scan pays for. 40 sites at a 300 ms delay allow
+//   ≈ 130 pages/s, well above what 4 workers fetch here, so a polite dispatcher rarely has to wait for a domain.
+// - Latency 40 ms + ≤ 20 ms per page: the crawl is network-bound (workers mostly idle, as on the real web), so a
+//   healthy crawl's rate does not follow the machine's load; but not so slow that too few pages (and rows) pile up.
+// - robots.txt: allow-all, disallow and not-found only. Hosts whose robots.txt errors or hangs are a cause of their
+//   own (`robots-undetermined`) and would be a correct finding on a healthy run; they are not what is tested here.
+// - Crawl: 2 supervisors × 2 workers (a distributed crawl, as in the bench), 300 ms per-domain delay, depth 30 (the
+//   site trees are deep), 30 s. Judgement leaves out the first 6 s (process start-up, robots.txt of every site).
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startSimWeb } from '@crawl-diag/simweb';
+
+export const CLI_BIN = resolve(import.meta.dirname, '..', '..', 'cli', 'bin', 'crawl-diag.js');
+
+/** The bench scenarios: the fault switched on (none for healthy). */
+export const SCENARIOS = ['healthy', 'unindexed-frontier', 'dedup-scan', 'politeness-blind', 'robots-no-cache'];
+
+/** The simulated web of every live run (see the top comment for why). */
+export const LIVE_WEB = {
+  seed: 11,
+  sites: 40,
+  largeSites: 5,
+  maxPagesPerSite: 4000,
+  minPagesPerSite: 200,
+  linksPerPage: 15,
+  seedSites: 40,
+  robotsMix: { 'allow-all': 0.4, disallow: 0.3, 'crawl-delay': 0, 'not-found': 0.3, 'server-error': 0, slow: 0, hang: 0 },
+  latency: { large: { fixedMs: 40, jitterMs: 20 }, small: { fixedMs: 40, jitterMs: 20 } },
+  requestLogLimit: 1000,
+};
+
+/** The crawl of every live run (see the top comment for why). */
+export const LIVE_CRAWL = { supervisors: 2, workers: 2, delayMs: 300, maxDepth: 30, durationSec: 30, warmupSec: 6 };
+
+/**
+ * Runs the doctor on one live crawl of `scenario`. Returns the doctor's JSON document, the crawl's directory and the
+ * doctor's stderr. Options: `web` and `crawl` override LIVE_WEB / LIVE_CRAWL fields; `keep` leaves the directory.
+ */
+export async function liveDoctor(scenario, options = {}) {
+  const web = await startSimWeb({ ...LIVE_WEB, ...options.web });
+  const c = { ...LIVE_CRAWL, ...options.crawl };
+  const dir = await mkdtemp(join(tmpdir(), `doctor-live-${scenario}-`));
+  try {
+    const seeds = join(dir, 'seeds.txt');
+    await writeFile(seeds, `${web.seeds.join('\n')}\n`);
+    const args = [
+      `--seeds ${seeds}`,
+      `--resolve ${web.resolveRule}`,
+      `--supervisors ${c.supervisors} --workers ${c.workers}`,
+      `--delay ${c.delayMs} --max-depth ${c.maxDepth}`,
+      `--duration ${c.durationSec}s`,
+      `--sqlite ${join(dir, 'crawl.sqlite')}`,
+      `--log-dir ${join(dir, 'logs')} --profile-dir ${join(dir, 'profiles')}`,
+      scenario === 'healthy' ? '' : `--fault ${scenario}`,
+    ].join(' ');
+    const r = await runCli(['doctor', `--crawl-local=${args}`, '--warmup', String(c.warmupSec), '--json'], (c.durationSec + 90) * 1000);
+    if (r.code !== 0) throw new Error(`crawl-diag doctor exited ${r.code ?? r.signal}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    return { doctor: JSON.parse(r.stdout), dir, stderr: r.stderr };
+  } finally {
+    await web.close();
+    if (!options.keep) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** What the doctor said, in the terms of the scenarios: the fault its first finding names, or healthy / a cause. */
+export function verdictOf(doctor) {
+  const first = doctor.findings[0];
+  if (!first) return doctor.noDecay ? 'healthy' : 'decay, no finding';
+  return first.fault ?? first.cause;
+}
+
+function runCli(args, timeoutMs) {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [CLI_BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
+    // SIGINT first: the crawl ends cleanly and kills its own children; SIGKILL if it does not.
+    const timer = setTimeout(() => {
+      child.kill('SIGINT');
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolveRun({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
+}
