@@ -1,5 +1,5 @@
-// The hot loop: walks the lines of a byte chunk, tells records from continuations and garbage, and counts series
-// matches at their record's time. No string is made per line; timestamps are parsed only for records that matched
+// The hot loop: walks the lines of a byte chunk (their ends found by the SIMD kernel), tells records from
+// continuations and garbage, and counts series matches at their record's time. No string is made per line; timestamps are parsed only for records that matched
 // something, and for the first and last record of each chunk (the input's time span).
 import { jsonValueStart } from '../formats/pino.js';
 import type { LogFormat } from '../formats/types.js';
@@ -65,31 +65,40 @@ export class LineScanner {
   /** Scans the complete lines of buf[start, end). The buffer may be reused by the caller afterwards. */
   scan(buf: Buffer, start: number, end: number): void {
     this.buf = buf;
-    const format = this.format;
     const matcher = this.matcher;
     matcher.begin(buf, start, end);
+    // Line ends come from the SIMD kernel, which holds a copy of the chunk at `shift` from buf's offsets.
+    const kernel = matcher.kernel;
+    const shift = kernel.inputAt - start;
     let pos = start;
-    while (pos < end) {
-      let nl = buf.indexOf(10, pos);
-      if (nl < 0 || nl >= end) nl = end;
-      let lineEnd = nl;
-      if (lineEnd > pos && buf[lineEnd - 1] === 13) lineEnd--;
-      const next = nl + 1;
-      this.lines++;
-      let counted = true;
-      if (format.isRecordStart(buf, pos, lineEnd)) {
-        this.openRecord(pos, lineEnd);
-      } else if (lineEnd === pos) {
-        counted = false; // a blank line: neither a record nor garbage
-      } else if (!(format.multiline && this.recordOk && looksLikeContinuation(buf, pos, lineEnd))) {
-        this.unparsed++;
-        counted = false;
+    kernel.forEachLineBatch((ends, count) => {
+      for (let k = 0; k < count; k++) {
+        const nl = ends[k] - shift;
+        this.line(buf, pos, nl);
+        pos = nl + 1;
       }
-      if (matcher.minNext < next) matcher.takeLine(lineEnd, next, counted ? this.onMatch : ignoreMatch);
-      pos = next;
-    }
+    });
+    if (pos < end) this.line(buf, pos, end); // a last line without its newline (the end of the input)
     // The open record's bytes go away with the buffer: settle its time now (it is also the chunk's last record).
     if (this.recordOk && !this.recordParsed) this.parseRecord();
+  }
+
+  /** One line, buf[pos, nl), where nl is its newline (or the chunk's end). */
+  private line(buf: Buffer, pos: number, nl: number): void {
+    let lineEnd = nl;
+    if (lineEnd > pos && buf[lineEnd - 1] === 13) lineEnd--;
+    const next = nl + 1;
+    this.lines++;
+    let counted = true;
+    if (this.format.isRecordStart(buf, pos, lineEnd)) {
+      this.openRecord(pos, lineEnd);
+    } else if (lineEnd === pos) {
+      counted = false; // a blank line: neither a record nor garbage
+    } else if (!(this.format.multiline && this.recordOk && looksLikeContinuation(buf, pos, lineEnd))) {
+      this.unparsed++;
+      counted = false;
+    }
+    if (this.matcher.minNext < next) this.matcher.takeLine(lineEnd, next, counted ? this.onMatch : ignoreMatch);
   }
 
   private openRecord(start: number, end: number): void {

@@ -1,7 +1,9 @@
-// Finds the series matches of a chunk the way grep does: one Buffer#indexOf (or one regex search) per needle over
-// the whole chunk, advanced past each line that matched; the per-line cost is one integer comparison.
+// Finds the series matches of a chunk the way grep does: one search per needle over the whole chunk (the SIMD
+// kernel for texts and levels, one regex search for regexes), advanced past each line that matched; the per-line
+// cost is one integer comparison.
 import type { LogFormat } from '../formats/types.js';
 import type { SeriesSpec } from '../series.js';
+import { ChunkKernel } from './wasm/chunk-kernel.js';
 
 interface NeedleFinder {
   series: number;
@@ -32,53 +34,29 @@ export class SeriesMatcher {
       else if (s.regex) this.addRegex(i, s.regex, s.kind !== 'count');
     });
     this.hasRegex = series.some((s) => s.regex);
+    this.kernel = new ChunkKernel(this.needleBytes);
   }
+
+  /** Needles of the text and level series, in the kernel's order. */
+  private readonly needleBytes: Uint8Array[] = [];
+  /** Holds the current chunk; the line scanner reads its line ends from it too. */
+  readonly kernel: ChunkKernel;
 
   private addNeedle(series: number, needle: Buffer): void {
     if (needle.length === 0) return;
-    // Buffer#indexOf with a Buffer needle costs a slow native call per match (it sets up a string search each
-    // time); a single byte goes to memchr through a fast call. So jump between occurrences of the needle's
-    // rarest byte and compare the rest here. Byte frequencies come from the first chunk scanned.
-    let rareAt = -1;
-    let rare = 0;
+    // Searched by the SIMD kernel over the whole chunk (chunk-kernel.ts); here only its sorted matches are read.
+    const index = this.needleBytes.length;
+    this.needleBytes.push(needle);
     const finder: NeedleFinder = {
       series,
       next: Infinity,
       find: (from) => {
-        const buf = this.buf;
-        const end = this.chunkEnd;
-        const n = needle.length;
-        if (rareAt < 0) {
-          rareAt = rarestByteIndex(needle, this.byteFrequencies());
-          rare = needle[rareAt];
-        }
-        let p = buf.indexOf(rare, from + rareAt);
-        while (p >= 0 && p < end) {
-          const start = p - rareAt;
-          if (start + n <= end) {
-            let k = 0;
-            while (k < n && buf[start + k] === needle[k]) k++;
-            if (k === n) return start;
-          }
-          p = buf.indexOf(rare, p + 1);
-        }
-        return Infinity;
+        const kernel = this.kernel;
+        const at = kernel.needle(index).next(from - this.chunkStart + kernel.inputAt);
+        return at < 0 ? Infinity : at - kernel.inputAt + this.chunkStart;
       },
     };
     this.finders.push(finder);
-  }
-
-  private frequencies: Uint32Array | null = null;
-
-  /** Byte counts of (up to 64 KB of) the first chunk: what "rare" means in this input. */
-  private byteFrequencies(): Uint32Array {
-    if (!this.frequencies) {
-      const f = new Uint32Array(256);
-      const end = Math.min(this.chunkEnd, this.chunkStart + (64 << 10));
-      for (let i = this.chunkStart; i < end; i++) f[this.buf[i]]++;
-      this.frequencies = f;
-    }
-    return this.frequencies;
   }
 
   private addRegex(series: number, spec: { source: string; flags: string }, captures: boolean): void {
@@ -105,6 +83,7 @@ export class SeriesMatcher {
     this.buf = buf;
     this.chunkStart = start;
     this.chunkEnd = end;
+    this.kernel.load(buf, start, end);
     if (this.hasRegex) this.text = buf.toString('latin1', start, end);
     let min = Infinity;
     for (const f of this.finders) {
@@ -132,11 +111,4 @@ export class SeriesMatcher {
     }
     this.minNext = min;
   }
-}
-
-/** Index of the needle byte seen least often in the input (the first of equals). */
-function rarestByteIndex(needle: Uint8Array, frequencies: Uint32Array): number {
-  let best = 0;
-  for (let i = 1; i < needle.length; i++) if (frequencies[needle[i]] < frequencies[needle[best]]) best = i;
-  return best;
 }

@@ -1,0 +1,142 @@
+// The scanner's searches over a chunk, run by the WebAssembly SIMD kernel (kernel.wat): the chunk is copied into
+// the module's memory once, then its line ends and each needle's matches come back as sorted offsets. Written by
+// hand because no npm package searches bytes with SIMD from Node without a native addon; JavaScript itself has
+// no vector instructions, and one native `indexOf` call per line or per candidate costs 30-50 ns, which was most
+// of the scan time (packages/log-analyzer/README.md, "Speed and memory").
+import { KERNEL_WASM_BASE64 } from './kernel-bytes.js';
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  newlines(start: number, end: number, out: number, cap: number): number;
+  find(start: number, end: number, needle: number, len: number, out: number, cap: number): number;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+/** Offsets per output batch; a full batch is followed by another call. */
+const LINE_CAP = 1 << 16;
+const MATCH_CAP = 1 << 14;
+const PAGE = 65536;
+/** Bytes after the chunk that the kernel may read (16 past a line end, 64 plus a needle past a match start). */
+const PADDING = 128;
+
+/** Sorted match offsets of one needle in the loaded chunk, read batch by batch. */
+export class NeedleMatches {
+  private view: Int32Array;
+  private count = 0;
+  private k = 0;
+
+  constructor(
+    private readonly kernel: ChunkKernel,
+    private readonly needleAt: number,
+    readonly length: number,
+    private readonly outAt: number,
+  ) {
+    this.view = new Int32Array(0);
+  }
+
+  /** Starts over on the chunk just loaded. */
+  reset(): void {
+    this.view = new Int32Array(this.kernel.memoryBuffer(), this.outAt, MATCH_CAP);
+    this.count = this.kernel.exports.find(this.kernel.inputAt, this.kernel.inputEnd, this.needleAt, this.length, this.outAt, MATCH_CAP);
+    this.k = 0;
+  }
+
+  /** The first match starting at or after memory offset `from`, or -1. */
+  next(from: number): number {
+    for (;;) {
+      const view = this.view;
+      while (this.k < this.count && view[this.k] < from) this.k++;
+      if (this.k < this.count) return view[this.k];
+      if (this.count < MATCH_CAP) return -1;
+      const resume = view[this.count - 1] + 1;
+      this.count = this.kernel.exports.find(resume, this.kernel.inputEnd, this.needleAt, this.length, this.outAt, MATCH_CAP);
+      this.k = 0;
+    }
+  }
+}
+
+export class ChunkKernel {
+  readonly exports: KernelExports;
+  /** Where the loaded chunk starts and ends in the module's memory. */
+  readonly inputAt: number;
+  inputEnd: number;
+  private readonly linesAt: number;
+  private bytes: Uint8Array;
+  private readonly needles: NeedleMatches[] = [];
+
+  /** `needles`: every byte string that will be searched, fixed for the kernel's life. */
+  constructor(needles: Uint8Array[]) {
+    compiled ??= new WebAssembly.Module(Buffer.from(KERNEL_WASM_BASE64, 'base64'));
+    this.exports = new WebAssembly.Instance(compiled).exports as unknown as KernelExports;
+    // Layout: needles, line-end batch, one match batch per needle, then the chunk.
+    let at = 0;
+    const needleAt = needles.map((n) => {
+      const here = at;
+      at += n.length;
+      return here;
+    });
+    at = align(at, 64);
+    this.linesAt = at;
+    at += LINE_CAP * 4;
+    const outAt = needles.map(() => {
+      const here = at;
+      at += MATCH_CAP * 4;
+      return here;
+    });
+    this.inputAt = align(at, 64);
+    this.inputEnd = this.inputAt;
+    this.ensure(this.inputAt + PADDING);
+    this.bytes = new Uint8Array(this.exports.memory.buffer);
+    needles.forEach((n, i) => {
+      this.bytes.set(n, needleAt[i]);
+      this.needles.push(new NeedleMatches(this, needleAt[i], n.length, outAt[i]));
+    });
+  }
+
+  /** The matcher of the i-th needle given to the constructor. */
+  needle(i: number): NeedleMatches {
+    return this.needles[i];
+  }
+
+  memoryBuffer(): ArrayBuffer {
+    return this.exports.memory.buffer;
+  }
+
+  /** Copies buf[start, end) into the module's memory and finds every needle's matches in it. */
+  load(buf: Uint8Array, start: number, end: number): void {
+    const len = end - start;
+    this.ensure(this.inputAt + len + PADDING);
+    const bytes = this.bytes;
+    bytes.set(buf.subarray(start, end), this.inputAt);
+    bytes.fill(0, this.inputAt + len, this.inputAt + len + PADDING);
+    this.inputEnd = this.inputAt + len;
+    for (const n of this.needles) n.reset();
+  }
+
+  /**
+   * Calls `each` with batches of line-end offsets (memory offsets of each '\n', in order) of the loaded chunk. A
+   * view is valid only during its call.
+   */
+  forEachLineBatch(each: (ends: Int32Array, count: number) => void): void {
+    const view = new Int32Array(this.exports.memory.buffer, this.linesAt, LINE_CAP);
+    let from = this.inputAt;
+    for (;;) {
+      const count = this.exports.newlines(from, this.inputEnd, this.linesAt, LINE_CAP);
+      if (count > 0) each(view, count);
+      if (count < LINE_CAP) return;
+      from = view[count - 1] + 1;
+    }
+  }
+
+  private ensure(bytes: number): void {
+    const memory = this.exports.memory;
+    if (memory.buffer.byteLength >= bytes) return;
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+    this.bytes = new Uint8Array(memory.buffer);
+  }
+}
+
+function align(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}
