@@ -37,8 +37,8 @@ const noteId = (n: number): string => `L${n}`;
 export type RunOp = <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
 
 export class FrontierLog {
-  /** Where this process's next append starts (its own last note + 1, or the hint). */
-  private writeHint = -1;
+  /** Just after this process's own last note: the hint may lag behind it (a lost `$max` race). */
+  private writeHint = 0;
 
   constructor(
     private readonly coll: () => Collection<LogDoc>,
@@ -54,8 +54,9 @@ export class FrontierLog {
 
   /** Appends one note; returns its number. Safe to retry (a retried insert that had landed is found by its token). */
   async append(urls: LogUrl[]): Promise<number> {
-    if (this.writeHint < 0) this.writeHint = await this.tail();
-    let n = this.writeHint;
+    // Other processes append too, so this process's own last number is usually behind: start at the shared hint
+    // (one read) rather than walking through their notes with failing inserts.
+    let n = Math.max(this.writeHint, await this.tail());
     let dups = 0;
     for (;;) {
       const inserted = await this.op('frontier log (append)', async () => {
