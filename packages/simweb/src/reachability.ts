@@ -31,7 +31,7 @@ export function reachableUrls(graph: SimGraph, opts: ReachabilityOptions): Set<s
         if (site.robots === 'server-error' || site.robots === 'hang') continue;
         if (site.robots === 'disallow' && pathname.startsWith('/private/')) continue;
       }
-      const resource = site.resources.get(pathname);
+      const resource = graph.resource(site, pathname);
       if (!resource || resource.type !== 'html') continue;
       stored.add(url);
       for (const link of resource.links) {

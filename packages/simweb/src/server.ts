@@ -49,7 +49,6 @@ export interface SimWeb {
 export async function startSimWeb(options: SimWebOptions = {}): Promise<SimWeb> {
   const opts = resolveOptions(options);
   const graph: SimGraph = buildGraph(opts);
-  const pageCache = new Map<string, string>();
   const counts = new Map<string, number>();
   const requestLog: SimRequest[] = [];
   let total = 0;
@@ -104,7 +103,7 @@ export async function startSimWeb(options: SimWebOptions = {}): Promise<SimWeb> 
         else send(res, status, 'text/html', `<h1>${status}</h1>`);
       });
     }
-    const resource = q < 0 ? site.resources.get(path) : undefined;
+    const resource = q < 0 ? graph.resource(site, path) : undefined;
     if (!resource) {
       record(url, 404);
       return later(delay, () => send(res, 404, 'text/html', '<h1>404 Not Found</h1>'));
@@ -112,12 +111,8 @@ export async function startSimWeb(options: SimWebOptions = {}): Promise<SimWeb> 
     record(url, 200);
     later(delay, () => {
       if (resource.type === 'binary') return send(res, 200, resource.contentType, Buffer.alloc(resource.bytes, 7));
-      const key = `${host}${path}`;
-      let html = pageCache.get(key);
-      if (html === undefined) {
-        html = renderPage(resource, opts.pageBytes);
-        pageCache.set(key, html);
-      }
+      // Rendered on every request (microseconds): a cache of every page served grew without bound on large webs.
+      const html = renderPage(resource, opts.pageBytes);
       send(res, 200, 'text/html; charset=utf-8', html);
     });
   };
@@ -134,7 +129,7 @@ export async function startSimWeb(options: SimWebOptions = {}): Promise<SimWeb> 
     port: address.port,
     address: address.address,
     hosts: graph.sites.map((s) => s.host),
-    sites: graph.sites.map((s) => ({ host: s.host, large: s.large, robots: s.robots, pages: s.pagePaths.length })),
+    sites: graph.sites.map((s) => ({ host: s.host, large: s.large, robots: s.robots, pages: s.pages })),
     seeds: [...graph.seeds],
     resolveRule: `*=${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
     expectedReachable: (ro) => reachableUrls(graph, ro),

@@ -1,6 +1,10 @@
 // The seeded link graph of the simulated web: sites of Zipf-like sizes, a link tree per site so every page is
 // reachable from its index, random same-site and cross-site links, a webring of index pages, broken links,
 // non-HTML resources, nofollow-only pages and robots.txt variants. Everything the server answers comes from here.
+//
+// Pages are generated when asked for, each from its own seeded generator (seed, site, page): the same seed gives the
+// same web, and a web of a million links costs no memory and no start-up time (building every page up front took
+// 45 s and 1.1 GB for 120 000 pages of 40 links).
 import type { ResolvedSimWebOptions, RobotsVariant } from './options.js';
 import { randomInt, seededRandom, weightedChoice, type Random } from './random.js';
 
@@ -22,16 +26,16 @@ export interface SimSite {
   rank: number;
   large: boolean;
   robots: RobotsVariant;
-  /** Canonical paths of the site's HTML pages reachable through links (index first). */
-  pagePaths: string[];
-  /** Every path the site answers with 200 (pages, hidden pages, non-HTML resources). */
-  resources: Map<string, SimResource>;
+  /** HTML pages reachable through links (index included). */
+  pages: number;
 }
 
 export interface SimGraph {
   sites: SimSite[];
   byHost: Map<string, SimSite>;
   seeds: string[];
+  /** What `path` on `site` answers with 200 (a page, a hidden page, a non-HTML resource), or undefined (404). */
+  resource(site: SimSite, path: string): SimResource | undefined;
 }
 
 const LARGE_WORDS = ['perdu', 'daily-planet', 'encyclopedia', 'marketplace', 'videotube', 'socialhub', 'searchy', 'mailbox'];
@@ -78,6 +82,27 @@ function spell(random: Random, fromPath: string, target: string, sameHost: boole
   }
 }
 
+/** A seed for page `page` of the site of rank `rank`, for one purpose (`salt`): a 32-bit mix of the four. */
+function pageSeed(seed: number, rank: number, page: number, salt: number): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0;
+  for (const v of [rank, page, salt]) {
+    h = Math.imul(h ^ v, 0x85ebca6b) >>> 0;
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+    h = (h ^ (h >>> 16)) >>> 0;
+  }
+  return h;
+}
+
+const SALT_PRIVATE = 1;
+const SALT_LINKS = 2;
+
+/** A page as generated: its links and the extra resources only it links to. */
+interface GeneratedPage {
+  links: SimLink[];
+  binary?: { path: string; contentType: string; bytes: number };
+  hidden?: string;
+}
+
 export function buildGraph(opts: ResolvedSimWebOptions): SimGraph {
   const random = seededRandom(opts.seed);
   const sites: SimSite[] = [];
@@ -90,51 +115,76 @@ export function buildGraph(opts: ResolvedSimWebOptions): SimGraph {
       ? { 'allow-all': 1, disallow: 1, 'not-found': 1 }
       : opts.robotsMix;
     const robots = opts.robotsOverrides[host] ?? weightedChoice(random, mix as Record<RobotsVariant, number>);
-    const n = pageCount(rank, opts);
-    const pagePaths = ['/'];
-    for (let i = 1; i < n; i++) pagePaths.push(random() < opts.privatePageRatio ? `/private/${i}.html` : `/p/${i}.html`);
-    sites.push({ host, rank, large, robots, pagePaths, resources: new Map() });
+    sites.push({ host, rank, large, robots, pages: pageCount(rank, opts) });
   }
   const urlOf = (site: SimSite, path: string) => `http://${site.host}${path}`;
+  const isPrivate = (site: SimSite, i: number) =>
+    i > 0 && seededRandom(pageSeed(opts.seed, site.rank, i, SALT_PRIVATE))() < opts.privatePageRatio;
+  const pathOf = (site: SimSite, i: number) => (i === 0 ? '/' : isPrivate(site, i) ? `/private/${i}.html` : `/p/${i}.html`);
+  /** The page index a canonical page path names, or undefined. */
+  const pageIndexOf = (site: SimSite, path: string): number | undefined => {
+    if (path === '/') return 0;
+    const m = /^\/(p|private)\/([1-9][0-9]*)\.html$/.exec(path);
+    if (!m) return undefined;
+    const i = Number(m[2]);
+    if (i >= site.pages || isPrivate(site, i) !== (m[1] === 'private')) return undefined;
+    return i;
+  };
 
-  for (const site of sites) {
-    const n = site.pagePaths.length;
-    for (let i = 0; i < n; i++) {
-      const path = site.pagePaths[i];
-      const links: SimLink[] = [];
-      const add = (target: string, nofollow = false) => {
-        const sameHost = new URL(target).hostname === site.host;
-        links.push({ href: spell(random, path, target, sameHost), target, nofollow });
-      };
-      // Tree links: page i links to its children, so the whole site hangs off its index.
-      for (let c = i * opts.fanout + 1; c <= i * opts.fanout + opts.fanout && c < n; c++) add(urlOf(site, site.pagePaths[c]));
-      for (let k = 0; k < opts.linksPerPage; k++) {
-        if (sites.length > 1 && random() < opts.crossSiteLinkRatio) {
-          let other = sites[randomInt(random, sites.length)];
-          if (other === site) other = sites[(site.rank % sites.length)];
-          const targetPath = random() < 0.5 ? '/' : other.pagePaths[randomInt(random, other.pagePaths.length)];
-          add(urlOf(other, targetPath));
-        } else {
-          add(urlOf(site, site.pagePaths[randomInt(random, n)]));
-        }
+  const generate = (site: SimSite, i: number): GeneratedPage => {
+    const rnd = seededRandom(pageSeed(opts.seed, site.rank, i, SALT_LINKS));
+    const path = pathOf(site, i);
+    const n = site.pages;
+    const page: GeneratedPage = { links: [] };
+    const add = (target: string, nofollow = false) => {
+      const sameHost = new URL(target).hostname === site.host;
+      page.links.push({ href: spell(rnd, path, target, sameHost), target, nofollow });
+    };
+    // Tree links: page i links to its children, so the whole site hangs off its index.
+    for (let c = i * opts.fanout + 1; c <= i * opts.fanout + opts.fanout && c < n; c++) add(urlOf(site, pathOf(site, c)));
+    for (let k = 0; k < opts.linksPerPage; k++) {
+      if (sites.length > 1 && rnd() < opts.crossSiteLinkRatio) {
+        let other = sites[randomInt(rnd, sites.length)];
+        if (other === site) other = sites[site.rank % sites.length];
+        const targetPath = rnd() < 0.5 ? '/' : pathOf(other, randomInt(rnd, other.pages));
+        add(urlOf(other, targetPath));
+      } else {
+        add(urlOf(site, pathOf(site, randomInt(rnd, n))));
       }
-      if (i === 0 && sites.length > 1) add(urlOf(sites[site.rank % sites.length], '/')); // the webring
-      if (random() < opts.brokenLinkRatio) add(urlOf(site, `/missing/${i}-${randomInt(random, 1000)}.html`));
-      if (random() < opts.nonHtmlRatio) {
-        const pdf = random() < 0.5;
-        const resPath = pdf ? `/files/${i}.pdf` : `/img/${i}.png`;
-        site.resources.set(resPath, { type: 'binary', contentType: pdf ? 'application/pdf' : 'image/png', bytes: 512 + randomInt(random, 4096) });
-        add(urlOf(site, resPath));
-      }
-      if (random() < opts.nofollowRatio) {
-        const hiddenPath = `/hidden/${i}.html`;
-        site.resources.set(hiddenPath, { type: 'html', title: `${site.host} hidden ${i}`, links: [] });
-        add(urlOf(site, hiddenPath), true);
-      }
-      site.resources.set(path, { type: 'html', title: `${site.host} page ${i}`, links });
     }
-  }
+    if (i === 0 && sites.length > 1) add(urlOf(sites[site.rank % sites.length], '/')); // the webring
+    if (rnd() < opts.brokenLinkRatio) add(urlOf(site, `/missing/${i}-${randomInt(rnd, 1000)}.html`));
+    if (rnd() < opts.nonHtmlRatio) {
+      const pdf = rnd() < 0.5;
+      page.binary = {
+        path: pdf ? `/files/${i}.pdf` : `/img/${i}.png`,
+        contentType: pdf ? 'application/pdf' : 'image/png',
+        bytes: 512 + randomInt(rnd, 4096),
+      };
+      add(urlOf(site, page.binary.path));
+    }
+    if (rnd() < opts.nofollowRatio) {
+      page.hidden = `/hidden/${i}.html`;
+      add(urlOf(site, page.hidden), true);
+    }
+    return page;
+  };
+
+  const resource = (site: SimSite, path: string): SimResource | undefined => {
+    const i = pageIndexOf(site, path);
+    if (i !== undefined) return { type: 'html', title: `${site.host} page ${i}`, links: generate(site, i).links };
+    // A non-HTML resource or a hidden page exists when the page of its number links to it.
+    const extra = /^\/(files|img|hidden)\/([1-9][0-9]*|0)\.(pdf|png|html)$/.exec(path);
+    if (!extra) return undefined;
+    const owner = Number(extra[2]);
+    if (owner >= site.pages) return undefined;
+    const page = generate(site, owner);
+    if (page.binary?.path === path) return { type: 'binary', contentType: page.binary.contentType, bytes: page.binary.bytes };
+    if (page.hidden === path) return { type: 'html', title: `${site.host} hidden ${owner}`, links: [] };
+    return undefined;
+  };
+
   const byHost = new Map(sites.map((s) => [s.host, s]));
   const seeds = sites.slice(0, opts.seedSites).map((s) => urlOf(s, '/'));
-  return { sites, byHost, seeds };
+  return { sites, byHost, seeds, resource };
 }

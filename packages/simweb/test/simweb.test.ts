@@ -95,6 +95,31 @@ describe('graph', () => {
   });
 });
 
+describe('pages built on demand', () => {
+  it('serves a web of millions of pages without building it first: the last page of the largest site, the same every time, and 404 for paths no page has', async () => {
+    const web = await startSimWeb({ seed: 5, sites: 20, largeSites: 2, maxPagesPerSite: 1_000_000, linksPerPage: 60, latency: NO_LATENCY });
+    try {
+      const big = web.sites[0];
+      expect(web.sites.reduce((n, s) => n + s.pages, 0)).toBeGreaterThan(3_000_000);
+      const last = big.pages - 1;
+      const answers = await Promise.all([`/p/${last}.html`, `/private/${last}.html`].map((p) => get(web, `http://${big.host}${p}`)));
+      // The page is public or private, never both; whichever exists is an HTML page with its links.
+      const found = answers.filter((a) => a.status === 200);
+      expect(found).toHaveLength(1);
+      expect(answers.filter((a) => a.status === 404)).toHaveLength(1);
+      const page = found[0];
+      expect(linksOf(page.body, `http://${big.host}/`).length).toBeGreaterThanOrEqual(60);
+      const path = answers[0].status === 200 ? `/p/${last}.html` : `/private/${last}.html`;
+      expect((await get(web, `http://${big.host}${path}`)).body).toBe(page.body);
+      for (const missing of [`/p/${big.pages}.html`, `/p/0${last}.html`, '/p/0.html', '/p/x.html']) {
+        expect((await get(web, `http://${big.host}${missing}`)).status, missing).toBe(404);
+      }
+    } finally {
+      await web.close();
+    }
+  });
+});
+
 describe('served over HTTP', () => {
   let web: SimWeb;
   beforeAll(async () => {
