@@ -15,7 +15,9 @@
 // write on a retry, so retrying after a dropped connection is safe.
 //
 // Filters on the hot paths are `{_id: …}` alone where possible: FerretDB pushes only that shape down to its SQLite
-// index and scans the collection for any other filter.
+// index and scans the collection for any other filter. For the same reason healthy leasing sends no frontier query:
+// candidates come from an in-memory frontier view kept up to date through an `_id`-numbered frontier log
+// (mongo-frontier-view.ts, mongo-frontier-log.ts), and each candidate is read by `_id` before it is claimed.
 import { randomBytes } from 'node:crypto';
 import {
   MongoClient,
