@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CrawlStore } from '../store/store.js';
+import type { SqliteLeaseRequest } from '../store/sqlite-store.js';
 import type { DispatcherOptions } from '../options.js';
 import { PeerLiveness } from '../transport/liveness.js';
 import type { DispatcherSocket } from '../transport/dispatcher-socket.js';
@@ -213,14 +214,19 @@ export class Dispatcher {
           if (max !== undefined) limit = Math.min(limit, max - this.counts.done - this.progress().inflight);
           if (limit <= 0 || this.leasingStopped || this.exitReason) continue;
           const now = this.now();
-          const urls = await this.deps.store.leaseUrls({
+          const blind = this.deps.opts.faults.includes('politeness-blind');
+          const request: SqliteLeaseRequest = {
             owner: peer,
             limit,
             leaseMs: this.deps.opts.leaseMs,
             now,
             // The healthy dispatcher only hands out URLs whose domain may be fetched now, so workers rarely postpone.
-            domainsFree: this.deps.opts.faults.includes('politeness-blind') ? undefined : true,
-          });
+            domainsFree: blind ? undefined : true,
+            // The politeness-blind one pages through the frontier in its key order (a domain's URLs together), as the
+            // original crawler did; SqliteStore honours this, other stores lease oldest first.
+            ...(blind ? { frontierOrder: 'url' as const } : {}),
+          };
+          const urls = await this.deps.store.leaseUrls(request);
           const doomed = urls.filter((u) => u.attempts > this.deps.opts.maxAttempts);
           for (const u of doomed) {
             // Leased this often, it kept dying with the process that held it: fail it rather than kill workers forever.

@@ -34,6 +34,20 @@ export interface SqliteStoreOptions extends StoreOptions {
   busyTimeoutMs?: number;
 }
 
+/**
+ * A lease request SqliteStore understands beyond the CrawlStore contract (other stores ignore the extra field and
+ * lease oldest first).
+ */
+export interface SqliteLeaseRequest extends LeaseRequest {
+  /**
+   * Order of the URLs when `domainsFree` is off. `due` (default): oldest due first. `url`: frontier order, the
+   * order of the frontier's key (the URL), resuming after the last URL this store handed out and wrapping around at
+   * the end, like paging through a collection by its key. URLs sort by host, so this hands out a domain's due URLs
+   * together: the `politeness-blind` dispatcher's habit (`domain-order` in the bench).
+   */
+  frontierOrder?: 'due' | 'url';
+}
+
 /** Rows handed out per page while walking candidate domains in domainsFree mode. */
 const DOMAIN_PAGE = 64;
 
@@ -113,6 +127,12 @@ function prepareStatements(db: Database.Database, faults: ReadonlySet<string>) {
     // conditional update below, so a slow query slows the dispatcher and not every process waiting for the lock.
     dueCandidates: db.prepare(
       `SELECT id FROM ${frontierScan} WHERE state = 'pending' AND due_at <= @now ORDER BY due_at, id LIMIT @limit`,
+    ),
+    // Frontier (key) order from a cursor, for the politeness-blind dispatcher: walks the unique URL index from the
+    // cursor and skips rows that are not pending and due; each row is passed once per sweep of the frontier.
+    dueCandidatesInUrlOrder: db.prepare(
+      `SELECT id, url FROM ${faults.has('unindexed-frontier') ? 'frontier NOT INDEXED' : 'frontier INDEXED BY frontier_url'}
+       WHERE url > @after AND state = 'pending' AND due_at <= @now ORDER BY url LIMIT @limit`,
     ),
     // Leases one candidate if it is still due and pending (another leaser may have taken it since it was read).
     leaseIfDue: db.prepare(
@@ -203,6 +223,8 @@ export class SqliteStore implements CrawlStore {
   private readonly faults: ReadonlySet<string>;
   private db: Database.Database | undefined;
   private stmts: Statements | undefined;
+  /** Last URL handed out in frontier (URL) order; the next `frontierOrder: 'url'` lease resumes after it. */
+  private urlCursor = '';
 
   constructor(options: SqliteStoreOptions) {
     this.options = options;
@@ -284,12 +306,13 @@ export class SqliteStore implements CrawlStore {
     });
   }
 
-  async leaseUrls(req: LeaseRequest): Promise<LeasedUrl[]> {
+  async leaseUrls(req: SqliteLeaseRequest): Promise<LeasedUrl[]> {
     if (req.limit <= 0) return [];
     const expires = req.now + req.leaseMs;
-    const rows = req.domainsFree ? this.leaseDomainsFree(req, expires) : this.leaseAny(req, expires);
+    const inUrlOrder = !req.domainsFree && req.frontierOrder === 'url';
+    const rows = req.domainsFree ? this.leaseDomainsFree(req, expires) : this.leaseAny(req, expires, inUrlOrder);
+    if (!inUrlOrder) rows.sort((a, b) => a.due_at - b.due_at);
     return rows
-      .sort((a, b) => a.due_at - b.due_at)
       .map((r) => ({
         url: r.url,
         domain: r.domain,
@@ -301,14 +324,17 @@ export class SqliteStore implements CrawlStore {
       }));
   }
 
-  /** Read due candidates (no lock), then lease those still due in a short write transaction; a few rounds. */
-  private leaseAny(req: LeaseRequest, expires: number): LeasedRow[] {
+  /**
+   * Read due candidates (no lock), then lease those still due in a short write transaction; a few rounds.
+   * Candidates come oldest due first, or in frontier (URL) order from the cursor when `inUrlOrder`.
+   */
+  private leaseAny(req: LeaseRequest, expires: number, inUrlOrder = false): LeasedRow[] {
     const leased: LeasedRow[] = [];
     for (let round = 0; round < 4 && leased.length < req.limit; round++) {
       const want = req.limit - leased.length;
       // Twice as many as wanted, so a leaser racing another one still finds enough.
       const candidates = this.run('leaseUrls (frontier query)', (s) =>
-        (s.dueCandidates.all({ now: req.now, limit: want * 2 }) as { id: number }[]).map((c) => c.id),
+        inUrlOrder ? this.urlOrderCandidates(s, req.now, want * 2) : (s.dueCandidates.all({ now: req.now, limit: want * 2 }) as { id: number }[]).map((c) => c.id),
       );
       const reclaimed = this.write('leaseUrls', (s) => {
         const n = s.reclaimExpired.run(req.now).changes;
@@ -319,10 +345,22 @@ export class SqliteStore implements CrawlStore {
         }
         return n;
       });
+      if (inUrlOrder && leased.length > 0) this.urlCursor = leased[leased.length - 1]!.url;
       // Fewer due URLs than asked for and none came back from expired leases: there are no more to find now.
       if (reclaimed === 0 && candidates.length < want * 2) break;
     }
     return leased;
+  }
+
+  /** Up to `limit` due URLs in URL order after the cursor, wrapping around to the start of the frontier. */
+  private urlOrderCandidates(s: Statements, now: number, limit: number): number[] {
+    const rows = s.dueCandidatesInUrlOrder.all({ after: this.urlCursor, now, limit }) as { id: number; url: string }[];
+    if (rows.length < limit && this.urlCursor !== '') {
+      const wrapped = s.dueCandidatesInUrlOrder.all({ after: '', now, limit: limit - rows.length }) as { id: number; url: string }[];
+      const seen = new Set(rows.map((r) => r.id));
+      for (const r of wrapped) if (!seen.has(r.id)) rows.push(r);
+    }
+    return rows.map((r) => r.id);
   }
 
   /**
