@@ -271,7 +271,7 @@ function robotsRefetch(e: Evidence): Finding | undefined {
     'robots.txt is fetched again and again: ' +
     joinClauses([
       fromRequests ? `${num(r!.perPage)} robots.txt requests per page (${pct(r!.shareEarly)} of requests early, ${pct(r!.shareLate)} late)` : undefined,
-      onStack ? `robots.txt code on ${pct(onStack.early)} → ${pct(onStack.late)} of the workers' stacks` : undefined,
+      fromProfile ? `robots.txt code on ${pct(onStack!.early)} → ${pct(onStack!.late)} of the workers' stacks` : undefined,
     ]) +
     ` — slow from the start rather than decaying`;
   return {
