@@ -56,7 +56,10 @@ export class EventCounts {
     return g;
   }
 
-  /** Counts one event of series `seriesIndex` at time `t` (ms) in group `g`. */
+  /**
+   * Counts one event of series `seriesIndex` at time `t` (ms) in group `g`. The group's time span is not widened
+   * here: the caller has passed `t` to `seen` already (the line scanner does so once per record, not per match).
+   */
   add(g: GroupCounts, seriesIndex: number, t: number): void {
     const slot = Math.floor(t / this.data.resolutionMs);
     const chunkIndex = Math.floor(slot / CHUNK_SLOTS);
@@ -74,7 +77,6 @@ export class EventCounts {
       lastIndex[seriesIndex] = chunkIndex;
     }
     chunk[slot - chunkIndex * CHUNK_SLOTS]++;
-    this.seen(g, t);
   }
 
   /** Records a gauge or counter value of series `seriesIndex` at time `t`. */

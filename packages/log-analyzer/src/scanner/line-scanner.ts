@@ -42,10 +42,12 @@ export class LineScanner {
   private recordTime = NaN;
   /** Group of the open record; set whenever a record's time is parsed, which comes before any count. */
   private recordGroup: GroupCounts;
-  /** Series already counted for the open record: a record counts once per series, however many lines match. */
-  private readonly matched: Uint8Array;
-  private readonly matchedList: Int32Array;
-  private matchedCount = 0;
+  /**
+   * Per series, the number of the record it was last counted for: a record counts once per series, however many
+   * of its lines match. Records are numbered as they open (so opening one costs no reset).
+   */
+  private readonly countedIn: Float64Array;
+  private recordNumber = 0;
   /** Series whose matches carry a number (gauges, counters) rather than count one event. */
   private readonly valued: boolean[];
 
@@ -57,8 +59,7 @@ export class LineScanner {
     this.groupKey = options.groupField && options.format.name === 'pino' ? Buffer.from(`"${options.groupField}":`) : null;
     // Created on first use: with a JSON-field grouping the file's own group would stay empty.
     this.recordGroup = null as unknown as GroupCounts;
-    this.matched = new Uint8Array(options.series.length);
-    this.matchedList = new Int32Array(options.series.length);
+    this.countedIn = new Float64Array(options.series.length).fill(-1);
     this.valued = options.series.map((s) => s.kind !== 'count');
   }
 
@@ -72,13 +73,17 @@ export class LineScanner {
     const shift = kernel.inputAt - start;
     let pos = start;
     kernel.forEachLineBatch((ends, count) => {
+      this.lines += count;
       for (let k = 0; k < count; k++) {
         const nl = ends[k] - shift;
         this.line(buf, pos, nl);
         pos = nl + 1;
       }
     });
-    if (pos < end) this.line(buf, pos, end); // a last line without its newline (the end of the input)
+    if (pos < end) {
+      this.lines++;
+      this.line(buf, pos, end); // a last line without its newline (the end of the input)
+    }
     // The open record's bytes go away with the buffer: settle its time now (it is also the chunk's last record).
     if (this.recordOk && !this.recordParsed) this.parseRecord();
   }
@@ -88,7 +93,6 @@ export class LineScanner {
     let lineEnd = nl;
     if (lineEnd > pos && buf[lineEnd - 1] === 13) lineEnd--;
     const next = nl + 1;
-    this.lines++;
     let counted = true;
     if (this.format.isRecordStart(buf, pos, lineEnd)) {
       this.openRecord(pos, lineEnd);
@@ -102,8 +106,7 @@ export class LineScanner {
   }
 
   private openRecord(start: number, end: number): void {
-    for (let k = 0; k < this.matchedCount; k++) this.matched[this.matchedList[k]] = 0;
-    this.matchedCount = 0;
+    this.recordNumber++;
     this.recordStart = start;
     this.recordEnd = end;
     this.recordOk = true;
@@ -149,9 +152,8 @@ export class LineScanner {
 
   private readonly onMatch = (series: number): void => {
     if (!this.recordParsed) this.parseRecord();
-    if (!this.recordOk || this.matched[series] || Number.isNaN(this.recordTime)) return;
-    this.matched[series] = 1;
-    this.matchedList[this.matchedCount++] = series;
+    if (!this.recordOk || this.countedIn[series] === this.recordNumber || Number.isNaN(this.recordTime)) return;
+    this.countedIn[series] = this.recordNumber;
     if (this.valued[series]) this.counts.addValue(this.recordGroup, series, this.recordTime, this.matcher.captured[series]);
     else this.counts.add(this.recordGroup, series, this.recordTime);
   };

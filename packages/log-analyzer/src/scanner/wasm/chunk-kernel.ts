@@ -8,7 +8,7 @@ import { KERNEL_WASM_BASE64 } from './kernel-bytes.js';
 interface KernelExports {
   memory: WebAssembly.Memory;
   newlines(start: number, end: number, out: number, cap: number): number;
-  find(start: number, end: number, needle: number, len: number, out: number, cap: number): number;
+  find(start: number, end: number, needle: number, len: number, out: number, cap: number, a: number, z: number): number;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -19,6 +19,8 @@ const MATCH_CAP = 1 << 14;
 const PAGE = 65536;
 /** Bytes after the chunk that the kernel may read (16 past a line end, 64 plus a needle past a match start). */
 const PADDING = 128;
+/** Bytes of the first chunk whose byte counts say which needle bytes are rare in this input. */
+const SAMPLE_BYTES = 64 << 10;
 
 /** Sorted match offsets of one needle in the loaded chunk, read batch by batch. */
 export class NeedleMatches {
@@ -26,20 +28,39 @@ export class NeedleMatches {
   private count = 0;
   private k = 0;
 
+  /** The two needle positions the kernel compares first: its rarest bytes in the input (set by `tune`). */
+  private a = 0;
+  private z: number;
+
   constructor(
     private readonly kernel: ChunkKernel,
     private readonly needleAt: number,
-    readonly length: number,
+    readonly bytes: Uint8Array,
     private readonly outAt: number,
   ) {
     this.view = new Int32Array(0);
+    this.z = bytes.length - 1;
+  }
+
+  /**
+   * Picks the positions of the needle's two rarest bytes (by the input's byte counts), preferring two different
+   * byte values: the fewer places both agree, the fewer candidates are compared in full.
+   */
+  tune(frequencies: Uint32Array): void {
+    const order = [...this.bytes.keys()].sort((x, y) => frequencies[this.bytes[x]] - frequencies[this.bytes[y]] || x - y);
+    this.a = order[0];
+    this.z = order.find((i) => this.bytes[i] !== this.bytes[this.a]) ?? order[order.length > 1 ? 1 : 0];
   }
 
   /** Starts over on the chunk just loaded. */
   reset(): void {
     this.view = new Int32Array(this.kernel.memoryBuffer(), this.outAt, MATCH_CAP);
-    this.count = this.kernel.exports.find(this.kernel.inputAt, this.kernel.inputEnd, this.needleAt, this.length, this.outAt, MATCH_CAP);
+    this.count = this.search(this.kernel.inputAt);
     this.k = 0;
+  }
+
+  private search(from: number): number {
+    return this.kernel.exports.find(from, this.kernel.inputEnd, this.needleAt, this.bytes.length, this.outAt, MATCH_CAP, this.a, this.z);
   }
 
   /** The first match starting at or after memory offset `from`, or -1. */
@@ -49,8 +70,7 @@ export class NeedleMatches {
       while (this.k < this.count && view[this.k] < from) this.k++;
       if (this.k < this.count) return view[this.k];
       if (this.count < MATCH_CAP) return -1;
-      const resume = view[this.count - 1] + 1;
-      this.count = this.kernel.exports.find(resume, this.kernel.inputEnd, this.needleAt, this.length, this.outAt, MATCH_CAP);
+      this.count = this.search(view[this.count - 1] + 1);
       this.k = 0;
     }
   }
@@ -64,6 +84,8 @@ export class ChunkKernel {
   private readonly linesAt: number;
   private bytes: Uint8Array;
   private readonly needles: NeedleMatches[] = [];
+  /** Needle positions are picked on the first chunk's bytes. */
+  private tuned = false;
 
   /** `needles`: every byte string that will be searched, fixed for the kernel's life. */
   constructor(needles: Uint8Array[]) {
@@ -90,7 +112,7 @@ export class ChunkKernel {
     this.bytes = new Uint8Array(this.exports.memory.buffer);
     needles.forEach((n, i) => {
       this.bytes.set(n, needleAt[i]);
-      this.needles.push(new NeedleMatches(this, needleAt[i], n.length, outAt[i]));
+      this.needles.push(new NeedleMatches(this, needleAt[i], n, outAt[i]));
     });
   }
 
@@ -111,6 +133,13 @@ export class ChunkKernel {
     bytes.set(buf.subarray(start, end), this.inputAt);
     bytes.fill(0, this.inputAt + len, this.inputAt + len + PADDING);
     this.inputEnd = this.inputAt + len;
+    if (!this.tuned && len > 0) {
+      this.tuned = true;
+      const frequencies = new Uint32Array(256);
+      const sampleEnd = this.inputAt + Math.min(len, SAMPLE_BYTES);
+      for (let i = this.inputAt; i < sampleEnd; i++) frequencies[bytes[i]]++;
+      for (const n of this.needles) n.tune(frequencies);
+    }
     for (const n of this.needles) n.reset();
   }
 

@@ -2,8 +2,9 @@
 ;; Two searches over a chunk of log bytes that JavaScript copies into this module's memory:
 ;;   newlines: the offset of every '\n' (the line ends), 16 bytes compared at a time;
 ;;   find:     every start of a needle, by the "generic SIMD" method (W. Mula, "SIMD-friendly algorithms for
-;;             substring searching"): compare the needle's first and last byte at 16 positions at once (64 per
-;;             round, one test when none agree), and compare the rest only where both agree.
+;;             substring searching"): compare two of the needle's bytes (the caller picks its rarest; Mula uses
+;;             the first and last) at 16 positions at once (64 per round, one test when none agree), and compare
+;;             the whole needle only where both agree.
 ;; Both write absolute memory offsets (i32) to `out`, at most `cap` of them, and return how many they wrote; a
 ;; caller that gets `cap` back calls again from just after the last one. Both read up to 16 bytes (find: 64 plus
 ;; the needle's length) past `end`, which the caller keeps inside memory; nothing past `end` is reported.
@@ -34,31 +35,33 @@
     (local.get $n))
 
   (func (export "find") (param $start i32) (param $end i32) (param $needle i32) (param $len i32)
-        (param $out i32) (param $cap i32) (result i32)
-    (local $i i32) (local $mask i32) (local $n i32) (local $pos i32) (local $k i32) (local $last i32) (local $b i32) (local $j i32)
+        (param $out i32) (param $cap i32) (param $a i32) (param $z i32) (result i32)
+    (local $i i32) (local $mask i32) (local $n i32) (local $pos i32) (local $k i32) (local $m i32) (local $b i32) (local $j i32)
     (local $first v128) (local $lastb v128) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
-    (local.set $first (i8x16.splat (i32.load8_u (local.get $needle))))
-    (local.set $last (i32.sub (local.get $len) (i32.const 1)))
-    (local.set $lastb (i8x16.splat (i32.load8_u (i32.add (local.get $needle) (local.get $last)))))
+    ;; $a and $z: the two needle positions compared first (the caller picks its rarest bytes).
+    (local.set $first (i8x16.splat (i32.load8_u (i32.add (local.get $needle) (local.get $a)))))
+    (local.set $lastb (i8x16.splat (i32.load8_u (i32.add (local.get $needle) (local.get $z)))))
     (local.set $i (local.get $start))
     (block $done
       (loop $blocks
         ;; A match needs len bytes before end.
         (br_if $done (i32.gt_u (i32.add (local.get $i) (local.get $len)) (local.get $end)))
-        ;; 64 bytes per round; most rounds have no candidate at all and cost one test. $j: where the last bytes are.
-        (local.set $j (i32.add (local.get $i) (local.get $last)))
+        ;; 64 bytes per round; most rounds have no candidate at all and cost one test. The two positions' bytes
+        ;; are read at $j (for $a) and $k (for $z).
+        (local.set $j (i32.add (local.get $i) (local.get $a)))
+        (local.set $k (i32.add (local.get $i) (local.get $z)))
         (local.set $c0 (v128.and
-            (i8x16.eq (v128.load offset=0 (local.get $i)) (local.get $first))
-            (i8x16.eq (v128.load offset=0 (local.get $j)) (local.get $lastb))))
+            (i8x16.eq (v128.load offset=0 (local.get $j)) (local.get $first))
+            (i8x16.eq (v128.load offset=0 (local.get $k)) (local.get $lastb))))
         (local.set $c1 (v128.and
-            (i8x16.eq (v128.load offset=16 (local.get $i)) (local.get $first))
-            (i8x16.eq (v128.load offset=16 (local.get $j)) (local.get $lastb))))
+            (i8x16.eq (v128.load offset=16 (local.get $j)) (local.get $first))
+            (i8x16.eq (v128.load offset=16 (local.get $k)) (local.get $lastb))))
         (local.set $c2 (v128.and
-            (i8x16.eq (v128.load offset=32 (local.get $i)) (local.get $first))
-            (i8x16.eq (v128.load offset=32 (local.get $j)) (local.get $lastb))))
+            (i8x16.eq (v128.load offset=32 (local.get $j)) (local.get $first))
+            (i8x16.eq (v128.load offset=32 (local.get $k)) (local.get $lastb))))
         (local.set $c3 (v128.and
-            (i8x16.eq (v128.load offset=48 (local.get $i)) (local.get $first))
-            (i8x16.eq (v128.load offset=48 (local.get $j)) (local.get $lastb))))
+            (i8x16.eq (v128.load offset=48 (local.get $j)) (local.get $first))
+            (i8x16.eq (v128.load offset=48 (local.get $k)) (local.get $lastb))))
         (if (v128.any_true (v128.or (v128.or (local.get $c0) (local.get $c1)) (v128.or (local.get $c2) (local.get $c3))))
           (then
             (local.set $mask
@@ -71,16 +74,16 @@
                   (br_if $bits_done (i32.eqz (local.get $mask)))
                   (local.set $pos (i32.add (i32.add (local.get $i) (local.get $b)) (i32.ctz (local.get $mask))))
                   (br_if $done (i32.gt_u (i32.add (local.get $pos) (local.get $len)) (local.get $end)))
-                  ;; Compare the middle bytes (first and last already agree).
-                  (local.set $k (i32.const 1))
+                  ;; Compare the whole needle (two of its bytes already agree).
+                  (local.set $m (i32.const 0))
                   (block $differs
                     (block $same
                       (loop $cmp
-                        (br_if $same (i32.ge_s (local.get $k) (local.get $last)))
+                        (br_if $same (i32.ge_s (local.get $m) (local.get $len)))
                         (br_if $differs
-                          (i32.ne (i32.load8_u (i32.add (local.get $pos) (local.get $k)))
-                                  (i32.load8_u (i32.add (local.get $needle) (local.get $k)))))
-                        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                          (i32.ne (i32.load8_u (i32.add (local.get $pos) (local.get $m)))
+                                  (i32.load8_u (i32.add (local.get $needle) (local.get $m)))))
+                        (local.set $m (i32.add (local.get $m) (i32.const 1)))
                         (br $cmp)))
                     (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))) (local.get $pos))
                     (local.set $n (i32.add (local.get $n) (i32.const 1)))
