@@ -13,26 +13,33 @@ export interface BenchWebOptions {
    */
   sites?: number;
   /**
-   * Pages of the largest site; Zipf-sized below it. Default 8000 (a few large sites, many small ones; 43 505 pages in
-   * all, so the frontier keeps growing through a run, which is what makes an unindexed frontier query slow down).
+   * Pages of the largest site; Zipf-sized below it. Default 100 000 (a few large sites, many small ones; 518 739
+   * pages in all, generated on demand, so no run comes near the end of the web).
    */
   maxPagesPerSite?: number;
-  /** Pages of the smallest sites. Default 150: no site runs dry within a default run at the healthy rate. */
+  /** Pages of the smallest sites. Default 1000: no site runs dry within a default run at the healthy rate. */
   minPagesPerSite?: number;
   /** Response latency of every page, ms (fixed part; a uniform jitter of half that is added). Default 100. */
   latencyMs?: number;
-  /** Random links per page (besides the site's tree links); more links grow the frontier faster. Default 12. */
+  /**
+   * Random links per page (besides the site's tree links), 85% to the same site. Default 100, about what a real
+   * page carries: the frontier grows by tens of URLs per page fetched, to 10^5 rows within a one-minute run, which
+   * is what makes an unindexed frontier query slow down within the run.
+   */
   linksPerPage?: number;
+  /** Child pages each page links to (the tree that makes every page of a site reachable from its index). Default 4. */
+  fanout?: number;
   /** Graph seed. Default 7. */
   seed?: number;
 }
 
 export const BENCH_WEB_DEFAULTS: Required<BenchWebOptions> = {
   sites: 100,
-  maxPagesPerSite: 8000,
-  minPagesPerSite: 150,
+  maxPagesPerSite: 100_000,
+  minPagesPerSite: 1000,
   latencyMs: 100,
-  linksPerPage: 12,
+  linksPerPage: 100,
+  fanout: 4,
   seed: 7,
 };
 
@@ -55,6 +62,7 @@ export function simWebOptions(o: Required<BenchWebOptions>): SimWebOptions {
     minPagesPerSite: o.minPagesPerSite,
     zipfExponent: 1,
     linksPerPage: o.linksPerPage,
+    fanout: o.fanout,
     seedSites: o.sites,
     // Every page is slow to answer, like the real web: the crawl is bound by the network, not by this machine.
     latency: { large: latency, small: latency },

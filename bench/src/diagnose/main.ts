@@ -7,7 +7,7 @@ import { cleanupAll } from '../common/child-processes.js';
 import { durationSec, oneOf, positiveInt } from '../common/cli-args.js';
 import { BenchUsageError, reportBenchError } from '../common/errors.js';
 import { RESULTS_DIR } from '../common/repo-paths.js';
-import { scenarioNamed } from '../common/scenarios.js';
+import { scenarioNamed, scenarioWebDefaults } from '../common/scenarios.js';
 import { renderDiagnose } from './report-diagnose.js';
 import { runDiagnose } from './run-diagnose.js';
 import { webShape } from '../nodes/main.js';
@@ -28,7 +28,8 @@ postponed/crawled ratio over time. Writes bench/results/diagnose-<scenario>-<sto
   --delay MS         per-domain politeness delay of the crawler (default 500)
   --latency-ms MS    simulated web latency per page (default ${BENCH_WEB_DEFAULTS.latencyMs})
   --max-pages N      pages of the largest simulated site (default ${BENCH_WEB_DEFAULTS.maxPagesPerSite}); --min-pages N of the
-                     smallest (default ${BENCH_WEB_DEFAULTS.minPagesPerSite}); --links-per-page N (default ${BENCH_WEB_DEFAULTS.linksPerPage})
+                     smallest (default ${BENCH_WEB_DEFAULTS.minPagesPerSite}); --links-per-page N (default ${BENCH_WEB_DEFAULTS.linksPerPage}); --fanout N
+                     child pages per page (default ${BENCH_WEB_DEFAULTS.fanout}); politeness-blind's own web: 1 link, fanout 2
   --out DIR          where the JSON goes (default bench/results)
   --keep             keep logs and profiles and print where they are
 `;
@@ -52,6 +53,7 @@ export async function diagnoseMain(argv: string[]): Promise<number> {
         'max-pages': { type: 'string' },
         'min-pages': { type: 'string' },
         'links-per-page': { type: 'string' },
+        fanout: { type: 'string' },
         out: { type: 'string' },
         keep: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -84,7 +86,7 @@ export async function diagnoseMain(argv: string[]): Promise<number> {
       bucketMs: 2000,
       delayMs: positiveInt('delay', s('delay'), 500, 0),
       profileWindow: window,
-      web: { latencyMs: positiveInt('latency-ms', s('latency-ms'), BENCH_WEB_DEFAULTS.latencyMs, 0), ...webShape(s) },
+      web: { latencyMs: positiveInt('latency-ms', s('latency-ms'), BENCH_WEB_DEFAULTS.latencyMs, 0), ...webShape(s, scenarioWebDefaults(scenarioNamed(s('scenario') ?? 'healthy'))) },
       keep: values.keep === true,
       log: (line) => process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${line}\n`),
       live: process.stderr.isTTY ? (line) => process.stderr.write(`\r\x1b[K  ${line.slice(0, (process.stderr.columns || 100) - 3)}`) : undefined,

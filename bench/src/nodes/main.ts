@@ -2,12 +2,12 @@
 // Parses the arguments, runs the bench, prints the table and charts, writes bench/results/<scenario>-<store>.json
 // and .html.
 import { parseArgs } from 'node:util';
-import { BENCH_WEB_DEFAULTS } from '../common/bench-web.js';
+import { BENCH_WEB_DEFAULTS, type BenchWebOptions } from '../common/bench-web.js';
 import { cleanupAll } from '../common/child-processes.js';
 import { durationSec, intList, oneOf, positiveInt } from '../common/cli-args.js';
 import { BenchUsageError, reportBenchError } from '../common/errors.js';
 import { RESULTS_DIR } from '../common/repo-paths.js';
-import { scenarioNamed } from '../common/scenarios.js';
+import { scenarioNamed, scenarioWebDefaults } from '../common/scenarios.js';
 import { renderNodesHtml } from './report-html.js';
 import { renderNodesTerminal } from './report-terminal.js';
 import { runNodesBench, writeNodesResult } from './run-nodes.js';
@@ -31,7 +31,8 @@ bench/results/<scenario>-<store>.json and .html.
   --delay MS         per-domain politeness delay of the crawler (default 500)
   --latency-ms MS    simulated web latency per page (default ${BENCH_WEB_DEFAULTS.latencyMs})
   --max-pages N      pages of the largest simulated site (default ${BENCH_WEB_DEFAULTS.maxPagesPerSite}); --min-pages N of the
-                     smallest (default ${BENCH_WEB_DEFAULTS.minPagesPerSite}); --links-per-page N (default ${BENCH_WEB_DEFAULTS.linksPerPage})
+                     smallest (default ${BENCH_WEB_DEFAULTS.minPagesPerSite}); --links-per-page N (default ${BENCH_WEB_DEFAULTS.linksPerPage}); --fanout N
+                     child pages per page (default ${BENCH_WEB_DEFAULTS.fanout}); politeness-blind's own web: 1 link, fanout 2
   --sites N          simulated web sites (default ${BENCH_WEB_DEFAULTS.sites})
   --out DIR          where results go (default bench/results)
   --keep             keep the run directory (logs, stores) and print where it is
@@ -56,6 +57,7 @@ export async function nodesMain(argv: string[]): Promise<number> {
         'max-pages': { type: 'string' },
         'min-pages': { type: 'string' },
         'links-per-page': { type: 'string' },
+        fanout: { type: 'string' },
         sites: { type: 'string' },
         out: { type: 'string' },
         keep: { type: 'boolean' },
@@ -91,8 +93,8 @@ export async function nodesMain(argv: string[]): Promise<number> {
       maxDepth: 10,
       web: {
         latencyMs: positiveInt('latency-ms', s('latency-ms'), BENCH_WEB_DEFAULTS.latencyMs, 0),
-        sites: positiveInt('sites', s('sites'), BENCH_WEB_DEFAULTS.sites),
-        ...webShape(s),
+        sites: positiveInt('sites', s('sites'), scenarioWebDefaults(scenarioNamed(s('scenario') ?? 'healthy')).sites),
+        ...webShape(s, scenarioWebDefaults(scenarioNamed(s('scenario') ?? 'healthy'))),
       },
       keep: values.keep === true,
       command: `npm run bench -- nodes ${argv.join(' ')}`.trim(),
@@ -113,11 +115,12 @@ export async function nodesMain(argv: string[]): Promise<number> {
 }
 
 /** The simulated web's size and link density from the command line. */
-export function webShape(s: (k: string) => string | undefined) {
+export function webShape(s: (k: string) => string | undefined, defaults: Required<BenchWebOptions> = BENCH_WEB_DEFAULTS) {
   return {
-    maxPagesPerSite: positiveInt('max-pages', s('max-pages'), BENCH_WEB_DEFAULTS.maxPagesPerSite),
-    minPagesPerSite: positiveInt('min-pages', s('min-pages'), BENCH_WEB_DEFAULTS.minPagesPerSite),
-    linksPerPage: positiveInt('links-per-page', s('links-per-page'), BENCH_WEB_DEFAULTS.linksPerPage, 0),
+    maxPagesPerSite: positiveInt('max-pages', s('max-pages'), defaults.maxPagesPerSite),
+    minPagesPerSite: positiveInt('min-pages', s('min-pages'), defaults.minPagesPerSite),
+    linksPerPage: positiveInt('links-per-page', s('links-per-page'), defaults.linksPerPage, 0),
+    fanout: positiveInt('fanout', s('fanout'), defaults.fanout),
   };
 }
 

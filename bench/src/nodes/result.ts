@@ -42,7 +42,7 @@ export interface NodesResult {
     bucketMs: number;
     delayMs: number;
     maxDepth: number;
-    web: { sites: number; pages: number; maxPagesPerSite: number; minPagesPerSite: number; latencyMs: number; linksPerPage: number; seed: number };
+    web: { sites: number; pages: number; maxPagesPerSite: number; minPagesPerSite: number; latencyMs: number; linksPerPage: number; fanout: number; seed: number };
   };
 }
 
