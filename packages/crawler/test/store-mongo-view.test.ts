@@ -70,7 +70,11 @@ describe.skipIf(target.skip !== undefined)('frontier log and leasing from it (re
       await Promise.all(
         logs.map(async (log, w) => {
           const got: number[] = [];
-          for (let i = 0; i < 10; i++) got.push(await log.append([[`http://w${w}.test/${i}`, `w${w}.test`, T + i]]));
+          for (let i = 0; i < 10; i++) {
+            const { n, hintWritten } = await log.append([[`http://w${w}.test/${i}`, `w${w}.test`, T + i]]);
+            await hintWritten;
+            got.push(n);
+          }
           return got;
         }),
       )

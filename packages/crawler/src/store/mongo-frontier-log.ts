@@ -52,11 +52,15 @@ export class FrontierLog {
     return doc?.next ?? 0;
   }
 
-  /** Appends one note; returns its number. Safe to retry (a retried insert that had landed is found by its token). */
-  async append(urls: LogUrl[]): Promise<number> {
+  /**
+   * Appends one note and returns its number once it is written, with the raise of the hint still running
+   * (`hintWritten`: await it before relying on the hint, e.g. before the process ends). `tail` is the hint if the
+   * caller already asked for it (so that read can overlap other work); otherwise it is read here.
+   */
+  async append(urls: LogUrl[], tail?: Promise<number>): Promise<{ n: number; hintWritten: Promise<void> }> {
     // Other processes append too, so this process's own last number is usually behind: start at the shared hint
     // (one read) rather than walking through their notes with failing inserts.
-    let n = Math.max(this.writeHint, await this.tail());
+    let n = Math.max(this.writeHint, await (tail ?? this.tail()));
     let dups = 0;
     for (;;) {
       const inserted = await this.op('frontier log (append)', async () => {
@@ -77,13 +81,17 @@ export class FrontierLog {
       } else n++;
     }
     this.writeHint = n + 1;
-    await this.op('frontier log (hint)', () => this.coll().updateOne({ _id: TAIL_ID }, { $max: { next: n + 1 } }, { upsert: true })).catch(
+    const hintWritten = this.op('frontier log (hint)', () =>
+      this.coll().updateOne({ _id: TAIL_ID }, { $max: { next: n + 1 } }, { upsert: true }),
+    ).then(
+      () => undefined,
       (err: unknown) => {
         // Two first writers upserting the hint at once: one gets a duplicate key; the other's hint stands.
         if (!this.isDuplicateKey(err)) throw err;
       },
     );
-    return n;
+    hintWritten.catch(() => {}); // the caller awaits it; no unhandled rejection before it does
+    return { n, hintWritten };
   }
 
   /** Reads the notes from number `from` on, up to the first missing one; returns them and the next number to read. */
