@@ -63,8 +63,16 @@ export class EventCounts {
   add(g: GroupCounts, seriesIndex: number, t: number): void {
     const slot = Math.floor(t / this.data.resolutionMs);
     const chunkIndex = Math.floor(slot / CHUNK_SLOTS);
+    this.addAt(g, seriesIndex, chunkIndex, slot - chunkIndex * CHUNK_SLOTS);
+  }
+
+  /**
+   * `add` with the time already split into its chunk and the slot within it (both small integers, which the line
+   * scanner computes once per record rather than once per match).
+   */
+  addAt(g: GroupCounts, seriesIndex: number, chunkIndex: number, slotInChunk: number): void {
     const lastChunk = (g.lastChunk ??= new Array(this.data.seriesCount).fill(null));
-    const lastIndex = (g.lastChunkIndex ??= new Array(this.data.seriesCount).fill(NaN));
+    const lastIndex = (g.lastChunkIndex ??= new Array(this.data.seriesCount).fill(-1));
     let chunk = lastChunk[seriesIndex];
     if (lastIndex[seriesIndex] !== chunkIndex || chunk === null) {
       const chunks = g.series[seriesIndex];
@@ -76,7 +84,7 @@ export class EventCounts {
       lastChunk[seriesIndex] = chunk;
       lastIndex[seriesIndex] = chunkIndex;
     }
-    chunk[slot - chunkIndex * CHUNK_SLOTS]++;
+    chunk[slotInChunk]++;
   }
 
   /** Records a gauge or counter value of series `seriesIndex` at time `t`. */

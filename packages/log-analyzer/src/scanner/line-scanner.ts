@@ -5,7 +5,7 @@ import { jsonValueStart } from '../formats/pino.js';
 import type { LogFormat } from '../formats/types.js';
 import type { SeriesSpec } from '../series.js';
 import { looksLikeContinuation } from './continuation.js';
-import { EventCounts, type GroupCounts } from './event-counts.js';
+import { CHUNK_SLOTS, EventCounts, type GroupCounts } from './event-counts.js';
 import { SeriesMatcher } from './series-matcher.js';
 
 export interface LineScannerOptions {
@@ -40,6 +40,10 @@ export class LineScanner {
   private recordOk = false;
   private recordParsed = false;
   private recordTime = NaN;
+  /** The record's time as the counts' chunk and slot within it (small integers, computed once per record). */
+  private recordChunk = 0;
+  private recordSlotInChunk = 0;
+  private readonly resolutionMs: number;
   /** Group of the open record; set whenever a record's time is parsed, which comes before any count. */
   private recordGroup: GroupCounts;
   /**
@@ -55,6 +59,7 @@ export class LineScanner {
     this.format = options.format;
     this.matcher = new SeriesMatcher(options.series, options.format);
     this.counts = options.counts;
+    this.resolutionMs = options.counts.data.resolutionMs;
     this.groupName = options.group;
     this.groupKey = options.groupField && options.format.name === 'pino' ? Buffer.from(`"${options.groupField}":`) : null;
     // Created on first use: with a JSON-field grouping the file's own group would stay empty.
@@ -127,6 +132,9 @@ export class LineScanner {
       return;
     }
     this.recordTime = t;
+    const slot = Math.floor(t / this.resolutionMs);
+    this.recordChunk = Math.floor(slot / CHUNK_SLOTS);
+    this.recordSlotInChunk = slot - this.recordChunk * CHUNK_SLOTS;
     if (!(t >= this.firstTime)) this.firstTime = t;
     if (!(t <= this.lastTime)) this.lastTime = t;
     this.recordGroup = this.groupKey
@@ -155,7 +163,7 @@ export class LineScanner {
     if (!this.recordOk || this.countedIn[series] === this.recordNumber || Number.isNaN(this.recordTime)) return;
     this.countedIn[series] = this.recordNumber;
     if (this.valued[series]) this.counts.addValue(this.recordGroup, series, this.recordTime, this.matcher.captured[series]);
-    else this.counts.add(this.recordGroup, series, this.recordTime);
+    else this.counts.addAt(this.recordGroup, series, this.recordChunk, this.recordSlotInChunk);
   };
 }
 

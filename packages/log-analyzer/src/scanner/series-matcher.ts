@@ -34,7 +34,7 @@ export class SeriesMatcher {
       else if (s.regex) this.addRegex(i, s.regex, s.kind !== 'count');
     });
     this.hasRegex = series.some((s) => s.regex);
-    this.kernel = new ChunkKernel(this.needleBytes);
+    this.kernel = ChunkKernel.forNeedles(this.needleBytes);
   }
 
   /** Needles of the text and level series, in the kernel's order. */

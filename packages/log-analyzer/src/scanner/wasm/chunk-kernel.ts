@@ -87,6 +87,22 @@ export class ChunkKernel {
   /** Needle positions are picked on the first chunk's bytes. */
   private tuned = false;
 
+  /**
+   * A kernel for these needles, reused within the thread: a worker scans dozens of file ranges, each with a new
+   * scanner, and a fresh module instance with a few MB of memory each time is wasted work. Sharing is safe
+   * because a scan uses the kernel only synchronously, from `load` to its last read.
+   */
+  static forNeedles(needles: Uint8Array[]): ChunkKernel {
+    const key = needles.map((n) => Buffer.from(n).toString('hex')).join(',');
+    let kernel = reusable.get(key);
+    if (!kernel) {
+      if (reusable.size >= MAX_REUSABLE) reusable.delete(reusable.keys().next().value as string);
+      kernel = new ChunkKernel(needles);
+      reusable.set(key, kernel);
+    }
+    return kernel;
+  }
+
   /** `needles`: every byte string that will be searched, fixed for the kernel's life. */
   constructor(needles: Uint8Array[]) {
     compiled ??= new WebAssembly.Module(Buffer.from(KERNEL_WASM_BASE64, 'base64'));
@@ -165,6 +181,10 @@ export class ChunkKernel {
     this.bytes = new Uint8Array(memory.buffer);
   }
 }
+
+const reusable = new Map<string, ChunkKernel>();
+/** Kernels kept per thread (one per needle set in use; more only with --follow over different formats). */
+const MAX_REUSABLE = 4;
 
 function align(n: number, to: number): number {
   return Math.ceil(n / to) * to;
