@@ -25,10 +25,10 @@ function kernelMatches(kernel: ChunkKernel, index: number, base: number): number
 
 function kernelLineEnds(kernel: ChunkKernel, base: number): number[] {
   const out: number[] = [];
-  kernel.forEachLineBatch((ends, count) => {
-    for (let k = 0; k < count; k++) out.push(ends[k] - kernel.inputAt + base);
-  });
-  return out;
+  for (let count = kernel.firstLineBatch(); ; count = kernel.nextLineBatch()) {
+    for (let k = 0; k < count; k++) out.push(kernel.lineEnds[k] - kernel.inputAt + base);
+    if (!kernel.lineBatchFull) return out;
+  }
 }
 
 /** Deterministic bytes from a small alphabet, so needles match often. */

@@ -77,14 +77,18 @@ export class LineScanner {
     const kernel = matcher.kernel;
     const shift = kernel.inputAt - start;
     let pos = start;
-    kernel.forEachLineBatch((ends, count) => {
+    let count = kernel.firstLineBatch();
+    for (;;) {
+      const ends = kernel.lineEnds;
       this.lines += count;
       for (let k = 0; k < count; k++) {
         const nl = ends[k] - shift;
         this.line(buf, pos, nl);
         pos = nl + 1;
       }
-    });
+      if (!kernel.lineBatchFull) break;
+      count = kernel.nextLineBatch();
+    }
     if (pos < end) {
       this.lines++;
       this.line(buf, pos, end); // a last line without its newline (the end of the input)

@@ -160,18 +160,26 @@ export class ChunkKernel {
   }
 
   /**
-   * Calls `each` with batches of line-end offsets (memory offsets of each '\n', in order) of the loaded chunk. A
-   * view is valid only during its call.
+   * Line ends of the loaded chunk, batch by batch: `firstLineBatch()` then `nextLineBatch()` while the batch before
+   * was full (`lineBatchFull`); each returns how many offsets `lineEnds` holds (memory offsets of each '\n', in
+   * order). The view is overwritten by the next call.
    */
-  forEachLineBatch(each: (ends: Int32Array, count: number) => void): void {
-    const view = new Int32Array(this.exports.memory.buffer, this.linesAt, LINE_CAP);
-    let from = this.inputAt;
-    for (;;) {
-      const count = this.exports.newlines(from, this.inputEnd, this.linesAt, LINE_CAP);
-      if (count > 0) each(view, count);
-      if (count < LINE_CAP) return;
-      from = view[count - 1] + 1;
-    }
+  lineEnds: Int32Array = new Int32Array(0);
+  lineBatchFull = false;
+
+  firstLineBatch(): number {
+    this.lineEnds = new Int32Array(this.exports.memory.buffer, this.linesAt, LINE_CAP);
+    return this.lineBatchFrom(this.inputAt);
+  }
+
+  nextLineBatch(): number {
+    return this.lineBatchFrom(this.lineEnds[LINE_CAP - 1] + 1);
+  }
+
+  private lineBatchFrom(from: number): number {
+    const count = this.exports.newlines(from, this.inputEnd, this.linesAt, LINE_CAP);
+    this.lineBatchFull = count === LINE_CAP;
+    return count;
   }
 
   private ensure(bytes: number): void {
