@@ -105,7 +105,19 @@ const idleBuffers: Buffer[][] = [];
 function takeReadBuffers(chunkBytes: number): Buffer[] {
   const i = idleBuffers.findIndex((pair) => pair[0].length === chunkBytes);
   if (i >= 0) return idleBuffers.splice(i, 1)[0];
-  return [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
+  return [readBuffer(chunkBytes), readBuffer(chunkBytes)];
+}
+
+/**
+ * A read buffer whose memory is a WebAssembly memory rather than an ordinary ArrayBuffer: the kernel copies a file
+ * into it 3-4 times faster (measured here: 1 GB read in 4 MB `pread`s cost 0.63 s of system time into
+ * Buffer.allocUnsafe buffers, 0.19 s into WebAssembly memories, and 0.13 s for `dd bs=4M`; presumably because
+ * V8 reserves WebAssembly memory as large aligned regions the kernel can back with huge pages). Such a memory
+ * never grows here, so the Buffer over it stays valid.
+ */
+function readBuffer(bytes: number): Buffer {
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+  return Buffer.from(memory.buffer, 0, bytes);
 }
 
 function returnReadBuffers(pair: Buffer[]): void {
