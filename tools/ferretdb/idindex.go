@@ -24,7 +24,10 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver FerretDB itself uses
+	// The "sqlite" database/sql driver FerretDB itself uses. It must be the same library instance: SQLite keeps the
+	// POSIX locks of a process in per-library bookkeeping, so a second SQLite copy in this process would break the
+	// locking between our connection and FerretDB's.
+	_ "modernc.org/sqlite"
 )
 
 // idIndexSuffix names the added index: "<table>__id_path".
