@@ -1,5 +1,5 @@
 // The issue's accuracy check, LIVE: for each bench scenario, a real 30 s distributed crawl (dispatcher, 2 supervisors
-// × 2 workers, SQLite) of the simulated web on loopback with the scenario's fault switched on, observed by the real
+// × 4 workers, SQLite) of the simulated web on loopback with the scenario's fault switched on, observed by the real
 // `crawl-diag doctor --crawl-local=… --json` (the built binary: the crawl's logs and the profiling agent's recording).
 // The doctor's first finding must name the injected fault; on healthy it must report no decay and no finding.
 //
