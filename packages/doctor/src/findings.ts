@@ -92,11 +92,22 @@ function rateNumbers(e: Evidence): Record<string, number | null> {
 /**
  * A watched frame's share of the time grew markedly: by GROWN_SHARE outright, or by a quarter of itself when it
  * already holds a noticeable share (a query taking 8% then 11% of a short run is the start of the same curve).
+ * The second, small-share case must also be more than sampling noise: a share read off a few hundred samples is
+ * uncertain by a point or two, so the rise must pass a one-sided two-proportion z-test at the 1% level (z > 2.33)
+ * on the profiles' sample counts (the shares are time-weighted, the counts are the samples behind them).
  */
-function grewMarkedly(s: { early: number; late: number }): boolean {
+function grewMarkedly(s: { early: number; late: number }, samples?: { early: number; late: number }): boolean {
   const d = s.late - s.early;
-  return d >= GROWN_SHARE || (s.late >= GROWN_SHARE && d >= 0.02 && s.late >= s.early * 1.25);
+  if (d >= GROWN_SHARE) return true;
+  if (!(s.late >= GROWN_SHARE && d >= 0.02 && s.late >= s.early * 1.25)) return false;
+  if (!samples || samples.early <= 0 || samples.late <= 0) return true;
+  const pooled = (s.early * samples.early + s.late * samples.late) / (samples.early + samples.late);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / samples.early + 1 / samples.late));
+  return se > 0 && d / se > Z_ONE_SIDED_1PCT;
 }
+
+const Z_ONE_SIDED_1PCT = 2.326;
+const samplesOf = (k: KindEvidence | undefined) => (k ? { early: k.samplesEarly, late: k.samplesLate } : undefined);
 
 const joinClauses = (parts: Array<string | undefined>) => parts.filter(Boolean).join('; ');
 
@@ -119,7 +130,7 @@ function dispatcherQuery(e: Evidence): Finding | undefined {
   const top = d?.grown[0];
   const rawFrontier = d?.watched.frontier;
   const frontier = rawFrontier && perCrawledLease(e, rawFrontier);
-  const frontierGrew = frontier !== undefined && grewMarkedly(frontier);
+  const frontierGrew = frontier !== undefined && grewMarkedly(frontier, samplesOf(d));
   const topShare = top && perCrawledLease(e, { early: top.before.total, late: top.after.total });
   const topSelf = top && perCrawledLease(e, { early: top.before.self, late: top.after.self });
   const topGrew = top !== undefined && Math.max(topSelf!.late - topSelf!.early, topShare!.late - topShare!.early) >= GROWN_SHARE;
@@ -182,7 +193,7 @@ function workerQuery(e: Evidence): Finding | undefined {
   const procW = e.proc?.kinds.find((k) => k.kind === 'worker');
   const top = w?.grown[0];
   const dedup = w?.watched.dedup;
-  const dedupGrew = dedup !== undefined && grewMarkedly(dedup);
+  const dedupGrew = dedup !== undefined && grewMarkedly(dedup, samplesOf(w));
   const topGrew = top !== undefined && Math.max(top.selfDelta, top.totalDelta) >= GROWN_SHARE;
   const cpuRising = procW && procW.cpuEarly !== null && procW.cpuLate !== null && procW.cpuLate - procW.cpuEarly >= 0.1;
   if (!dedupGrew && !topGrew && !cpuRising) return undefined;
