@@ -295,7 +295,7 @@ function robotsRefetch(e: Evidence): Finding | undefined {
       ...(r ? [{ what: 'robots.txt requests per page request', value: r.perPage, unit: 'ratio', source: 'logs' as const }] : []),
       ...(onStack ? [{ what: 'share of worker time with robots.txt code on the stack, early → late', value: `${pct(onStack.early)} → ${pct(onStack.late)}`, source: 'profile' as const }] : []),
     ],
-    numbers: { robotsPerPage: r?.perPage ?? null, robotsShareEarly: r?.shareEarly ?? null, robotsShareLate: r?.shareLate ?? null, robotsOnStackLate: onStack?.late ?? null },
+    numbers: { robotsPerPage: r?.perPage ?? null, robotsPerPageWholeLog: r?.perPageAll ?? null, robotsShareEarly: r?.shareEarly ?? null, robotsShareLate: r?.shareLate ?? null, robotsOnStackLate: onStack?.late ?? null },
   };
 }
 

@@ -46,8 +46,12 @@ export interface LogEvidence {
   postponed: { early: number | null; late: number | null; trend: Trend } | null;
   /** `robots undetermined` lines per `will be crawled` line over the window. */
   robotsUndeterminedShare: number | null;
-  /** From an access log: robots.txt requests per page request, early and late. */
-  robotsRequests: { perPage: number; shareEarly: number | null; shareLate: number | null } | null;
+  /**
+   * From request lines (the workers' own, or an access log): robots.txt requests per page request over the judged
+   * window (`perPage`; over the whole log when the window has no request), over the whole log (`perPageAll`), and the
+   * robots.txt share of requests in the first and last third of the log.
+   */
+  robotsRequests: { perPage: number; perPageAll: number; shareEarly: number | null; shareLate: number | null } | null;
   /** Per group (node, process) of the rate series: its verdict, total and change points (per-bucket means). */
   groups: Array<{ group: string; trend: Trend; total: number; changePoints: Array<{ at: string; before: number; after: number }> }>;
   stopped: StoppedGroup[];
@@ -110,7 +114,13 @@ export function logEvidenceFromReport(report: LogsReport, warmupSec?: number): L
     };
     const n = requests.counts.length;
     const t = Math.max(1, Math.floor(n / 3));
-    robotsRequests = { perPage: robots.total / Math.max(1, pages), shareEarly: share(0, t), shareLate: share(n - t, n) };
+    // Judged over the same window as the rate: every crawl fetches each host's robots.txt once when it first meets
+    // the host, so a short or slow start (40 hosts' index pages first) has one robots.txt per page without any fault.
+    const inWindow = sum(requests.counts.slice(from, to));
+    const robotsInWindow = sum(robots.counts.slice(from, to));
+    const perPageAll = robots.total / Math.max(1, pages);
+    const perPage = inWindow > 0 ? robotsInWindow / Math.max(1, inWindow - robotsInWindow) : perPageAll;
+    robotsRequests = { perPage, perPageAll, shareEarly: share(0, t), shareLate: share(n - t, n) };
   }
 
   const groupCounts: Record<string, number[]> = {};
