@@ -271,7 +271,7 @@ function robotsRefetch(e: Evidence): Finding | undefined {
   const r = e.logs?.robotsRequests;
   const w = kindOf(e, 'worker');
   const onStack = w?.watched.robots;
-  const fromRequests = r !== null && r !== undefined && r.perPage >= ROBOTS_PER_PAGE;
+  const fromRequests = r !== null && r !== undefined && r.perPage !== null && r.perPage >= ROBOTS_PER_PAGE;
   // A robots.txt fetch is mostly a network wait (idle in a profile): even a few percent on the stack is a lot.
   const fromProfile = onStack !== undefined && Math.min(onStack.early, onStack.late) >= 0.03;
   if (!fromRequests && !fromProfile) return undefined;

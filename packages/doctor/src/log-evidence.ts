@@ -48,14 +48,18 @@ export interface LogEvidence {
   robotsUndeterminedShare: number | null;
   /**
    * From request lines (the workers' own, or an access log): robots.txt requests per page request over the judged
-   * window (`perPage`; over the whole log when the window has no request), over the whole log (`perPageAll`), and the
+   * window (`perPage`; null with fewer than 20 page requests there, too few to judge, as for the rate), over the whole
+   * log (`perPageAll`), and the
    * robots.txt share of requests in the first and last third of the log.
    */
-  robotsRequests: { perPage: number; perPageAll: number; shareEarly: number | null; shareLate: number | null } | null;
+  robotsRequests: { perPage: number | null; perPageAll: number; shareEarly: number | null; shareLate: number | null } | null;
   /** Per group (node, process) of the rate series: its verdict, total and change points (per-bucket means). */
   groups: Array<{ group: string; trend: Trend; total: number; changePoints: Array<{ at: string; before: number; after: number }> }>;
   stopped: StoppedGroup[];
 }
+
+/** Fewest page requests in the judged window to judge robots.txt requests per page (the analyzer's event minimum). */
+const MIN_PAGE_REQUESTS = 20;
 
 const sum = (a: readonly number[]) => a.reduce((s, x) => s + x, 0);
 function meanOf(values: Array<number | null>): number | null {
@@ -119,7 +123,8 @@ export function logEvidenceFromReport(report: LogsReport, warmupSec?: number): L
     const inWindow = sum(requests.counts.slice(from, to));
     const robotsInWindow = sum(robots.counts.slice(from, to));
     const perPageAll = robots.total / Math.max(1, pages);
-    const perPage = inWindow > 0 ? robotsInWindow / Math.max(1, inWindow - robotsInWindow) : perPageAll;
+    const pagesInWindow = inWindow - robotsInWindow;
+    const perPage = pagesInWindow >= MIN_PAGE_REQUESTS ? robotsInWindow / pagesInWindow : null;
     robotsRequests = { perPage, perPageAll, shareEarly: share(0, t), shareLate: share(n - t, n) };
   }
 
