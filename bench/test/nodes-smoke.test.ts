@@ -1,6 +1,7 @@
-// End to end through the real command: `npm run bench -- nodes` with 1 and 2 nodes for a few seconds each
-// crawls the simulated web with real `crawl-diag crawl local` processes and writes a result per the
-// `crawl-diag/bench-nodes@1` contract (DESIGN.md). Needs the build (`npx tsc -b`), like the CLI's end-to-end tests.
+// End to end through the real command: `npm run bench -- nodes` with 1 and 2 nodes for 15 s each crawls the
+// simulated web with real `crawl-diag crawl local` processes and writes a result per the `crawl-diag/bench-nodes@1`
+// contract (DESIGN.md). 8 s runs fetched almost nothing at 1 node on a loaded machine (starting the processes takes
+// seconds there). Needs the build (`npx tsc -b`), like the CLI's end-to-end tests.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ describe('bench nodes', () => {
   it('crawls with 1 and 2 nodes and writes a contract result', async () => {
     const out = await mkdtemp(join(tmpdir(), 'bench-nodes-test-'));
     dirs.push(out);
-    const r = await runBench(['nodes', '--nodes', '1,2', '--duration', '8', '--warmup', '2', '--bucket', '1', '--out', out], 150_000);
+    const r = await runBench(['nodes', '--nodes', '1,2', '--duration', '15', '--warmup', '3', '--bucket', '1', '--out', out], 150_000);
     expect(r.stderr).toMatch(/healthy\/sqlite 1 node\(s\): \d+ pages fetched/);
     expect(r.stderr).toMatch(/healthy\/sqlite 2 node\(s\): \d+ pages fetched/);
     expect(r.code).toBe(0);
