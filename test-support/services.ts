@@ -5,7 +5,7 @@
 // Under CI (CI=true) a missing service is an error, never a silent skip.
 // startFerret() gives a test a FerretDB of its own that it can stop and restart (database outage tests).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -48,7 +48,9 @@ async function waitForPort(port: number, timeoutMs: number, child: ChildProcess)
 export function buildFerretDb(): string | undefined {
   // Rebuilt when the wrapper's source is newer than the binary (its flags or FerretDB's version changed).
   const sourceDir = join(root, 'tools', 'ferretdb');
-  const newestSource = Math.max(...['main.go', 'go.mod', 'go.sum'].map((f) => statSync(join(sourceDir, f)).mtimeMs));
+  // Every .go file counts, not only main.go: the wrapper grew more files (idindex.go).
+  const sources = readdirSync(sourceDir).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum');
+  const newestSource = Math.max(...sources.map((f) => statSync(join(sourceDir, f)).mtimeMs));
   if (existsSync(ferretBin) && statSync(ferretBin).mtimeMs >= newestSource) return ferretBin;
   try {
     execFileSync('go', ['build', '-o', ferretBin, '.'], { cwd: join(root, 'tools', 'ferretdb'), stdio: 'inherit' });
