@@ -29,7 +29,11 @@ const describeLines = (d: DoctorJson) => [d.headline, ...d.findings.map((f) => `
 describe('doctor on live short crawls of every bench scenario', () => {
   for (const scenario of SCENARIOS as string[]) {
     it(`${scenario}: ${scenario === 'healthy' ? 'no decay, and no finding names a fault' : 'the first finding names the fault'}`, async () => {
-      const { doctor } = await run(scenario);
+      let { doctor } = await run(scenario);
+      // On an overloaded machine (load average 25+ on 2 cores) the crawl's 11 processes take most of the 30 s to
+      // start, and the doctor says the rate is "too little data to judge": that run is no verdict, so it is run
+      // once more. A second unjudgeable run fails the test below (no finding, or the wrong one).
+      if (doctor.rate?.verdict === 'insufficient-data') ({ doctor } = await run(scenario));
       expect(doctor.schema).toBe('crawl-diag/doctor@1');
       // It judged a real crawl: logs with pages in them, and the agent's recording of every process kind.
       expect(doctor.inputs).toMatchObject({ logs: true, profiles: 'recording' });
@@ -42,6 +46,6 @@ describe('doctor on live short crawls of every bench scenario', () => {
         expect(doctor.findings.length, describeLines(doctor)).toBeGreaterThan(0);
         expect(doctor.findings[0].fault, describeLines(doctor)).toBe(scenario);
       }
-    }, 200_000);
+    }, 400_000);
   }
 });
