@@ -107,3 +107,52 @@ describe('a recording of two processes', () => {
     await expect(loadRecordingRange(join(empty, 'gone@..5m'))).rejects.toThrow(/cannot read recording directory/);
   });
 });
+
+describe('a process whose event loop was blocked', () => {
+  let dir: string;
+  let blockFrom = 0;
+  let blockTo = 0;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'crawl-diag-rec-blocked-'));
+    // Runs on a timer for a while, then blocks its loop for 3 s (as a dispatcher saturated by a synchronous query
+    // does), then runs on a timer again: the agent's 500 ms rotation cannot fire during the block.
+    const script = [
+      'const spin = (ms) => { const end = Date.now() + ms; while (Date.now() < end); };',
+      'const tick = (n, then) => n === 0 ? then() : setTimeout(() => { spin(20); tick(n - 1, then); }, 50);',
+      'tick(20, () => { const from = Date.now(); spin(3000); console.log(`blocked ${from} ${Date.now()}`); tick(20, () => {}); });',
+    ].join('\n');
+    const { execArgv, env } = agentNodeOptions(dir, 'dispatcher', { window: '500ms' });
+    const run = await runNode([...execArgv, '--input-type=module', '-e', script], { env });
+    expect(run.code, run.stderr).toBe(0);
+    const m = /blocked (\d+) (\d+)/.exec(run.stdout);
+    expect(m, run.stdout).not.toBeNull();
+    blockFrom = Number(m![1]);
+    blockTo = Number(m![2]);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('selects the stretched window for a range inside the block, where no window starts', async () => {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const spec = `${dir}@${iso(blockFrom + 200)}..${iso(blockTo - 100)}`;
+    const all = await selectWindows(dir);
+    // No window starts inside the block: the rotation timer could not fire.
+    expect(all.windows.filter((w) => w.startMs >= blockFrom + 200 && w.startMs < blockTo - 100)).toEqual([]);
+    const { windows } = await selectWindows(spec);
+    expect(windows).toHaveLength(1);
+    expect(windows[0].startMs).toBeLessThanOrEqual(blockFrom + 200);
+    const profile = await loadRecordingRange(spec);
+    expect(profile.frames.some((f) => f.name === 'spin')).toBe(true);
+  });
+
+  it('still selects ordinary windows by their start only', async () => {
+    const all = await selectWindows(dir);
+    const ordinary = all.windows.find((w, i) => i > 0 && i < all.windows.length - 1 && w.startMs + 500 < blockFrom);
+    expect(ordinary).toBeDefined();
+    // A range that starts just after an ordinary window began and ends before the next one begins overlaps most of
+    // that window but selects nothing: only windows stretched past 1.5× the typical length are taken by overlap.
+    const at = (ms: number) => new Date(ordinary!.startMs + ms).toISOString();
+    await expect(selectWindows(`${dir}@${at(100)}..${at(450)}`)).rejects.toThrow(/no windows in/);
+  });
+});

@@ -23,13 +23,48 @@ export interface SelectedWindows {
   toMs: number;
 }
 
-/** The windows a spec selects: those whose start lies in [FROM, TO). */
+/**
+ * Where each window ends: where the same process's next window starts (the agent rotates without gaps), or, for a
+ * process's last window, one typical window length after its start.
+ */
+function windowEnds(windows: RecordingWindow[], typicalMs: number | undefined): Map<RecordingWindow, number> {
+  const ends = new Map<RecordingWindow, number>();
+  const lastOf = new Map<number, RecordingWindow>();
+  for (const w of windows) {
+    const previous = lastOf.get(w.pid);
+    if (previous) ends.set(previous, w.startMs);
+    lastOf.set(w.pid, w);
+  }
+  for (const w of lastOf.values()) ends.set(w, w.startMs + (typicalMs ?? 0));
+  return ends;
+}
+
+/**
+ * A window stretched far past the typical length (the agent rotates on a timer, so a process whose event loop was
+ * blocked, e.g. a dispatcher saturated by a synchronous query, writes one long window) that lies mostly inside the
+ * range. Selecting by start alone would leave such a process out of the very ranges where it was busiest.
+ */
+function stretchedInside(w: RecordingWindow, endMs: number | undefined, typicalMs: number | undefined, fromMs: number, toMs: number): boolean {
+  if (endMs === undefined || typicalMs === undefined) return false;
+  const length = endMs - w.startMs;
+  if (length <= 1.5 * typicalMs) return false;
+  const overlap = Math.min(endMs, toMs) - Math.max(w.startMs, fromMs);
+  return overlap >= length / 2;
+}
+
+/**
+ * The windows a spec selects: those whose start lies in [FROM, TO), and any window stretched by a blocked process
+ * that lies mostly inside the range.
+ */
 export async function selectWindows(spec: string, opts: RecordingRangeOptions = {}): Promise<SelectedWindows> {
   const parsed = parseRecordingSpec(spec);
   const recording = await listRecording(parsed.dir);
   const { fromMs, toMs } = resolveRange(parsed, recording.startMs);
   const candidates = filterByProcess(recording, opts.process);
-  const windows = candidates.filter((w) => w.startMs >= fromMs && w.startMs < toMs);
+  const ends = windowEnds(candidates, recording.windowMs);
+  const windows = candidates.filter(
+    (w) => (w.startMs >= fromMs && w.startMs < toMs) || stretchedInside(w, ends.get(w), recording.windowMs, fromMs, toMs),
+  );
   if (windows.length === 0) {
     const last = recording.windows[recording.windows.length - 1];
     const spanMs = last.startMs - recording.startMs + (recording.windowMs ?? 0);
