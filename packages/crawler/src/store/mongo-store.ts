@@ -679,18 +679,21 @@ export class MongoStore implements CrawlStore {
     return got;
   }
 
+  /** Domains with work whose politeness slot is free and that hold no domainsFree lease, least recently claimed first. */
+  private findFreeDomains(now: number) {
+    return this.op(
+      'leaseUrls (free domains)',
+      () =>
+        this.domains.find({ hasWork: true, freeAt: { $lte: now }, busyUntil: { $lte: now } }, { sort: { freeAt: 1, _id: 1 } }).toArray(),
+      true,
+    );
+  }
+
   private async leaseDomainsFreeFromView(req: LeaseRequest): Promise<LeasedUrl[]> {
     const expires = req.now + req.leaseMs;
     // The domains first, then the view: a domain marked as having work was announced in the log before (addUrls),
     // so the view read afterwards knows its URLs and never marks it idle wrongly.
-    const free = await this.op(
-      'leaseUrls (free domains)',
-      () =>
-        this.domains
-          .find({ hasWork: true, freeAt: { $lte: req.now }, busyUntil: { $lte: req.now } }, { sort: { freeAt: 1, _id: 1 } })
-          .toArray(),
-      true,
-    );
+    const free = await this.findFreeDomains(req.now);
     let view = await this.syncView();
     if (free.length === 0) {
       await this.repairIdleDomainsFromView(view, req.now);
@@ -772,14 +775,7 @@ export class MongoStore implements CrawlStore {
 
   private async leaseDomainsFree(req: LeaseRequest): Promise<LeasedUrl[]> {
     const expires = req.now + req.leaseMs;
-    const free = await this.op(
-      'leaseUrls (free domains)',
-      () =>
-        this.domains
-          .find({ hasWork: true, freeAt: { $lte: req.now }, busyUntil: { $lte: req.now } }, { sort: { freeAt: 1, _id: 1 } })
-          .toArray(),
-      true,
-    );
+    const free = await this.findFreeDomains(req.now);
     if (free.length === 0) {
       await this.repairIdleDomains(req.now);
       return [];
