@@ -4,6 +4,7 @@ import type { DispatcherOptions } from '../options.js';
 import { openCrawlStore } from '../process/open-crawl-store.js';
 import { closeProcessLog, openProcessLog } from '../process/process-log.js';
 import { seedUrls } from '../process/seeds.js';
+import { StoreTimeLog } from '../process/store-time-log.js';
 import { DispatcherSocket } from '../transport/dispatcher-socket.js';
 import { Dispatcher, type DispatcherExitReason, type DispatcherProgress } from './dispatcher.js';
 
@@ -21,7 +22,10 @@ export class BindError extends Error {
 export async function runDispatcher(opts: DispatcherOptions, hooks: RunDispatcherHooks = {}): Promise<DispatcherExitReason> {
   const log = openProcessLog('dispatcher', 'dispatcher', opts);
   const seeds = seedUrls(opts.seeds);
-  const store = await openCrawlStore(opts.store, opts.faults, 'dispatcher');
+  // Client-side store time, logged per window: on a remote store the dispatcher's profile shows only waiting.
+  const storeTime = new StoreTimeLog();
+  const store = await openCrawlStore(opts.store, opts.faults, 'dispatcher', storeTime.window);
+  storeTime.attach(log);
   const socket = new DispatcherSocket();
   try {
     if (seeds.length > 0) {
@@ -49,6 +53,7 @@ export async function runDispatcher(opts: DispatcherOptions, hooks: RunDispatche
   } finally {
     socket.close();
     await store.close();
+    storeTime.stop();
     await closeProcessLog(log);
   }
 }

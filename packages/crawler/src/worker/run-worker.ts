@@ -6,6 +6,7 @@ import type { CrawlStore } from '../store/store.js';
 import type { Fetcher } from '../fetch/fetcher.js';
 import { openCrawlStore } from '../process/open-crawl-store.js';
 import { closeProcessLog } from '../process/process-log.js';
+import { StoreTimeLog } from '../process/store-time-log.js';
 import type { FromWorker, ToWorker } from './ipc.js';
 import type { WorkerProcessConfig } from './worker-config.js';
 import { crawlUrl, type CrawlUrlContext } from './crawl-url.js';
@@ -22,9 +23,12 @@ export async function runWorker(config: WorkerProcessConfig, channel: WorkerChan
   let handle: (msg: ToWorker) => void = (msg) => early.push(msg);
   channel.onMessage((msg) => handle(msg));
 
-  const store: CrawlStore = await openCrawlStore(config.store, config.faults, 'worker');
+  // Every store call of the worker (robots.txt cache and politeness claims included) is timed and logged per window.
+  const storeTime = new StoreTimeLog();
+  const store: CrawlStore = await openCrawlStore(config.store, config.faults, 'worker', storeTime.window);
   const blocks = createCrawlingBlocks(config, store);
   const log: Logger = blocks.log;
+  storeTime.attach(log);
   const fetcher: Fetcher = blocks.fetcher;
   const ctx: CrawlUrlContext = {
     store,
@@ -73,5 +77,6 @@ export async function runWorker(config: WorkerProcessConfig, channel: WorkerChan
   await finished;
   await fetcher.close();
   await store.close();
+  storeTime.stop();
   await closeProcessLog(log);
 }
