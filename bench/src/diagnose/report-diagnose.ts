@@ -1,7 +1,9 @@
 // The terminal evidence of `bench diagnose`: rate and its verdict, the postponed/crawled ratio over time, per
-// process kind the frames that grew most and the idle share, then each expectation of the scenario, met or not.
+// process kind the frames that grew most and the idle share, the store calls' client-side time per process kind,
+// then each expectation of the scenario, met or not, with the kind of evidence it reads.
 import { renderTerminalChart } from '../common/terminal-chart.js';
 import type { DiagnoseResult } from './run-diagnose.js';
+import type { StoreTimeEvidence } from './store-time-evidence.js';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
 
@@ -47,8 +49,40 @@ export function renderDiagnose(r: DiagnoseResult, color: boolean): string {
     if (watched.length) out.push(`  on the stack: ${watched.map(([n, v]) => `${n} ${pct(v.early)} → ${pct(v.late)}`).join('; ')}`);
   }
   out.push('');
+  out.push(...renderStoreTime(r.storeTime));
+  out.push('');
   out.push('what the scenario should show:');
-  for (const c of r.checks) out.push(`  [${c.met ? 'yes' : 'NO '}] ${c.expectation}: ${c.observed}`);
+  if (r.store === 'mongo' && r.checks.some((c) => c.evidence === 'profile')) {
+    out.push(
+      '  (on mongo the store\'s queries run inside the database server: the Node profiles of the dispatcher and the',
+      '   workers show them as waiting (idle), so the profile checks cannot name a slow query there; the store-time',
+      '   checks, the processes\' own timing of each store call, are the ones that can)',
+    );
+  }
+  for (const c of r.checks) out.push(`  [${c.met ? 'yes' : 'NO '}] (${c.evidence}) ${c.expectation}: ${c.observed}`);
   if (r.runDir) out.push(`\nlogs and profiles kept in ${r.runDir} (try: crawl-diag flame diff ${r.runDir}/profiles@… )`);
   return out.join('\n') + '\n';
+}
+
+const ms = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x < 10 ? x.toFixed(2) : x.toFixed(0)} ms`);
+
+/** Methods shown per process kind: the ones with the largest share late or early. */
+const STORE_METHODS_SHOWN = 6;
+
+/** Per process kind: the store's share of wall time, and per method the time per call and share, early → late. */
+export function renderStoreTime(st: StoreTimeEvidence): string[] {
+  const out = [`store time (client side, the processes' "Store time" lines; same early and late ranges; ${st.lines} lines):`];
+  if (st.kinds.length === 0) out.push('  (no Store time lines in the logs)');
+  for (const k of st.kinds) {
+    const n = Math.max(k.early.processes, k.late.processes);
+    out.push(`  ${k.kind} (${n} process${n === 1 ? '' : 'es'}): store calls ${pct(k.early.storeShare)} → ${pct(k.late.storeShare)} of wall time`);
+    out.push(`    ${'method'.padEnd(16)} ${'per call early → late'.padEnd(23)} share of wall time early → late`);
+    const shown = [...k.growth].sort((a, b) => Math.max(b.shareEarly, b.shareLate) - Math.max(a.shareEarly, a.shareLate)).slice(0, STORE_METHODS_SHOWN);
+    for (const g of shown) {
+      const perCall = `${ms(g.perCallEarlyMs)} → ${ms(g.perCallLateMs)}`;
+      const mark = k.grownMost?.method === g.method ? '   (grew most)' : '';
+      out.push(`    ${g.method.padEnd(16)} ${perCall.padEnd(23)} ${pct(g.shareEarly).padStart(6)} → ${pct(g.shareLate).padStart(6)}${mark}`);
+    }
+  }
+  return out;
 }

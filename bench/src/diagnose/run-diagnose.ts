@@ -1,6 +1,7 @@
 // `bench diagnose`: one crawl of a scenario with every process profiled continuously (the agent, short windows),
 // then the evidence that names the cause: the frames that grew most from early to late per process kind, the idle
-// share of the workers, and the postponed/crawled ratio over time from the logs.
+// share of the workers, the postponed/crawled ratio over time from the logs, and the store calls' client-side time
+// per process kind (the processes' "Store time" lines), which names a slow store call on a remote store too.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ import type { Scenario } from '../common/scenarios.js';
 // in, idle shares, watched frames) is the same reading of a recording the bench needs, so the bench uses it.
 import { recordingEvidence, type ProfileEvidence } from '@crawl-diag/doctor';
 import { checkExpectations, type DiagnoseFacts, type ExpectationCheck } from './expectations.js';
+import { storeTimeEvidence, type StoreTimeEvidence } from './store-time-evidence.js';
+import { readStoreTimeRecords } from './store-time-lines.js';
 
 export interface DiagnoseOptions {
   scenario: Scenario;
@@ -49,6 +52,8 @@ export interface DiagnoseResult {
   profiles: Omit<ProfileEvidence, 'profiles'>;
   /** What the simulated web served: robots.txt requests as a share of all requests, early and late. */
   requests: DiagnoseFacts['requests'];
+  /** Client-side store time per process kind over the same early and late ranges as the profiles. */
+  storeTime: StoreTimeEvidence;
   checks: ExpectationCheck[];
   runDir?: string;
 }
@@ -122,7 +127,10 @@ export async function runDiagnose(o: DiagnoseOptions): Promise<DiagnoseResult> {
     const postponedRatio = ratioFacts(figures, o.bucketMs);
     const rate = { verdict: figures.trend.verdict, relativeChange: figures.trend.relativeChange };
     const requests = robotsShares(bench.web.requestLog, profiles);
-    const checks = checkExpectations(o.scenario.name, { kinds: profiles.kinds, postponedRatio, rate, requests });
+    // Over the profiles' own ranges, so the two kinds of evidence speak of the same minutes.
+    const range = (r: { from: string; to: string }) => ({ fromMs: Date.parse(r.from), toMs: Date.parse(r.to) });
+    const storeTime = storeTimeEvidence(await readStoreTimeRecords(logDir), range(profiles.early), range(profiles.late));
+    const checks = checkExpectations(o.scenario.name, { kinds: profiles.kinds, postponedRatio, rate, requests, storeTime });
     return {
       schema: 'crawl-diag/bench-diagnose@1',
       scenario: o.scenario.name,
@@ -136,6 +144,7 @@ export async function runDiagnose(o: DiagnoseOptions): Promise<DiagnoseResult> {
       bucketMs: o.bucketMs,
       profiles,
       requests,
+      storeTime,
       checks,
       runDir: o.keep ? runDir : undefined,
     };
