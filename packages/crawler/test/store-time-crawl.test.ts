@@ -58,4 +58,14 @@ describe('Store time lines of a real crawl', () => {
       await store.close();
     }
   }, 120_000);
+
+  it('writes no Store time line with CRAWL_DIAG_STORE_TIME_MS=0 (the store is then not wrapped)', async () => {
+    const dir = tempDir('store-time-off');
+    const run = startCrawl(localArgs(web, dir, ['--supervisors', '1', '--workers', '1']), { CRAWL_DIAG_STORE_TIME_MS: '0' });
+    const { code } = await finished(run, 90_000);
+    expect(code, run.stderr()).toBe(0);
+    const logs = readdirSync(join(dir, 'logs')).map((f) => readLog(dir, f.replace(/\.log$/, '')));
+    expect(logs.join('')).toMatch(/Crawling URL/);
+    expect(logs.join('')).not.toMatch(/Store time:/);
+  }, 120_000);
 });

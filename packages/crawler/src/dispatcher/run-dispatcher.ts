@@ -24,7 +24,7 @@ export async function runDispatcher(opts: DispatcherOptions, hooks: RunDispatche
   const seeds = seedUrls(opts.seeds);
   // Client-side store time, logged per window: on a remote store the dispatcher's profile shows only waiting.
   const storeTime = new StoreTimeLog();
-  const store = await openCrawlStore(opts.store, opts.faults, 'dispatcher', storeTime.window);
+  const store = await openCrawlStore(opts.store, opts.faults, 'dispatcher', storeTime.sink);
   storeTime.attach(log);
   const socket = new DispatcherSocket();
   try {

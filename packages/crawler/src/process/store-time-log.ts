@@ -45,6 +45,14 @@ export class StoreTimeLog {
     this.windowMs = opts.windowMs ?? storeTimeWindowMs();
   }
 
+  /**
+   * The sink for openCrawlStore's `timing`: the window, or undefined when the lines are off (window 0), so that the
+   * store is then not wrapped at all (what the overhead measurement compares against).
+   */
+  get sink(): StoreTimeWindow | undefined {
+    return this.windowMs > 0 ? this.window : undefined;
+  }
+
   attach(log: Logger): void {
     this.log = log;
     if (this.windowMs <= 0 || this.timer) return;
