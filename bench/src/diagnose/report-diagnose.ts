@@ -71,7 +71,10 @@ const STORE_METHODS_SHOWN = 6;
 
 /** Per process kind: the store's share of wall time, and per method the time per call and share, early → late. */
 export function renderStoreTime(st: StoreTimeEvidence): string[] {
-  const out = [`store time (client side, the processes' "Store time" lines; same early and late ranges; ${st.lines} lines):`];
+  const out = [
+    `store time (client side, from ${st.lines} "Store time" lines of the processes; first and last third of the crawl, warm-up included):`,
+    `  early ${st.early.from} .. ${st.early.to}, late ${st.late.from} .. ${st.late.to}`,
+  ];
   if (st.kinds.length === 0) out.push('  (no Store time lines in the logs)');
   for (const k of st.kinds) {
     const n = Math.max(k.early.processes, k.late.processes);
