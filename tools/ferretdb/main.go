@@ -53,7 +53,7 @@ func main() {
 		level = slog.LevelError
 	}
 	var out io.Writer = os.Stderr
-	logger := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level}))
+	logger := slog.New(newLazyAttrs(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level})))
 
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},

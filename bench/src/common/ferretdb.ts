@@ -9,6 +9,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { onCleanup, spawnGroup } from './child-processes.js';
+import { processCpuMs } from './cpu.js';
 import { BenchRunError } from './errors.js';
 import { REPO_ROOT } from './repo-paths.js';
 
@@ -16,6 +17,8 @@ const FERRET_BIN = join(REPO_ROOT, '.test-services', 'bin', 'ferretdb');
 
 export interface RunningMongo {
   uri: string;
+  /** CPU time the server has used so far (ms), when the bench started it and /proc can tell. */
+  cpuMs?(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -90,6 +93,7 @@ export async function startFerretDb(): Promise<RunningMongo> {
   }
   return {
     uri: `mongodb://127.0.0.1:${port}/`,
+    cpuMs: () => (proc.child.pid === undefined ? undefined : processCpuMs(proc.child.pid)),
     async stop() {
       await proc.stop(5000);
       await removeData();

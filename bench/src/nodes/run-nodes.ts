@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startBenchWeb, type BenchWebOptions } from '../common/bench-web.js';
 import { onCleanup } from '../common/child-processes.js';
 import { runCrawlLocal } from '../common/crawl-local.js';
+import { busyShare, machineCpu, type MachineCpuSample } from '../common/cpu.js';
 import { startFerretDb, withDatabase, type RunningMongo } from '../common/ferretdb.js';
 import { describeMachine } from '../common/machine.js';
 import { analyzeRunLogs } from '../common/run-logs.js';
@@ -68,6 +69,7 @@ export async function runNodesBench(o: NodesBenchOptions): Promise<{ result: Nod
       o.log(`bench: run ${i + 1}/${o.nodes.length}: ${o.scenario.name}, ${nodes} node(s) × ${o.workers} workers, ${o.durationSec} s, ${o.store}…`);
       const store =
         o.store === 'sqlite' ? { sqlite: join(dir, 'crawl.sqlite') } : { mongo: withDatabase(mongoUri!, `bench_${o.scenario.name.replace(/-/g, '_')}_${nodes}_${Date.now()}`) };
+      const cpuBefore = { machine: machineCpu(), store: mongo?.cpuMs?.(), at: Date.now() };
       const crawl = await runCrawlLocal({
         supervisors: nodes,
         workers: o.workers,
@@ -81,6 +83,7 @@ export async function runNodesBench(o: NodesBenchOptions): Promise<{ result: Nod
         maxDepth: o.maxDepth,
         onProgressLine: o.live,
       });
+      const cpu = cpuDuring(cpuBefore, mongo, crawl.summary);
       const figures = await analyzeRunLogs(logDir, { bucketMs: o.bucketMs, warmupSec: o.warmupSec });
       const run: NodesRun = {
         nodes,
@@ -98,12 +101,15 @@ export async function runNodesBench(o: NodesBenchOptions): Promise<{ result: Nod
         totals: figures.totals,
         wholeRunTrend: { verdict: figures.wholeRunTrend.verdict, relativeChange: roundOrNull(figures.wholeRunTrend.relativeChange) },
         crawlSummary: crawl.summary,
+        cpu,
       };
       runs.push(run);
       const change = run.trend.relativeChange === null ? '' : ` (${(run.trend.relativeChange * 100).toFixed(0)}%)`;
+      const server = cpu.storeServer ? `, FerretDB ${(cpu.storeServer.coreShare * 100).toFixed(0)}% of a core (${cpu.storeServer.msPerPage ?? '—'} ms CPU/page)` : '';
+      const busy = cpu.machineBusy === null ? '' : `, machine ${(cpu.machineBusy * 100).toFixed(0)}% busy`;
       o.log(
         `bench: ${o.scenario.name}/${o.store} ${nodes} node(s): ${figures.totals.crawled} pages fetched, ${run.pagesPerSec} pages/s, ` +
-          `trend ${run.trend.verdict}${change}, ${figures.totals.postponed} postponed [${(crawl.elapsedMs / 1000).toFixed(0)} s]`,
+          `trend ${run.trend.verdict}${change}, ${figures.totals.postponed} postponed${busy}${server} [${(crawl.elapsedMs / 1000).toFixed(0)} s]`,
       );
       if (o.store === 'sqlite' && !o.keep) await rm(join(dir, 'crawl.sqlite'), { force: true });
     }
@@ -142,4 +148,21 @@ export async function writeNodesResult(result: NodesResult, html: string, outDir
   await writeFile(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(`${base}.html`, html);
   return { json: `${base}.json`, html: `${base}.html` };
+}
+
+/** CPU figures of one crawl: from `before` (taken as it started) to now; pages from the crawl's closing line. */
+function cpuDuring(
+  before: { machine: MachineCpuSample | undefined; store: number | undefined; at: number },
+  mongo: RunningMongo | undefined,
+  summary: string | undefined,
+): NonNullable<NodesRun['cpu']> {
+  const machineBusy = busyShare(before.machine, machineCpu());
+  const storeNow = mongo?.cpuMs?.();
+  if (before.store === undefined || storeNow === undefined) return { machineBusy: roundOrNull(machineBusy, 3) };
+  const storeMs = storeNow - before.store;
+  const pages = Number(/(\d+) pages,/.exec(summary ?? '')?.[1] ?? NaN);
+  return {
+    machineBusy: roundOrNull(machineBusy, 3),
+    storeServer: { coreShare: round(storeMs / Math.max(1, Date.now() - before.at), 3), msPerPage: pages > 0 ? round(storeMs / pages, 1) : null },
+  };
 }

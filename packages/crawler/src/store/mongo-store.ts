@@ -126,9 +126,6 @@ interface DomainDoc {
   /** A URL of this domain is out under a domainsFree lease until then. */
   busyUntil: number;
   busyGen: number;
-  hasWork: boolean;
-  /** Bumped by every addUrls that adds a URL of the domain, so marking it idle cannot race with new work. */
-  workSeq: number;
 }
 
 interface DomainClaimDoc {
@@ -149,8 +146,16 @@ const CANDIDATES_PER_URL = 4;
 const LEASE_ROUNDS = 6;
 /** A lease claim not applied to its URL after this long belongs to a process that died between the two writes. */
 const ROLL_FORWARD_AFTER_MS = 5_000;
-/** domainsFree keeps a repair sweep for domains wrongly marked idle to at most one per this many ms. */
-const IDLE_REPAIR_INTERVAL_MS = 5_000;
+/**
+ * A leasing process reads every domain document (politeness slots and busy marks) at most this often and answers
+ * domainsFree calls in between from that copy plus its own writes. Other processes' writes (a worker claiming a
+ * slot, clearing a busy mark) reach it with the next read: a domain may look free a little too long (its URL is then
+ * postponed by the worker's claimDomain, never fetched early) or busy a little too long. Claims keep leases exact.
+ * Why: on FerretDB every domains query reads the whole collection, and leasing calls come with every finished page.
+ */
+const DOMAIN_READ_MS = 250;
+/** When the copy has no usable free domain, it is read again once it is at least this old. */
+const DOMAIN_REREAD_WHEN_NONE_MS = 25;
 /**
  * The frontier view is read from the server again (one full read) when it has nothing due and is older than this:
  * a URL whose frontier-log note was never written (its adder died between the two writes) is found then.
@@ -190,6 +195,11 @@ export function redactUri(uri: string): string {
   return uri.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/]*@/, '$1');
 }
 
+/** A domain document's fields before anything happened to it (the `_id` is the domain). */
+function defaultDomain(): Omit<DomainDoc, '_id'> {
+  return { freeAt: 0, slotGen: 0, busyUntil: 0, busyGen: 0 };
+}
+
 function newToken(): string {
   return randomBytes(9).toString('base64url');
 }
@@ -212,8 +222,12 @@ export class MongoStore implements CrawlStore {
   private politenessClient: MongoClient | undefined;
   private content!: Db;
   private politeness!: Db;
-  private lastIdleRepair = 0;
   private closed = false;
+  /** Leasing processes: every domain document as last read, with this process's own writes applied since. */
+  private domainCopy: { docs: Map<string, DomainDoc>; readAt: number } | undefined;
+  private domainRead: Promise<Map<string, DomainDoc>> | undefined;
+  /** Domains this process made sure have a document (addUrls creates one per new domain, once per process). */
+  private readonly knownDomains = new Set<string>();
   /** Lease claims this process lost, with when it first lost them (wall clock), to spot stuck claims. */
   private readonly lostClaims = new Map<string, number>();
   /** Where URLs that become pending are announced (read by leasing processes). */
@@ -332,15 +346,8 @@ export class MongoStore implements CrawlStore {
       await this.frontier.createIndex({ leaseOwner: 1, state: 1 }, { name: 'leaseOwner_state' });
       await this.pages.createIndex({ domain: 1 }, { name: 'domain' });
     });
-    await this.op(
-      'init (politeness indexes)',
-      async () => {
-        if (await isFerretDb(this.politeness)) return;
-        // domainsFree: {hasWork: true} equality, sorted by freeAt (least recently claimed first), range freeAt <= now.
-        await this.domains.createIndex({ hasWork: 1, freeAt: 1 }, { name: 'hasWork_freeAt' });
-      },
-      true,
-    );
+    // The domains collection has no secondary index: the leasing process reads it whole (DOMAIN_READ_MS) and every
+    // other access is by _id.
   }
 
   /** Creates the clients (one when both roles use the same URI); connecting happens on first use. */
@@ -418,13 +425,11 @@ export class MongoStore implements CrawlStore {
     });
     const added = docs.filter((d) => inserted.has(d._id));
     if (added.length === 0) return 0;
-    // Announce them before marking their domains as having work: a leaser that sees the mark then finds the note.
     await this.announce(
       added.map((d) => [d._id, d.domain, d.dueAt]),
       logTail,
     );
-    const domains = new Set(added.map((d) => d.domain));
-    await Promise.all([...domains].map((d) => this.markDomainHasWork(d)));
+    await this.ensureDomains(added.map((d) => d.domain));
     return inserted.size;
   }
 
@@ -440,13 +445,36 @@ export class MongoStore implements CrawlStore {
     for (const [url, domain, dueAt] of urls) this.view?.upsert(url, domain, dueAt);
   }
 
-  private async markDomainHasWork(domain: string): Promise<void> {
-    await this.upsertDomain('addUrls (domain)', domain, { $set: { hasWork: true }, $inc: { workSeq: 1 } });
+  /**
+   * Makes sure every domain has its document, so that leasing (which reads the domain documents) knows it. Once per
+   * domain per process: a domain document is never deleted, so after the first pages this sends nothing.
+   */
+  private async ensureDomains(domains: string[]): Promise<void> {
+    const fresh = [...new Set(domains)].filter((d) => !this.knownDomains.has(d));
+    if (fresh.length === 0) return;
+    await this.op(
+      'addUrls (domains)',
+      async () => {
+        try {
+          await this.domains.bulkWrite(
+            fresh.map((d) => ({ updateOne: { filter: { _id: d }, update: { $setOnInsert: defaultDomain() }, upsert: true } })),
+            { ordered: false },
+          );
+        } catch (err) {
+          // Two processes upserting one new domain at once: the loser's duplicate key means it exists. Anything else
+          // is an error.
+          const writeErrors = (err as { writeErrors?: { code?: number }[] }).writeErrors;
+          if (isTransientMongoError(err) || !Array.isArray(writeErrors) || writeErrors.some((w) => w.code !== 11000)) throw err;
+        }
+      },
+      true,
+    );
+    for (const d of fresh) this.knownDomains.add(d);
   }
 
   /** Upserts a domain document; a concurrent upsert's duplicate key is answered by updating the winner's doc. */
   private async upsertDomain(operation: string, domain: string, update: UpdateFilter<DomainDoc>): Promise<void> {
-    const defaults: Partial<DomainDoc> = { freeAt: 0, slotGen: 0, busyUntil: 0, busyGen: 0, hasWork: true, workSeq: 0 };
+    const defaults: Partial<DomainDoc> = defaultDomain();
     const touched = new Set(
       Object.values(update as Record<string, Document>).flatMap((fields) => Object.keys(fields)),
     );
@@ -679,28 +707,63 @@ export class MongoStore implements CrawlStore {
     return got;
   }
 
-  /** Domains with work whose politeness slot is free and that hold no domainsFree lease, least recently claimed first. */
-  private findFreeDomains(now: number) {
-    return this.op(
-      'leaseUrls (free domains)',
-      () =>
-        this.domains.find({ hasWork: true, freeAt: { $lte: now }, busyUntil: { $lte: now } }, { sort: { freeAt: 1, _id: 1 } }).toArray(),
-      true,
-    );
+  /**
+   * Every domain document, from this process's copy when it is younger than `maxAgeMs` (DOMAIN_READ_MS), else read
+   * again (one read at a time). The copy also carries this process's own writes since the read (noteDomain).
+   */
+  private domainDocs(maxAgeMs = DOMAIN_READ_MS): Promise<Map<string, DomainDoc>> {
+    const copy = this.domainCopy;
+    if (copy && Date.now() - copy.readAt < maxAgeMs) return Promise.resolve(copy.docs);
+    this.domainRead ??= (async () => {
+      const readAt = Date.now();
+      const docs = await this.op('leaseUrls (domains)', () => this.domains.find({}).toArray(), true);
+      const map = new Map(docs.map((d) => [d._id, d]));
+      for (const d of map.keys()) this.knownDomains.add(d);
+      this.domainCopy = { docs: map, readAt };
+      return map;
+    })().finally(() => {
+      this.domainRead = undefined;
+    });
+    return this.domainRead;
+  }
+
+  /** Applies a write this process made to a domain document to its copy (as the server applied it: `$max`). */
+  private noteDomain(domain: string, change: Partial<Omit<DomainDoc, '_id'>>): void {
+    const docs = this.domainCopy?.docs;
+    if (!docs) return;
+    const d = docs.get(domain) ?? { _id: domain, ...defaultDomain() };
+    docs.set(domain, {
+      _id: domain,
+      freeAt: Math.max(d.freeAt, change.freeAt ?? 0),
+      slotGen: Math.max(d.slotGen, change.slotGen ?? 0),
+      // busyUntil is the one field set downwards (cleared to 0 when the URL is finished or put back).
+      busyUntil: change.busyUntil ?? d.busyUntil,
+      busyGen: Math.max(d.busyGen, change.busyGen ?? 0),
+    });
+  }
+
+  /**
+   * Domains whose politeness slot is free and that hold no domainsFree lease, least recently claimed first, among
+   * `candidates` (domains with due URLs) or, without it, among every domain that has a document.
+   * Domains without a document yet count as never claimed.
+   */
+  private async findFreeDomains(now: number, candidates?: string[]): Promise<DomainDoc[]> {
+    const pick = (docs: Map<string, DomainDoc>): DomainDoc[] => {
+      const all = candidates ? candidates.map((c) => docs.get(c) ?? { _id: c, ...defaultDomain() }) : [...docs.values()];
+      return all
+        .filter((d) => d.freeAt <= now && d.busyUntil <= now)
+        .sort((a, b) => a.freeAt - b.freeAt || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+    };
+    const free = pick(await this.domainDocs());
+    // Nothing free in a copy that is not brand new: a worker may have freed a domain since it was read.
+    return free.length > 0 ? free : pick(await this.domainDocs(DOMAIN_REREAD_WHEN_NONE_MS));
   }
 
   private async leaseDomainsFreeFromView(req: LeaseRequest): Promise<LeasedUrl[]> {
     const expires = req.now + req.leaseMs;
-    // The domains first, then the view: a domain marked as having work was announced in the log before (addUrls),
-    // so the view read afterwards knows its URLs and never marks it idle wrongly.
-    const free = await this.findFreeDomains(req.now);
     let view = await this.syncView();
-    if (free.length === 0) {
-      await this.repairIdleDomainsFromView(view, req.now);
-      return [];
-    }
-    if (free.every((d) => view.dueInDomain(d._id, req.now, 1).length === 0) && this.viewIsStale()) view = await this.syncView(true);
-    await this.markIdleDomainsFromView(view, free);
+    if (view.domainsWithDue(req.now).length === 0 && this.viewIsStale()) view = await this.syncView(true);
+    const free = await this.findFreeDomains(req.now, view.domainsWithDue(req.now));
 
     const got: LeasedUrl[] = [];
     let next = 0;
@@ -720,29 +783,7 @@ export class MongoStore implements CrawlStore {
       );
       for (const l of leased) if (l) got.push(l);
     }
-    if (got.length === 0) await this.repairIdleDomainsFromView(view, req.now);
     return got;
-  }
-
-  /** Marks free domains the view has no open URL of as idle, unless addUrls gave them work since they were read. */
-  private async markIdleDomainsFromView(view: FrontierView, free: DomainDoc[]): Promise<void> {
-    for (const d of free) {
-      if (view.hasDomain(d._id)) continue;
-      await this.op('leaseUrls (idle)', () => this.domains.updateOne({ _id: d._id, workSeq: d.workSeq }, { $set: { hasWork: false } }), true);
-    }
-  }
-
-  /** The view's counterpart of repairIdleDomains: domains with due URLs in the view are marked as having work. */
-  private async repairIdleDomainsFromView(view: FrontierView, now: number): Promise<void> {
-    if (Date.now() - this.lastIdleRepair < IDLE_REPAIR_INTERVAL_MS) return;
-    this.lastIdleRepair = Date.now();
-    const withWork = view.domainsWithDue(now);
-    if (withWork.length === 0) return;
-    await this.op(
-      'leaseUrls (idle repair)',
-      () => this.domains.updateMany({ _id: { $in: withWork }, hasWork: false }, { $set: { hasWork: true } }),
-      true,
-    );
   }
 
   // ---- leasing under the unindexed-frontier fault: a frontier query on every call ----
@@ -776,10 +817,7 @@ export class MongoStore implements CrawlStore {
   private async leaseDomainsFree(req: LeaseRequest): Promise<LeasedUrl[]> {
     const expires = req.now + req.leaseMs;
     const free = await this.findFreeDomains(req.now);
-    if (free.length === 0) {
-      await this.repairIdleDomains(req.now);
-      return [];
-    }
+    if (free.length === 0) return [];
     // One frontier query for the due URLs of all free domains (FerretDB scans once instead of once per domain;
     // MongoDB merges the ranges of domain_state_dueAt_id). Domains missing from a full window are asked one by one.
     const windowLimit = Math.min(req.limit * 8, 2_000);
@@ -791,7 +829,6 @@ export class MongoStore implements CrawlStore {
       if (list.length < 3) list.push(doc);
       due.set(doc.domain, list);
     }
-    if (!windowFull) await this.markIdleDomains(free.filter((d) => !due.has(d._id)));
 
     const got: LeasedUrl[] = [];
     let next = 0;
@@ -806,7 +843,6 @@ export class MongoStore implements CrawlStore {
       const leased = await Promise.all(chosen.map((c) => this.leaseFromDomain(c.domain, c.candidates, req.owner, req.now, expires)));
       for (const l of leased) if (l) got.push(l);
     }
-    if (got.length === 0) await this.repairIdleDomains(req.now);
     return got;
   }
 
@@ -822,7 +858,8 @@ export class MongoStore implements CrawlStore {
     const claim: DomainClaimDoc = { _id: `busy\u0000${d._id}\u0000${gen}`, domain: d._id, kind: 'busy', gen, freeAt: 0, token: newToken(), at: now };
     const res = await this.insertClaim(this.domainClaims, claim, 'leaseUrls (domain claim)', true);
     if (!res.won) {
-      await this.op('leaseUrls (roll forward)', () => this.domains.updateOne({ _id: d._id }, { $max: { busyGen: gen } }), true);
+      await this.upsertDomain('leaseUrls (roll forward)', d._id, { $max: { busyGen: gen } });
+      this.noteDomain(d._id, { busyGen: gen });
       return undefined;
     }
     let leased: LeasedUrl | undefined;
@@ -831,41 +868,9 @@ export class MongoStore implements CrawlStore {
       if (leased) break;
     }
     const mark: UpdateFilter<DomainDoc> = leased ? { $max: { busyGen: gen }, $set: { busyUntil: expires } } : { $max: { busyGen: gen } };
-    await this.op('leaseUrls (domain busy)', () => this.domains.updateOne({ _id: d._id }, mark), true);
+    await this.upsertDomain('leaseUrls (domain busy)', d._id, mark);
+    this.noteDomain(d._id, leased ? { busyGen: gen, busyUntil: expires } : { busyGen: gen });
     return leased;
-  }
-
-  /** Marks domains with no pending or leased URL as idle, unless addUrls gave them work since they were read. */
-  private async markIdleDomains(candidates: DomainDoc[]): Promise<void> {
-    if (candidates.length === 0) return;
-    const open = new Set(
-      await this.op('leaseUrls (open urls)', () =>
-        this.frontier.distinct('domain', { domain: { $in: candidates.map((d) => d._id) }, state: { $in: OPEN_STATES } }),
-      ),
-    );
-    for (const d of candidates) {
-      if (open.has(d._id)) continue;
-      await this.op('leaseUrls (idle)', () => this.domains.updateOne({ _id: d._id, workSeq: d.workSeq }, { $set: { hasWork: false } }), true);
-    }
-  }
-
-  /**
-   * Safety net for servers whose updates are not atomic (FerretDB 1.x): if marking a domain idle raced with addUrls,
-   * the domain would be skipped forever. Rarely (and only when a domainsFree call found nothing), put back every
-   * domain that has due URLs but is marked idle.
-   */
-  private async repairIdleDomains(now: number): Promise<void> {
-    if (Date.now() - this.lastIdleRepair < IDLE_REPAIR_INTERVAL_MS) return;
-    this.lastIdleRepair = Date.now();
-    const withWork = await this.op('leaseUrls (idle repair)', () =>
-      this.frontier.distinct('domain', { state: { $in: OPEN_STATES }, dueAt: { $lte: now } }),
-    );
-    if (withWork.length === 0) return;
-    await this.op(
-      'leaseUrls (idle repair)',
-      () => this.domains.updateMany({ _id: { $in: withWork }, hasWork: false }, { $set: { hasWork: true } }),
-      true,
-    );
   }
 
   /** Reads a URL and applies `update` when `owner` holds it in one of `states`; returns the doc it changed. */
@@ -894,6 +899,7 @@ export class MongoStore implements CrawlStore {
   private async clearBusy(doc: FrontierDoc): Promise<void> {
     if (doc.state !== 'leased' || !doc.leaseDomain) return;
     await this.op('clear domain busy', () => this.domains.updateOne({ _id: doc.domain }, { $set: { busyUntil: 0 } }), true);
+    this.noteDomain(doc.domain, { busyUntil: 0 });
   }
 
   async renewLeases(owner: string, urls: string[], until: number): Promise<number> {
@@ -902,6 +908,8 @@ export class MongoStore implements CrawlStore {
         const doc = await this.updateIfHeld('renewLeases', url, owner, ['leased'], { $set: { dueAt: until } }, (d) => d.state === 'leased' && d.dueAt === until);
         if (doc?.leaseDomain) {
           await this.op('renewLeases (domain busy)', () => this.domains.updateOne({ _id: doc.domain }, { $max: { busyUntil: until } }), true);
+          const copy = this.domainCopy?.docs.get(doc.domain);
+          this.noteDomain(doc.domain, { busyUntil: Math.max(copy?.busyUntil ?? 0, until) });
         }
         return doc !== undefined;
       }),
@@ -1054,7 +1062,10 @@ export class MongoStore implements CrawlStore {
     const res = await this.insertClaim(this.domainClaims, claim, 'claimDomain', true);
     // Winner and losers alike apply the winning claim (idempotent), so a winner that dies here blocks nobody.
     const winning = res.won ? claim : res.existing;
-    if (winning) await this.upsertDomain('claimDomain', domain, { $max: { slotGen: winning.gen, freeAt: winning.freeAt } });
+    if (winning) {
+      await this.upsertDomain('claimDomain', domain, { $max: { slotGen: winning.gen, freeAt: winning.freeAt } });
+      this.noteDomain(domain, { slotGen: winning.gen, freeAt: winning.freeAt });
+    }
     if (res.won) return { granted: true };
     return { granted: false, notBefore: winning?.freeAt ?? now + delayMs };
   }
