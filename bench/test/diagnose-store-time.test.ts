@@ -169,3 +169,28 @@ describe('the store-time checks of the scenarios', () => {
     expect(storeChecks('dedup-scan', evidence('worker', 'claimDomain'))).toEqual([false]);
   });
 });
+
+describe('the profile check of a growing frame', () => {
+  const workerGrew = (before: number, after: number): DiagnoseFacts['kinds'][number] => ({
+    kind: 'worker',
+    grown: [{ label: 'addUrls (store/mongo-store.js:300)', kind: 'js', before: { self: before, total: before }, after: { self: after, total: after }, selfDelta: after - before, totalDelta: after - before }],
+    idleEarly: 0.9,
+    idleLate: 0.9,
+    samplesEarly: 1000,
+    samplesLate: 1000,
+    watched: {},
+  });
+  const met = (k: DiagnoseFacts['kinds'][number]) =>
+    checkExpectations('dedup-scan', {
+      kinds: [k],
+      postponedRatio: { early: null, late: null, verdict: 'insufficient-data' },
+      rate: { verdict: 'decay', relativeChange: -0.5 },
+      requests: { robotsShareEarly: null, robotsShareLate: null, robotsPerPage: 0 },
+      storeTime: storeTimeEvidence([], { fromMs: 0, toMs: 1 }, { fromMs: 1, toMs: 2 }),
+    }).find((c) => c.evidence === 'profile')!.met;
+
+  it('names the cause when the frame grew by a point or more, not when it grew by a noise-sized sliver', () => {
+    expect(met(workerGrew(0.29, 0.59))).toBe(true);
+    expect(met(workerGrew(0.0, 0.001))).toBe(false);
+  });
+});
