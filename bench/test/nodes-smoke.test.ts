@@ -53,6 +53,10 @@ describe('bench nodes', () => {
       expect(run.totals.crawled).toBeGreaterThan(0);
       expect(VERDICTS).toContain(run.trend.verdict);
       expect(Object.keys(run.perNode)).toHaveLength(run.nodes);
+      // The machine's busy share over the window, from /proc/stat: a crawl of 3+ processes keeps it above zero.
+      expect(run.cpu.machineBusy).toBeGreaterThan(0);
+      expect(run.cpu.machineBusy).toBeLessThanOrEqual(1);
+      expect(run.cpu.storeServer).toBeUndefined(); // SQLite: no server
     }
     for (const key of ['sigma', 'kappa', 'peakNodes']) expect(result.usl).toHaveProperty(key);
     expect(typeof result.usl.sigma).toBe('number');

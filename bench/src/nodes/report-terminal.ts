@@ -35,7 +35,22 @@ function fmt(x: number | null | undefined, digits = 2): string {
 }
 
 export function runsTable(r: NodesResult): string {
-  const head = ['nodes', 'pages/s', 'efficiency', 'verdict', 'change', 'per node pages/s', 'postponed', 'crawled'];
+  // CPU columns when the runs measured them: machine busy, and the store server's (FerretDB started by the bench).
+  const withServer = r.runs.some((x) => x.cpu?.storeServer);
+  const withMachine = r.runs.some((x) => x.cpu?.machineBusy != null);
+  const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(0)}%`);
+  const head = [
+    'nodes',
+    'pages/s',
+    'efficiency',
+    'verdict',
+    'change',
+    'per node pages/s',
+    'postponed',
+    'crawled',
+    ...(withMachine ? ['machine busy'] : []),
+    ...(withServer ? ['FerretDB CPU', 'FerretDB ms/page'] : []),
+  ];
   const rows = [...r.runs]
     .sort((a, b) => a.nodes - b.nodes)
     .map((x) => [
@@ -47,6 +62,8 @@ export function runsTable(r: NodesResult): string {
       Object.values(x.perNode).map((p) => p.pagesPerSec.toFixed(1)).join(' '),
       String(x.totals.postponed),
       String(x.totals.crawled),
+      ...(withMachine ? [pct(x.cpu?.machineBusy)] : []),
+      ...(withServer ? [pct(x.cpu?.storeServer?.coreShare), fmt(x.cpu?.storeServer?.msPerPage, 0)] : []),
     ]);
   const all = [head, ...rows];
   const widths = head.map((_, c) => Math.max(...all.map((row) => row[c].length)));

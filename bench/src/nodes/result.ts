@@ -24,9 +24,9 @@ export interface NodesRun {
   /** Extra: the crawl's own closing line. */
   crawlSummary?: string;
   /**
-   * Extra: CPU during the crawl (start to exit, warm-up included). `machineBusy`: share of all cores busy (every
-   * process on the machine, the bench's own web too). `storeServer`: the store server the bench started (FerretDB):
-   * its CPU as a share of one core and per page stored. Absent where /proc cannot tell.
+   * Extra: CPU over the measured window (as pages/s: warm-up and shutdown left out). `machineBusy`: share of all
+   * cores busy (every process on the machine, the bench's own web too). `storeServer`: the store server the bench
+   * started (FerretDB): its CPU as a share of one core and per page fetched. Absent where /proc cannot tell.
    */
   cpu?: { machineBusy: number | null; storeServer?: { coreShare: number; msPerPage: number | null } };
 }

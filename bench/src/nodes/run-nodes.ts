@@ -9,7 +9,7 @@ import { runCrawlLocal } from '../common/crawl-local.js';
 import { busyShare, machineCpu, type MachineCpuSample } from '../common/cpu.js';
 import { startFerretDb, withDatabase, type RunningMongo } from '../common/ferretdb.js';
 import { describeMachine } from '../common/machine.js';
-import { analyzeRunLogs } from '../common/run-logs.js';
+import { analyzeRunLogs, type RunLogFigures } from '../common/run-logs.js';
 import type { Scenario } from '../common/scenarios.js';
 import { fitUsl } from '../common/usl-fit.js';
 import { perNodeSummary, round, roundOrNull, withEfficiency, type NodesResult, type NodesRun } from './result.js';
@@ -69,7 +69,7 @@ export async function runNodesBench(o: NodesBenchOptions): Promise<{ result: Nod
       o.log(`bench: run ${i + 1}/${o.nodes.length}: ${o.scenario.name}, ${nodes} node(s) × ${o.workers} workers, ${o.durationSec} s, ${o.store}…`);
       const store =
         o.store === 'sqlite' ? { sqlite: join(dir, 'crawl.sqlite') } : { mongo: withDatabase(mongoUri!, `bench_${o.scenario.name.replace(/-/g, '_')}_${nodes}_${Date.now()}`) };
-      const cpuBefore = { machine: machineCpu(), store: mongo?.cpuMs?.(), at: Date.now() };
+      const cpuSamples = sampleCpu(mongo);
       const crawl = await runCrawlLocal({
         supervisors: nodes,
         workers: o.workers,
@@ -83,8 +83,9 @@ export async function runNodesBench(o: NodesBenchOptions): Promise<{ result: Nod
         maxDepth: o.maxDepth,
         onProgressLine: o.live,
       });
-      const cpu = cpuDuring(cpuBefore, mongo, crawl.summary);
+      cpuSamples.stop();
       const figures = await analyzeRunLogs(logDir, { bucketMs: o.bucketMs, warmupSec: o.warmupSec });
+      const cpu = cpuInWindow(cpuSamples.samples, figures, o.bucketMs);
       const run: NodesRun = {
         nodes,
         pagesPerSec: round(figures.pagesPerSec),
@@ -150,19 +151,44 @@ export async function writeNodesResult(result: NodesResult, html: string, outDir
   return { json: `${base}.json`, html: `${base}.html` };
 }
 
-/** CPU figures of one crawl: from `before` (taken as it started) to now; pages from the crawl's closing line. */
-function cpuDuring(
-  before: { machine: MachineCpuSample | undefined; store: number | undefined; at: number },
-  mongo: RunningMongo | undefined,
-  summary: string | undefined,
-): NonNullable<NodesRun['cpu']> {
-  const machineBusy = busyShare(before.machine, machineCpu());
-  const storeNow = mongo?.cpuMs?.();
-  if (before.store === undefined || storeNow === undefined) return { machineBusy: roundOrNull(machineBusy, 3) };
-  const storeMs = storeNow - before.store;
-  const pages = Number(/(\d+) pages,/.exec(summary ?? '')?.[1] ?? NaN);
+interface CpuSample {
+  at: number;
+  machine: MachineCpuSample | undefined;
+  store: number | undefined;
+}
+
+/** Samples the machine's and the store server's CPU every half second while a crawl runs. */
+function sampleCpu(mongo: RunningMongo | undefined): { samples: CpuSample[]; stop(): void } {
+  const samples: CpuSample[] = [];
+  const take = () => samples.push({ at: Date.now(), machine: machineCpu(), store: mongo?.cpuMs?.() });
+  take();
+  const timer = setInterval(take, 500);
   return {
-    machineBusy: roundOrNull(machineBusy, 3),
-    storeServer: { coreShare: round(storeMs / Math.max(1, Date.now() - before.at), 3), msPerPage: pages > 0 ? round(storeMs / pages, 1) : null },
+    samples,
+    stop() {
+      clearInterval(timer);
+      take();
+    },
+  };
+}
+
+/**
+ * CPU over the measured window (warm-up and shutdown left out, as for pages/s): the samples nearest inside its ends.
+ * The store server's share is of one core; per page, its CPU divided by the pages fetched in the window.
+ */
+function cpuInWindow(samples: CpuSample[], f: RunLogFigures, bucketMs: number): NonNullable<NodesRun['cpu']> {
+  const from = f.startMs + f.window.from * bucketMs;
+  const to = f.startMs + f.window.to * bucketMs;
+  const inside = samples.filter((s) => s.at >= from && s.at <= to);
+  const a = inside[0];
+  const b = inside[inside.length - 1];
+  if (!a || !b || b.at - a.at < 1000) return { machineBusy: null };
+  const machineBusy = roundOrNull(busyShare(a.machine, b.machine), 3);
+  if (a.store === undefined || b.store === undefined) return { machineBusy };
+  const storeMs = b.store - a.store;
+  const pages = f.pagesPerSec * ((b.at - a.at) / 1000);
+  return {
+    machineBusy,
+    storeServer: { coreShare: round(storeMs / (b.at - a.at), 3), msPerPage: pages > 0 ? round(storeMs / pages, 1) : null },
   };
 }
