@@ -310,6 +310,44 @@ export function describeStoreContract(
       expect(again[0]).toMatchObject({ url: l!.url, leaseOwner: 'x', attempts: 2 });
     });
 
+    // Frontier (URL) order, what the politeness-blind dispatcher leases with: a domain's due URLs come out together,
+    // the next lease resumes after the last URL handed out, wraps around at the end, and skips URLs not due.
+    const addPaged = (host: string, n: number, now: number) =>
+      store.addUrls(
+        Array.from({ length: n }, (_, i) => ({ url: `http://${host}/p/${i}.html`, domain: host, depth: 1 })),
+        now,
+      );
+    const leaseInOrder = async (limit: number, now: number, order: 'due' | 'url' = 'url') =>
+      (await store.leaseUrls({ owner: 's1', limit, leaseMs: LEASE, now, frontierOrder: order })).map((u) => u.url);
+
+    it('frontierOrder url: a domain’s URLs together in URL order, resuming after the last one, wrapping around', async () => {
+      // Added newest domain first, so oldest-first order would be c, b, a.
+      await addPaged('c.test', 2, T);
+      await addPaged('b.test', 2, T + 1);
+      await addPaged('a.test', 3, T + 2);
+      expect(await leaseInOrder(2, T + 10, 'due')).toEqual(['http://c.test/p/0.html', 'http://c.test/p/1.html']);
+      expect(await leaseInOrder(4, T + 10)).toEqual([
+        'http://a.test/p/0.html',
+        'http://a.test/p/1.html',
+        'http://a.test/p/2.html',
+        'http://b.test/p/0.html',
+      ]);
+      // b.test/p/0 handed back, due again: the cursor is past it, so b.test/p/1 comes first, then the wrap-around.
+      expect(await store.postponeUrl('http://b.test/p/0.html', 's1', T + 10)).toBe(true);
+      expect(await leaseInOrder(2, T + 20)).toEqual(['http://b.test/p/1.html', 'http://b.test/p/0.html']);
+      expect(await leaseInOrder(2, T + 20)).toEqual([]);
+    });
+
+    it('frontierOrder url: skips URLs whose not-before time has not come', async () => {
+      await addPaged('a.test', 2, T);
+      await addPaged('b.test', 1, T);
+      expect(await leaseInOrder(1, T)).toEqual(['http://a.test/p/0.html']);
+      // a.test/p/0 is out; postpone it to T + 500, as a worker does when the domain is not free.
+      expect(await store.postponeUrl('http://a.test/p/0.html', 's1', T + 500)).toBe(true);
+      expect(await leaseInOrder(5, T + 100)).toEqual(['http://a.test/p/1.html', 'http://b.test/p/0.html']);
+      expect(await leaseInOrder(5, T + 600)).toEqual(['http://a.test/p/0.html']);
+    });
+
     it('summarises the frontier for the dispatcher loop', async () => {
       await store.addUrls(urlsOf('a.test', 3), T);
       await store.addUrls([{ url: 'http://a.test/later', domain: 'a.test', depth: 0, notBefore: T + 700 }], T);

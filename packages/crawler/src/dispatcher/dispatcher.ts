@@ -5,8 +5,7 @@
 // rebuilt from the supervisors' messages after a restart, so killing the dispatcher loses nothing.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { CrawlStore } from '../store/store.js';
-import type { SqliteLeaseRequest } from '../store/sqlite-store.js';
+import type { CrawlStore, LeaseRequest } from '../store/store.js';
 import type { DispatcherOptions } from '../options.js';
 import { PeerLiveness } from '../transport/liveness.js';
 import type { DispatcherSocket } from '../transport/dispatcher-socket.js';
@@ -215,7 +214,7 @@ export class Dispatcher {
           if (limit <= 0 || this.leasingStopped || this.exitReason) continue;
           const now = this.now();
           const blind = this.deps.opts.faults.includes('politeness-blind');
-          const request: SqliteLeaseRequest = {
+          const request: LeaseRequest = {
             owner: peer,
             limit,
             leaseMs: this.deps.opts.leaseMs,
@@ -223,7 +222,7 @@ export class Dispatcher {
             // The healthy dispatcher only hands out URLs whose domain may be fetched now, so workers rarely postpone.
             domainsFree: blind ? undefined : true,
             // The politeness-blind one pages through the frontier in its key order (a domain's URLs together), as the
-            // original crawler did; SqliteStore honours this, other stores lease oldest first.
+            // original crawler did.
             ...(blind ? { frontierOrder: 'url' as const } : {}),
           };
           const urls = await this.deps.store.leaseUrls(request);

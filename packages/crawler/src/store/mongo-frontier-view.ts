@@ -113,4 +113,31 @@ export class FrontierView {
     pool.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
     return pool.slice(0, n);
   }
+
+  /**
+   * Up to `n` URLs due at `now` in URL order after `after` (exclusive), then from the start of that order (wrapping
+   * around), leaving out those `skip` says: the frontier's key order, as a dispatcher paging through the collection
+   * gets them (the politeness-blind fault; see LeaseRequest.frontierOrder). It looks at every due URL listed (the
+   * healthy dispatcher never asks this), keeping the `n` smallest on each side of `after`.
+   */
+  dueInUrlOrder(after: string, now: number, n: number, skip: (url: string) => boolean): ViewCandidate[] {
+    if (n <= 0) return [];
+    const later: ViewCandidate[] = [];
+    const wrapped: ViewCandidate[] = [];
+    const keepSmallest = (into: ViewCandidate[], c: ViewCandidate): void => {
+      if (into.length >= n && into[into.length - 1]!.url <= c.url) return;
+      let at = into.length;
+      while (at > 0 && into[at - 1]!.url > c.url) at--;
+      into.splice(at, 0, c);
+      if (into.length > n) into.pop();
+    };
+    for (const [domain, list] of this.byDomain) {
+      for (const e of list) {
+        if (e.dueAt > now) break;
+        if (skip(e.url)) continue;
+        keepSmallest(e.url > after ? later : wrapped, { url: e.url, domain, dueAt: e.dueAt });
+      }
+    }
+    return [...later, ...wrapped].slice(0, n);
+  }
 }

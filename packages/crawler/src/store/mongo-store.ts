@@ -238,6 +238,8 @@ export class MongoStore implements CrawlStore {
   private viewNext = 0;
   private viewLoadedAt = 0;
   private viewSync: Promise<FrontierView> | undefined;
+  /** Last URL handed out in frontier (URL) order; the next `frontierOrder: 'url'` lease resumes after it. */
+  private urlCursor = '';
 
   constructor(options: MongoStoreOptions) {
     this.options = options;
@@ -682,11 +684,16 @@ export class MongoStore implements CrawlStore {
     const tried = new Set<string>();
     let contended = false;
     let reloaded = false;
+    const inUrlOrder = req.frontierOrder === 'url';
     for (let round = 0; round < LEASE_ROUNDS && got.length < req.limit; round++) {
       const want = req.limit - got.length;
-      let candidates = view.dueOldest(req.now, contended ? want * 8 : want * 2 + 2, (url) => tried.has(url));
-      // As in leaseAny: once a race was lost, start at a random point so racing leasers stop colliding.
-      if (contended) {
+      const skip = (url: string) => tried.has(url);
+      let candidates = inUrlOrder
+        ? view.dueInUrlOrder(this.urlCursor, req.now, want * 2 + 2, skip)
+        : view.dueOldest(req.now, contended ? want * 8 : want * 2 + 2, skip);
+      // As in leaseAny: once a race was lost, start at a random point so racing leasers stop colliding (oldest-first
+      // order only: frontier order is one dispatcher's habit, kept exact).
+      if (contended && !inUrlOrder) {
         const at = Math.floor(Math.random() * candidates.length);
         candidates = [...candidates.slice(at), ...candidates.slice(0, at)].slice(0, want * 2 + 2);
       }
@@ -702,6 +709,7 @@ export class MongoStore implements CrawlStore {
       const batch = fresh.slice(0, want);
       const won = await this.tryLeaseMany(batch, req.owner, req.now, expires, false);
       if (won.length < batch.length) contended = true;
+      if (inUrlOrder && won.length > 0) this.urlCursor = won[won.length - 1]!.url;
       got.push(...won);
     }
     return got;

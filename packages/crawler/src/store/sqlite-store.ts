@@ -34,20 +34,6 @@ export interface SqliteStoreOptions extends StoreOptions {
   busyTimeoutMs?: number;
 }
 
-/**
- * A lease request SqliteStore understands beyond the CrawlStore contract (other stores ignore the extra field and
- * lease oldest first).
- */
-export interface SqliteLeaseRequest extends LeaseRequest {
-  /**
-   * Order of the URLs when `domainsFree` is off. `due` (default): oldest due first. `url`: frontier order, the
-   * order of the frontier's key (the URL), resuming after the last URL this store handed out and wrapping around at
-   * the end, like paging through a collection by its key. URLs sort by host, so this hands out a domain's due URLs
-   * together: the `politeness-blind` dispatcher's habit (`domain-order` in the bench).
-   */
-  frontierOrder?: 'due' | 'url';
-}
-
 /** Rows handed out per page while walking candidate domains in domainsFree mode. */
 const DOMAIN_PAGE = 64;
 
@@ -306,7 +292,7 @@ export class SqliteStore implements CrawlStore {
     });
   }
 
-  async leaseUrls(req: SqliteLeaseRequest): Promise<LeasedUrl[]> {
+  async leaseUrls(req: LeaseRequest): Promise<LeasedUrl[]> {
     if (req.limit <= 0) return [];
     const expires = req.now + req.leaseMs;
     const inUrlOrder = !req.domainsFree && req.frontierOrder === 'url';

@@ -68,6 +68,14 @@ export interface LeaseRequest {
    * (the `politeness-blind` fault is the dispatcher calling it this way).
    */
   domainsFree?: boolean;
+  /**
+   * Order of the URLs when `domainsFree` is off. `due` (default): oldest due first. `url`: frontier order, the order
+   * of the frontier's key (the URL), resuming after the last URL this store object handed out and wrapping around at
+   * the end, like paging through a collection by its key. URLs sort by host, so this hands out a domain's due URLs
+   * together: the `politeness-blind` dispatcher's habit (`domain-order` in the bench). Both stores honour it
+   * (MongoStore from its frontier view; under the unindexed-frontier fault, which has no view, it leases oldest first).
+   */
+  frontierOrder?: 'due' | 'url';
 }
 
 /** What the store knows about one URL (for status, tests and diagnosis). */
