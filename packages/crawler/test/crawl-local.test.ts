@@ -98,6 +98,10 @@ describe('crawl local', () => {
         const { code } = await finished(run, 90_000);
         expect(code, run.stderr()).toBe(0);
         expect(run.stderr()).toContain(`crawl finished (${reason})`);
+        // The dispatcher lets its store work finish before the store is closed: no failed store operation at the end.
+        const dispatcherLog = readLog(dir, 'dispatcher');
+        expect(dispatcherLog).toContain(`Dispatcher stopping: ${reason}.`);
+        expect(dispatcherLog).not.toMatch(/Store operation failed/);
         const store = await openSqlite(dir);
         try {
           const stats = await store.stats();

@@ -52,6 +52,8 @@ export interface DispatcherDeps {
 const SHUTDOWN_GRACE_MS = 20_000;
 /** Exhaustion is checked with a frontier summary query, at most this often. */
 const EXHAUSTION_CHECK_MS = 1000;
+/** How long run() waits, once the crawl is over, for store work already under way. */
+const DRAIN_MS = 5000;
 
 export class Dispatcher {
   private readonly supervisors = new Map<string, SupervisorState>();
@@ -62,6 +64,8 @@ export class Dispatcher {
   private readonly startedAt: number;
   private readonly counts: Record<UrlOutcome, number> = { done: 0, failed: 0, ignored: 0, postponed: 0 };
   private pumping = false;
+  /** Messages being handled now (each may be writing to the store). */
+  private handling = 0;
   private pumpAgain = false;
   private leasingStopped = false;
   private lastExhaustionCheck = 0;
@@ -89,6 +93,10 @@ export class Dispatcher {
     }
     const reason = await exited;
     for (const t of this.timers) clearTimeout(t);
+    // Let store work already under way (a lease, an outcome being written) finish before the caller closes the store:
+    // cut off, it would fail with "called after close()" and a leased URL would wait for its lease to expire.
+    const deadline = Date.now() + DRAIN_MS;
+    while ((this.pumping || this.handling > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     return reason;
   }
 
@@ -116,10 +124,16 @@ export class Dispatcher {
         this.deps.log.warn({ peer, err: error?.message }, 'Ignored a message that does not follow the protocol.');
         continue;
       }
+      // Once ended, the store is about to close: what supervisors say now is for the next dispatcher (they keep their
+      // leases and resend), and handling it here would fail against a closed store.
+      if (this.exitReason) continue;
+      this.handling++;
       try {
         await this.handle(peer, msg);
       } catch (err) {
         this.noteStoreError(err);
+      } finally {
+        this.handling--;
       }
     }
   }
