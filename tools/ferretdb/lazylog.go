@@ -18,7 +18,9 @@ type lazyAttrs struct {
 
 func newLazyAttrs(inner slog.Handler) slog.Handler { return &lazyAttrs{inner: inner} }
 
-func (h *lazyAttrs) Enabled(ctx context.Context, level slog.Level) bool { return h.inner.Enabled(ctx, level) }
+func (h *lazyAttrs) Enabled(ctx context.Context, level slog.Level) bool {
+	return h.inner.Enabled(ctx, level)
+}
 
 func (h *lazyAttrs) Handle(ctx context.Context, r slog.Record) error {
 	if len(h.attrs) == 0 {
