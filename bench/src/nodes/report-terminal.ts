@@ -67,7 +67,32 @@ export function runsTable(r: NodesResult): string {
     ]);
   const all = [head, ...rows];
   const widths = head.map((_, c) => Math.max(...all.map((row) => row[c].length)));
-  return all.map((row) => row.map((cell, c) => (c === 0 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ')).join('\n');
+  return all
+    .map((row) => row.map((cell, c) => (c === 0 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd())
+    .join('\n');
+}
+
+/** Share of all cores busy from which a run counts as CPU-bound: its throughput is the machine's, not the crawler's. */
+export const CPU_BOUND_BUSY = 0.9;
+
+/**
+ * Names the runs during which the machine's cores were (nearly) all busy: there adding nodes adds processes competing
+ * for the same cores, so a flat or falling throughput says "out of CPU" (and who used it), not "the crawler does not
+ * scale". Undefined when no run was.
+ */
+export function cpuBoundNote(r: NodesResult): string | undefined {
+  const bound = r.runs.filter((x) => (x.cpu?.machineBusy ?? 0) >= CPU_BOUND_BUSY).sort((a, b) => a.nodes - b.nodes);
+  if (bound.length === 0) return undefined;
+  const list = bound
+    .map((x) => {
+      const server = x.cpu?.storeServer ? `, FerretDB ${(x.cpu.storeServer.coreShare).toFixed(2)} cores` : '';
+      return `${x.nodes} node(s) (${((x.cpu?.machineBusy ?? 0) * 100).toFixed(0)}% busy${server})`;
+    })
+    .join(', ');
+  return (
+    `CPU-bound: ${list}. The ${r.machine.cores} cores were ${Math.round(CPU_BOUND_BUSY * 100)}%+ busy over the measured window, so these ` +
+    `runs measure the machine (and whatever else ran on it), not how the crawler scales.`
+  );
 }
 
 export function renderNodesTerminal(r: NodesResult, color: boolean): string {
@@ -75,10 +100,12 @@ export function renderNodesTerminal(r: NodesResult, color: boolean): string {
     r.usl.sigma === null
       ? 'USL: not fitted (needs at least two node counts)'
       : `USL: σ (contention) = ${r.usl.sigma}, κ (coherency) = ${r.usl.kappa}, peak at ${r.usl.peakNodes ?? 'no peak (κ = 0)'} nodes, λ = ${fmt(r.usl.lambda)} pages/s, R² = ${fmt(r.usl.r2, 3)} (${r.usl.fitted})`;
+  const cpuNote = cpuBoundNote(r);
   return [
     `${r.scenario} on ${r.store}: ${r.runs.length} run(s) of ${r.settings.durationSec} s, ${r.settings.workersPerNode} workers per node; ${r.machine.cores} cores, Node ${r.machine.node}`,
     '',
     runsTable(r),
+    ...(cpuNote ? ['', cpuNote] : []),
     '',
     usl,
     '',
