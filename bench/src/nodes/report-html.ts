@@ -1,7 +1,7 @@
 // The HTML page of a `bench nodes` result: the same table and charts as the terminal, as one self-contained file
 // (inline SVG, no scripts).
 import { renderSvgChart } from '../common/svg-chart.js';
-import { rateOverTimeSeries, runsTable, throughputSeries } from './report-terminal.js';
+import { cpuBoundNote, rateOverTimeSeries, runsTable, throughputSeries } from './report-terminal.js';
 import type { NodesResult } from './result.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -35,7 +35,7 @@ export function renderNodesHtml(r: NodesResult): string {
 <p>${r.machine.cores} cores (${esc(r.machine.cpu ?? 'unknown CPU')}), Node ${esc(r.machine.node)}, load ${r.machine.loadAtStart ?? '?'} at start; measured ${esc(r.measuredAt)}.<br>
 Command: <code>${esc(r.command)}</code></p>
 <pre>${esc(runsTable(r))}</pre>
-<p>USL: σ = ${r.usl.sigma ?? '—'}, κ = ${r.usl.kappa ?? '—'}, peak nodes = ${r.usl.peakNodes ?? '—'}, λ = ${r.usl.lambda ?? '—'}, R² = ${r.usl.r2 ?? '—'}</p>
+${cpuBoundNote(r) ? `<p>${esc(cpuBoundNote(r)!)}</p>\n` : ''}<p>USL: σ = ${r.usl.sigma ?? '—'}, κ = ${r.usl.kappa ?? '—'}, peak nodes = ${r.usl.peakNodes ?? '—'}, λ = ${r.usl.lambda ?? '—'}, R² = ${r.usl.r2 ?? '—'}</p>
 ${svg1}
 ${svg2}
 ${svg3}
