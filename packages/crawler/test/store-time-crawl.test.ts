@@ -68,4 +68,13 @@ describe('Store time lines of a real crawl', () => {
     expect(logs.join('')).toMatch(/Crawling URL/);
     expect(logs.join('')).not.toMatch(/Store time:/);
   }, 120_000);
+
+  it('refuses a bad CRAWL_DIAG_STORE_TIME_MS with one line and exit code 2, before starting any process', async () => {
+    const dir = tempDir('store-time-bad');
+    const run = startCrawl(localArgs(web, dir), { CRAWL_DIAG_STORE_TIME_MS: '5s' });
+    const { code } = await finished(run, 60_000);
+    expect(code).toBe(2);
+    expect(run.stderr().trim()).toBe('crawl-diag: CRAWL_DIAG_STORE_TIME_MS=5s is not a whole number of ms; use e.g. 5000, or 0 to turn the store time lines off');
+  }, 90_000);
 });
+

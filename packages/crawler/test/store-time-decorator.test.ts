@@ -160,6 +160,24 @@ describe('the Store time line in a real process log', () => {
     });
   });
 
+  it('in a worker (not strict), takes the default window for a bad value and says so in the log', async () => {
+    const before = process.env[STORE_TIME_WINDOW_ENV];
+    process.env[STORE_TIME_WINDOW_ENV] = 'often';
+    try {
+      expect(() => new StoreTimeLog()).toThrow(/CRAWL_DIAG_STORE_TIME_MS=often/);
+      const storeTime = new StoreTimeLog({ strict: false });
+      expect(storeTime.windowMs).toBe(5000);
+      const log = createProcessLogger({ dir, processName: 'lenient', name: 'crawl_diag.worker' });
+      storeTime.attach(log);
+      storeTime.stop();
+      await closeProcessLogger(log);
+      expect(readFileSync(processLogFile(dir, 'lenient'), 'utf8')).toMatch(/ - WARNING - CRAWL_DIAG_STORE_TIME_MS=often is not a whole number of ms; .*; using 5000 ms$/m);
+    } finally {
+      if (before === undefined) delete process.env[STORE_TIME_WINDOW_ENV];
+      else process.env[STORE_TIME_WINDOW_ENV] = before;
+    }
+  });
+
   it('reads its window from the environment and refuses a bad value with what to write', () => {
     expect(storeTimeWindowMs({})).toBe(5000);
     expect(storeTimeWindowMs({ [STORE_TIME_WINDOW_ENV]: '250' })).toBe(250);

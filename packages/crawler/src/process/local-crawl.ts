@@ -5,6 +5,7 @@
 import type { LocalCrawlOptions, DispatcherOptions, SupervisorOptions } from '../options.js';
 import type { DispatcherExitReason, DispatcherProgress } from '../dispatcher/dispatcher.js';
 import { ManagedChild } from './managed-child.js';
+import { storeTimeWindowMs } from './store-time-log.js';
 
 export interface LocalCrawlHooks {
   onProgress?: (p: DispatcherProgress) => void;
@@ -29,6 +30,8 @@ export class DispatcherStartError extends Error {
 }
 
 export function startLocalCrawl(opts: LocalCrawlOptions, hooks: LocalCrawlHooks = {}): LocalCrawlHandle {
+  // Refused here, once, with exit code 2: in the dispatcher it would kill every restart of it.
+  storeTimeWindowMs();
   let endpoint: string | undefined;
   let finishedReason: DispatcherExitReason | undefined;
   let stopRequested = false;

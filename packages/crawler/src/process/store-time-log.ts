@@ -28,6 +28,12 @@ export function storeTimeWindowMs(env: NodeJS.ProcessEnv = process.env): number 
 export interface StoreTimeLogOptions {
   /** Window length, ms; 0: no lines. Default: `CRAWL_DIAG_STORE_TIME_MS` or 5000. */
   windowMs?: number;
+  /**
+   * A bad `CRAWL_DIAG_STORE_TIME_MS`: true (default) throws StoreTimeEnvError; false uses the default window and
+   * logs a warning once attached. Workers pass false: a worker that died at start would be restarted by its
+   * supervisor again and again (`crawl local` refuses the value before starting anything).
+   */
+  strict?: boolean;
 }
 
 /**
@@ -40,9 +46,20 @@ export class StoreTimeLog {
   readonly windowMs: number;
   private log: Logger | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private readonly envWarning: string | undefined;
 
   constructor(opts: StoreTimeLogOptions = {}) {
-    this.windowMs = opts.windowMs ?? storeTimeWindowMs();
+    let windowMs = opts.windowMs;
+    if (windowMs === undefined) {
+      try {
+        windowMs = storeTimeWindowMs();
+      } catch (err) {
+        if (opts.strict !== false) throw err;
+        windowMs = DEFAULT_STORE_TIME_WINDOW_MS;
+        this.envWarning = `${(err as Error).message}; using ${windowMs} ms`;
+      }
+    }
+    this.windowMs = windowMs;
   }
 
   /**
@@ -55,6 +72,7 @@ export class StoreTimeLog {
 
   attach(log: Logger): void {
     this.log = log;
+    if (this.envWarning) log.warn(this.envWarning);
     if (this.windowMs <= 0 || this.timer) return;
     this.timer = setInterval(() => this.flush(), this.windowMs);
     // The lines must not keep a finished process alive.

@@ -24,7 +24,7 @@ export async function runWorker(config: WorkerProcessConfig, channel: WorkerChan
   channel.onMessage((msg) => handle(msg));
 
   // Every store call of the worker (robots.txt cache and politeness claims included) is timed and logged per window.
-  const storeTime = new StoreTimeLog();
+  const storeTime = new StoreTimeLog({ strict: false });
   const store: CrawlStore = await openCrawlStore(config.store, config.faults, 'worker', storeTime.sink);
   const blocks = createCrawlingBlocks(config, store);
   const log: Logger = blocks.log;
