@@ -123,6 +123,23 @@ function perCrawledLease(e: Evidence, share: { early: number; late: number }): {
   return { early: share.early / churn(p?.early), late: share.late / churn(p?.late) };
 }
 
+/**
+ * "The event loop was held up", from the recording's window lengths: evidence beside a slow-query finding (a
+ * synchronous query blocks the loop that would hand out work), never a cause on its own.
+ */
+function stallEvidence(k: KindEvidence | undefined, who: string): EvidenceItem[] {
+  const s = k?.loopStalls;
+  if (!s || s.stretched === 0) return [];
+  const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return [
+    {
+      what: `${who} event loop held up (profile windows stretched past 1.5× their length)`,
+      value: `${s.stretched} of ${s.windows} windows, up to ${sec(s.maxMs)} at a time, ${sec(s.totalMs)} in all`,
+      source: 'profile',
+    },
+  ];
+}
+
 function dispatcherQuery(e: Evidence): Finding | undefined {
   const d = kindOf(e, 'dispatcher');
   const w = kindOf(e, 'worker');
@@ -172,9 +189,11 @@ function dispatcherQuery(e: Evidence): Finding | undefined {
       ...(churned ? [{ what: `the same per URL crawled (postponed URLs are leased again), early → late`, value: `${pct(judged!.early)} → ${pct(judged!.late)}`, source: 'profile' as const }] : []),
       ...(w ? [{ what: 'worker idle share, early → late', value: `${pct(w.idleEarly)} → ${pct(w.idleLate)}`, source: 'profile' as const }] : []),
       ...(procD ? [{ what: 'dispatcher CPU (cores), early → late', value: `${num(procD.cpuEarly)} → ${num(procD.cpuLate)}`, source: 'proc' as const }] : []),
+      ...stallEvidence(d, "the dispatcher's"),
       ...rateEvidence(e),
     ],
     numbers: {
+      dispatcherLoopStallMaxMs: d?.loopStalls?.maxMs ?? null,
       dispatcherShareEarly: share?.early ?? null,
       dispatcherShareLate: share?.late ?? null,
       dispatcherSharePerCrawledEarly: judged?.early ?? null,
@@ -223,9 +242,11 @@ function workerQuery(e: Evidence): Finding | undefined {
       ...(share ? [{ what: `worker time in ${what}, early → late`, value: `${pct(share.early)} → ${pct(share.late)}`, source: 'profile' as const }] : []),
       ...(w ? [{ what: 'worker idle share, early → late', value: `${pct(w.idleEarly)} → ${pct(w.idleLate)}`, source: 'profile' as const }] : []),
       ...(procW ? [{ what: 'worker CPU (cores each), early → late', value: `${num(procW.cpuEarly)} → ${num(procW.cpuLate)}`, source: 'proc' as const }] : []),
+      ...stallEvidence(w, "the workers'"),
       ...rateEvidence(e),
     ],
     numbers: {
+      workerLoopStallMaxMs: w?.loopStalls?.maxMs ?? null,
       workerShareEarly: share?.early ?? null,
       workerShareLate: share?.late ?? null,
       workerIdleEarly: w?.idleEarly ?? null,

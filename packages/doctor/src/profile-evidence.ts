@@ -8,6 +8,7 @@ import {
   frameLabel,
   listRecording,
   loadRecordingRange,
+  loopStalls,
   mergeProfiles,
   summarizeProfile,
   topGrown,
@@ -35,6 +36,12 @@ export interface KindEvidence {
   samplesEarly: number;
   samplesLate: number;
   watched: Record<string, { early: number; late: number }>;
+  /**
+   * Recordings only: the processes' event loops held up, read from window lengths alone (a window stretched past
+   * 1.5× the typical one is time the loop could not run its timers): how many windows, the longest and the total
+   * stall in ms, over the judged span. Independent of what the samples say.
+   */
+  loopStalls?: { stretched: number; maxMs: number; totalMs: number; windows: number };
 }
 
 export interface ProfileEvidence {
@@ -76,13 +83,18 @@ export async function recordingEvidence(dir: string, fromMs: number, toMs: numbe
   const early = { from: fromMs, to: Math.max(fromMs + span * part, fromMs + windowMs) };
   const late = { from: Math.min(toMs - span * part, toMs - windowMs), to: toMs };
   const kinds = [...new Set(recording.windows.map((w) => w.kind))].sort();
+  const stalls = new Map(loopStalls(recording, fromMs, toMs).map((s) => [s.kind, s]));
   const out: KindEvidence[] = [];
   const profiles: Record<string, { early: Profile; late: Profile }> = {};
   for (const kind of kinds) {
     const load = (r: { from: number; to: number }) => loadRecordingRange(`${dir}@${iso(r.from)}..${iso(r.to)}`, { process: kind }).catch(() => null);
     const [before, after] = [await load(early), await load(late)];
     if (!before || !after) continue; // this kind has no window in one of the ranges (a short-lived process)
-    out.push(compareKind(kind, before, after));
+    const stall = stalls.get(kind);
+    out.push({
+      ...compareKind(kind, before, after),
+      ...(stall ? { loopStalls: { stretched: stall.stretched, maxMs: stall.maxMs, totalMs: stall.totalMs, windows: stall.windows } } : {}),
+    });
     profiles[kind] = { early: before, late: after };
   }
   return { source: 'recording', early: { from: iso(early.from), to: iso(early.to) }, late: { from: iso(late.from), to: iso(late.to) }, kinds: out, profiles };

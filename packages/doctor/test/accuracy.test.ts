@@ -46,6 +46,25 @@ describe('doctor accuracy on recorded real runs', () => {
     });
   }
 
+  it('a slow-query finding carries the event-loop stalls of the recording, and they change nothing else', async () => {
+    const logs = await gatherLogEvidence({ paths: [join(FIXTURES, 'unindexed-frontier-1', 'logs')] });
+    const profiles = JSON.parse(readFileSync(join(FIXTURES, 'unindexed-frontier-1', 'profile-evidence.json'), 'utf8')) as ProfileEvidence;
+    const plain = diagnose({ logs, profiles, warnings: [] });
+    expect(plain.findings[0].numbers.dispatcherLoopStallMaxMs).toBeNull(); // recorded before stalls were read
+    // The same evidence with stalls as the recording reader gives them (hand-made figures).
+    const stalled = structuredClone(profiles);
+    stalled.kinds.find((k) => k.kind === 'dispatcher')!.loopStalls = { stretched: 2, maxMs: 12_000, totalMs: 15_500, windows: 9 };
+    const r = diagnose({ logs, profiles: stalled, warnings: [] });
+    expect(r.findings[0].cause).toBe('dispatcher-query-slowing');
+    expect(r.findings[0].numbers.dispatcherLoopStallMaxMs).toBe(12_000);
+    expect(r.findings[0].evidence).toContainEqual({
+      what: "the dispatcher's event loop held up (profile windows stretched past 1.5× their length)",
+      value: '2 of 9 windows, up to 12.0 s at a time, 15.5 s in all',
+      source: 'profile',
+    });
+    expect(r.findings.map((f) => [f.cause, f.confidence])).toEqual(plain.findings.map((f) => [f.cause, f.confidence]));
+  });
+
   it('politeness contention is found from the logs alone (no profiles)', async () => {
     for (const run of runs.filter((r) => r.scenario === 'politeness-blind')) {
       const r = await doctorOn(run.name, false);

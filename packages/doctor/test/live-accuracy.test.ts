@@ -45,6 +45,9 @@ describe('doctor on live short crawls of every bench scenario', () => {
       } else {
         expect(doctor.findings.length, describeLines(doctor)).toBeGreaterThan(0);
         expect(doctor.findings[0].fault, describeLines(doctor)).toBe(scenario);
+        // With a recording, the slow-query findings say how long the event loop was held up (0 when never).
+        if (scenario === 'unindexed-frontier') expect(doctor.findings[0].numbers.dispatcherLoopStallMaxMs).toBeGreaterThanOrEqual(0);
+        if (scenario === 'dedup-scan') expect(doctor.findings[0].numbers.workerLoopStallMaxMs).toBeGreaterThanOrEqual(0);
       }
     }, 400_000);
   }

@@ -26,6 +26,7 @@ export { agentNodeOptions, AGENT_ENTRY_PATH, AGENT_ENTRY_URL, type AgentNodeOpti
 export { readPprof, pprofToProfile, PprofDecodeError, type PprofReadOptions } from './pprof-read.js';
 export { loadRecordingRange, selectWindows, readWindow, type RecordingRangeOptions } from './recording/load-range.js';
 export { listRecording, type Recording, type RecordingWindow } from './recording/list-windows.js';
+export { loopStalls, type LoopStalls } from './recording/loop-stalls.js';
 export { parseRecordingSpec, resolveRange, looksLikeRecording, type RecordingSpec } from './recording/range-spec.js';
 export { formatWindowFileName, parseWindowFileName, type WindowFileName } from './recording/window-file-name.js';
 export { RecordingError } from './recording/errors.js';

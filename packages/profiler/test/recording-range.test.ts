@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRecordingRange, selectWindows } from '../src/recording/load-range.js';
+import { listRecording } from '../src/recording/list-windows.js';
+import { loopStalls } from '../src/recording/loop-stalls.js';
 import { parseRecordingSpec, resolveRange } from '../src/recording/range-spec.js';
 import { formatWindowFileName, parseWindowFileName } from '../src/recording/window-file-name.js';
 import { parseDurationMs } from '../src/recording/duration.js';
@@ -119,7 +121,7 @@ describe('a process whose event loop was blocked', () => {
     const script = [
       'const spin = (ms) => { const end = Date.now() + ms; while (Date.now() < end); };',
       'const tick = (n, then) => n === 0 ? then() : setTimeout(() => { spin(20); tick(n - 1, then); }, 50);',
-      'tick(20, () => { const from = Date.now(); spin(3000); console.log(`blocked ${from} ${Date.now()}`); tick(20, () => {}); });',
+      'tick(40, () => { const from = Date.now(); spin(3000); console.log(`blocked ${from} ${Date.now()}`); tick(20, () => {}); });',
     ].join('\n');
     const { execArgv, env } = agentNodeOptions(dir, 'dispatcher', { window: '500ms' });
     const run = await runNode([...execArgv, '--input-type=module', '-e', script], { env });
@@ -144,6 +146,22 @@ describe('a process whose event loop was blocked', () => {
     expect(windows[0].startMs).toBeLessThanOrEqual(blockFrom + 200);
     const profile = await loadRecordingRange(spec);
     expect(profile.frames.some((f) => f.name === 'spin')).toBe(true);
+  });
+
+  it('reads the stall from the window lengths alone: one stretched window, about as long as the block', async () => {
+    const recording = await listRecording(dir);
+    const [stalls] = loopStalls(recording);
+    expect(stalls).toMatchObject({ kind: 'dispatcher', processes: 1 });
+    expect(stalls!.stretched).toBeGreaterThanOrEqual(1); // the block's (a loaded machine can stretch others a little)
+    // The 3 s block stretched one 500 ms window: the stall (its length minus the typical one) is the block, give or
+    // take a window (the block can start anywhere inside the window it stretched).
+    expect(stalls!.maxMs).toBeGreaterThan(blockTo - blockFrom - 600);
+    expect(stalls!.maxMs).toBeLessThan(blockTo - blockFrom + 600);
+    expect(stalls!.totalMs).toBeGreaterThanOrEqual(stalls!.maxMs);
+    // A range well before the block holds no stall anywhere near it.
+    const before = loopStalls(recording, recording.startMs, blockFrom - 700)[0];
+    expect(before?.windows).toBeGreaterThanOrEqual(1);
+    expect(before!.maxMs).toBeLessThan(1000);
   });
 
   it('still selects ordinary windows by their start only', async () => {
