@@ -40,6 +40,18 @@ describe('CPU-bound note', () => {
     expect(table[3]).toMatch(/95%\s+130%\s+110$/);
   });
 
+  it('names a store server at a full core while the machine had CPU to spare, with its ceiling', () => {
+    const r = result([
+      run(1, { machineBusy: 0.47, storeServer: { coreShare: 0.58, msPerPage: 56.6 } }),
+      run(4, { machineBusy: 0.83, storeServer: { coreShare: 0.97, msPerPage: 68.4 } }),
+    ]);
+    expect(cpuBoundNote(r)).toBe(
+      'Store-bound: 4 node(s) (FerretDB 97% of a core, machine 83% busy, ceiling ≈ 14.6 pages/s at 68 ms/page). The store server used ' +
+        "about one full core while the machine had CPU to spare: its serial part (FerretDB's SQLite backend writes one transaction at a " +
+        'time) caps the crawl, whatever the node count.',
+    );
+  });
+
   it('says nothing when no run was CPU-bound or CPU was not measured', () => {
     expect(cpuBoundNote(result([run(1, { machineBusy: 0.5 }), run(2, undefined)]))).toBeUndefined();
     expect(runsTable(result([run(1, undefined)])).split('\n')[0]).not.toMatch(/machine busy/);

@@ -81,18 +81,38 @@ export const CPU_BOUND_BUSY = 0.9;
  * scale". Undefined when no run was.
  */
 export function cpuBoundNote(r: NodesResult): string | undefined {
-  const bound = r.runs.filter((x) => (x.cpu?.machineBusy ?? 0) >= CPU_BOUND_BUSY).sort((a, b) => a.nodes - b.nodes);
-  if (bound.length === 0) return undefined;
-  const list = bound
-    .map((x) => {
-      const server = x.cpu?.storeServer ? `, FerretDB ${(x.cpu.storeServer.coreShare).toFixed(2)} cores` : '';
-      return `${x.nodes} node(s) (${((x.cpu?.machineBusy ?? 0) * 100).toFixed(0)}% busy${server})`;
-    })
-    .join(', ');
-  return (
-    `CPU-bound: ${list}. The ${r.machine.cores} cores were ${Math.round(CPU_BOUND_BUSY * 100)}%+ busy over the measured window, so these ` +
-    `runs measure the machine (and whatever else ran on it), not how the crawler scales.`
-  );
+  const runs = [...r.runs].sort((a, b) => a.nodes - b.nodes);
+  const notes: string[] = [];
+  const bound = runs.filter((x) => (x.cpu?.machineBusy ?? 0) >= CPU_BOUND_BUSY);
+  if (bound.length > 0) {
+    const list = bound
+      .map((x) => {
+        const server = x.cpu?.storeServer ? `, FerretDB ${(x.cpu.storeServer.coreShare).toFixed(2)} cores` : '';
+        return `${x.nodes} node(s) (${((x.cpu?.machineBusy ?? 0) * 100).toFixed(0)}% busy${server})`;
+      })
+      .join(', ');
+    notes.push(
+      `CPU-bound: ${list}. The ${r.machine.cores} cores were ${Math.round(CPU_BOUND_BUSY * 100)}%+ busy over the measured window, so these ` +
+        `runs measure the machine (and whatever else ran on it), not how the crawler scales.`,
+    );
+  }
+  // The store server near one full core while the machine still had CPU to spare: the server's one-at-a-time part
+  // (FerretDB's SQLite backend writes one transaction at a time) is the ceiling, about 1000 / (its ms per page).
+  const serverBound = runs.filter((x) => (x.cpu?.storeServer?.coreShare ?? 0) >= CPU_BOUND_BUSY && (x.cpu?.machineBusy ?? 1) < CPU_BOUND_BUSY);
+  if (serverBound.length > 0) {
+    const list = serverBound
+      .map((x) => {
+        const s = x.cpu!.storeServer!;
+        const ceiling = s.msPerPage ? `, ceiling ≈ ${(1000 / s.msPerPage).toFixed(1)} pages/s at ${s.msPerPage.toFixed(0)} ms/page` : '';
+        return `${x.nodes} node(s) (FerretDB ${(s.coreShare * 100).toFixed(0)}% of a core, machine ${((x.cpu?.machineBusy ?? 0) * 100).toFixed(0)}% busy${ceiling})`;
+      })
+      .join(', ');
+    notes.push(
+      `Store-bound: ${list}. The store server used about one full core while the machine had CPU to spare: its serial ` +
+        `part (FerretDB's SQLite backend writes one transaction at a time) caps the crawl, whatever the node count.`,
+    );
+  }
+  return notes.length > 0 ? notes.join('\n') : undefined;
 }
 
 export function renderNodesTerminal(r: NodesResult, color: boolean): string {
