@@ -45,6 +45,7 @@ export function runsTable(r: NodesResult): string {
     'efficiency',
     'verdict',
     'change',
+    'whole run',
     'per node pages/s',
     'postponed',
     'crawled',
@@ -59,6 +60,8 @@ export function runsTable(r: NodesResult): string {
       fmt(x.efficiency),
       x.trend.verdict,
       x.trend.relativeChange === null ? '—' : `${(x.trend.relativeChange * 100).toFixed(0)}%`,
+      // The verdict with the warm-up included: a fault that collapses the rate before the window opens shows here.
+      `${x.wholeRunTrend.verdict}${x.wholeRunTrend.relativeChange === null ? '' : ` ${(x.wholeRunTrend.relativeChange * 100).toFixed(0)}%`}`,
       Object.values(x.perNode).map((p) => p.pagesPerSec.toFixed(1)).join(' '),
       String(x.totals.postponed),
       String(x.totals.crawled),
