@@ -47,6 +47,11 @@ export function renderDiagnose(r: DiagnoseResult, color: boolean): string {
     }
     const watched = Object.entries(k.watched).filter(([, v]) => v.early > 0 || v.late > 0);
     if (watched.length) out.push(`  on the stack: ${watched.map(([n, v]) => `${n} ${pct(v.early)} → ${pct(v.late)}`).join('; ')}`);
+    // From the window lengths alone: a loop held up by synchronous work cannot rotate the agent's window.
+    const st = k.loopStalls;
+    if (st && st.stretched > 0) {
+      out.push(`  event loop held up: ${st.stretched} of ${st.windows} windows stretched, up to ${(st.maxMs / 1000).toFixed(1)} s at a time (${(st.totalMs / 1000).toFixed(1)} s in all)`);
+    }
   }
   out.push('');
   out.push(...renderStoreTime(r.storeTime));
