@@ -16,7 +16,9 @@ export const NODES_USAGE = `usage: npm run bench -- nodes [options]
 
 Crawls the simulated web with 1, 2, 4, 8 nodes (crawl-diag crawl local --supervisors N), reads every run's logs
 with the log analyzer, fits the Universal Scalability Law, prints charts and writes
-bench/results/<scenario>-<store>.json and .html.
+bench/results/<scenario>-<store>.json and .html. Beside pages/s it reports the trend over the measured window and
+over the whole run, how busy the machine's cores were, and (when it started FerretDB) FerretDB's CPU per page;
+runs that were CPU-bound or store-bound are named under the table.
 
   --nodes LIST       node counts (default 1,2,4,8)
   --duration SECS    seconds per run (default 60)
