@@ -471,8 +471,8 @@ export class MongoStore implements CrawlStore {
         } catch (err) {
           // Two processes upserting one new domain at once: the loser's duplicate key means it exists. Anything else
           // is an error.
-          const writeErrors = (err as { writeErrors?: { code?: number }[] }).writeErrors;
-          if (isTransientMongoError(err) || !Array.isArray(writeErrors) || writeErrors.some((w) => w.code !== 11000)) throw err;
+          // duplicateIndexes rethrows anything that is not only duplicate keys (the driver reports one or many).
+          duplicateIndexes(err);
         }
       },
       true,
