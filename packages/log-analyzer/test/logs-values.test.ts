@@ -70,3 +70,26 @@ describe('crawl-diag logs values', () => {
     expect(noGroup.stderr).toMatch(/gauge 'q': the regex .* has no capture group/);
   });
 });
+
+describe('crawl-diag logs: patterns that match nothing', () => {
+  it('warns for each given pattern that matched no line, says why when a name was not taken, and still exits 0', async () => {
+    const r = await logs([
+      'fixtures/logs/python-2-workers-decay/worker-1.log',
+      '--line',
+      'will be crawled',
+      '--line',
+      'no such text anywhere',
+      '--value',
+      'lease ms=leaseUrls \\d+ calls ([\\d.]+) ms',
+      '--value',
+      'nothing=queue size (\\d+)',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('crawl-diag: --'));
+    expect(warnings).toEqual([
+      "crawl-diag: --line 'no such text anywhere' matched no line",
+      "crawl-diag: --value 'lease ms=leaseUrls \\d+ calls ([\\d.]+) ms' gave no value (no line matched it with a number in its first group); the text before '=' is taken as a name only when it is one word (letters, digits, _ . -), so here the whole argument was the pattern",
+      "crawl-diag: --value 'nothing=queue size (\\d+)' gave no value (no line matched it with a number in its first group)",
+    ]);
+  });
+});

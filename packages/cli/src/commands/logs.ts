@@ -125,9 +125,36 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
       onWarning: (message) => process.stderr.write(`crawl-diag: ${message}\n`),
     });
     bar?.finish();
+    for (const line of unmatchedPatternWarnings(args, report)) process.stderr.write(`crawl-diag: ${line}\n`);
     printReport(report, args);
   },
 };
+
+/**
+ * One warning per pattern the operator gave (--line, --regex, --value, --counter) that matched no line in any file:
+ * an empty chart alone reads as "nothing happened". When the argument has an `=` but no name was taken from it (the
+ * name must be a word), the whole argument was the pattern: that is said too, as it is the usual reason.
+ */
+function unmatchedPatternWarnings(args: LogsArgs, report: LogsReport): string[] {
+  const out: string[] = [];
+  const check = (option: string, arg: string, matched: (name: string) => boolean) => {
+    const { name } = parseNamedArgument(arg);
+    if (matched(name)) return;
+    const unnamed = name === arg && arg.includes('=');
+    const what = option === 'value' || option === 'counter' ? 'gave no value (no line matched it with a number in its first group)' : 'matched no line';
+    out.push(
+      `--${option} '${arg}' ${what}` +
+        (unnamed ? `; the text before '=' is taken as a name only when it is one word (letters, digits, _ . -), so here the whole argument was the pattern` : ''),
+    );
+  };
+  const counted = (name: string) => (report.series.find((s) => s.name === name)?.total ?? 0) > 0;
+  const valued = (name: string) => (report.values ?? []).some((v) => v.name === name && v.values.some((x) => x !== null));
+  for (const arg of args.line ?? []) check('line', arg, counted);
+  for (const arg of args.regex ?? []) check('regex', arg, counted);
+  for (const arg of args.value ?? []) check('value', arg, valued);
+  for (const arg of args.counter ?? []) check('counter', arg, valued);
+  return out;
+}
 
 function printReport(report: LogsReport, args: LogsArgs): void {
   if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
