@@ -8,6 +8,7 @@ import { RecordingError } from './errors.js';
 import { filterByProcess, listRecording, type Recording, type RecordingWindow } from './list-windows.js';
 import { mergeUnderProcessRoots, type ProcessProfile } from './merge-processes.js';
 import { parseRecordingSpec, resolveRange } from './range-spec.js';
+import { STRETCHED } from './loop-stalls.js';
 
 const READ_BATCH = 64;
 
@@ -47,7 +48,7 @@ function windowEnds(windows: RecordingWindow[], typicalMs: number | undefined): 
 function stretchedInside(w: RecordingWindow, endMs: number | undefined, typicalMs: number | undefined, fromMs: number, toMs: number): boolean {
   if (endMs === undefined || typicalMs === undefined) return false;
   const length = endMs - w.startMs;
-  if (length <= 1.5 * typicalMs) return false;
+  if (length <= STRETCHED * typicalMs) return false;
   const overlap = Math.min(endMs, toMs) - Math.max(w.startMs, fromMs);
   return overlap >= length / 2;
 }
