@@ -1,19 +1,14 @@
-// Reads the crawler processes' "Store time" lines back from a run's logs (the line is written by
-// packages/crawler/src/log/store-time-line.ts; keep the two in step):
+// Reads the crawler processes' "Store time" lines back from a run's logs (the line is written, and its message
+// parsed, by packages/crawler/src/log/store-time-line.ts):
 //   `Store time: 5.0 s window, leaseUrls 12 calls 1403.2 ms (max 310.4 ms), addUrls 4 calls 20.0 ms (max 8.1 ms, 1 failed).`
 // Line times are read with the log analyzer's own format detection and parsers (Python logging or pino NDJSON,
 // naive stamps in local time, as `crawl-diag logs` reads them); a JSON line's figures come from its fields.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseStoreTimeMessage, type MethodTime } from '@crawl-diag/crawler';
 import { createFormat, detectFormat, NaiveTimeConverter, type FormatContext } from '@crawl-diag/log-analyzer';
 
-/** Calls of one store method in one window, as the line gives them. */
-export interface MethodTime {
-  calls: number;
-  totalMs: number;
-  maxMs: number;
-  failed: number;
-}
+export { parseStoreTimeMessage, type MethodTime };
 
 /** One window of one process: `fromMs` is the line's time minus the window, `toMs` the line's time. */
 export interface StoreTimeRecord {
@@ -27,21 +22,6 @@ export interface StoreTimeRecord {
 }
 
 const MARK = 'Store time: ';
-const HEAD = /^Store time: (\d+(?:\.\d+)?) s window, /;
-const METHOD = /(\w+) (\d+) calls (\d+(?:\.\d+)?) ms \(max (\d+(?:\.\d+)?) ms(?:, (\d+) failed)?\)/g;
-
-/** The window (ms) and methods of a line's message from `Store time: ` on; undefined when it is not one. */
-export function parseStoreTimeMessage(text: string): { windowMs: number; methods: Record<string, MethodTime> } | undefined {
-  const head = HEAD.exec(text);
-  if (!head) return undefined;
-  const methods: Record<string, MethodTime> = {};
-  for (const m of text.slice(head[0].length).matchAll(METHOD)) {
-    methods[m[1]] = { calls: Number(m[2]), totalMs: Number(m[3]), maxMs: Number(m[4]), failed: m[5] ? Number(m[5]) : 0 };
-  }
-  if (Object.keys(methods).length === 0) return undefined;
-  return { windowMs: Math.round(Number(head[1]) * 1000), methods };
-}
-
 interface JsonStoreTimeLine {
   storeTime?: { windowMs?: number; methods?: Record<string, MethodTime> };
   msg?: string;

@@ -13,6 +13,8 @@ export type { DispatcherProgress, DispatcherExitReason } from './dispatcher/disp
 export { runSupervisor, defaultSupervisorId } from './supervisor/run-supervisor.js';
 export { startLocalCrawl, DispatcherStartError, type LocalCrawlHandle, type LocalCrawlHooks, type LocalCrawlEnd } from './process/local-crawl.js';
 export { openCrawlStore } from './process/open-crawl-store.js';
+export { parseStoreTimeMessage } from './log/store-time-line.js';
+export type { MethodTime } from './store/timed-store.js';
 export { readSeedFile, seedUrls, SeedError } from './process/seeds.js';
 export { PROTOCOL_TAG, type SupervisorMessage, type DispatcherMessage, type UrlOutcome } from './transport/protocol.js';
 export { progressLine, summaryLine, statusText } from './process/report.js';

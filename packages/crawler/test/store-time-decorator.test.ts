@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeProcessLogger, createProcessLogger, processLogFile } from '../src/log/logger.js';
+import { parseStoreTimeMessage } from '../src/log/store-time-line.js';
 import { StoreTimeLog, storeTimeWindowMs, STORE_TIME_WINDOW_ENV } from '../src/process/store-time-log.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { LeaseRequest, NewUrl } from '../src/store/store.js';
@@ -146,6 +147,15 @@ describe('the Store time line in a real process log', () => {
     expect(lines[0]).toMatch(
       /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - crawl_diag\.worker - INFO - Store time: \d+\.\d s window, leaseUrls 1 calls 1403\.3 ms \(max 1403\.3 ms\), addUrls 2 calls 42\.3 ms \(max 30\.0 ms\), claimDomain 1 calls 2\.0 ms \(max 2\.0 ms, 1 failed\)\.$/,
     );
+  });
+
+  it('reads its own message back to the figures of the JSON fields (the writer and the reader agree)', async () => {
+    const rec = JSON.parse((await logOneWindow('json')).trim()) as { msg: string; storeTime: { windowMs: number; methods: Record<string, unknown> } };
+    const parsed = parseStoreTimeMessage(rec.msg);
+    expect(parsed?.methods).toEqual(rec.storeTime.methods);
+    // The message gives the window to a tenth of a second.
+    expect(Math.abs(parsed!.windowMs - rec.storeTime.windowMs)).toBeLessThanOrEqual(50);
+    expect(parseStoreTimeMessage("Crawling URL 'http://a.test/'.")).toBeUndefined();
   });
 
   it('writes the figures as fields too in the JSON format', async () => {
