@@ -96,10 +96,13 @@ describe.each(['python', 'json'] as const)('Store time lines of a real crawl, %s
       expect(r.fromMs).toBeGreaterThanOrEqual(run.startMs - 100);
       expect(r.fromMs).toBeLessThanOrEqual(r.toMs);
     }
-    // A process's windows follow one another without gaps: each starts where the one before it ended.
+    // A process's windows follow one another without gaps: each starts where the one before it ended. A line's time
+    // is when it was logged, a little after its window closed; two lines' delays differ by a few ms on a quiet
+    // machine and by tens under load (CI saw 4 ms), plus the message's 0.1 s rounding in the Python format. A
+    // missing window would leave a gap of a whole window (400 ms here).
     for (const name of new Set(run.records.map((r) => r.process))) {
       const mine = run.records.filter((r) => r.process === name);
-      for (let i = 1; i < mine.length; i++) expect(Math.abs(mine[i].fromMs - mine[i - 1].toMs)).toBeLessThanOrEqual(format === 'json' ? 2 : 60);
+      for (let i = 1; i < mine.length; i++) expect(Math.abs(mine[i].fromMs - mine[i - 1].toMs)).toBeLessThanOrEqual(format === 'json' ? 100 : 150);
     }
   });
 
