@@ -35,6 +35,10 @@ interface FlameArgs {
   top: number;
   chunk: string;
   process?: string;
+  aggregate: string;
+  threads: boolean;
+  subprocesses: boolean;
+  blocking: boolean;
   '--'?: string[];
 }
 
@@ -121,6 +125,8 @@ async function runFlame(args: FlameArgs): Promise<void> {
   if (modes === 0) throw new UsageError('name what to profile: --pid N, --children-of PID, --match REGEX, a recording DIR@5m..10m, or -- node app.js');
   if (modes > 1) throw new UsageError('profile either live PIDs, a recording range, or a command after --, not several at once');
 
+  if (args.aggregate !== 'line' && args.aggregate !== 'function') throw new UsageError(`--aggregate '${args.aggregate}' must be line or function`);
+
   const interrupt = interruptController();
   try {
     await collectAndWrite(args, { format, durationMs, chunkMs, rateHz, top, pids, childrenOf, match, recordings, command, signal: interrupt.signal });
@@ -170,6 +176,7 @@ async function collectProfiles(args: FlameArgs, run: FlameRun): Promise<{ merged
     durationMs,
     chunkMs,
     signal: run.signal,
+    python: { aggregate: args.aggregate as 'line' | 'function', threads: args.threads, subprocesses: args.subprocesses, blocking: args.blocking },
     onPlan: (plan) => progress(`${plan}, ${rateHz} Hz for ${durationMs / 1000} s (Ctrl-C stops early)`),
     onSamplingStarted: ({ pid, via }) => progress(`sampling started: PID ${pid} via ${via}`),
   });
@@ -212,6 +219,10 @@ const flameRunCommand: CommandModule<object, FlameArgs> = {
       .option('top', { type: 'number', default: 10, describe: 'Frames in each top list of the summary' })
       .option('chunk', { type: 'string', default: '2s', describe: 'Fetch samples from the target this often, so a target that dies loses at most this much' })
       .option('process', { type: 'string', describe: 'With a recording range: only this process kind or PID' })
+      .option('aggregate', { type: 'string', default: 'line', describe: "Python: 'line' (a frame per source line) or 'function' (lines merged)" })
+      .option('threads', { type: 'boolean', default: false, describe: 'Python: one root frame per thread' })
+      .option('subprocesses', { type: 'boolean', default: false, describe: "Python: also sample the target's child processes" })
+      .option('blocking', { type: 'boolean', default: false, describe: 'Python: pause the target for each sample (exact stacks, slower target); default never pauses it' })
       .example('$0 flame --pid 4242', 'Sample PID 4242 for 10 s, write flame-4242-<time>.html')
       .example('$0 flame --children-of 4000 --format folded -o workers.folded', "All of a supervisor's workers, one root per process")
       .example('$0 flame -- node app.js', 'Profile a command from its start') as unknown as Argv<FlameArgs>,
