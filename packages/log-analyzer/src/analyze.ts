@@ -22,7 +22,7 @@ import type { LogInput } from './source/log-input.js';
 import { isGzip, readStream } from './source/read-bytes.js';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { HEAD_BYTES, looksBinary, readFileHead } from './source/read-head.js';
+import { HEAD_BYTES, looksBinary, readFileHead, withoutNulRuns } from './source/read-head.js';
 import { analyzeVictoriaLogs, isVictoriaLogsPath, parseTimeBound } from './source/victorialogs-source.js';
 
 export interface AnalyzeOptions {
@@ -164,12 +164,13 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
   }
 
   const counts = new EventCounts(resolutionMs, specs.length, specs.map((s) => s.kind));
-  const perFile = files.map(() => ({ lines: 0, unparsed: 0, first: NaN, last: NaN }));
+  const perFile = files.map(() => ({ lines: 0, unparsed: 0, nulBytes: 0, first: NaN, last: NaN }));
   for (const r of results) {
     counts.merge(r.counts);
     const pf = perFile[r.fileIndex];
     pf.lines += r.lines;
     pf.unparsed += r.unparsed;
+    pf.nulBytes += r.nulBytes;
     if (!(r.firstTime >= pf.first)) pf.first = r.firstTime;
     if (!(r.lastTime <= pf.last)) pf.last = r.lastTime;
   }
@@ -196,6 +197,7 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
     format: f.format,
     lines: perFile[i].lines,
     unparsed: perFile[i].unparsed,
+    ...(perFile[i].nulBytes > 0 ? { nulBytes: perFile[i].nulBytes } : {}),
     group: f.group,
     first: Number.isNaN(perFile[i].first) ? null : new Date(perFile[i].first).toISOString(),
     last: Number.isNaN(perFile[i].last) ? null : new Date(perFile[i].last).toISOString(),
@@ -294,7 +296,7 @@ function detectInputFormat(
 ): { format: FormatName } | { problem: string } {
   if (looksBinary(head)) return { problem: `${displayPath}: binary file, not a text log.` };
   if (timeFormat) return { format: 'custom' };
-  const format = detectFormat(head, { naive: new NaiveTimeConverter(zone), referenceMs });
+  const format = detectFormat(withoutNulRuns(head), { naive: new NaiveTimeConverter(zone), referenceMs });
   if (format) return { format };
   return {
     problem: `${displayPath}: unknown log format (no known timestamp layout in its first lines); give the layout with --time-format, e.g. --time-format 'YYYY/MM/DD HH:mm:ss'.`,
@@ -325,20 +327,27 @@ async function scanStdin(
   return unitResult(fileIndex, scanner, counts);
 }
 
-/** Reads up to HEAD_BYTES from a stream; returns them and the rest of the stream. */
+/**
+ * Reads up to HEAD_BYTES from a stream (more while it has been only NUL bytes, as a copytruncated log piped in
+ * begins, up to PEEK_LIMIT); returns them and the rest of the stream.
+ */
 async function peekHead(stream: AsyncIterable<Buffer>): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
   const iterator = stream[Symbol.asyncIterator]();
   const parts: Buffer[] = [];
   let n = 0;
-  while (n < HEAD_BYTES) {
+  let onlyNul = true;
+  while (n < HEAD_BYTES || (onlyNul && n < PEEK_LIMIT)) {
     const r = await iterator.next();
     if (r.done) break;
     const chunk = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
     parts.push(chunk);
     n += chunk.length;
+    if (onlyNul) onlyNul = chunk.every((b) => b === 0);
   }
   return { head: Buffer.concat(parts), rest: { [Symbol.asyncIterator]: () => iterator } };
 }
+
+const PEEK_LIMIT = 64 << 20;
 
 async function* prepend(head: Buffer, rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   yield head;

@@ -36,6 +36,8 @@ export function renderTerminal(report: LogsReport, options: TerminalOptions = {}
   );
   const unparsed = report.files.reduce((s, f) => s + f.unparsed, 0);
   if (unparsed > 0) out.push(`${unparsed} unparsed line${unparsed === 1 ? '' : 's'} (no timestamp, not part of a record)`);
+  const nulBytes = report.files.reduce((s, f) => s + (f.nulBytes ?? 0), 0);
+  if (nulBytes > 0) out.push(`${nulBytes} NUL bytes skipped (a copytruncate hole or crash padding; each run ends a line)`);
   for (const s of report.series) {
     out.push('', paint(asciichart.cyan, `${s.name}`) + `  (lines per ${bucket}, total ${s.total})`);
     out.push(chart(s.counts, width, options.chartHeight ?? 8, color, true));
