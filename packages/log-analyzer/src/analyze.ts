@@ -22,7 +22,8 @@ import type { LogInput } from './source/log-input.js';
 import { isGzip, readStream } from './source/read-bytes.js';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { HEAD_BYTES, looksBinary, readFileHead } from './source/read-head.js';
+import { HEAD_BYTES, looksBinary, readFileHead, withoutNulRuns } from './source/read-head.js';
+import { analyzeVictoriaLogs, isVictoriaLogsPath, parseTimeBound } from './source/victorialogs-source.js';
 
 export interface AnalyzeOptions {
   /** Files, directories (walked recursively), globs, or `-` for standard input. */
@@ -56,6 +57,12 @@ export interface AnalyzeOptions {
   onProgress?: (doneBytes: number, totalBytes: number) => void;
   /** Called for files skipped while walking a directory (not logs, unreadable). */
   onWarning?: (message: string) => void;
+  /**
+   * Only records from / up to this time: ISO 8601 or a duration before now (`2h`). Log-engine sources
+   * (`victorialogs://`) only; the report's grid then spans this range.
+   */
+  since?: string;
+  until?: string;
 }
 
 /** Input worth more than this is scanned by worker threads. */
@@ -78,6 +85,10 @@ interface PreparedFile {
 export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> {
   const userSeries = options.series && options.series.length > 0 ? options.series : null;
   toSeriesSpecs(userSeries ?? DEFAULT_SERIES); // validates before any reading
+  if (options.paths.some(isVictoriaLogsPath)) return analyzeEngine(options, userSeries ?? DEFAULT_SERIES);
+  if (options.since !== undefined || options.until !== undefined) {
+    throw new LogInputError('--since/--until select records on a log engine (victorialogs://…); for log files, give the files of that time.');
+  }
   const zone = options.tz ?? 'local';
   new NaiveTimeConverter(zone); // validates --tz before any reading
   if (options.timeFormat) compileTimeFormat(options.timeFormat);
@@ -153,12 +164,13 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
   }
 
   const counts = new EventCounts(resolutionMs, specs.length, specs.map((s) => s.kind));
-  const perFile = files.map(() => ({ lines: 0, unparsed: 0, first: NaN, last: NaN }));
+  const perFile = files.map(() => ({ lines: 0, unparsed: 0, nulBytes: 0, first: NaN, last: NaN }));
   for (const r of results) {
     counts.merge(r.counts);
     const pf = perFile[r.fileIndex];
     pf.lines += r.lines;
     pf.unparsed += r.unparsed;
+    pf.nulBytes += r.nulBytes;
     if (!(r.firstTime >= pf.first)) pf.first = r.firstTime;
     if (!(r.lastTime <= pf.last)) pf.last = r.lastTime;
   }
@@ -185,6 +197,7 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
     format: f.format,
     lines: perFile[i].lines,
     unparsed: perFile[i].unparsed,
+    ...(perFile[i].nulBytes > 0 ? { nulBytes: perFile[i].nulBytes } : {}),
     group: f.group,
     first: Number.isNaN(perFile[i].first) ? null : new Date(perFile[i].first).toISOString(),
     last: Number.isNaN(perFile[i].last) ? null : new Date(perFile[i].last).toISOString(),
@@ -205,6 +218,26 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
     bucketMs: chosenBucketMs,
     firstMs,
     lastMs,
+  });
+}
+
+/** A log-engine source (victorialogs://): the engine counts, the same report builder reports. */
+function analyzeEngine(options: AnalyzeOptions, patterns: SeriesPattern[]): Promise<LogsReport> {
+  if (options.paths.length !== 1) {
+    throw new LogInputError(`give one victorialogs:// source alone, not with other paths (${options.paths.join(' ')}); narrow it with ?query=.`);
+  }
+  const sinceMs = options.since === undefined ? undefined : parseTimeBound('--since', options.since);
+  const untilMs = options.until === undefined ? undefined : parseTimeBound('--until', options.until);
+  if (sinceMs !== undefined && untilMs !== undefined && !(sinceMs < untilMs)) {
+    throw new LogInputError(`--since ${options.since} is not before --until ${options.until}.`);
+  }
+  return analyzeVictoriaLogs(options.paths[0], {
+    series: toSeriesSpecs(patterns),
+    ratios: options.ratios,
+    bucketMs: options.bucketMs ?? 'auto',
+    groupBy: options.groupBy,
+    sinceMs,
+    untilMs,
   });
 }
 
@@ -263,7 +296,7 @@ function detectInputFormat(
 ): { format: FormatName } | { problem: string } {
   if (looksBinary(head)) return { problem: `${displayPath}: binary file, not a text log.` };
   if (timeFormat) return { format: 'custom' };
-  const format = detectFormat(head, { naive: new NaiveTimeConverter(zone), referenceMs });
+  const format = detectFormat(withoutNulRuns(head), { naive: new NaiveTimeConverter(zone), referenceMs });
   if (format) return { format };
   return {
     problem: `${displayPath}: unknown log format (no known timestamp layout in its first lines); give the layout with --time-format, e.g. --time-format 'YYYY/MM/DD HH:mm:ss'.`,
@@ -294,20 +327,27 @@ async function scanStdin(
   return unitResult(fileIndex, scanner, counts);
 }
 
-/** Reads up to HEAD_BYTES from a stream; returns them and the rest of the stream. */
+/**
+ * Reads up to HEAD_BYTES from a stream (more while it has been only NUL bytes, as a copytruncated log piped in
+ * begins, up to PEEK_LIMIT); returns them and the rest of the stream.
+ */
 async function peekHead(stream: AsyncIterable<Buffer>): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
   const iterator = stream[Symbol.asyncIterator]();
   const parts: Buffer[] = [];
   let n = 0;
-  while (n < HEAD_BYTES) {
+  let onlyNul = true;
+  while (n < HEAD_BYTES || (onlyNul && n < PEEK_LIMIT)) {
     const r = await iterator.next();
     if (r.done) break;
     const chunk = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
     parts.push(chunk);
     n += chunk.length;
+    if (onlyNul) onlyNul = chunk.every((b) => b === 0);
   }
   return { head: Buffer.concat(parts), rest: { [Symbol.asyncIterator]: () => iterator } };
 }
+
+const PEEK_LIMIT = 64 << 20;
 
 async function* prepend(head: Buffer, rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   yield head;
