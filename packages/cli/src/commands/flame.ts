@@ -35,8 +35,12 @@ interface FlameArgs {
   top: number;
   chunk: string;
   process?: string;
+  yes: boolean;
   '--'?: string[];
 }
+
+/** Longest pause of a live target's event loop (V8's start-up heap walk) accepted without --yes. */
+const MAX_PAUSE_MS = 1000;
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -171,6 +175,11 @@ async function collectProfiles(args: FlameArgs, run: FlameRun): Promise<{ merged
     chunkMs,
     signal: run.signal,
     onPlan: (plan) => progress(`${plan}, ${rateHz} Hz for ${durationMs / 1000} s (Ctrl-C stops early)`),
+    // Starting V8's profiler walks the target's heap once: refuse a pause longer than a second unless told to.
+    maxPauseMs: args.yes ? undefined : MAX_PAUSE_MS,
+    onPauseEstimate: ({ pid, heapUsedMb, pauseMs }) => {
+      if (pauseMs >= 100 && (args.yes || pauseMs <= MAX_PAUSE_MS)) progress(`PID ${pid} has a ${heapUsedMb} MB heap: starting the profiler will hold its event loop once, for up to ~${pauseMs} ms`);
+    },
     onSamplingStarted: ({ pid, via }) => progress(`sampling started: PID ${pid} via ${via}`),
   });
 }
@@ -211,6 +220,7 @@ const flameRunCommand: CommandModule<object, FlameArgs> = {
       .option('split', { type: 'boolean', default: false, describe: 'Also write one file per process' })
       .option('top', { type: 'number', default: 10, describe: 'Frames in each top list of the summary' })
       .option('chunk', { type: 'string', default: '2s', describe: 'Fetch samples from the target this often, so a target that dies loses at most this much' })
+      .option('yes', { alias: 'y', type: 'boolean', default: false, describe: `Attach even when starting the profiler will pause the target longer than ${MAX_PAUSE_MS / 1000} s (a heap over ~700 MB: V8 walks it once)` })
       .option('process', { type: 'string', describe: 'With a recording range: only this process kind or PID' })
       .example('$0 flame --pid 4242', 'Sample PID 4242 for 10 s, write flame-4242-<time>.html')
       .example('$0 flame --children-of 4000 --format folded -o workers.folded', "All of a supervisor's workers, one root per process")
