@@ -1,9 +1,11 @@
 // Installs what the test suite needs beyond npm, so that `npm test` alone sets up a fresh machine:
 // headless Chromium (Debian's package) for the HTML outputs' browser tests, linux perf and sudo for
 // `flame --engine 0x`, and py-spy (PyPI) for Python profiles.
+// VictoriaLogs (the log engine of the victorialogs:// tests) is built from the Go module proxy into .test-services/bin.
 // FerretDB is built from tools/ferretdb by the suite's global setup. Nothing here runs when the tools are present.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 const say = (msg) => process.stderr.write(`[test deps] ${msg}\n`);
@@ -50,6 +52,21 @@ if (!has('py-spy')) {
     run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'py-spy']);
   } catch {
     missing.push('py-spy (pip install py-spy)');
+  }
+}
+
+// Same version as VICTORIALOGS_VERSION in test-support/victorialogs.ts and .ci/run.
+const victoriaLogs = join(import.meta.dirname, '..', '.test-services', 'bin', 'victoria-logs');
+if (!process.env.CRAWL_DIAG_VICTORIALOGS_BIN && !existsSync(victoriaLogs)) {
+  try {
+    if (!has('go')) throw new Error('no go');
+    say('building VictoriaLogs (about a minute, once)');
+    execFileSync('go', ['install', 'github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@v1.52.1'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, GOBIN: join(import.meta.dirname, '..', '.test-services', 'bin') },
+    });
+  } catch {
+    missing.push('victoria-logs (go install github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@v1.52.1 with GOBIN=.test-services/bin)');
   }
 }
 

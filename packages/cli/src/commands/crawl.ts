@@ -228,7 +228,7 @@ const supervisorCommand: CommandModule<object, CrawlingArgs & { connect: string;
       prefetch: DEFAULT_PREFETCH,
       profileDir: a['profile-dir'] ? resolve(a['profile-dir']) : undefined,
       ...heartbeat(a),
-    });
+    }, { onNotice: (line) => process.stderr.write(`supervisor: ${line}\n`) });
     process.stderr.write(`supervisor: '${id}' stopped\n`);
   },
 };
