@@ -23,6 +23,7 @@ import { isGzip, readStream } from './source/read-bytes.js';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { HEAD_BYTES, looksBinary, readFileHead, withoutNulRuns } from './source/read-head.js';
+import { analyzeVictoriaLogs, isVictoriaLogsPath, parseTimeBound } from './source/victorialogs-source.js';
 
 export interface AnalyzeOptions {
   /** Files, directories (walked recursively), globs, or `-` for standard input. */
@@ -56,6 +57,12 @@ export interface AnalyzeOptions {
   onProgress?: (doneBytes: number, totalBytes: number) => void;
   /** Called for files skipped while walking a directory (not logs, unreadable). */
   onWarning?: (message: string) => void;
+  /**
+   * Only records from / up to this time: ISO 8601 or a duration before now (`2h`). Log-engine sources
+   * (`victorialogs://`) only; the report's grid then spans this range.
+   */
+  since?: string;
+  until?: string;
 }
 
 /** Input worth more than this is scanned by worker threads. */
@@ -78,6 +85,10 @@ interface PreparedFile {
 export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> {
   const userSeries = options.series && options.series.length > 0 ? options.series : null;
   toSeriesSpecs(userSeries ?? DEFAULT_SERIES); // validates before any reading
+  if (options.paths.some(isVictoriaLogsPath)) return analyzeEngine(options, userSeries ?? DEFAULT_SERIES);
+  if (options.since !== undefined || options.until !== undefined) {
+    throw new LogInputError('--since/--until select records on a log engine (victorialogs://…); for log files, give the files of that time.');
+  }
   const zone = options.tz ?? 'local';
   new NaiveTimeConverter(zone); // validates --tz before any reading
   if (options.timeFormat) compileTimeFormat(options.timeFormat);
@@ -207,6 +218,26 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
     bucketMs: chosenBucketMs,
     firstMs,
     lastMs,
+  });
+}
+
+/** A log-engine source (victorialogs://): the engine counts, the same report builder reports. */
+function analyzeEngine(options: AnalyzeOptions, patterns: SeriesPattern[]): Promise<LogsReport> {
+  if (options.paths.length !== 1) {
+    throw new LogInputError(`give one victorialogs:// source alone, not with other paths (${options.paths.join(' ')}); narrow it with ?query=.`);
+  }
+  const sinceMs = options.since === undefined ? undefined : parseTimeBound('--since', options.since);
+  const untilMs = options.until === undefined ? undefined : parseTimeBound('--until', options.until);
+  if (sinceMs !== undefined && untilMs !== undefined && !(sinceMs < untilMs)) {
+    throw new LogInputError(`--since ${options.since} is not before --until ${options.until}.`);
+  }
+  return analyzeVictoriaLogs(options.paths[0], {
+    series: toSeriesSpecs(patterns),
+    ratios: options.ratios,
+    bucketMs: options.bucketMs ?? 'auto',
+    groupBy: options.groupBy,
+    sinceMs,
+    untilMs,
   });
 }
 

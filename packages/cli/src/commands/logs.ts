@@ -6,6 +6,7 @@ import {
   DEFAULT_SERIES,
   analyzeLogs,
   followLogs,
+  isVictoriaLogsPath,
   type LogsReport,
   parseBucket,
   parseNamedArgument,
@@ -32,6 +33,8 @@ interface LogsArgs {
   'group-by'?: string;
   'time-format'?: string;
   tz?: string;
+  since?: string;
+  until?: string;
   json?: boolean;
   csv?: boolean;
   follow?: boolean;
@@ -49,6 +52,8 @@ const EXAMPLES: Array<[string, string]> = [
   ['$0 logs app.log --time-format "DD/MM/YYYY HH:mm:ss" --tz Europe/Paris', 'an unknown stamp layout in local Paris time'],
   ['$0 logs logs/ --ratio "waste=postponed/will be crawled"', 'the share of URLs postponed, per bucket, with its trend'],
   ['$0 logs scrapy.log --counter "pages=Crawled (\\d+) pages"', 'a running total differenced into a rate'],
+  ['$0 logs victorialogs://10.0.0.9:9428 --group-by node', 'counts from a VictoriaLogs server, one group per node'],
+  ['$0 logs "victorialogs://10.0.0.9:9428?query=job:crawler" --since 2h', 'its crawler records of the last two hours'],
 ];
 
 const analyzeCommand: CommandModule<object, LogsArgs> = {
@@ -60,7 +65,7 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
         [
           '$0 logs PATH... [options]',
           'Counts matching log lines per time bucket across files, draws a chart per series and gives a trend verdict (decay, steady, growth) per series and per group. Each file is a group (a node or a process; rotated files of one log are one group) unless --group-by says otherwise.',
-          'PATH is a file, a directory (walked recursively), a glob, or - for stdin; .gz files are read as they are. Formats are detected per file: Python logging, pino/bunyan NDJSON, Scrapy, ISO 8601 prefixed lines, syslog, nginx/Apache access logs. A line without a timestamp (a traceback) belongs to the record above it; garbled lines are counted as unparsed.',
+          'PATH is a file, a directory (walked recursively), a glob, or - for stdin; .gz files are read as they are. PATH victorialogs://HOST:PORT reads the counts from a VictoriaLogs server instead (?query=LOGSQL narrows the records; each series is matched on the message; groups are log streams unless --group-by names a field such as node or pid; --since/--until choose the time range, by default all of it). Formats are detected per file: Python logging, pino/bunyan NDJSON, Scrapy, ISO 8601 prefixed lines, syslog, nginx/Apache access logs. A line without a timestamp (a traceback) belongs to the record above it; garbled lines are counted as unparsed.',
           "With no --line, --regex or --level, the series are the crawler's strategic lines: will be crawled, crawling, postponed, ignored, robots undetermined, could not retrieve.",
         ].join('\n\n'),
       )
@@ -97,6 +102,8 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
         describe: 'stamp layout for other formats: YYYY MM MMM DD HH mm ss SSS Z, X (epoch s), x (epoch ms)',
       })
       .option('tz', { type: 'string', describe: 'zone of stamps without one: local (default), UTC, +02:00, Europe/Paris' })
+      .option('since', { type: 'string', describe: 'victorialogs:// only: records from this time (ISO 8601) or this long ago (30m, 2h, 1d)' })
+      .option('until', { type: 'string', describe: 'victorialogs:// only: records up to this time (ISO 8601) or this long ago' })
       .option('follow', {
         type: 'boolean',
         describe: 'keep reading as the files grow (survives rotation): redraw on a terminal, else one line per verdict change; Ctrl-C prints the summary',
@@ -121,6 +128,8 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
       groupBy: args['group-by'],
       timeFormat: args['time-format'],
       tz: args.tz,
+      since: args.since,
+      until: args.until,
       onProgress: bar ? (done, total) => total > PROGRESS_ABOVE_BYTES && bar.update(done, total) : undefined,
       onWarning: (message) => process.stderr.write(`crawl-diag: ${message}\n`),
     });
@@ -172,6 +181,7 @@ function useColor(args: LogsArgs): boolean {
  */
 async function follow(args: LogsArgs, series: SeriesPattern[], ratios: Array<{ name: string; numerator: string; denominator: string }>, bucketMs: number | 'auto'): Promise<void> {
   if (ratios.length > 0) throw new UsageError('--follow does not take --ratio yet; run without --follow for ratios.');
+  if (args.paths.some(isVictoriaLogsPath)) throw new UsageError('--follow reads growing log files; for victorialogs:// run again with --since.');
   const verdicts = new Map<string, string>();
   let drawnBuckets = -1;
   const session = await followLogs({
