@@ -23,6 +23,8 @@ export interface RunSupervisorExtra {
   name?: string;
   /** Stop gracefully when this fires (parent gone). */
   onStopRequest?: (stop: () => void) => void;
+  /** Lines for the operator at once (dispatcher unreachable, reached again, the crawl over in the store). */
+  onNotice?: (line: string) => void;
 }
 
 export async function runSupervisor(opts: SupervisorOptions, extra: RunSupervisorExtra = {}): Promise<void> {
@@ -40,7 +42,7 @@ export async function runSupervisor(opts: SupervisorOptions, extra: RunSuperviso
       return spawnArgs('worker', config, opts.profileDir);
     },
   });
-  const supervisor = new Supervisor({ id, socket, pool, log, opts });
+  const supervisor = new Supervisor({ id, socket, pool, log, opts, endpoint: opts.connect, onNotice: extra.onNotice });
   const stop = () => void supervisor.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
