@@ -1,5 +1,6 @@
 // Installs what the test suite needs beyond npm, so that `npm test` alone sets up a fresh machine:
-// headless Chromium (Debian's package) for the HTML outputs' browser tests, and py-spy (PyPI) for Python profiles.
+// headless Chromium (Debian's package) for the HTML outputs' browser tests, linux perf and sudo for
+// `flame --engine 0x`, and py-spy (PyPI) for Python profiles.
 // VictoriaLogs (the log engine of the victorialogs:// tests) is built from the Go module proxy into .test-services/bin.
 // FerretDB is built from tools/ferretdb by the suite's global setup. Nothing here runs when the tools are present.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -26,6 +27,21 @@ if (!existsSync('/usr/bin/chromium')) {
     }
   } else {
     missing.push('chromium (install Debian\'s chromium package as root)');
+  }
+}
+
+// linux perf and sudo: `flame --engine 0x` runs perf through sudo (0x does), for native frames.
+const perfMissing = [['perf', 'linux-perf'], ['sudo', 'sudo']].filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg);
+if (perfMissing.length > 0) {
+  if (process.getuid?.() === 0 && has('apt-get')) {
+    try {
+      run('apt-get', ['update', '-qq']);
+      run('apt-get', ['install', '-y', '-qq', ...perfMissing]);
+    } catch {
+      missing.push(`${perfMissing.join(', ')} (apt-get install ${perfMissing.join(' ')} failed)`);
+    }
+  } else {
+    missing.push(`${perfMissing.join(', ')} (install Debian's ${perfMissing.join(' ')} as root)`);
   }
 }
 

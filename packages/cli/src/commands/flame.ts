@@ -9,6 +9,7 @@ import {
   OUTPUT_FORMATS,
   formatSummary,
   isOutputFormat,
+  launch0x,
   launchNode,
   loadRecordingRange,
   profileProcesses,
@@ -36,6 +37,7 @@ interface FlameArgs {
   chunk: string;
   process?: string;
   yes: boolean;
+  engine: string;
   '--'?: string[];
 }
 
@@ -124,6 +126,9 @@ async function runFlame(args: FlameArgs): Promise<void> {
   const modes = [recordings.length > 0, command.length > 0, pids.length > 0 || childrenOf.length > 0 || match !== undefined].filter(Boolean).length;
   if (modes === 0) throw new UsageError('name what to profile: --pid N, --children-of PID, --match REGEX, a recording DIR@5m..10m, or -- node app.js');
   if (modes > 1) throw new UsageError('profile either live PIDs, a recording range, or a command after --, not several at once');
+  if (args.engine !== 'inspector' && args.engine !== '0x') throw new UsageError(`--engine '${args.engine}' is not known; use inspector (the default) or 0x`);
+  if (args.engine === '0x' && command.length === 0) throw new UsageError('--engine 0x launches a command: crawl-diag flame --engine 0x -- node app.js');
+  if (args.engine === '0x' && args.duration !== undefined) throw new UsageError('--engine 0x profiles the command until it exits (Ctrl-C stops it early); drop --duration');
 
   const interrupt = interruptController();
   try {
@@ -155,6 +160,13 @@ async function collectProfiles(args: FlameArgs, run: FlameRun): Promise<{ merged
   if (recordings.length > 0) {
     if (recordings.length > 1) throw new UsageError('give one recording range at a time');
     return { merged: await loadRecordingRange(recordings[0], { process: args.process }), perProcess: [] };
+  }
+  if (command.length > 0 && args.engine === '0x') {
+    const merged = await launch0x(command, {
+      rateHz: args.rate === 100 ? undefined : rateHz,
+      onSamplingStarted: () => progress(`sampling ${command.join(' ')} from its start through 0x (linux perf, native frames included; Ctrl-C stops it)`),
+    });
+    return { merged, perProcess: [] };
   }
   if (command.length > 0) {
     const merged = await launchNode(command, {
@@ -221,10 +233,12 @@ const flameRunCommand: CommandModule<object, FlameArgs> = {
       .option('top', { type: 'number', default: 10, describe: 'Frames in each top list of the summary' })
       .option('chunk', { type: 'string', default: '2s', describe: 'Fetch samples from the target this often, so a target that dies loses at most this much' })
       .option('yes', { alias: 'y', type: 'boolean', default: false, describe: `Attach even when starting the profiler will pause the target longer than ${MAX_PAUSE_MS / 1000} s (a heap over ~700 MB: V8 walks it once)` })
+      .option('engine', { type: 'string', default: 'inspector', describe: 'With a command after --: inspector (JS frames, any rate) or 0x (linux perf through 0x: also native frames of V8, libuv and addons such as SQLite; 99 Hz; needs perf and sudo)' })
       .option('process', { type: 'string', describe: 'With a recording range: only this process kind or PID' })
       .example('$0 flame --pid 4242', 'Sample PID 4242 for 10 s, write flame-4242-<time>.html')
       .example('$0 flame --children-of 4000 --format folded -o workers.folded', "All of a supervisor's workers, one root per process")
-      .example('$0 flame -- node app.js', 'Profile a command from its start') as unknown as Argv<FlameArgs>,
+      .example('$0 flame -- node app.js', 'Profile a command from its start')
+      .example('$0 flame --engine 0x -- node app.js', 'The same with native frames (time inside SQLite, zlib, V8)') as unknown as Argv<FlameArgs>,
   handler: (args) => runFlame(args),
 };
 
