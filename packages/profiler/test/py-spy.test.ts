@@ -37,10 +37,11 @@ describe('py-spy collector', () => {
     expect(toFolded(byLine)).toMatch(/^<module> \(.*hot-worker\.py:\d+\);python_hotspot \(.*hot-worker\.py:[89]\) \d+$/m);
     expect(toFolded(byLine)).not.toMatch(/python_hotspot \(.*hot-worker\.py:6\)/);
     expect(toFolded(byFunction)).toMatch(/^<module> \(.*hot-worker\.py:\d+\);python_hotspot \(.*hot-worker\.py:6\) \d+$/m);
-    // The hot function is all CPU: none of its time is called waiting.
+    // The hot function is all CPU. It alternates with 1 ms sleeps, faster than py-spy reads a thread's state and then
+    // its stack on a loaded machine, so some of its samples carry the sleep's state: up to 18% seen at load 17.
     const hot = [...frameTimes(byFunction).frames.values()].find((f) => f.name === 'python_hotspot')!;
     expect(hot.totalUs).toBeGreaterThan(0);
-    expect(hot.totalWaitUs / hot.totalUs).toBeLessThan(0.15);
+    expect(hot.totalWaitUs / hot.totalUs).toBeLessThan(0.3);
     // The sleep between slices is waiting, named at its line; the rest is CPU, and py-spy's own cost is reported.
     expect(byLine.frames.some((f) => f.kind === 'wait' && f.line === 16 && f.name === 'time sleep')).toBe(true);
     expect(byLine.notes?.join('\n')).toMatch(/py-spy used \d+ ms of CPU over [\d.]+ s on PID \d+ \([\d.]+% of one core, two samplers\)/);
