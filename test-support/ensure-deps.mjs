@@ -1,6 +1,6 @@
 // Installs what the test suite needs beyond npm, so that `npm test` alone sets up a fresh machine:
 // headless Chromium (Debian's package) for the HTML outputs' browser tests, linux perf and sudo for
-// `flame --engine 0x`, and py-spy (PyPI) for Python profiles.
+// `flame --engine 0x`, py-spy (PyPI) for Python profiles, requests and pymongo (PyPI) for the Python crawler.
 // VictoriaLogs (the log engine of the victorialogs:// tests) is built from the Go module proxy into .test-services/bin.
 // FerretDB is built from tools/ferretdb by the suite's global setup. Nothing here runs when the tools are present.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -52,6 +52,15 @@ if (!has('py-spy')) {
     run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'py-spy']);
   } catch {
     missing.push('py-spy (pip install py-spy)');
+  }
+}
+
+// requests and pymongo: the hand-written Python crawler (bench/real-crawlers/python) the profiler tests run.
+if (spawnSync('python3', ['-c', 'import requests, pymongo'], { stdio: 'ignore' }).status !== 0) {
+  try {
+    run('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'requests', 'pymongo']);
+  } catch {
+    missing.push('requests, pymongo (pip install requests pymongo)');
   }
 }
 
