@@ -8,6 +8,7 @@ export type CrawlFault = StoreFault | 'politeness-blind' | 'robots-no-cache';
 export const CRAWL_FAULTS: readonly CrawlFault[] = ['unindexed-frontier', 'dedup-scan', 'politeness-blind', 'robots-no-cache'];
 
 import type { LogFormat } from './log/logger.js';
+import { DEFAULT_FETCH_RETRY, type FetchRetryOptions } from './worker/retry.js';
 
 /** Where the crawl is stored. With no `mongoUri`, SQLite at `sqlitePath`. */
 export interface StoreTarget {
@@ -59,7 +60,7 @@ export interface DispatcherOptions extends HeartbeatOptions, LogOptions {
   progressMs: number;
 }
 
-export interface WorkerOptions extends LogOptions {
+export interface WorkerOptions extends LogOptions, FetchRetryOptions {
   store: StoreTarget;
   faults: CrawlFault[];
   /** Per-domain delay between fetches when robots.txt gives no Crawl-delay. Default 1000 ms. */
@@ -112,6 +113,7 @@ export const DEFAULT_WORKER: Omit<WorkerOptions, 'store'> = {
   resolve: [],
   allowPrivate: false,
   logFormat: 'python',
+  ...DEFAULT_FETCH_RETRY,
 };
 
 export const DEFAULT_DISPATCHER: Omit<DispatcherOptions, 'store' | 'bind'> = {

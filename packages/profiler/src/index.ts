@@ -15,7 +15,7 @@ export { processInfo, childrenOf, processesMatching, runtimeOf, type ProcessInfo
 export { listeningSocketsOf } from './procfs/listening-sockets.js';
 
 // Outputs (all read only the model)
-export { frameLabel } from './outputs/frame-label.js';
+export { frameLabel, frameName, parseFrameLabel, waitFrame, WAIT_PREFIX } from './outputs/frame-label.js';
 export { toFolded } from './outputs/folded.js';
 export { summarizeProfile, formatSummary, type ProfileSummary, type FrameTime, type SummaryOptions } from './outputs/summary.js';
 export { renderProfile, isOutputFormat, OUTPUT_FORMATS, FORMAT_EXTENSIONS, type OutputFormat, type RenderOptions } from './outputs/render-output.js';
@@ -42,3 +42,4 @@ export { renderFlameSvg, type FlameSvgOptions } from './outputs/flame-svg.js';
 export { toSpeedscope, type SpeedscopeFile } from './outputs/speedscope.js';
 export { toPprof, type PprofOptions } from './outputs/pprof.js';
 export { toCpuProfile } from './outputs/cpuprofile.js';
+export { frameTimes, type FrameTimes, type FrameTime as FrameWallTime } from './frame-times.js';

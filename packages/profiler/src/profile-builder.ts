@@ -3,7 +3,7 @@
 import type { Frame, Profile, ProfiledProcess, Sample } from './model.js';
 
 function frameKey(f: Frame): string {
-  return `${f.kind}\u0000${f.name}\u0000${f.file ?? ''}\u0000${f.line ?? ''}\u0000${f.column ?? ''}`;
+  return `${f.kind}\u0000${f.name}\u0000${f.file ?? ''}\u0000${f.line ?? ''}\u0000${f.column ?? ''}\u0000${f.library ?? ''}`;
 }
 
 export class ProfileBuilder {

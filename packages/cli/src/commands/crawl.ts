@@ -49,6 +49,8 @@ interface CrawlingArgs extends StoreArgs {
   fault: CrawlFault[];
   'profile-dir'?: string;
   'heartbeat-ms': number;
+  retries: number;
+  'retry-delay': number;
 }
 
 interface DispatchArgs extends CrawlingArgs {
@@ -79,7 +81,9 @@ function crawlingOptions(y: Argv): Argv {
     .option('log-format', { choices: ['python', 'json'] as const, default: 'python' as LogFormat, describe: 'Log line format' })
     .option('fault', { choices: CRAWL_FAULTS, array: true, nargs: 1, default: [] as CrawlFault[], describe: 'Reproduce a cause of slow crawls (bench)' })
     .option('profile-dir', { type: 'string', describe: 'Profile every process continuously (pprof agent) into this directory' })
-    .option('heartbeat-ms', { type: 'number', default: DEFAULT_HEARTBEAT.heartbeatMs, describe: 'Heartbeat interval; a peer is dead after 5 silent intervals' });
+    .option('heartbeat-ms', { type: 'number', default: DEFAULT_HEARTBEAT.heartbeatMs, describe: 'Heartbeat interval; a peer is dead after 5 silent intervals' })
+    .option('retries', { type: 'number', default: DEFAULT_WORKER.retries, describe: 'Retries of a URL after a transient failure (refused, reset, timeout, 5xx, 429) before it fails' })
+    .option('retry-delay', { type: 'number', default: DEFAULT_WORKER.retryDelayMs, describe: 'Wait in ms before the first retry; doubled for each later one' });
 }
 
 function dispatchOptions(y: Argv): Argv {
@@ -127,6 +131,8 @@ function workerOptions(a: CrawlingArgs): WorkerOptions {
     allowedDomains: a['allowed-domains'].map((d) => d.toLowerCase()),
     resolve: a.resolve,
     allowPrivate: a['allow-private'],
+    retries: positiveInt('retries', a.retries, 0)!,
+    retryDelayMs: positiveInt('retry-delay', a['retry-delay'], 0)!,
     logDir: a['log-dir'] ? resolve(a['log-dir']) : undefined,
     logFormat: a['log-format'],
   };
@@ -142,6 +148,8 @@ function dispatcherOptions(a: DispatchArgs, bind: string, exitWhenDone: boolean)
     faults: a.fault,
     seeds,
     leaseMs: positiveInt('lease-ms', a['lease-ms'], 1000)!,
+    // Each retry is a lease too: leave room for them before the dispatcher takes a URL for one that kills workers.
+    maxAttempts: Math.max(DEFAULT_DISPATCHER.maxAttempts, a.retries + 2),
     maxPages: positiveInt('max-pages', a['max-pages']),
     durationMs: parseDuration(a.duration),
     exitWhenDone,

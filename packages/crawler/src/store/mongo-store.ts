@@ -947,13 +947,30 @@ export class MongoStore implements CrawlStore {
     return doc !== undefined;
   }
 
+  async retryUrl(url: string, owner: string, notBefore: number, reason: string): Promise<boolean> {
+    const doc = await this.updateIfHeld(
+      'retryUrl',
+      url,
+      owner,
+      ['leased'],
+      { $set: { state: 'pending', dueAt: notBefore, detail: reason } },
+      (d) => d.state === 'pending' && d.dueAt === notBefore,
+    );
+    if (doc) {
+      await this.announce([[url, doc.domain, notBefore]]);
+      await this.clearBusy(doc);
+    }
+    return doc !== undefined;
+  }
+
   async finishUrl(url: string, owner: string, state: 'done' | 'failed' | 'ignored', detail?: string): Promise<boolean> {
     const doc = await this.updateIfHeld(
       'finishUrl',
       url,
       owner,
       OPEN_STATES,
-      { $set: { state, dueAt: Date.now(), ...(detail !== undefined ? { detail } : {}) } },
+      // A done URL drops the reason of an earlier failed attempt.
+      detail !== undefined ? { $set: { state, dueAt: Date.now(), detail } } : { $set: { state, dueAt: Date.now() }, $unset: { detail: '' } },
       (d) => d.state === state,
     );
     if (doc) {
@@ -1100,7 +1117,7 @@ export class MongoStore implements CrawlStore {
 
   async stats(): Promise<CrawlStats> {
     // Grouped by postponement count too and summed here: FerretDB 1.24's $group gives 0 for {$sum: '$field'}.
-    const [byState, byPages] = await Promise.all([
+    const [byState, byPages, retrying] = await Promise.all([
       this.op('stats', () =>
         this.frontier
           .aggregate<{ _id: { domain: string; state: UrlState; p: number }; n: number }>([
@@ -1111,9 +1128,21 @@ export class MongoStore implements CrawlStore {
       this.op('stats', () =>
         this.pages.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$domain', n: { $sum: 1 } } }]).toArray(),
       ),
+      this.op('stats', () =>
+        this.frontier
+          .aggregate<{ _id: string; n: number }>([
+            { $match: { state: 'pending', detail: { $exists: true } } },
+            { $group: { _id: '$domain', n: { $sum: 1 } } },
+          ])
+          .toArray(),
+      ),
     ]);
     return crawlStats(
-      byState.map((r) => ({ domain: r._id.domain, state: r._id.state, urls: r.n, postponements: (r._id.p ?? 0) * r.n })),
+      [
+        ...byState.map((r) => ({ domain: r._id.domain, state: r._id.state, urls: r.n, postponements: (r._id.p ?? 0) * r.n })),
+        // Counted apart (as no URLs of a state, only their retry count), for the same $sum limit as above.
+        ...retrying.map((r) => ({ domain: r._id, state: 'pending' as const, urls: 0, postponements: 0, retrying: r.n })),
+      ],
       byPages.map((r) => ({ domain: r._id, pages: r.n })),
     );
   }

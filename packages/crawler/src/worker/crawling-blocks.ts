@@ -58,6 +58,7 @@ function strategicEvents(log: Logger): CrawlEvents {
     const text = strategic[key];
     events[key] = (url: string) => log[level](text(url));
   }
+  events.willBeRetried = (url, inMs, attempt, of, reason) => log.warn(strategic.willBeRetried(url, inMs, attempt, of, reason));
   return events;
 }
 
@@ -68,7 +69,8 @@ export function createCrawlingBlocks(config: WorkerProcessConfig, store: CrawlSt
   return {
     log,
     fetcher,
-    robots: new RobotsPolicy({ store, fetcher, noCache: config.faults.includes('robots-no-cache') }),
+    // An unreachable robots.txt is kept (as "disallow all") only until the URL's retry comes, so the retry asks again.
+    robots: new RobotsPolicy({ store, fetcher, noCache: config.faults.includes('robots-no-cache'), unreachableTtlMs: config.retryDelayMs }),
     politeness: new Politeness({ store, delayMs: config.delayMs }),
     events: strategicEvents(log),
   };
