@@ -45,6 +45,8 @@ export interface RateSignal extends Trend {
   kind: 'count' | 'counter';
   /** Pages per bucket on the report's grid (0 where a counter had no reading yet). */
   perBucket: number[];
+  /** The same per group (node, process). */
+  groups: Record<string, number[]>;
   /** Mean pages per second in the first and last third of the window, and over all of it. */
   perSecEarly: number;
   perSecLate: number;
@@ -55,7 +57,10 @@ export interface RateSignal extends Trend {
 
 export interface GroupSignal {
   group: string;
+  /** Over the judged window. */
   trend: Trend;
+  /** Over the whole log (as the analyzer's group findings judge it). */
+  wholeTrend: Trend;
   total: number;
   /** Pages per second over the window. */
   perSec: number;
@@ -192,6 +197,7 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
     series: rateName!,
     kind: pages.kind,
     perBucket: pages.counts,
+    groups: pages.groups,
     perSecEarly: perSec(part.slice(0, third)),
     perSecLate: perSec(part.slice(-third)),
     perSec: perSec(part),
@@ -265,7 +271,8 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
   const stopped = (gf?.stopped ?? []).filter((s) => w.end < 0 || s.lastEventBucket < w.end - 1);
   const groups: GroupSignal[] = (gf?.groups ?? []).map((g) => ({
     group: g.group,
-    trend: g.trend,
+    trend: analyzeTrend({ counts: groupCounts[g.group].slice(w.from, w.to), bucketMs }),
+    wholeTrend: g.trend,
     total: g.total,
     perSec: perSec(groupCounts[g.group].slice(w.from, w.to)),
     changePoints: detectChangePoints({ counts: groupCounts[g.group], bucketMs, firstBucketCoverage: report.firstBucketCoverage, lastBucketCoverage: report.lastBucketCoverage }).map((cp) => ({
