@@ -14,6 +14,7 @@ export const CRAWLER_KINDS: readonly CrawlerKind[] = ['crawl-diag', 'python', 's
 
 /** Names of the signal series, shared by every crawler (each series matches every crawler's form of the line). */
 export const SIGNAL = {
+  ownLines: 'crawl-diag logger lines',
   crawlEnd: 'crawl end',
   requests: 'requests',
   robotsRequests: 'robots.txt requests',
@@ -39,6 +40,9 @@ const HOST = "https?://([^/:'\"<>\\s\\\\]+)";
  * access logs) carry the status after the quoted request: `"GET /x HTTP/1.1" 429`.
  */
 export const SIGNAL_SERIES: SeriesPattern[] = [
+  // Our crawler's logger names (`crawl_diag.worker`): the original Python crawler writes the same strategic lines
+  // under `crawlers.web.…`.
+  { name: SIGNAL.ownLines, regex: / - crawl_diag[.\s]|"name":"crawl_diag/ },
   // Supervisors log this when the dispatcher ends the crawl: what follows is shutdown, not throughput.
   { name: SIGNAL.crawlEnd, substring: 'The dispatcher ends the crawl' },
   { name: SIGNAL.requests, regex: /"GET / },
@@ -47,7 +51,7 @@ export const SIGNAL_SERIES: SeriesPattern[] = [
     name: SIGNAL.pushback,
     regex: /Crawled \((?:429|503)\)|Retrying <[^>\n]*> \(failed \d+ times\): (?:429|503)\b|" (?:429|503)\b|received 429 status code|Reclaiming failed request back to the list or queue\. 503 - /,
   },
-  { name: SIGNAL.retries, regex: /Retrying <|Reclaiming failed request back to the list or queue|Retrying \(Retry\(/ },
+  { name: SIGNAL.retries, regex: /Retrying <|Reclaiming failed request back to the list or queue|Retrying \(Retry\(|' will be retried in / },
   { name: SIGNAL.gaveUp, regex: /Gave up retrying <|Request failed and reached maximum retries|Could not retrieve content for URL/ },
   { name: SIGNAL.timeouts, regex: /took longer than \d|[Tt]imeout ?Error|timed out/ },
   { name: SIGNAL.memoryMiB, regex: 'Peak memory usage is (\\d+)MiB', kind: 'gauge' },

@@ -2,7 +2,7 @@
 // were counted. An operator's `--crawler` wins; the detection then only warns when the logs disagree.
 import { LogInputError } from '../errors.js';
 import type { LogsReport } from '../report.js';
-import { CRAWLER_KINDS, CRAWLER_LOGS, type CrawlerKind } from './crawler-logs.js';
+import { CRAWLER_KINDS, CRAWLER_LOGS, SIGNAL, type CrawlerKind } from './crawler-logs.js';
 
 export interface CrawlerDetection {
   crawler: CrawlerKind | 'unknown';
@@ -28,9 +28,10 @@ export function detectCrawler(report: LogsReport): Omit<CrawlerDetection, 'from'
   const crawlee = total(report, 'requests (Crawlee stats)') + total(report, 'retried (Crawlee)');
   if (formats.has('crawlee') || crawlee > 0) return { crawler: 'crawlee', reason: `Crawlee's ${crawlee ? 'statistics lines' : 'log layout'}` };
   const crawling = total(report, 'crawling');
-  if (crawling > 0) return { crawler: 'crawl-diag', reason: `${crawling} "Crawling URL" lines` };
   const accepted = total(report, 'will be crawled');
-  if (accepted > 0) return { crawler: 'python', reason: `${accepted} "will be crawled" lines and no fetch lines (the original crawler's format)` };
+  const own = total(report, SIGNAL.ownLines);
+  if (own > 0 && crawling + accepted > 0) return { crawler: 'crawl-diag', reason: `${crawling} "Crawling URL" lines from crawl_diag loggers` };
+  if (crawling + accepted > 0) return { crawler: 'python', reason: `${accepted} "will be crawled" lines from other loggers (the original crawler's format)` };
   if (formats.size > 0 && [...formats].every((f) => f === 'access-log') && total(report, 'requests') > 0) {
     return { crawler: 'access-log', reason: 'only access logs' };
   }
