@@ -1,8 +1,11 @@
 // Installs what the test suite needs beyond npm, so that `npm test` alone sets up a fresh machine:
-// headless Chromium (Debian's package) for the HTML outputs' browser tests, and py-spy (PyPI) for Python profiles.
+// headless Chromium (Debian's package) for the HTML outputs' browser tests, linux perf and sudo for
+// `flame --engine 0x`, and py-spy (PyPI) for Python profiles.
+// VictoriaLogs (the log engine of the victorialogs:// tests) is built from the Go module proxy into .test-services/bin.
 // FerretDB is built from tools/ferretdb by the suite's global setup. Nothing here runs when the tools are present.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 const say = (msg) => process.stderr.write(`[test deps] ${msg}\n`);
@@ -27,6 +30,21 @@ if (!existsSync('/usr/bin/chromium')) {
   }
 }
 
+// linux perf and sudo: `flame --engine 0x` runs perf through sudo (0x does), for native frames.
+const perfMissing = [['perf', 'linux-perf'], ['sudo', 'sudo']].filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg);
+if (perfMissing.length > 0) {
+  if (process.getuid?.() === 0 && has('apt-get')) {
+    try {
+      run('apt-get', ['update', '-qq']);
+      run('apt-get', ['install', '-y', '-qq', ...perfMissing]);
+    } catch {
+      missing.push(`${perfMissing.join(', ')} (apt-get install ${perfMissing.join(' ')} failed)`);
+    }
+  } else {
+    missing.push(`${perfMissing.join(', ')} (install Debian's ${perfMissing.join(' ')} as root)`);
+  }
+}
+
 if (!has('py-spy')) {
   const python = has('python3') ? 'python3' : undefined;
   try {
@@ -34,6 +52,21 @@ if (!has('py-spy')) {
     run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'py-spy']);
   } catch {
     missing.push('py-spy (pip install py-spy)');
+  }
+}
+
+// Same version as VICTORIALOGS_VERSION in test-support/victorialogs.ts and .ci/run.
+const victoriaLogs = join(import.meta.dirname, '..', '.test-services', 'bin', 'victoria-logs');
+if (!process.env.CRAWL_DIAG_VICTORIALOGS_BIN && !existsSync(victoriaLogs)) {
+  try {
+    if (!has('go')) throw new Error('no go');
+    say('building VictoriaLogs (about a minute, once)');
+    execFileSync('go', ['install', 'github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@v1.52.1'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, GOBIN: join(import.meta.dirname, '..', '.test-services', 'bin') },
+    });
+  } catch {
+    missing.push('victoria-logs (go install github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@v1.52.1 with GOBIN=.test-services/bin)');
   }
 }
 

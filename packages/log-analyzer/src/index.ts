@@ -15,6 +15,15 @@ export type { LogInput } from './source/log-input.js';
 export { readFileRange, readStream, gunzipFile, isGzip, type LinesConsumer } from './source/read-bytes.js';
 export { readFileHead, looksBinary } from './source/read-head.js';
 export { groupForPath, parseGroupBy, type GroupBy } from './source/group-name.js';
+export {
+  analyzeVictoriaLogs,
+  isVictoriaLogsPath,
+  parseTimeBound,
+  parseVictoriaLogsPath,
+  seriesFilter,
+  type VictoriaLogsReadOptions,
+  type VictoriaLogsTarget,
+} from './source/victorialogs-source.js';
 
 // formats
 export type { LogFormat, FormatName, FormatContext } from './formats/types.js';

@@ -9,6 +9,11 @@ export interface FileSummary {
   lines: number;
   /** Lines that had no timestamp and did not continue a record (garbled, unknown shape). */
   unparsed: number;
+  /**
+   * Extra, only when there were any: NUL bytes skipped (what logrotate's copytruncate leaves at the start of a log
+   * whose writer kept its offset, or a crash at its end). A run of them ends a line.
+   */
+  nulBytes?: number;
   /** Extra: the group its records count toward (unless grouped by a JSON field). */
   group?: string;
   /** Extra: first and last record time in the file (ISO), null for a file without records. */

@@ -64,6 +64,12 @@ export async function runWorker(config: WorkerProcessConfig, channel: WorkerChan
             (err) => log.warn({ err: (err as Error).message }, 'Could not release leases in the store.'),
           );
           break;
+        case 'crawl-state':
+          void store.stats().then(
+            (st) => channel.send({ type: 'crawl-state', open: st.pending + st.leased, finished: st.done + st.failed + st.ignored }),
+            (err) => channel.send({ type: 'crawl-state', open: 0, finished: 0, error: (err as Error).message }),
+          );
+          break;
         case 'stop':
           if (!stopRequested) {
             stopRequested = true;

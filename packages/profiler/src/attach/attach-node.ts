@@ -7,6 +7,7 @@ import { processExists, processInfo, processLabel, type ProcessInfo } from '../p
 import { CdpConnection } from './cdp-session.js';
 import { closeInspector, openInspector, type InspectorEndpoint } from './open-inspector.js';
 import { sampleConnection } from './sample-connection.js';
+import { estimateStartPause, WALK_MS_PER_HEAP_MB, type StartPause } from './start-pause.js';
 
 export interface SamplingOptions {
   /** Sampling rate in Hz. Default 100 (as py-spy and Pyflame). */
@@ -27,6 +28,13 @@ export interface AttachNodeOptions extends SamplingOptions {
   workerThreads?: boolean;
   /** How long to wait for the inspector to open after SIGUSR1. Default 5000 ms. */
   inspectorTimeoutMs?: number;
+  /**
+   * Refuse (ProfilerError 'pause-too-long', the inspector closed again, nothing profiled) when starting the
+   * profiler is estimated to hold the target's event loop longer than this, in ms. Default: no limit.
+   */
+  maxPauseMs?: number;
+  /** Told the target's heap size and the pause starting the profiler will cost it, before it starts. */
+  onPauseEstimate?: (e: { pid: number } & StartPause) => void;
   /** Called once the first Profiler.start has been acknowledged. */
   onSamplingStarted?: (e: { pid: number; endpoint: InspectorEndpoint }) => void;
 }
@@ -57,6 +65,22 @@ export async function attachNodeProcess(info: ProcessInfo, opts: AttachNodeOptio
       'inspector-unavailable',
       `could not connect to PID ${pid}'s inspector on ${endpoint.host}:${endpoint.port} (${(err as Error).message}); is another debugger attached?`,
     );
+  }
+
+  const pause = await estimateStartPause(conn.main);
+  if (pause) {
+    opts.onPauseEstimate?.({ pid, ...pause });
+    if (opts.maxPauseMs !== undefined && pause.pauseMs > opts.maxPauseMs) {
+      if (endpoint.openedByUs) await closeInspector(conn, pid, endpoint.inode);
+      else conn.close();
+      throw new ProfilerError(
+        'pause-too-long',
+        `PID ${pid} has a ${pause.heapUsedMb} MB JavaScript heap: starting V8's profiler walks all of it once, holding the process's event loop ` +
+          `for up to ~${(pause.pauseMs / 1000).toFixed(1)} s (${WALK_MS_PER_HEAP_MB} ms per MB of small objects), more than the ${(opts.maxPauseMs / 1000).toFixed(1)} s allowed; ` +
+          `nothing was profiled${endpoint.openedByUs ? ' and its inspector was closed again' : ''}. Add --yes to accept the pause, or avoid it: start the process with ` +
+          `the agent (node --import @crawl-diag/profiler/agent), which profiles from the start and never walks a big heap, and read its recording (crawl-diag flame DIR@5m..10m)`,
+      );
+    }
   }
 
   let sampled;
