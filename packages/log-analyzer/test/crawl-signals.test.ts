@@ -54,8 +54,8 @@ describe('which crawler wrote the logs', () => {
       ['scrapy/scrapy.log', 'scrapy', 'crawled (scrapy)', 'count'],
       ['crawlee/crawlee-decay.log', 'crawlee', 'requests (Crawlee stats)', 'counter'],
       ['crawlee/crawlee-steady.ndjson', 'crawlee', 'requests (Crawlee stats)', 'counter'],
-      ['python-steady', 'python', 'will be crawled', 'count'],
-      ['python-2-workers-decay', 'python', 'will be crawled', 'count'],
+      ['python-steady', 'python', 'crawling', 'count'],
+      ['python-2-workers-decay', 'python', 'crawling', 'count'],
       ['other-formats/access.log', 'access-log', 'requests', 'count'],
       ['../../packages/doctor/test/fixtures/healthy-1/logs', 'crawl-diag', 'crawling', 'count'],
     ];

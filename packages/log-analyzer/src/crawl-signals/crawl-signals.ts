@@ -248,6 +248,7 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
     };
   }
 
+  // The crawler's own page lines' domains; else whichever per-page lines the logs have (accepted URLs).
   const keys = report.keys?.find((k) => k.name === (logs?.domainSeries ?? SIGNAL.fetchedDomains) && k.total > 0) ?? report.keys?.find((k) => k.total > 0);
   const domains = keys ? domainSignal(keys, window, bucketMs) : null;
 

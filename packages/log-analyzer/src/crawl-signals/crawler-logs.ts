@@ -92,10 +92,11 @@ export const CRAWLER_LOGS: Record<CrawlerKind, CrawlerLogs> = {
   python: {
     kind: 'python',
     label: 'a Python crawler (original log format)',
-    rateSeries: ['will be crawled', 'crawling'],
+    // Its standalone crawler logs `Crawling URL` as it fetches; the multi-worker one only `will be crawled`.
+    rateSeries: ['crawling', 'will be crawled'],
     retrySeries: SIGNAL.retries,
     attemptsFromRequests: true,
-    domainSeries: SIGNAL.acceptedDomains,
+    domainSeries: SIGNAL.fetchedDomains,
     postponedSeries: 'postponed',
   },
   scrapy: {
