@@ -28,10 +28,12 @@ export const domainConcentration: Rule<Detection> = {
     return fell && (few || d.effectiveTrend.verdict === 'decay') ? [{ d, early, late, few }] : [];
   },
   confidence(x, e) {
-    let c = 0.35 + 0.2;
-    if (x.few) c += 0.1;
+    // A fall to a handful of domains (or one site holding half the pages) is what lets politeness cap the crawl; a
+    // fall from 18 to 6 domains as a small web runs out is weaker evidence than a clear defect found beside it.
+    let c = 0.45;
+    if (x.few) c += 0.15;
     if (x.d.effectiveTrend.verdict === 'decay') c += 0.05;
-    if (isDecay(e)) c += 0.2;
+    if (isDecay(e)) c += 0.15;
     if (ratioRose(e.logs?.signals.postponedPerPage, 0.1)) c += 0.05;
     return c;
   },

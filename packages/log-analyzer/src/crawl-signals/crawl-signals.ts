@@ -175,10 +175,13 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
   const wanted = options.rateSeries ? [options.rateSeries] : (logs?.rateSeries ?? []);
   let rateName = wanted.find((n) => count(n)?.present);
   if (options.rateSeries && !rateName) rateName = count(options.rateSeries) ? options.rateSeries : undefined;
-  if (!rateName) {
-    rateName = report.series.find((s) => s.total > 0)?.name ?? report.series[0]?.name;
-    if (!options.rateSeries && logs) warnings.push(`no ${logs.label} page lines (${logs.rateSeries.join(', ')}); the rate is read from '${rateName}'`);
+  if (!rateName && logs && !options.rateSeries) {
+    // The crawler's own page series even when empty: a crawl that fetched nothing has a rate of zero, not the rate of
+    // its error lines.
+    rateName = logs.rateSeries.find((n) => count(n)) ?? logs.rateSeries[0];
+    warnings.push(`no ${logs.label} page lines (${logs.rateSeries.join(', ')}) in these logs`);
   }
+  if (!rateName) rateName = report.series.find((s) => s.total > 0)?.name ?? report.series[0]?.name;
   const pages = count(rateName!) ?? { counts: new Array<number>(report.buckets).fill(0), kind: 'count' as const, present: false, groups: {} };
   const w = judgedWindow(report, pages.counts, options.warmupSec);
   const window = { from: w.from, to: w.to };
