@@ -3,23 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { MongoServerError, type Db, type UpdateFilter } from 'mongodb';
 import { isTransientMongoError } from './mongo-retry.js';
-import type { StoredPage, UrlState } from './store.js';
+import type { FrontierEntry, StoredPage, UrlState } from './store.js';
 
-export interface FrontierDoc {
+/** A frontier entry keyed by its URL, with the lease generation its claims move on. */
+export interface FrontierDoc extends Omit<FrontierEntry, 'url'> {
   _id: string;
-  domain: string;
-  depth: number;
-  discoveredFrom?: string;
-  state: UrlState;
-  dueAt: number;
-  leaseOwner?: string;
   /** Bumped by every lease; the lease claim's _id carries the generation it moves to. */
   leaseGen: number;
   leaseDomain: boolean;
-  attempts: number;
-  postponements: number;
-  detail?: string;
-  addedAt: number;
 }
 
 export interface LeaseClaimDoc {
