@@ -1,12 +1,14 @@
 // `crawl local --log-to victorialogs://…`: every process ships its records to a real VictoriaLogs server (one of the
 // test's own) beside its log file; read back through the analyzer's victorialogs:// source, the report equals the one
 // from the files of the same run. The server stopped mid-crawl and started again: the records of the outage wait in
-// the spool on disk and arrive; nothing is lost.
-import { readdirSync, readFileSync } from 'node:fs';
+// the spool on disk and arrive; nothing is lost. A spool left by a process that is gone is sent by the next one.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimWeb } from '@crawl-diag/simweb';
 import { analyzeLogs } from '../../log-analyzer/src/index.js';
+import { closeProcessLogger, createProcessLogger } from '../src/log/logger.js';
 import { runCli } from '../../../test-support/run-cli.js';
 import { countRecords, startVictoriaLogs, victoriaLogsBin, waitForRecords, withoutInputs, type VictoriaLogsInstance } from '../../../test-support/victorialogs.js';
 import { finished, localArgs, smallWeb, startCrawl, tempDir, waitUntil } from './crawl-harness.js';
@@ -78,6 +80,9 @@ describe.skipIf(missing)('crawl --log-to victorialogs://', () => {
       await own.restart();
       const { code } = await finished(run, 120_000);
       expect(code, run.stderr()).toBe(0);
+      // The operator is told, once per process each way.
+      expect(run.stderr()).toMatch(/VictoriaLogs at http:\/\/127\.0\.0\.1:\d+ does not answer; \S+'s records wait in /);
+      expect(run.stderr()).toMatch(/VictoriaLogs at http:\/\/127\.0\.0\.1:\d+ answers again/);
 
       const records = fileRecords(logDir);
       await waitForRecords(own.url, '*', records, 30_000);
@@ -93,6 +98,30 @@ describe.skipIf(missing)('crawl --log-to victorialogs://', () => {
       await own.dispose();
     }
   }, 180_000);
+
+  it('a spool left by a process that is gone is claimed and sent by the next one, with its own fields', async () => {
+    const own = await startVictoriaLogs();
+    try {
+      const spool = tempDir('ship-orphan');
+      // A real process that has exited: its pid names the spool it left (the server was away when it ended).
+      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+      const deadPid = Number(dead.stdout);
+      const orphan = [
+        JSON.stringify({ spool: 1, fields: { node: 'sup-gone', kind: 'worker', pid: deadPid } }),
+        ...Array.from({ length: 50 }, (_, i) => JSON.stringify({ level: 20, time: Date.now() - 60_000 + i, msg: `Crawling URL 'http://a.test/${i}'.` })),
+      ].join('\n') + '\n';
+      writeFileSync(join(spool, `worker-9-9-${deadPid}.ndjson`), orphan);
+      const log = createProcessLogger({ processName: 'worker-1-1', name: 'crawl_diag.worker', ship: { url: own.url, node: 'sup-now', kind: 'worker', spoolDir: spool } });
+      log.info('The URL \'http://b.test/\' will be crawled.');
+      await closeProcessLogger(log);
+      await waitForRecords(own.url, '*', 51);
+      expect(await countRecords(own.url, `node:sup-gone pid:${deadPid} "Crawling URL"`)).toBe(50);
+      expect(await countRecords(own.url, `node:sup-now pid:${process.pid} "will be crawled"`)).toBe(1);
+      expect(readdirSync(spool)).toEqual([]);
+    } finally {
+      await own.dispose();
+    }
+  });
 
   it('rejects a bad --log-to with one line', async () => {
     for (const [arg, pattern] of [
