@@ -1,5 +1,6 @@
 // Installs what the test suite needs beyond npm, so that `npm test` alone sets up a fresh machine:
-// headless Chromium (Debian's package) for the HTML outputs' browser tests, and py-spy (PyPI) for Python profiles.
+// headless Chromium (Debian's package) for the HTML outputs' browser tests, py-spy (PyPI) for Python profiles, Scrapy (PyPI) for
+// the real-crawler bench test.
 // FerretDB is built from tools/ferretdb by the suite's global setup. Nothing here runs when the tools are present.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -34,6 +35,16 @@ if (!has('py-spy')) {
     run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'py-spy']);
   } catch {
     missing.push('py-spy (pip install py-spy)');
+  }
+}
+
+// Scrapy (PyPI): the bench's real-crawler test runs the real Scrapy against the simulated web.
+if (spawnSync('python3', ['-c', 'import scrapy'], { stdio: 'ignore' }).status !== 0) {
+  try {
+    if (!has('python3')) throw new Error('no python3');
+    run('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'scrapy']);
+  } catch {
+    missing.push('scrapy (pip install scrapy)');
   }
 }
 
