@@ -44,9 +44,12 @@ export interface LaunchedCrawler {
   profilePid(): number | undefined;
 }
 
-/** Environment for crawlers: no proxy from the environment may send a request anywhere but the simulated web. */
+/**
+ * Environment for crawlers: no proxy from the environment may send a request anywhere but the simulated web, and
+ * TZ=UTC so the naive stamps of Scrapy and Python logging are UTC, the same on every machine.
+ */
 function crawlerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env, ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, TZ: 'UTC', ...extra };
   for (const k of ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY', 'no_proxy', 'NO_PROXY']) delete env[k];
   return env;
 }

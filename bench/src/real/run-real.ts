@@ -2,7 +2,7 @@
 // crawler early and late when the scenario's cause lives in the crawler, then truth.json and gzip of big logs.
 import { execFile } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -12,6 +12,7 @@ import { BenchRunError } from '../common/errors.js';
 import { describeMachine } from '../common/machine.js';
 import { CRAWL_DIAG_BIN, REPO_ROOT } from '../common/repo-paths.js';
 import type { LaunchedCrawler } from './crawlers.js';
+import { countLogWindows } from './log-windows.js';
 import type { RealScenario } from './scenarios.js';
 
 export const TRUTH_BUCKET_SEC = 10;
@@ -114,6 +115,14 @@ export async function runReal(o: RealRunOptions): Promise<void> {
   if (exitCode !== 0) throw new BenchRunError(`${crawler.name} exited with code ${exitCode}; see its log in ${outDir}`);
 
   const timeline = web.timeline(TRUTH_BUCKET_SEC);
+  // The crawler's own per-request lines per window, beside the server's count (Scrapy and Crawlee).
+  let crawlerLog: { line: string; counts: number[]; total: number } | undefined;
+  const clock = web.clockStartedAt();
+  if ((crawler.name === 'scrapy' || crawler.name === 'crawlee') && clock !== undefined) {
+    const text = await readFile(join(outDir, crawler.logs[0]), 'utf8');
+    const line = crawler.name === 'scrapy' ? 'Crawled (STATUS) <GET …>' : 'Processing URL (request handler)';
+    crawlerLog = { line, ...countLogWindows(crawler.name, text, clock, TRUTH_BUCKET_SEC) };
+  }
   const gzipped = await gzipBigLogs(outDir, outDir);
   const rate = serverRate(timeline, durationSec);
   const truth = {
@@ -135,6 +144,7 @@ export async function runReal(o: RealRunOptions): Promise<void> {
     serverRate: rate,
     bucketSec: TRUTH_BUCKET_SEC,
     timeline,
+    crawlerLog,
     logs: crawler.logs.map((l) => (gzipped.some((g) => g === `${l}.gz`) ? `${l}.gz` : l)),
     gzipped,
     profiles,
