@@ -8,7 +8,7 @@
 // the next one: 20% of a window, plus 5 lines for the smallest windows. Over the whole run only the requests in
 // flight when the crawler stops differ (8 at most) — plus, for Crawlee, the PNG/PDF links the server answers 200 and
 // Crawlee refuses to handle (no `Processing` line; a page carries one with chance 5%). Needs the build (npx tsc -b).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,7 +43,11 @@ interface Truth {
   crawlerLog: { counts: number[]; total: number };
   serverRate: { startPagesPerSec: number; endPagesPerSec: number };
   logs: string[];
+  network: string;
 }
+
+/** The runner puts itself in a network namespace of its own whenever this works here. */
+const CAN_ISOLATE = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore' }).status === 0;
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -57,6 +61,8 @@ async function realRun(crawler: 'scrapy' | 'crawlee'): Promise<{ truth: Truth; l
   expect(r.stderr + r.stdout).not.toMatch(/bench: /);
   expect(r.code).toBe(0);
   const truth = JSON.parse(await readFile(join(out, 'truth.json'), 'utf8')) as Truth;
+  // Nothing can leave loopback: the run had no other network interface at all, where the machine allows that.
+  expect(truth.network).toMatch(CAN_ISOLATE ? /^isolated: / : /^loopback by the crawlers' own settings/);
   const log = await readFile(join(out, truth.logs[0]), 'utf8');
   return { truth, log, stdout: r.stdout };
 }

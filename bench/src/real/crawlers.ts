@@ -40,8 +40,12 @@ export interface LaunchedCrawler {
   /** Log files the crawler writes, relative to outDir. */
   logs: string[];
   run: GroupChild;
-  /** The process whose wall-clock profile shows the crawler's work (its Python or Node process). */
-  profilePid(): number | undefined;
+  /**
+   * `crawl-diag flame` arguments naming the processes whose wall-clock profile shows the crawler's work (`--pid N`
+   * for a one-process crawler, `--children-of N` for the Python crawler's workers), or undefined when the crawler
+   * records its own profiles (crawl-diag's agent, `--profile-dir`).
+   */
+  profileTarget(): string[] | undefined;
 }
 
 /**
@@ -100,10 +104,10 @@ function launchScrapy(ctx: LaunchContext): LaunchedCrawler {
   return {
     name: 'scrapy',
     version: `Scrapy ${versionOf('python3', ['-c', 'import scrapy; print(scrapy.__version__)'])}`,
-    command: `cd bench/real-crawlers/scrapy && python3 ${quote(args.map((a) => a.replace(ctx.outDir, 'OUT').replace(ctx.workDir, 'TMP').replace(ctx.seedsFile, 'seeds.txt')))}`,
+    command: `cd bench/real-crawlers/scrapy && python3 ${quote(args.map((a) => a.replace(ctx.outDir, 'OUT').replace(ctx.workDir, 'TMP').replace(ctx.seedsFile, 'seeds.txt').replace(`:${ctx.web.port}`, ':PORT')))}`,
     logs: ['scrapy.log'],
     run,
-    profilePid: () => run.child.pid,
+    profileTarget: () => ['--pid', String(run.child.pid)],
   };
 }
 
@@ -135,7 +139,7 @@ function launchCrawlee(ctx: LaunchContext): LaunchedCrawler {
     command: `node bench/real-crawlers/crawlee/crawler.mjs '${JSON.stringify(shown)}'`,
     logs: [logName],
     run,
-    profilePid: () => run.child.pid,
+    profileTarget: () => ['--pid', String(run.child.pid)],
   };
 }
 
@@ -155,6 +159,8 @@ function launchCrawlDiag(ctx: LaunchContext): LaunchedCrawler {
     faults: crawler.unindexedStore ? ['dedup-scan'] : [],
     delayMs: Math.round(crawler.domainDelaySec * 1000),
     maxDepth: 1000,
+    // Where the cause is in the crawler, its own profiling agent records every process (what `doctor --profiles` reads).
+    profileDir: crawler.unindexedStore ? join(ctx.outDir, 'profiles') : undefined,
   };
   const args = crawlLocalArgs(opts);
   const run = spawnGroup(process.execPath, [CRAWL_DIAG_BIN, ...args], { cwd: REPO_ROOT, env: crawlerEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
@@ -167,14 +173,39 @@ function launchCrawlDiag(ctx: LaunchContext): LaunchedCrawler {
     command: `npx crawl-diag ${quote(args.map((a) => a.replace(ctx.outDir, 'OUT').replace(ctx.workDir, 'TMP').replace(ctx.seedsFile, 'seeds.txt').replace(String(ctx.web.port), 'PORT')))}`,
     logs: ['logs'],
     run,
-    profilePid: () => undefined,
+    profileTarget: () => undefined,
   };
 }
 
 function launchPython(ctx: LaunchContext): LaunchedCrawler {
-  const dir = join(REAL_CRAWLERS_DIR, 'python');
-  if (!existsSync(dir)) {
-    throw new BenchUsageError(`the Python crawler is not in this checkout (${dir} is missing); merge main once it has landed`);
+  const { crawler } = ctx.scenario;
+  const script = join(REAL_CRAWLERS_DIR, 'python', 'crawler.py');
+  if (!existsSync(script)) {
+    throw new BenchUsageError(`the Python crawler is not in this checkout (${script} is missing)`);
   }
-  throw new BenchUsageError(`the Python crawler's launcher is not written yet (see ${dir})`);
+  const args = [
+    script,
+    '--seeds', ctx.seedsFile,
+    '--resolve', ctx.web.resolveRule,
+    // Four worker processes, one fetch at a time each, as crawl-diag's.
+    '--workers', '4',
+    '--duration', String(ctx.durationSec),
+    '--politeness', String(crawler.domainDelaySec),
+    '--store', 'sqlite',
+    '--db', join(ctx.workDir, 'python-crawl.sqlite'),
+    '--log-dir', join(ctx.outDir, 'logs'),
+  ];
+  const run = spawnGroup('python3', args, { cwd: REPO_ROOT, env: crawlerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr = createWriteStream(join(ctx.outDir, 'python-stderr.txt'));
+  run.child.stderr!.pipe(stderr);
+  // The crawler prints its PID first; its workers are its children (profiled with --children-of).
+  run.child.stdout!.resume();
+  return {
+    name: 'python',
+    version: `python crawler (requests ${versionOf('python3', ['-c', 'import requests; print(requests.__version__)'])}, sqlite3 ${versionOf('python3', ['-c', 'import sqlite3; print(sqlite3.sqlite_version)'])})`,
+    command: `python3 ${quote(args.map((a) => a.replace(ctx.outDir, 'OUT').replace(ctx.workDir, 'TMP').replace(ctx.seedsFile, 'seeds.txt').replace(String(ctx.web.port), 'PORT')).map((a) => a.replace(REPO_ROOT + '/', '')))}`,
+    logs: ['logs'],
+    run,
+    profileTarget: () => ['--children-of', String(run.child.pid)],
+  };
 }

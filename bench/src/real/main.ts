@@ -1,6 +1,7 @@
 // `npm run bench -- real --crawler scrapy|crawlee|crawl-diag|python --scenario NAME [--duration 150s] --out DIR`
 // One run of a real crawler against the simulated web doing one scenario; writes the crawler's own logs, wall-clock
 // profiles early and late for the store scenario, and truth.json: what the server did and counted per 10 s.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -30,10 +31,36 @@ unindexed-store, wall-clock profiles of the crawler early and late in the run.
   --duration DUR     run length: 150s (default), 2m, 30
   --crawlee-log FMT  text (default) or json: Crawlee's logger
   --out DIR          where the logs and truth.json go (created; files in it are replaced)
+  --no-isolate       do not run in a network namespace of its own (see below)
 
 Every request goes to 127.0.0.1 only: Scrapy uses the simulated web as its HTTP proxy, Crawlee and crawl-diag
-connect every socket to its port; host names (*.test) are never looked up.
+connect every socket to its port; host names (*.test) are never looked up. On top of that the whole run (the
+simulated web and the crawler) runs in a network namespace of its own with only a loopback interface
+(unshare -n, when this machine allows it; truth.json says which), so nothing can leave the machine at all.
 `;
+
+/** Set in the re-executed runner inside its own network namespace. */
+const ISOLATED_ENV = 'CRAWL_DIAG_REAL_ISOLATED';
+
+/** Whether `unshare -n` and `ip` work here (root, or a user namespace allowed). */
+function canIsolate(): boolean {
+  return spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+}
+
+/** Re-runs this command inside a new network namespace whose only interface, loopback, is up. */
+function runIsolated(argv: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, process.argv[1], 'real', ...argv], {
+      stdio: 'inherit',
+      env: { ...process.env, [ISOLATED_ENV]: '1' },
+    });
+    const forward = (sig: NodeJS.Signals) => child.kill(sig);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on('error', () => resolve(1));
+  });
+}
 
 export async function realMain(argv: string[]): Promise<number> {
   try {
@@ -47,6 +74,7 @@ export async function realMain(argv: string[]): Promise<number> {
           duration: { type: 'string' },
           'crawlee-log': { type: 'string' },
           out: { type: 'string' },
+          'no-isolate': { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
         },
         strict: true,
@@ -65,6 +93,12 @@ export async function realMain(argv: string[]): Promise<number> {
     const duration = durationSec('duration', str('duration'), 150);
     if (duration < 20) throw new BenchUsageError(`--duration must be at least 20s (two statistics intervals), got ${duration}s`);
     const crawleeLog = oneOf('crawlee-log', str('crawlee-log'), ['text', 'json'] as const, 'text');
+    const isolated = process.env[ISOLATED_ENV] === '1';
+    if (!isolated && !values['no-isolate'] && canIsolate()) return await runIsolated(argv);
+    const network = isolated
+      ? 'isolated: a network namespace of its own, loopback only (unshare -n)'
+      : `loopback by the crawlers' own settings only (${values['no-isolate'] ? '--no-isolate' : 'unshare -n is not available here'})`;
+    if (!isolated) process.stdout.write(`real: network: ${network}\n`);
     const outDir = resolve(str('out')!);
     await mkdir(outDir, { recursive: true });
     const workDir = await mkdtemp(join(tmpdir(), 'crawl-diag-real-'));
@@ -76,7 +110,7 @@ export async function realMain(argv: string[]): Promise<number> {
     const seedsFile = join(workDir, 'seeds.txt');
     await writeFile(seedsFile, `${web.seeds.join('\n')}\n`);
     const crawler = launchCrawler(crawlerName, { scenario, durationSec: duration, web, seedsFile, outDir, workDir, crawleeLog });
-    await runReal({ crawler, scenario, web, durationSec: duration, outDir, log: (line) => process.stdout.write(`${line}\n`) });
+    await runReal({ crawler, scenario, web, durationSec: duration, outDir, network, log: (line) => process.stdout.write(`${line}\n`) });
     return 0;
   } catch (err) {
     return reportBenchError(err);

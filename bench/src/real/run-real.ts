@@ -25,6 +25,8 @@ export interface RealRunOptions {
   web: SimWeb;
   durationSec: number;
   outDir: string;
+  /** How the run was kept on loopback. */
+  network: string;
   log: (line: string) => void;
 }
 
@@ -40,9 +42,9 @@ export function serverRate(timeline: TimelineBucket[], durationSec: number, buck
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-function flame(pid: number, file: string, seconds: number): Promise<string> {
+function flame(target: string[], file: string, seconds: number): Promise<string> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CRAWL_DIAG_BIN, 'flame', '--pid', String(pid), '-d', `${seconds}s`, '--format', 'pprof', '-o', file], { cwd: REPO_ROOT, timeout: (seconds + 60) * 1000 }, (err, _out, stderr) =>
+    execFile(process.execPath, [CRAWL_DIAG_BIN, 'flame', ...target, '-d', `${seconds}s`, '--format', 'pprof', '-o', file], { cwd: REPO_ROOT, timeout: (seconds + 60) * 1000 }, (err, _out, stderr) =>
       resolve(err ? `failed: ${(stderr || err.message).trim().split('\n').slice(-3).join(' / ')}` : 'ok'),
     );
   });
@@ -65,7 +67,7 @@ async function gzipBigLogs(dir: string, root: string): Promise<string[]> {
 }
 
 export async function runReal(o: RealRunOptions): Promise<void> {
-  const { crawler, scenario, web, durationSec, outDir, log } = o;
+  const { crawler, scenario, web, durationSec, outDir, network, log } = o;
   const machineAtStart = describeMachine();
   const startedAt = new Date();
   log(`real: ${crawler.version} on '${scenario.name}' for ${durationSec} s (load ${loadavg()[0].toFixed(2)}): ${scenario.about}`);
@@ -92,11 +94,11 @@ export async function runReal(o: RealRunOptions): Promise<void> {
       const atSec = Math.round(share * durationSec);
       profileJobs.push(
         new Promise<void>((resolve) => setTimeout(resolve, atSec * 1000)).then(async () => {
-          const pid = crawler.profilePid();
-          if (pid === undefined) return;
+          const target = crawler.profileTarget();
+          if (target === undefined) return;
           const file = `profile-${label}.pprof`;
-          const result = await flame(pid, join(outDir, file), seconds);
-          log(`real: profile ${label} (${seconds} s at ${atSec} s, pid ${pid}): ${result}`);
+          const result = await flame(target, join(outDir, file), seconds);
+          log(`real: profile ${label} (${seconds} s at ${atSec} s, ${target.join(' ')}): ${result}`);
           profiles.push({ file, atSec, seconds, result });
         }),
       );
@@ -114,6 +116,11 @@ export async function runReal(o: RealRunOptions): Promise<void> {
   await crawler.run.stop(1_000);
   if (exitCode !== 0) throw new BenchRunError(`${crawler.name} exited with code ${exitCode}; see its log in ${outDir}`);
 
+  // A crawler that wrote nothing on stderr leaves no empty file behind.
+  for (const f of ['scrapy-stderr.txt', 'crawl-stderr.txt', 'python-stderr.txt']) {
+    const path = join(outDir, f);
+    if ((await stat(path).catch(() => undefined))?.size === 0) await rm(path);
+  }
   const timeline = web.timeline(TRUTH_BUCKET_SEC);
   // The crawler's own per-request lines per window, beside the server's count (Scrapy and Crawlee).
   let crawlerLog: { line: string; counts: number[]; total: number } | undefined;
@@ -133,6 +140,7 @@ export async function runReal(o: RealRunOptions): Promise<void> {
     startedAt: startedAt.toISOString(),
     serverClockStartedAt: web.clockStartedAt() ? new Date(web.clockStartedAt()!).toISOString() : null,
     durationSec,
+    network,
     machine: { ...machineAtStart, loadAtEnd: Number(loadavg()[0].toFixed(2)) },
     server: {
       latencyMs: scenario.web.latency,
