@@ -8,30 +8,15 @@
 // the next one: 20% of a window, plus 5 lines for the smallest windows. Over the whole run only the requests in
 // flight when the crawler stops differ (8 at most) — plus, for Crawlee, the PNG/PDF links the server answers 200 and
 // Crawlee refuses to handle (no `Processing` line; a page carries one with chance 5%). Needs the build (npx tsc -b).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runBench } from './support/run-bench.js';
 
-const BENCH = resolve(import.meta.dirname, '..', 'bin', 'bench.js');
 const DURATION_SEC = 25;
 
-function runBench(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 interface Truth {
   schema: string;

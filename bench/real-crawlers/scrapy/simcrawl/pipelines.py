@@ -1,6 +1,7 @@
-# A store that slows as it grows, the way real ones do: pages go into a SQLite table with no index on url, and each
-# item is first checked for a duplicate (SELECT … WHERE url = ?), which scans the whole table. It runs in the
-# reactor thread as a plain synchronous pipeline, as many do, so its time is the crawler's time.
+# A store that slows as it grows, the way real ones do: pages go into a SQLite table with no index, and each item is
+# first checked for a duplicate URL or duplicate content (SELECT … WHERE url = ? OR body = ?), which reads the whole
+# table, bodies included. It runs in the reactor thread as a plain synchronous pipeline, as many do, so its time is
+# the crawler's time.
 import sqlite3
 
 from scrapy.exceptions import DropItem, NotConfigured
@@ -29,7 +30,7 @@ class UnindexedSqlitePipeline:
         self.db.close()
 
     def process_item(self, item):
-        if self.db.execute("SELECT 1 FROM pages WHERE url = ?", (item["url"],)).fetchone():
+        if self.db.execute("SELECT 1 FROM pages WHERE url = ? OR body = ?", (item["url"], item["body"])).fetchone():
             raise DropItem(f"already stored: {item['url']}")
         self.db.execute("INSERT INTO pages (url, status, body) VALUES (?, ?, ?)", (item["url"], item["status"], item["body"]))
         self.pending += 1
