@@ -5,6 +5,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// The same definition of the start and end rate the runner wrote (recomputed, so a change of it reaches old runs).
+import { serverRate } from '../dist/real/run-real.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const realDir = join(root, 'fixtures', 'logs', 'real');
@@ -22,7 +24,9 @@ const pct = (x) => (x === null || x === undefined ? 'n/a' : `${x > 0 ? '+' : ''}
 const summary = {};
 const rows = [];
 for (const { dir, truth } of runs) {
-  const r = truth.serverRate;
+  const r = serverRate(truth.timeline, truth.durationSec, truth.bucketSec);
+  truth.serverRate = r;
+  writeFileSync(join(realDir, dir, 'truth.json'), `${JSON.stringify(truth, null, 1)}\n`);
   summary[dir] = {
     crawler: truth.crawler.version,
     scenario: truth.scenario.name,
@@ -36,7 +40,7 @@ for (const { dir, truth } of runs) {
     load: [truth.machine.loadAtStart, truth.machine.loadAtEnd],
   };
   rows.push(
-    `| \`real/${dir}/\` | ${truth.crawler.version} | ${truth.scenario.about} | ${r.startPagesPerSec} → ${r.endPagesPerSec} pages/s (**${pct(r.relativeChange)}**) | ` +
+    `| \`real/${dir}/\` | ${truth.crawler.version} | ${truth.scenario.about} | ${r.startPagesPerSec.toFixed(1)} → ${r.endPagesPerSec.toFixed(1)} pages/s (**${pct(r.relativeChange)}**) | ` +
       `**${truth.expected.verdict}**${truth.expected.cause ? `, cause **${truth.expected.cause}**` : ''} | ${truth.machine.loadAtStart} / ${truth.machine.loadAtEnd} | ` +
       `\`npm run bench -- real --crawler ${truth.crawler.name} --scenario ${truth.scenario.name} --duration ${truth.durationSec}s${dir.startsWith('crawlee') && truth.logs[0].includes('ndjson') ? ' --crawlee-log json' : ''} --out fixtures/logs/real/${dir}\` |`,
   );
@@ -48,7 +52,7 @@ writeFileSync(gtPath, `${JSON.stringify(gt, null, 2)}\n`);
 
 const table = [
   BEGIN,
-  '| directory | crawler + version | server behaviour | server-counted rate, first → last 30 s | expected | load start / end | command |',
+  '| directory | crawler + version | server behaviour | server-counted rate, first 30 s (after 10 s of start-up) → last 30 s | expected | load start / end | command |',
   '| --- | --- | --- | --- | --- | --- | --- |',
   ...rows,
   END,

@@ -30,14 +30,25 @@ export interface RealRunOptions {
   log: (line: string) => void;
 }
 
-/** Pages per second the server served in the first and the last full 30 s of the run (its own count). */
+/**
+ * Pages per second the server served in the first and the last 30 s of the run (its own count). The first 10 s are
+ * left out when the run has 5 full windows or more: every crawler spends them starting (Scrapy fetches each site's
+ * robots.txt first), which says nothing about the server.
+ */
 export function serverRate(timeline: TimelineBucket[], durationSec: number, bucketSec = TRUTH_BUCKET_SEC) {
-  const full = timeline.filter((b) => b.t + bucketSec <= durationSec);
+  const all = timeline.filter((b) => b.t + bucketSec <= durationSec);
+  const full = all.length >= 5 ? all.slice(1) : all;
   const span = Math.max(1, Math.min(3, Math.floor(full.length / 3)));
   const mean = (bs: TimelineBucket[]) => bs.reduce((s, b) => s + b.pages, 0) / (bs.length * bucketSec);
   const start = full.length ? mean(full.slice(0, span)) : 0;
   const end = full.length ? mean(full.slice(-span)) : 0;
-  return { windowSec: span * bucketSec, startPagesPerSec: round(start), endPagesPerSec: round(end), relativeChange: start > 0 ? round(end / start - 1) : null };
+  return {
+    windowSec: span * bucketSec,
+    fromSec: full[0]?.t ?? 0,
+    startPagesPerSec: round(start),
+    endPagesPerSec: round(end),
+    relativeChange: start > 0 ? round(end / start - 1) : null,
+  };
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
