@@ -18,7 +18,7 @@ export interface Services {
 const root = resolve(import.meta.dirname, '..');
 const ferretBin = join(root, '.test-services', 'bin', 'ferretdb');
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -30,10 +30,10 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Promise<void> {
+export async function waitForPort(port: number, timeoutMs: number, child: ChildProcess, name = 'ferretdb'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`ferretdb exited with code ${child.exitCode} before listening`);
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before listening`);
     const ok = await new Promise<boolean>((res) => {
       const s = connect(port, '127.0.0.1');
       s.once('connect', () => { s.destroy(); res(true); });
@@ -42,7 +42,7 @@ async function waitForPort(port: number, timeoutMs: number, child: ChildProcess)
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`ferretdb did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+  throw new Error(`${name} did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
 }
 
 export function buildFerretDb(): string | undefined {
@@ -60,9 +60,9 @@ export function buildFerretDb(): string | undefined {
   }
 }
 
-/** A FerretDB server of a test's own, which the test may stop and restart (database outage tests). */
-export interface FerretInstance {
-  /** mongodb://127.0.0.1:PORT/ */
+/** A server process of a test's own (FerretDB, VictoriaLogs), which the test may stop and restart (outage tests). */
+export interface ServerInstance {
+  /** Its address, in the form its clients take (mongodb://127.0.0.1:PORT/, http://127.0.0.1:PORT). */
   url: string;
   port: number;
   dataDir: string;
@@ -70,22 +70,32 @@ export interface FerretInstance {
   stop(): Promise<void>;
   /** Starts it again on the same port with the same data (stops it first if it runs). */
   restart(): Promise<void>;
-  /** Stops it and removes `dataDir` if startFerret created it. */
+  /** Stops it and removes `dataDir` if it was created here. */
   dispose(): Promise<void>;
 }
 
-interface RunningFerret {
+export type FerretInstance = ServerInstance;
+
+interface RunningServer {
   child: ChildProcess;
   exited: Promise<void>;
 }
 
-async function spawnFerret(bin: string, port: number, dataDir: string): Promise<RunningFerret> {
-  const child = spawn(bin, ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dataDir], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+export interface ServerSpec {
+  /** Name in error messages and the temp dir's. */
+  name: string;
+  bin: string;
+  /** Its command-line arguments for a loopback port and a data directory. */
+  args(port: number, dataDir: string): string[];
+  url(port: number): string;
+}
+
+async function spawnServer(spec: ServerSpec, port: number, dataDir: string): Promise<RunningServer> {
+  const child = spawn(spec.bin, spec.args(port, dataDir), { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
   try {
-    await waitForPort(port, 20_000, child);
+    // Generous: a first start of FerretDB on PostgreSQL runs initdb, slow on a loaded machine.
+    await waitForPort(port, 60_000, child, spec.name);
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
@@ -93,7 +103,7 @@ async function spawnFerret(bin: string, port: number, dataDir: string): Promise<
   return { child, exited };
 }
 
-async function stopFerret(running: RunningFerret): Promise<void> {
+async function stopServer(running: RunningServer): Promise<void> {
   if (running.child.exitCode !== null || running.child.signalCode !== null) return;
   running.child.kill('SIGTERM');
   const killer = setTimeout(() => running.child.kill('SIGKILL'), 10_000);
@@ -101,36 +111,60 @@ async function stopFerret(running: RunningFerret): Promise<void> {
   clearTimeout(killer);
 }
 
-/**
- * Starts a separate FerretDB (not the suite's shared one) on `port` (default: a free one) with its data in `dataDir`
- * (default: a new temp dir). Throws when FerretDB cannot be built (no Go toolchain); callers decide to skip or fail.
- */
-export async function startFerret(opts: { port?: number; dataDir?: string } = {}): Promise<FerretInstance> {
-  const bin = process.env.CRAWL_DIAG_FERRETDB_BIN ?? buildFerretDb();
-  if (!bin) throw new Error('FerretDB is not available (no Go toolchain to build tools/ferretdb)');
+/** Starts `spec` on `port` (default: a free one) with its data in `dataDir` (default: a new temp dir). */
+export async function startServer(spec: ServerSpec, opts: { port?: number; dataDir?: string } = {}): Promise<ServerInstance> {
   const ownDir = opts.dataDir === undefined;
-  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'crawl-diag-ferretdb-own-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), `crawl-diag-${spec.name}-own-`));
   mkdirSync(dataDir, { recursive: true });
   const port = opts.port ?? (await freePort());
-  let running: RunningFerret | undefined = await spawnFerret(bin, port, dataDir);
+  let running: RunningServer | undefined = await spawnServer(spec, port, dataDir);
   const stop = async () => {
-    if (running) await stopFerret(running);
+    if (running) await stopServer(running);
     running = undefined;
   };
   return {
-    url: `mongodb://127.0.0.1:${port}/`,
+    url: spec.url(port),
     port,
     dataDir,
     stop,
     async restart() {
       await stop();
-      running = await spawnFerret(bin, port, dataDir);
+      running = await spawnServer(spec, port, dataDir);
     },
     async dispose() {
       await stop();
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Why FerretDB's PostgreSQL backend cannot run here (no PostgreSQL server binaries), or undefined when it can. */
+export function postgresUnavailable(): string | undefined {
+  if (process.env.PG_BINDIR && existsSync(join(process.env.PG_BINDIR, 'initdb'))) return undefined;
+  const debian = '/usr/lib/postgresql';
+  if (existsSync(debian) && readdirSync(debian).some((v) => existsSync(join(debian, v, 'bin', 'initdb')))) return undefined;
+  return 'PostgreSQL server binaries not found (apt-get install postgresql, or set PG_BINDIR)';
+}
+
+/**
+ * Starts a separate FerretDB (not the suite's shared one) on `port` (default: a free one) with its data in `dataDir`
+ * (default: a new temp dir). Backend `postgresql`: FerretDB starts a PostgreSQL server of its own with its cluster in
+ * `dataDir/pg` (tools/ferretdb/postgres.go). Throws when FerretDB cannot be built (no Go toolchain); callers decide
+ * to skip or fail.
+ */
+export async function startFerret(opts: { port?: number; dataDir?: string; backend?: 'sqlite' | 'postgresql' } = {}): Promise<FerretInstance> {
+  const bin = process.env.CRAWL_DIAG_FERRETDB_BIN ?? buildFerretDb();
+  if (!bin) throw new Error('FerretDB is not available (no Go toolchain to build tools/ferretdb)');
+  const backend = (dataDir: string) => (opts.backend === 'postgresql' ? ['--postgresql-data', join(dataDir, 'pg')] : ['--sqlite-dir', dataDir]);
+  return startServer(
+    {
+      name: opts.backend === 'postgresql' ? 'ferretdb-postgresql' : 'ferretdb',
+      bin,
+      args: (port, dataDir) => ['--listen-addr', `127.0.0.1:${port}`, ...backend(dataDir)],
+      url: (port) => `mongodb://127.0.0.1:${port}/`,
+    },
+    opts,
+  );
 }
 
 export async function startServices(): Promise<Services> {

@@ -127,6 +127,76 @@ function sparseDecay(drop: number, lo: number, hi: number): ScenarioClass {
   };
 }
 
+/**
+ * A closed-loop crawler: `concurrency` requests in flight, each slot starting its next request when the last one
+ * ends, latencies gamma-distributed around `latency(u)` (u = share of the run elapsed, 0..1) with coefficient of
+ * variation `cv`, times a slow AR(1) jitter of the server (log sd `jitter`, phi 0.5). Counts per bucket are then
+ * sub-Poisson (variance about mean·cv² for many slots), as Scrapy's and Crawlee's are. `slotStart(j)` (share of
+ * the run) delays slot j: an autoscaled pool growing its concurrency. Bucket length 1; rate at u = 0 is
+ * concurrency / latency(0) per bucket.
+ */
+function closedLoop(
+  rng: Random,
+  n: number,
+  concurrency: number,
+  latency: (u: number) => number,
+  cv: number,
+  jitter: number,
+  slotStart: (slot: number) => number = () => 0,
+): number[] {
+  const counts = new Array<number>(n).fill(0);
+  const shape = 1 / (cv * cv);
+  // One server jitter value per bucket, shared by every slot (the server is slow for everyone at once).
+  const wobble: number[] = [];
+  let x = jitter * rng.normal();
+  for (let b = 0; b < n; b++) {
+    wobble.push(Math.exp(x));
+    x = 0.5 * x + jitter * Math.sqrt(1 - 0.25) * rng.normal();
+  }
+  for (let slot = 0; slot < concurrency; slot++) {
+    // A running slot is mid-request when the log starts: its first end is uniform within one latency.
+    let t = slotStart(slot) * n + rng.uniform() * latency(0);
+    while (t < n) {
+      counts[Math.floor(t)]++;
+      const b = Math.min(n - 1, Math.floor(t));
+      t += rng.gamma(shape, (latency(t / n) * wobble[b]) / shape);
+    }
+  }
+  return counts;
+}
+
+/** Closed-loop run shape: `lo`–`hi` pages per bucket at the start, concurrency 2–64, latency CV 0.1–0.6. */
+function closedLoopShape(rng: Random, lo: number, hi: number): { n: number; rate: number; concurrency: number; cv: number; jitter: number } {
+  const n = intBetween(rng, 30, 240);
+  const rate = logUniform(rng, Math.max(lo, 3000 / n), hi);
+  return { n, rate, concurrency: intBetween(rng, 2, 64), cv: uniform(rng, 0.1, 0.6), jitter: uniform(rng, 0, 0.04) };
+}
+
+/** Rate shapes of a slowing server, as rate(u)/rate(0) for a total drop `drop` over the run. */
+const DECLINES: Record<string, (drop: number) => (u: number) => number> = {
+  // Latency grows linearly (a server slowing steadily): the rate falls as 1/latency, convex.
+  hyperbolic: (drop) => (u) => 1 / (1 + (drop / (1 - drop)) * u),
+  exponential: (drop) => (u) => Math.exp(Math.log(1 - drop) * u),
+  // Rate holds up, then falls ever faster (a cache or pool filling up): concave.
+  concave: (drop) => (u) => 1 - drop * u * u,
+};
+
+function closedLoopDecline(shapeName: keyof typeof DECLINES, counts: 'low' | 'high'): ScenarioClass {
+  const [lo, hi] = counts === 'low' ? [20, 60] : [60, 1500];
+  return {
+    name: `closed-loop-${shapeName}-${counts}`,
+    description: `closed-loop crawler (2–64 in flight, sub-Poisson counts), ${shapeName} decline of 20–75%, ${lo}–${hi} pages per bucket at the start`,
+    target: 'decay>=20%',
+    generate(rng) {
+      const { n, rate, concurrency, cv, jitter } = closedLoopShape(rng, lo, hi);
+      const drop = uniform(rng, 0.2, 0.75);
+      const shape = DECLINES[shapeName](drop);
+      const l0 = concurrency / rate;
+      return single(closedLoop(rng, n, concurrency, (u) => l0 / shape(u), cv, jitter), { truth: 'decay', relativeChange: -drop });
+    },
+  };
+}
+
 export const SCENARIOS: ScenarioClass[] = [
   steady('steady-poisson', 'constant rate, Poisson counts', 'steady', () => poissonNoise),
   steady('steady-overdispersed', 'constant rate, gamma-Poisson counts (shape 1–10: variance up to 100x Poisson)', 'steady', (rng) =>
@@ -138,7 +208,7 @@ export const SCENARIOS: ScenarioClass[] = [
   steady(
     'steady-autocorrelated-strong',
     'constant mean rate, AR(1) log rate with phi 0.9–0.95 (slow regime changes; effective sample size n/20–n/40)',
-    'diagnostic',
+    'steady',
     (rng) => autocorrelatedNoise(uniform(rng, 0.9, 0.95), uniform(rng, 0.1, 0.3)),
   ),
   {
@@ -257,4 +327,70 @@ export const SCENARIOS: ScenarioClass[] = [
   sparseDecay(0.2, 1500, 6000),
   sparseDecay(0.4, 300, 1500),
   sparseDecay(0.4, 1500, 6000),
+  closedLoopDecline('hyperbolic', 'high'),
+  closedLoopDecline('hyperbolic', 'low'),
+  closedLoopDecline('exponential', 'high'),
+  closedLoopDecline('exponential', 'low'),
+  closedLoopDecline('concave', 'high'),
+  closedLoopDecline('concave', 'low'),
+  {
+    name: 'closed-loop-step',
+    description: 'closed-loop crawler; the server halves its capacity once (rate drops 20–60% at 20–80% of the run), then flat',
+    target: 'decay>=20%',
+    generate(rng) {
+      const { n, rate, concurrency, cv, jitter } = closedLoopShape(rng, 20, 1500);
+      const drop = uniform(rng, 0.2, 0.6);
+      const at = uniform(rng, 0.2, 0.8);
+      const l0 = concurrency / rate;
+      const counts = closedLoop(rng, n, concurrency, (u) => (u < at ? l0 : l0 / (1 - drop)), cv, jitter);
+      return single(counts, { truth: 'decay', relativeChange: -drop, stepAt: Math.round(at * n) });
+    },
+  },
+  {
+    name: 'closed-loop-warmup-decline',
+    description:
+      'closed-loop crawler whose pool starts small and grows over the first 3–15% of the run (rate from 10–50% of its peak), then a hyperbolic or exponential decline of 20–60%',
+    target: 'decay>=20%',
+    generate(rng) {
+      const { n, rate, concurrency, cv, jitter } = closedLoopShape(rng, 20, 1500);
+      const drop = uniform(rng, 0.2, 0.6);
+      const ramp = uniform(rng, 0.03, 0.15);
+      const startShare = uniform(rng, 0.1, 0.5);
+      const shape = DECLINES[rng.uniform() < 0.5 ? 'hyperbolic' : 'exponential'](drop);
+      const slots = Math.max(4, concurrency);
+      const l0 = slots / rate;
+      // The decline runs over the part after the ramp; the first startShare of the slots run from the start.
+      const after = (u: number): number => shape(Math.max(0, (u - ramp) / (1 - ramp)));
+      const slotStart = (j: number): number => (j < startShare * slots ? 0 : ramp * ((j - startShare * slots) / (slots * (1 - startShare))));
+      return single(closedLoop(rng, n, slots, (u) => l0 / after(u), cv, jitter, slotStart), { truth: 'decay', relativeChange: -drop });
+    },
+  },
+  {
+    name: 'steady-closed-loop',
+    description: 'closed-loop crawler at a constant server latency (sub-Poisson counts), 20–1500 pages per bucket',
+    target: 'steady',
+    generate(rng) {
+      const { n, rate, concurrency, cv, jitter } = closedLoopShape(rng, 20, 1500);
+      const l0 = concurrency / rate;
+      return single(closedLoop(rng, n, concurrency, () => l0, cv, jitter), { truth: 'steady', relativeChange: 0 });
+    },
+  },
+  {
+    name: 'steady-closed-loop-wander',
+    description: 'closed-loop crawler whose server latency wanders slowly: AR(1) log latency, phi 0.9–0.95, sd 0.1–0.3',
+    target: 'steady',
+    generate(rng) {
+      const { n, rate, concurrency, cv } = closedLoopShape(rng, 20, 1500);
+      const phi = uniform(rng, 0.9, 0.95);
+      const sd = uniform(rng, 0.1, 0.3);
+      const path: number[] = [];
+      let x = sd * rng.normal();
+      for (let b = 0; b <= n; b++) {
+        path.push(Math.exp(x - (sd * sd) / 2));
+        x = phi * x + sd * Math.sqrt(1 - phi * phi) * rng.normal();
+      }
+      const l0 = concurrency / rate;
+      return single(closedLoop(rng, n, concurrency, (u) => l0 * path[Math.min(n, Math.floor(u * n))], cv, 0), { truth: 'steady', relativeChange: 0 });
+    },
+  },
 ];

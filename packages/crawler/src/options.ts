@@ -8,6 +8,7 @@ export type CrawlFault = StoreFault | 'politeness-blind' | 'robots-no-cache';
 export const CRAWL_FAULTS: readonly CrawlFault[] = ['unindexed-frontier', 'dedup-scan', 'politeness-blind', 'robots-no-cache'];
 
 import type { LogFormat } from './log/logger.js';
+import { DEFAULT_FETCH_RETRY, type FetchRetryOptions } from './worker/retry.js';
 
 /** Where the crawl is stored. With no `mongoUri`, SQLite at `sqlitePath`. */
 export interface StoreTarget {
@@ -29,9 +30,16 @@ export interface HeartbeatOptions {
 
 export const DEFAULT_HEARTBEAT: HeartbeatOptions = { heartbeatMs: 1000, livenessMs: 5000 };
 
-/** Logging of one process: a file in `logDir` named after the process, or nothing when `logDir` is absent. */
+/**
+ * Logging of one process: a file in `logDir` named after the process, and/or its records shipped to `logTo`; nothing
+ * when both are absent.
+ */
 export interface LogOptions {
   logDir?: string;
+  /** http://HOST:PORT of a VictoriaLogs server to ship every record to (fields node, kind, pid). */
+  logTo?: string;
+  /** Where shipped records wait while the server is away (default: a directory per server under the temp dir). */
+  logSpoolDir?: string;
   /** Default 'python' (the original crawler's text format). */
   logFormat: LogFormat;
 }
@@ -59,7 +67,7 @@ export interface DispatcherOptions extends HeartbeatOptions, LogOptions {
   progressMs: number;
 }
 
-export interface WorkerOptions extends LogOptions {
+export interface WorkerOptions extends LogOptions, FetchRetryOptions {
   store: StoreTarget;
   faults: CrawlFault[];
   /** Per-domain delay between fetches when robots.txt gives no Crawl-delay. Default 1000 ms. */
@@ -112,6 +120,7 @@ export const DEFAULT_WORKER: Omit<WorkerOptions, 'store'> = {
   resolve: [],
   allowPrivate: false,
   logFormat: 'python',
+  ...DEFAULT_FETCH_RETRY,
 };
 
 export const DEFAULT_DISPATCHER: Omit<DispatcherOptions, 'store' | 'bind'> = {

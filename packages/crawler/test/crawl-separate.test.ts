@@ -58,4 +58,26 @@ describe('crawl dispatcher + crawl supervisor', () => {
       for (const r of [dispatcher, a, b]) r.child.kill('SIGKILL');
     }
   }, 180_000);
+
+  it('a supervisor that cannot reach its dispatcher says where and for how long, and exits 0 once the store shows the crawl over', async () => {
+    const dir = tempDir('cut-off');
+    const sqlite = join(dir, 'crawl.sqlite');
+    // A crawl that ended while this supervisor was away: one URL done, nothing pending or leased.
+    const store = await openSqlite(dir);
+    await store.addUrls([{ url: 'http://a.test/', domain: 'a.test', depth: 0 }], Date.now());
+    const [u] = await store.leaseUrls({ owner: 'gone', limit: 1, leaseMs: 10_000, now: Date.now() });
+    await store.finishUrl(u!.url, 'gone', 'done');
+    await store.close();
+    const endpoint = `tcp://127.0.0.1:${await freePort()}`;
+    const started = Date.now();
+    const sup = startCrawl(['crawl', 'supervisor', '--connect', endpoint, '--workers', '1', '--sqlite', sqlite, '--heartbeat-ms', '200']);
+    try {
+      expect((await finished(sup, 30_000)).code, sup.stderr()).toBe(0);
+      expect(sup.stderr()).toMatch(new RegExp(`Cannot reach the dispatcher at ${endpoint} for \\d+ s \\(never reached\\); still trying\\.`));
+      expect(sup.stderr()).toMatch(/The crawl is over in the store \(nothing pending or leased, 1 URLs finished\)/);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      sup.child.kill('SIGKILL');
+    }
+  }, 60_000);
 });

@@ -84,11 +84,21 @@ describe('NetworkPolicy', () => {
     await expect(policy.resolveTarget('127.0.0.1', 8080)).resolves.toMatchObject({ address: '127.0.0.1', port: 8080, mapped: false });
   });
 
-  it('checks what real DNS answers: localhost resolves to loopback and is refused', async () => {
-    const policy = new NetworkPolicy();
-    const err = await policy.resolveTarget('localhost', 80).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(BlockedAddressError);
-    expect((err as BlockedAddressError).reason).toContain('loopback');
+  it('refuses localhost and *.localhost as loopback without asking DNS, and lets them through with allowPrivate', async () => {
+    const asked: string[] = [];
+    const lookup = async (host: string) => {
+      asked.push(host);
+      return [{ address: '93.184.216.34', family: 4 }];
+    };
+    const policy = new NetworkPolicy({ lookup });
+    for (const name of ['localhost', 'shop.localhost']) {
+      expect(() => policy.checkHost(name), name).toThrow(BlockedAddressError);
+      const err = await policy.resolveTarget(name, 80).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BlockedAddressError);
+      expect((err as BlockedAddressError).reason).toContain('loopback');
+    }
+    expect(asked).toEqual([]);
+    await expect(new NetworkPolicy({ allowPrivate: true, lookup }).resolveTarget('localhost', 8080)).resolves.toEqual({ address: '127.0.0.1', family: 4, port: 8080, mapped: false });
   });
 
   it('maps names by rule, exact names before *, and refuses everything unmapped when rules exist', async () => {
@@ -100,6 +110,16 @@ describe('NetworkPolicy', () => {
     // `*` maps names, never IP literals: a link to an IP address cannot reach the loopback server through it.
     await expect(policy.resolveTarget('127.0.0.1', 9000)).rejects.toBeInstanceOf(BlockedAddressError);
     await expect(policy.resolveTarget('8.8.8.8', 80)).rejects.toBeInstanceOf(BlockedAddressError);
+
+    // localhost and *.localhost (RFC 6761) are loopback: `*` does not map them, only a rule naming them does.
+    for (const name of ['localhost', 'LOCALHOST.', 'app.localhost', 'a.b.localhost']) {
+      expect(() => policy.checkHost(name), name).toThrow(BlockedAddressError);
+      await expect(policy.resolveTarget(name, 9000), name).rejects.toBeInstanceOf(BlockedAddressError);
+    }
+    await expect(policy.resolveTarget('notlocalhost.test', 80)).resolves.toMatchObject({ mapped: true });
+    const named = new NetworkPolicy({ resolve: [parseResolveRule('*=127.0.0.1:9000'), parseResolveRule('app.localhost=127.0.0.1:9002')] });
+    await expect(named.resolveTarget('app.localhost', 80)).resolves.toMatchObject({ address: '127.0.0.1', port: 9002, mapped: true });
+    await expect(named.resolveTarget('localhost', 80)).rejects.toBeInstanceOf(BlockedAddressError);
 
     const exactOnly = new NetworkPolicy({ resolve: [parseResolveRule('a.test=127.0.0.1:9000')] });
     const err = await exactOnly.resolveTarget('b.test', 80).catch((e: unknown) => e);

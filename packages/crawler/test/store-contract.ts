@@ -148,6 +148,40 @@ export function describeStoreContract(
       expect((await store.stats()).postponements).toBe(1);
     });
 
+    it('retries a URL: pending with its reason until its not-before time, the attempt counted, counted as retrying', async () => {
+      await store.addUrls(urlsOf('a.test', 2), T);
+      const leased = await store.leaseUrls({ owner: 'w', limit: 2, leaseMs: LEASE, now: T, domainsFree: false });
+      const [r, other] = leased.map((l) => l.url) as [string, string];
+      expect(await store.retryUrl(r, 'intruder', T + 4000, 'connection refused')).toBe(false);
+      expect(await store.retryUrl(r, 'w', T + 4000, 'connection refused')).toBe(true);
+      expect(await store.retryUrl(r, 'w', T + 4000, 'connection refused')).toBe(false);
+      expect(await store.getUrl(r)).toMatchObject({ state: 'pending', dueAt: T + 4000, attempts: 1, postponements: 0, detail: 'connection refused' });
+      const stats = await store.stats();
+      expect(stats).toMatchObject({ pending: 1, leased: 1, retrying: 1 });
+      expect(stats.domains[0]).toMatchObject({ domain: 'a.test', pending: 1, retrying: 1 });
+      expect(await store.frontierSummary(T + 1)).toMatchObject({ pending: 1, ready: 0, nextDueAt: T + 4000 });
+      expect(await store.leaseUrls({ owner: 'w', limit: 1, leaseMs: LEASE, now: T + 3999 })).toEqual([]);
+      const [again] = await store.leaseUrls({ owner: 'w', limit: 1, leaseMs: LEASE, now: T + 4000 });
+      expect(again).toMatchObject({ url: r, attempts: 2 });
+      // Stored at last: done, and no longer counted as retrying.
+      expect(await store.finishUrl(r, 'w', 'done')).toBe(true);
+      expect(await store.finishUrl(other, 'w', 'done')).toBe(true);
+      expect(await store.getUrl(r)).toMatchObject({ state: 'done', attempts: 2 });
+      expect((await store.getUrl(r))?.detail).toBeUndefined();
+      expect(await store.stats()).toMatchObject({ pending: 0, leased: 0, done: 2, retrying: 0 });
+    });
+
+    it('retries under domainsFree: the domain is free again at once, its politeness slot still holds', async () => {
+      await store.addUrls(urlsOf('a.test', 2), T);
+      const [first] = await store.leaseUrls({ owner: 'w', limit: 5, leaseMs: LEASE, now: T, domainsFree: true });
+      expect(await store.claimDomain('a.test', T, 1000)).toEqual({ granted: true });
+      expect(await store.retryUrl(first!.url, 'w', T + 2000, 'HTTP 503')).toBe(true);
+      // Busy no more, but the slot claimed for the failed fetch holds until T + 1000.
+      expect(await store.leaseUrls({ owner: 'w', limit: 5, leaseMs: LEASE, now: T + 500, domainsFree: true })).toEqual([]);
+      const [next] = await store.leaseUrls({ owner: 'w', limit: 5, leaseMs: LEASE, now: T + 1000, domainsFree: true });
+      expect(next?.url).not.toBe(first!.url);
+    });
+
     it('finishes URLs as done, failed or ignored, once, and keeps the detail', async () => {
       await store.addUrls(urlsOf('a.test', 3), T);
       const leased = await store.leaseUrls({ owner: 'w', limit: 3, leaseMs: LEASE, now: T });
@@ -369,8 +403,8 @@ export function describeStoreContract(
       const stats = await store.stats();
       expect(stats).toMatchObject({ pages: 1, pending: 1, leased: 2, done: 1, failed: 1, ignored: 0, postponements: 1 });
       expect(stats.domains).toEqual([
-        { domain: 'a.test', pending: 1, leased: 0, done: 1, failed: 1, ignored: 0, pages: 1, postponements: 1 },
-        { domain: 'b.test', pending: 0, leased: 2, done: 0, failed: 0, ignored: 0, pages: 0, postponements: 0 },
+        { domain: 'a.test', pending: 1, leased: 0, done: 1, failed: 1, ignored: 0, pages: 1, postponements: 1, retrying: 0 },
+        { domain: 'b.test', pending: 0, leased: 2, done: 0, failed: 0, ignored: 0, pages: 0, postponements: 0, retrying: 0 },
       ]);
     });
 

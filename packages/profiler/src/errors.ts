@@ -14,6 +14,7 @@ export type ProfilerErrorCode =
   | 'ptrace-denied'
   | 'py-spy-failed'
   | 'launch-failed'
+  | 'pause-too-long'
   | 'bad-input';
 
 export class ProfilerError extends Error {

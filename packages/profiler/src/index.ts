@@ -7,6 +7,7 @@ export { mergeProfiles } from './merge-profiles.js';
 
 // Collectors
 export { attachNode, attachNodeProcess, DEFAULT_RATE_HZ, DEFAULT_DURATION_MS, DEFAULT_CHUNK_MS, type AttachNodeOptions, type SamplingOptions } from './attach/attach-node.js';
+export { estimateStartPause, WALK_MS_PER_HEAP_MB, type StartPause } from './attach/start-pause.js';
 export { openInspector, closeInspector, type InspectorEndpoint } from './attach/open-inspector.js';
 export { inspectorFlags, type InspectorFlags } from './attach/inspector-flags.js';
 export { profilePython, profilePythonPid, addPySpyFolded, parsePySpyFrame, type PySpyOptions } from './python/py-spy.js';
@@ -15,11 +16,13 @@ export { processInfo, childrenOf, processesMatching, runtimeOf, type ProcessInfo
 export { listeningSocketsOf } from './procfs/listening-sockets.js';
 
 // Outputs (all read only the model)
-export { frameLabel } from './outputs/frame-label.js';
+export { frameLabel, frameName, parseFrameLabel, waitFrame, WAIT_PREFIX } from './outputs/frame-label.js';
 export { toFolded } from './outputs/folded.js';
 export { summarizeProfile, formatSummary, type ProfileSummary, type FrameTime, type SummaryOptions } from './outputs/summary.js';
 export { renderProfile, isOutputFormat, OUTPUT_FORMATS, FORMAT_EXTENSIONS, type OutputFormat, type RenderOptions } from './outputs/render-output.js';
 export { launchNode, type LaunchNodeOptions } from './launch/launch-node.js';
+export { launch0x, ZERO_X_RATE_HZ, type Launch0xOptions } from './launch/launch-0x.js';
+export { parsePerfScript, addPerfSamples, perfFrame, type PerfSample } from './launch/perf-script.js';
 
 // Continuous profiling: the agent's spawn options, recordings read back by range, diffs and timelines
 export { agentNodeOptions, AGENT_ENTRY_PATH, AGENT_ENTRY_URL, type AgentNodeOptions } from './agent/node-options.js';
@@ -42,3 +45,4 @@ export { renderFlameSvg, type FlameSvgOptions } from './outputs/flame-svg.js';
 export { toSpeedscope, type SpeedscopeFile } from './outputs/speedscope.js';
 export { toPprof, type PprofOptions } from './outputs/pprof.js';
 export { toCpuProfile } from './outputs/cpuprofile.js';
+export { frameTimes, type FrameTimes, type FrameTime as FrameWallTime } from './frame-times.js';

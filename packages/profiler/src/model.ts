@@ -1,11 +1,24 @@
 // The one internal profile model: every collector (inspector attach, py-spy, 0x, the pprof agent) produces it,
 // and every output (flame graph HTML/SVG, folded, speedscope, pprof, cpuprofile, diff) reads only it.
 
-/** What kind of time a frame stands for; `idle`, `gc` and `program` are V8's pseudo-frames. */
-export type FrameKind = 'js' | 'native' | 'gc' | 'idle' | 'program' | 'process' | 'thread';
+/**
+ * What kind of time a frame stands for. `js` is a frame of interpreted code with a source location (JavaScript or
+ * Python); `idle`, `gc` and `program` are V8's pseudo-frames; `wait` is time the thread spent blocked (off CPU) on
+ * something it asked for: a database call, an HTTP request, a lock, a timer.
+ */
+export type FrameKind = 'js' | 'native' | 'gc' | 'idle' | 'program' | 'process' | 'thread' | 'wait';
 
+/**
+ * One frame of a stack.
+ *
+ * A wait frame (kind `wait`) is always a stack's leaf: its sample's time was spent waiting, not running. Its `name`
+ * says on what, library first (`mongodb find crawl.frontier`, `http GET 127.0.0.1:8080`, `sqlite3`, `timer`), its
+ * `file`/`line` are the call site in the program's own code that waits (the awaiting JS line, the Python line that
+ * made the blocking call), `library` the client library. The frames below it are the stack that waits, so a frame's
+ * time splits into CPU (stacks ending in code) and waiting (stacks ending in a wait frame): see frame-times.ts.
+ */
 export interface Frame {
-  /** Function name; `(anonymous)` for anonymous JS functions, `(idle)`, `(garbage collector)`, `(program)`. */
+  /** Function name; `(anonymous)` for anonymous JS functions, `(idle)`, `(garbage collector)`, `(program)`; for a wait frame, what it waits on. */
   name: string;
   /** Source file (a path or URL) when known. */
   file?: string;
@@ -14,6 +27,8 @@ export interface Frame {
   /** 1-based column when known. */
   column?: number;
   kind: FrameKind;
+  /** The library or module the frame belongs to or waits in (`sqlite3`, `pymongo`, `mongodb`, `undici`), when known. */
+  library?: string;
 }
 
 export interface Sample {
@@ -50,4 +65,6 @@ export interface Profile {
   };
   /** Non-fatal problems met while collecting (target exited early, a worker thread could not be attached…). */
   warnings: string[];
+  /** How the profile was taken, for the reader to weigh it: the sampler's own CPU cost, how CPU and waiting were told apart. */
+  notes?: string[];
 }

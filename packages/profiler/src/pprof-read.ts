@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Profile as PprofProfile } from 'pprof-format';
 import type { Frame, FrameKind, Profile, ProfiledProcess, Sample } from './model.js';
 import { ProfileBuilder } from './profile-builder.js';
+import { WAIT_PREFIX, waitFrame } from './outputs/frame-label.js';
 
 export interface PprofReadOptions {
   /** The process the profile came from (the agent's file name says); defaults to an unknown one. */
@@ -123,6 +124,10 @@ function toFrame(rawName: string, rawFile: string, line: number): Frame {
   if (rawName === 'Garbage Collection' || rawName === '(garbage collector)') return { name: '(garbage collector)', kind: 'gc' };
   if (rawName === '(program)') return { name: '(program)', kind: 'program' };
   if (rawName === '(idle)') return { name: '(idle)', kind: 'idle' };
+  if (rawName.startsWith(WAIT_PREFIX)) {
+    const file = rawFile.startsWith('file://') ? safeFileUrlToPath(rawFile) : rawFile;
+    return waitFrame(rawName.slice(WAIT_PREFIX.length), { file: file || undefined, line: line > 0 ? line : undefined });
+  }
   // @datadog/pprof names anonymous functions by position (`(anonymous:L#26:C#27)`); the line is in the frame already.
   const name = !rawName || ANONYMOUS_AT_RE.test(rawName) ? '(anonymous)' : rawName;
   const file = rawFile.startsWith('file://') ? safeFileUrlToPath(rawFile) : rawFile;

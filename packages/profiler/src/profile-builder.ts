@@ -3,13 +3,14 @@
 import type { Frame, Profile, ProfiledProcess, Sample } from './model.js';
 
 function frameKey(f: Frame): string {
-  return `${f.kind}\u0000${f.name}\u0000${f.file ?? ''}\u0000${f.line ?? ''}\u0000${f.column ?? ''}`;
+  return `${f.kind}\u0000${f.name}\u0000${f.file ?? ''}\u0000${f.line ?? ''}\u0000${f.column ?? ''}\u0000${f.library ?? ''}`;
 }
 
 export class ProfileBuilder {
   readonly frames: Frame[] = [];
   readonly samples: Sample[] = [];
   readonly warnings: string[] = [];
+  readonly notes: string[] = [];
   private readonly index = new Map<string, number>();
 
   frameId(frame: Frame): number {
@@ -34,6 +35,7 @@ export class ProfileBuilder {
       this.samples.push({ ...s, stack: [...prefix, ...s.stack.map((i) => map[i])] });
     }
     this.warnings.push(...other.warnings);
+    this.notes.push(...(other.notes ?? []));
   }
 
   build(meta: {
@@ -51,6 +53,7 @@ export class ProfileBuilder {
       intervalUs: meta.intervalUs,
       source: { collector: meta.collector, processes: meta.processes },
       warnings: this.warnings,
+      ...(this.notes.length ? { notes: this.notes } : {}),
     };
   }
 }

@@ -2,6 +2,7 @@
 // Samples are weighted by their real time deltas: a sample stands for the time until the next one.
 import type { Frame } from './model.js';
 import type { ProfileBuilder } from './profile-builder.js';
+import { WAIT_PREFIX, waitFrame } from './outputs/frame-label.js';
 
 export interface V8CallFrame {
   functionName: string;
@@ -52,6 +53,9 @@ export function frameFromCallFrame(cf: V8CallFrame): Frame | undefined {
   const pseudo = PSEUDO_FRAMES[cf.functionName];
   if (pseudo) return { name: cf.functionName, kind: pseudo };
   const name = cf.functionName || '(anonymous)';
+  if (name.startsWith(WAIT_PREFIX)) {
+    return waitFrame(name.slice(WAIT_PREFIX.length), cf.url ? { file: displayFile(cf.url), line: cf.lineNumber + 1 } : {});
+  }
   if (!cf.url) return { name, kind: 'native' };
   return { name, kind: 'js', file: displayFile(cf.url), line: cf.lineNumber + 1, column: cf.columnNumber + 1 };
 }

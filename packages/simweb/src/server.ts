@@ -53,6 +53,11 @@ export interface SimWeb {
   clockStartedAt(): number | undefined;
   readonly behaviour: ServerBehaviour;
   resetCounters(): void;
+  /**
+   * Stops listening for `ms` (open connections are dropped, new ones refused, as while a site restarts), then
+   * listens on the same address and port again; resolves once it is back.
+   */
+  down(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -160,10 +165,15 @@ export async function startSimWeb(options: SimWebOptions = {}): Promise<SimWeb> 
     else handle(req, res, () => {});
   });
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.listenHost, () => resolve());
-  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, opts.listenHost, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(opts.port);
   const address = server.address() as AddressInfo;
 
   return {
@@ -186,6 +196,13 @@ export async function startSimWeb(options: SimWebOptions = {}): Promise<SimWeb> 
       counts.clear();
       requestLog.length = 0;
       total = 0;
+    },
+    down: async (ms) => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await stopped;
+      await new Promise((r) => setTimeout(r, ms));
+      if (!closed) await listen(address.port);
     },
     close: async () => {
       closed = true;

@@ -174,6 +174,14 @@ describe('served over HTTP', () => {
     expect((await get(web, `${web.seeds[0]}?x=1`)).status).toBe(404);
   });
 
+  it('goes down for a while (connections refused), then serves on the same port again', async () => {
+    const back = web.down(300);
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(get(web, web.seeds[0]!)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await back;
+    expect((await get(web, web.seeds[0]!)).status).toBe(200);
+  });
+
   it('resets its counters', () => {
     web.resetCounters();
     expect(web.totalRequests()).toBe(0);

@@ -6,6 +6,7 @@ import {
   DEFAULT_SERIES,
   analyzeLogs,
   followLogs,
+  isVictoriaLogsPath,
   type LogsReport,
   parseBucket,
   parseNamedArgument,
@@ -32,6 +33,8 @@ interface LogsArgs {
   'group-by'?: string;
   'time-format'?: string;
   tz?: string;
+  since?: string;
+  until?: string;
   json?: boolean;
   csv?: boolean;
   follow?: boolean;
@@ -49,6 +52,8 @@ const EXAMPLES: Array<[string, string]> = [
   ['$0 logs app.log --time-format "DD/MM/YYYY HH:mm:ss" --tz Europe/Paris', 'an unknown stamp layout in local Paris time'],
   ['$0 logs logs/ --ratio "waste=postponed/will be crawled"', 'the share of URLs postponed, per bucket, with its trend'],
   ['$0 logs scrapy.log --counter "pages=Crawled (\\d+) pages"', 'a running total differenced into a rate'],
+  ['$0 logs victorialogs://10.0.0.9:9428 --group-by node', 'counts from a VictoriaLogs server, one group per node'],
+  ['$0 logs "victorialogs://10.0.0.9:9428?query=job:crawler" --since 2h', 'its crawler records of the last two hours'],
 ];
 
 const analyzeCommand: CommandModule<object, LogsArgs> = {
@@ -60,7 +65,7 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
         [
           '$0 logs PATH... [options]',
           'Counts matching log lines per time bucket across files, draws a chart per series and gives a trend verdict (decay, steady, growth) per series and per group. Each file is a group (a node or a process; rotated files of one log are one group) unless --group-by says otherwise.',
-          'PATH is a file, a directory (walked recursively), a glob, or - for stdin; .gz files are read as they are. Formats are detected per file: Python logging, pino/bunyan NDJSON, Scrapy, ISO 8601 prefixed lines, syslog, nginx/Apache access logs. A line without a timestamp (a traceback) belongs to the record above it; garbled lines are counted as unparsed.',
+          'PATH is a file, a directory (walked recursively), a glob, or - for stdin; .gz files are read as they are. PATH victorialogs://HOST:PORT reads the counts from a VictoriaLogs server instead (?query=LOGSQL narrows the records; each series is matched on the message; groups are log streams unless --group-by names a field such as node or pid; --since/--until choose the time range, by default all of it). Formats are detected per file: Python logging, pino/bunyan NDJSON, Scrapy, ISO 8601 prefixed lines, syslog, nginx/Apache access logs. A line without a timestamp (a traceback) belongs to the record above it; garbled lines are counted as unparsed.',
           "With no --line, --regex or --level, the series are the crawler's strategic lines: will be crawled, crawling, postponed, ignored, robots undetermined, could not retrieve.",
         ].join('\n\n'),
       )
@@ -97,9 +102,11 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
         describe: 'stamp layout for other formats: YYYY MM MMM DD HH mm ss SSS Z, X (epoch s), x (epoch ms)',
       })
       .option('tz', { type: 'string', describe: 'zone of stamps without one: local (default), UTC, +02:00, Europe/Paris' })
+      .option('since', { type: 'string', describe: 'victorialogs:// only: records from this time (ISO 8601) or this long ago (30m, 2h, 1d)' })
+      .option('until', { type: 'string', describe: 'victorialogs:// only: records up to this time (ISO 8601) or this long ago' })
       .option('follow', {
         type: 'boolean',
-        describe: 'keep reading as the files grow (survives rotation): redraw on a terminal, else one line per verdict change; Ctrl-C prints the summary',
+        describe: 'keep reading as the files grow (survives rotation and truncation; .gz siblings are read once), with every other option as without it: redraw on a terminal, else one line per verdict change; Ctrl-C prints the summary, the same report a plain run over the same bytes gives',
       })
       .option('json', { type: 'boolean', describe: 'print the crawl-diag/logs@1 JSON report' })
       .option('csv', { type: 'boolean', describe: 'print CSV: one row per bucket, a column per series and group' })
@@ -121,6 +128,8 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
       groupBy: args['group-by'],
       timeFormat: args['time-format'],
       tz: args.tz,
+      since: args.since,
+      until: args.until,
       onProgress: bar ? (done, total) => total > PROGRESS_ABOVE_BYTES && bar.update(done, total) : undefined,
       onWarning: (message) => process.stderr.write(`crawl-diag: ${message}\n`),
     });
@@ -168,19 +177,25 @@ function useColor(args: LogsArgs): boolean {
 
 /**
  * --follow: on a terminal the chart is redrawn when a bucket is added; otherwise one line is printed whenever a
- * series' verdict changes. Ctrl-C (SIGINT) or SIGTERM stops and prints the summary.
+ * series' verdict changes (on stderr with --json or --csv). Ctrl-C (SIGINT) or SIGTERM stops and prints the summary.
  */
 async function follow(args: LogsArgs, series: SeriesPattern[], ratios: Array<{ name: string; numerator: string; denominator: string }>, bucketMs: number | 'auto'): Promise<void> {
-  if (ratios.length > 0) throw new UsageError('--follow does not take --ratio yet; run without --follow for ratios.');
+  if (args.paths.some(isVictoriaLogsPath)) throw new UsageError('--follow reads growing log files; for victorialogs:// run again with --since.');
   const verdicts = new Map<string, string>();
   let drawnBuckets = -1;
+  // A failure while following (a file that turns out not to be a log) ends the wait; stop() then throws it.
+  let failed: () => void = () => {};
+  const failure = new Promise<void>((resolveFailure) => (failed = resolveFailure));
   const session = await followLogs({
     paths: pathsWithStdin(args.paths),
     series,
+    ratios,
     bucketMs,
     groupBy: args['group-by'],
     timeFormat: args['time-format'],
     tz: args.tz,
+    onWarning: (message) => process.stderr.write(`crawl-diag: ${message}\n`),
+    onError: () => failed(),
     onUpdate: (report) => {
       if (process.stdout.isTTY && !args.json && !args.csv) {
         if (report.buckets !== drawnBuckets) {
@@ -193,17 +208,22 @@ async function follow(args: LogsArgs, series: SeriesPattern[], ratios: Array<{ n
         const before = verdicts.get(s.name);
         if (before !== undefined && before !== s.trend.verdict) {
           const change = s.trend.relativeChange === null ? '' : ` (${s.trend.relativeChange >= 0 ? '+' : ''}${Math.round(s.trend.relativeChange * 100)}%)`;
-          process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${s.name}: ${before} -> ${s.trend.verdict}${change}, ${s.total} lines\n`);
+          // With --json or --csv, stdout is for the final report alone.
+          const out = args.json || args.csv ? process.stderr : process.stdout;
+          out.write(`${new Date().toISOString().slice(11, 19)} ${s.name}: ${before} -> ${s.trend.verdict}${change}, ${s.total} lines\n`);
         }
         verdicts.set(s.name, s.trend.verdict);
       }
     },
   });
   process.stderr.write(`crawl-diag: following ${args.paths.join(' ')}; Ctrl-C prints the summary.\n`);
-  await new Promise<void>((resolveStop) => {
-    process.once('SIGINT', resolveStop);
-    process.once('SIGTERM', resolveStop);
-  });
+  await Promise.race([
+    failure,
+    new Promise<void>((resolveStop) => {
+      process.once('SIGINT', resolveStop);
+      process.once('SIGTERM', resolveStop);
+    }),
+  ]);
   const report = await session.stop();
   if (!report) {
     process.stderr.write('crawl-diag: no timestamped line was read before the end.\n');

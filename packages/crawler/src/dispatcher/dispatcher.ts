@@ -28,6 +28,8 @@ export interface DispatcherProgress {
   failed: number;
   ignored: number;
   postponed: number;
+  /** Transient failures sent back to the frontier for a later attempt. */
+  retried: number;
   supervisors: number;
   inflight: number;
   elapsedMs: number;
@@ -62,7 +64,7 @@ export class Dispatcher {
   private readonly liveness: PeerLiveness;
   private readonly now: () => number;
   private readonly startedAt: number;
-  private readonly counts: Record<UrlOutcome, number> = { done: 0, failed: 0, ignored: 0, postponed: 0 };
+  private readonly counts: Record<UrlOutcome, number> = { done: 0, failed: 0, ignored: 0, postponed: 0, retried: 0 };
   private pumping = false;
   /** Messages being handled now (each may be writing to the store). */
   private handling = 0;

@@ -31,6 +31,15 @@ export function couldNotRetrieve(url: string): string {
   return `Could not retrieve content for URL '${url}'.`;
 }
 
+/**
+ * `The URL '<url>' will be retried in <n> s (attempt <k> of <max>): <reason>.` (WARNING) — a transient failure
+ * (connection refused, reset, timeout, 5xx, 429); the URL is back in the frontier until then.
+ */
+export function willBeRetried(url: string, inMs: number, attempt: number, of: number, reason: string): string {
+  const secs = inMs / 1000;
+  return `The URL '${url}' will be retried in ${Number.isInteger(secs) ? secs : secs.toFixed(1)} s (attempt ${attempt} of ${of}): ${reason}.`;
+}
+
 /** The level each strategic message is logged at, as in the original crawler. */
 export const STRATEGIC_LEVELS = {
   willBeCrawled: 'debug',

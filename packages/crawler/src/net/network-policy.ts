@@ -1,5 +1,6 @@
 // Decides which host a crawler may connect to and at which address: refuses private and other special-purpose
-// addresses unless allowed, and applies `--resolve HOST=ADDR:PORT` rules that send host names to a loopback server.
+// addresses unless allowed (`localhost` and `*.localhost` count as loopback), and applies `--resolve HOST=ADDR:PORT`
+// rules that send host names to a loopback server.
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { specialRangeOf, unbracket } from './address-ranges.js';
@@ -86,6 +87,15 @@ export interface NetworkPolicyOptions {
 
 const defaultLookup: HostLookup = (host) => dnsLookup(host, { all: true, verbatim: true });
 
+/**
+ * `localhost` and every name under it (RFC 6761 6.3): loopback by definition, whatever DNS or a `*` rule says, so they
+ * are treated as the loopback literal 127.0.0.1 is. A trailing dot is the same name.
+ */
+export function isLocalhostName(name: string): boolean {
+  const n = name.toLowerCase().replace(/\.+$/, '');
+  return n === 'localhost' || n.endsWith('.localhost');
+}
+
 /** The policy every outgoing connection (page, redirect hop, robots.txt) goes through. */
 export class NetworkPolicy {
   readonly allowPrivate: boolean;
@@ -106,12 +116,15 @@ export class NetworkPolicy {
     this.wildcard = wildcard;
   }
 
-  /** The rule that maps a host name, if any (exact names win over `*`; IP literals are never mapped by `*`). */
+  /**
+   * The rule that maps a host name, if any (exact names win over `*`). IP literals and localhost names are never
+   * mapped by `*`: only a rule naming them sends them anywhere.
+   */
   ruleFor(host: string): ResolveRule | undefined {
     const name = unbracket(host).toLowerCase();
     const exact = this.exact.get(name);
     if (exact) return exact;
-    if (isIP(name) !== 0) return undefined;
+    if (isIP(name) !== 0 || isLocalhostName(name)) return undefined;
     return this.wildcard;
   }
 
@@ -130,6 +143,11 @@ export class NetworkPolicy {
     if (literal !== 0) {
       this.checkAddress(name, name);
       return { address: name, family: literal === 6 ? 6 : 4, port, mapped: false };
+    }
+    if (isLocalhostName(name)) {
+      // Never asked of DNS (RFC 6761 6.3): a resolver that answers otherwise for it is not to be trusted.
+      this.checkAddress(name, '127.0.0.1');
+      return { address: '127.0.0.1', family: 4, port, mapped: false };
     }
     let answers: Array<{ address: string; family: number }>;
     try {
@@ -159,6 +177,7 @@ export class NetworkPolicy {
       throw new BlockedAddressError(name, undefined, 'not mapped by any --resolve rule (with --resolve, only mapped names are reached)');
     }
     if (isIP(name) !== 0) this.checkAddress(name, name);
+    else if (isLocalhostName(name)) this.checkAddress(name, '127.0.0.1');
   }
 
   private checkAddress(host: string, address: string): void {

@@ -10,7 +10,7 @@ export function progressLine(p: DispatcherProgress, previous?: DispatcherProgres
   if (previous && p.elapsedMs > previous.elapsedMs) recent = ((p.done - previous.done) * 1000) / (p.elapsedMs - previous.elapsedMs);
   return (
     `crawl: ${p.done} pages in ${secs.toFixed(1)} s, ${recent.toFixed(1)} pages/s now (${avg.toFixed(1)} average); ` +
-    `${p.failed} failed, ${p.ignored} ignored, ${p.postponed} postponed; ${p.inflight} in flight, ${p.supervisors} supervisor(s)`
+    `${p.failed} failed, ${p.ignored} ignored, ${p.postponed} postponed, ${p.retried} retried; ${p.inflight} in flight, ${p.supervisors} supervisor(s)`
   );
 }
 
@@ -20,7 +20,7 @@ export function summaryLine(reason: string, elapsedMs: number, stats: CrawlStats
   return (
     `crawl finished (${reason}) in ${secs.toFixed(1)} s: ${pages} new pages (${(secs > 0 ? pages / secs : 0).toFixed(1)} pages/s). ` +
     `Store: ${stats.pages} pages, ${stats.pending} pending, ${stats.leased} leased, ${stats.done} done, ` +
-    `${stats.failed} failed, ${stats.ignored} ignored.`
+    `${stats.failed} failed, ${stats.ignored} ignored${stats.retrying > 0 ? `, ${stats.retrying} waiting for a retry` : ''}.`
   );
 }
 
@@ -30,9 +30,10 @@ function table(rows: string[][]): string {
 }
 
 export function statusText(location: string, stats: CrawlStats): string {
-  const head = ['domain', 'pages', 'pending', 'leased', 'done', 'failed', 'ignored', 'postponed'];
+  // `retrying`: of the pending URLs, those waiting for another attempt after a transient failure.
+  const head = ['domain', 'pages', 'pending', 'retrying', 'leased', 'done', 'failed', 'ignored', 'postponed'];
   const row = (name: string, s: Omit<CrawlStats, 'domains'>) =>
-    [name, s.pages, s.pending, s.leased, s.done, s.failed, s.ignored, s.postponements].map(String);
+    [name, s.pages, s.pending, s.retrying, s.leased, s.done, s.failed, s.ignored, s.postponements].map(String);
   const rows = [head, ...stats.domains.map((d) => row(d.domain, d)), row('(all)', stats)];
   return `crawl store: ${location}\n${table(rows)}\n`;
 }

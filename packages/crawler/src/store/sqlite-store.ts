@@ -153,6 +153,10 @@ function prepareStatements(db: Database.Database, faults: ReadonlySet<string>) {
          postponements = postponements + 1
        WHERE url = @url AND state = 'leased' AND lease_owner = @owner RETURNING domain, lease_domain`,
     ),
+    retry: db.prepare(
+      `UPDATE frontier SET state = 'pending', due_at = @notBefore, detail = @reason
+       WHERE url = @url AND state = 'leased' AND lease_owner = @owner RETURNING domain, lease_domain`,
+    ),
     finish: db.prepare(
       `UPDATE frontier SET state = @state, due_at = @now, detail = @detail
        WHERE url = @url AND state IN ('pending', 'leased') AND lease_owner = @owner RETURNING domain, lease_domain`,
@@ -195,7 +199,9 @@ function prepareStatements(db: Database.Database, faults: ReadonlySet<string>) {
     countReady: db.prepare(`SELECT count(*) AS n FROM frontier WHERE state = 'pending' AND due_at <= ?`),
     nextDue: db.prepare(`SELECT min(due_at) AS t FROM frontier WHERE state = 'pending' AND due_at > ?`),
     statsByDomainState: db.prepare(
-      `SELECT domain, state, count(*) AS n, sum(postponements) AS p FROM frontier GROUP BY domain, state`,
+      `SELECT domain, state, count(*) AS n, sum(postponements) AS p,
+         sum(state = 'pending' AND detail IS NOT NULL) AS r
+       FROM frontier GROUP BY domain, state`,
     ),
     pagesByDomain: db.prepare(`SELECT domain, count(*) AS n FROM pages GROUP BY domain`),
   };
@@ -420,6 +426,14 @@ export class SqliteStore implements CrawlStore {
     });
   }
 
+  async retryUrl(url: string, owner: string, notBefore: number, reason: string): Promise<boolean> {
+    return this.write('retryUrl', (s) => {
+      const changed = s.retry.all({ url, owner, notBefore, reason }) as LeaseChangeRow[];
+      this.freeDomainsOf(s, changed);
+      return changed.length > 0;
+    });
+  }
+
   async finishUrl(url: string, owner: string, state: 'done' | 'failed' | 'ignored', detail?: string): Promise<boolean> {
     return this.write('finishUrl', (s) => {
       const changed = s.finish.all({ url, owner, state, detail: detail ?? null, now: Date.now() }) as LeaseChangeRow[];
@@ -516,10 +530,10 @@ export class SqliteStore implements CrawlStore {
   async stats(): Promise<CrawlStats> {
     return this.run('stats', (s, db) =>
       db.transaction(() => {
-        const states = s.statsByDomainState.all() as { domain: string; state: UrlState; n: number; p: number }[];
+        const states = s.statsByDomainState.all() as { domain: string; state: UrlState; n: number; p: number; r: number }[];
         const pages = s.pagesByDomain.all() as { domain: string; n: number }[];
         return crawlStats(
-          states.map((r) => ({ domain: r.domain, state: r.state, urls: r.n, postponements: r.p })),
+          states.map((r) => ({ domain: r.domain, state: r.state, urls: r.n, postponements: r.p, retrying: r.r })),
           pages.map((r) => ({ domain: r.domain, pages: r.n })),
         );
       })(),

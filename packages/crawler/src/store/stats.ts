@@ -7,6 +7,8 @@ export interface StateCount {
   state: UrlState;
   urls: number;
   postponements: number;
+  /** Of these URLs, the pending ones waiting for a retry (0 for other states). */
+  retrying?: number;
 }
 
 /** Pages stored for one domain. */
@@ -21,7 +23,7 @@ export function crawlStats(states: Iterable<StateCount>, pages: Iterable<PageCou
   const row = (domain: string): DomainStats => {
     let d = byDomain.get(domain);
     if (!d) {
-      d = { domain, pending: 0, leased: 0, done: 0, failed: 0, ignored: 0, pages: 0, postponements: 0 };
+      d = { domain, pending: 0, leased: 0, done: 0, failed: 0, ignored: 0, pages: 0, postponements: 0, retrying: 0 };
       byDomain.set(domain, d);
     }
     return d;
@@ -30,10 +32,11 @@ export function crawlStats(states: Iterable<StateCount>, pages: Iterable<PageCou
     const d = row(s.domain);
     d[s.state] += s.urls;
     d.postponements += s.postponements;
+    d.retrying += s.retrying ?? 0;
   }
   for (const p of pages) row(p.domain).pages += p.pages;
   const domains = [...byDomain.values()].sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
-  const total: CrawlStats = { pages: 0, pending: 0, leased: 0, done: 0, failed: 0, ignored: 0, postponements: 0, domains };
+  const total: CrawlStats = { pages: 0, pending: 0, leased: 0, done: 0, failed: 0, ignored: 0, postponements: 0, retrying: 0, domains };
   for (const d of domains) {
     total.pages += d.pages;
     total.pending += d.pending;
@@ -42,6 +45,7 @@ export function crawlStats(states: Iterable<StateCount>, pages: Iterable<PageCou
     total.failed += d.failed;
     total.ignored += d.ignored;
     total.postponements += d.postponements;
+    total.retrying += d.retrying;
   }
   return total;
 }

@@ -91,7 +91,10 @@ export interface FrontierEntry {
   attempts: number;
   /** How many times it was postponed (politeness). */
   postponements: number;
-  /** Why it failed or was ignored, as given to finishUrl. */
+  /**
+   * Why it failed or was ignored, as given to finishUrl; while pending or leased, why its last attempt failed
+   * (set by retryUrl), so a URL awaiting a retry is one that is open and has a detail.
+   */
   detail?: string;
   addedAt: number;
 }
@@ -141,6 +144,8 @@ export interface DomainStats {
   ignored: number;
   pages: number;
   postponements: number;
+  /** Pending URLs waiting for a retry after a transient failure (see retryUrl). */
+  retrying: number;
 }
 
 export interface CrawlStats {
@@ -152,6 +157,8 @@ export interface CrawlStats {
   ignored: number;
   /** Total postponements over all URLs (politeness contention shows here). */
   postponements: number;
+  /** Pending URLs waiting for a retry after a transient failure (counted in `pending` too). */
+  retrying: number;
   /** Sorted by domain name. */
   domains: DomainStats[];
 }
@@ -199,6 +206,13 @@ export interface CrawlStore {
    * Gives back the attempt its lease counted. Returns false (and changes nothing) when the owner does not hold it.
    */
   postponeUrl(url: string, owner: string, notBefore: number): Promise<boolean>;
+  /**
+   * Puts a URL the owner holds back as pending after a transient failure (connection error, timeout, 5xx, 429),
+   * not to be leased before `notBefore`, with `reason` kept as its detail. Unlike a postponement the attempt counts,
+   * so the caller can give up after a bounded number of them (`LeasedUrl.attempts`). Returns false (and changes
+   * nothing) when the owner does not hold it.
+   */
+  retryUrl(url: string, owner: string, notBefore: number, reason: string): Promise<boolean>;
   /**
    * Ends a URL: done (page stored), failed (could not retrieve) or ignored (robots, filters).
    * Acts when the URL is not final and `owner` is its last lease owner (also after the lease expired, as long as

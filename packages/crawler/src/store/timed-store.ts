@@ -139,6 +139,9 @@ class TimedStore implements CrawlStore {
   postponeUrl(url: string, owner: string, notBefore: number): Promise<boolean> {
     return this.time('postponeUrl', () => this.inner.postponeUrl(url, owner, notBefore));
   }
+  retryUrl(url: string, owner: string, notBefore: number, reason: string): Promise<boolean> {
+    return this.time('retryUrl', () => this.inner.retryUrl(url, owner, notBefore, reason));
+  }
   finishUrl(url: string, owner: string, state: 'done' | 'failed' | 'ignored', detail?: string): Promise<boolean> {
     return this.time('finishUrl', () => this.inner.finishUrl(url, owner, state, detail));
   }

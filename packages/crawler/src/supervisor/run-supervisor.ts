@@ -23,12 +23,14 @@ export interface RunSupervisorExtra {
   name?: string;
   /** Stop gracefully when this fires (parent gone). */
   onStopRequest?: (stop: () => void) => void;
+  /** Lines for the operator at once (dispatcher unreachable, reached again, the crawl over in the store). */
+  onNotice?: (line: string) => void;
 }
 
 export async function runSupervisor(opts: SupervisorOptions, extra: RunSupervisorExtra = {}): Promise<void> {
   const id = opts.id ?? defaultSupervisorId();
   const name = extra.name ?? `supervisor-${process.pid}`;
-  const log = openProcessLog(name, 'supervisor', opts.worker);
+  const log = openProcessLog(name, 'supervisor', opts.worker, id);
   const socket = new SupervisorSocket({ id });
   socket.connect(opts.connect);
   log.info({ id, dispatcher: opts.connect, workers: opts.workers }, `Supervisor '${id}' connecting to ${opts.connect}.`);
@@ -40,7 +42,7 @@ export async function runSupervisor(opts: SupervisorOptions, extra: RunSuperviso
       return spawnArgs('worker', config, opts.profileDir);
     },
   });
-  const supervisor = new Supervisor({ id, socket, pool, log, opts });
+  const supervisor = new Supervisor({ id, socket, pool, log, opts, endpoint: opts.connect, onNotice: extra.onNotice });
   const stop = () => void supervisor.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

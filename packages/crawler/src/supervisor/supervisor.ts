@@ -14,12 +14,21 @@ export interface SupervisorDeps {
   pool: WorkerPool;
   log: Logger;
   opts: HeartbeatOptions & { stopGraceMs: number; prefetch: number };
+  /** The dispatcher endpoint, for what the supervisor says when it cannot reach it. */
+  endpoint?: string;
+  /** Lines an operator should see at once (the CLI prints them on stderr): the dispatcher lost, found, the crawl over. */
+  onNotice?: (line: string) => void;
 }
 
 /** A URL handed back after a worker crash waits this long before it is leased again. */
 const CRASH_RELEASE_DELAY_MS = 1000;
 /** A URL whose store write failed (database away) waits this long. */
 const STORE_ERROR_RELEASE_DELAY_MS = 2000;
+/** While the dispatcher cannot be reached, say so after this long, and again every UNREACHABLE_REPEAT_MS. */
+const UNREACHABLE_NOTICE_MS = 3000;
+const UNREACHABLE_REPEAT_MS = 10_000;
+/** Consecutive store checks finding the crawl over (nothing open, something finished) before the supervisor stops. */
+const OVER_CHECKS = 2;
 
 export class Supervisor {
   private readonly queue: LeasedUrl[] = [];
@@ -41,6 +50,13 @@ export class Supervisor {
   private timer?: NodeJS.Timeout;
   private resolveStopped?: () => void;
   private releasedInStore?: (count: number) => void;
+  /** Since when the dispatcher cannot be reached (start, or the loss of it); undefined while connected. */
+  private unreachableSince?: number = Date.now();
+  private everConnected = false;
+  private lastUnreachableNotice = 0;
+  private lastStoreCheck = 0;
+  private overChecks = 0;
+  private crawlState?: (state: { open: number; finished: number; error?: string }) => void;
 
   constructor(private readonly deps: SupervisorDeps) {}
 
@@ -85,6 +101,13 @@ export class Supervisor {
       this.outstanding = 0;
       this.receivedFromRun = 0;
       this.deps.log.info({ dispatcher: run }, 'Connected to the dispatcher.');
+      if (this.unreachableSince !== undefined && this.lastUnreachableNotice > 0) {
+        this.notice('info', `Reached the dispatcher at ${this.endpoint()} after ${this.secondsSince(this.unreachableSince)} s.`);
+      }
+      this.unreachableSince = undefined;
+      this.lastUnreachableNotice = 0;
+      this.everConnected = true;
+      this.overChecks = 0;
       void this.send({ type: 'hello', workers: this.deps.pool.slots.length, pid: process.pid, host: '' });
     }
     switch (msg.type) {
@@ -121,6 +144,9 @@ export class Supervisor {
         break;
       case 'released':
         this.releasedInStore?.(msg.count);
+        break;
+      case 'crawl-state':
+        this.crawlState?.(msg);
         break;
       case 'ready':
         break;
@@ -177,8 +203,10 @@ export class Supervisor {
       // The dispatcher is gone (killed, restarting, network): credits asked of it are void; ask again when it is back.
       this.dispatcherAlive = false;
       this.outstanding = 0;
+      this.unreachableSince = this.lastHeardFromDispatcher;
       this.deps.log.warn('The dispatcher missed its heartbeats; waiting for it to come back.');
     }
+    if (!this.dispatcherAlive && !this.stopping) await this.whileUnreachable(now);
     const sent = await this.send({ type: 'heartbeat', busy: pool.busyCount(), queued: this.queue.length, workers: pool.alive().length });
     if (!sent || this.stopping) return;
     await this.flushReleases();
@@ -194,6 +222,63 @@ export class Supervisor {
       if (urls.length > 0) await this.send({ type: 'renew', urls });
     }
     this.requestWork();
+  }
+
+  private endpoint(): string {
+    return this.deps.endpoint ?? 'its endpoint';
+  }
+
+  private secondsSince(t: number): number {
+    return Math.round((Date.now() - t) / 1000);
+  }
+
+  private notice(level: 'info' | 'warn', line: string): void {
+    this.deps.log[level](line);
+    this.deps.onNotice?.(line);
+  }
+
+  /**
+   * The dispatcher cannot be reached: say so (where, for how long), and ask the store whether the crawl is over. A
+   * supervisor cut off while the crawl ended would otherwise wait forever for a dispatcher that has gone: when the
+   * store has nothing pending or leased and some URLs finished, on two checks a liveness window apart, it stops.
+   */
+  private async whileUnreachable(now: number): Promise<void> {
+    const since = (this.unreachableSince ??= now);
+    const { livenessMs } = this.deps.opts;
+    if (now - since >= Math.min(UNREACHABLE_NOTICE_MS, livenessMs) && now - this.lastUnreachableNotice >= UNREACHABLE_REPEAT_MS) {
+      this.lastUnreachableNotice = now;
+      const how = this.everConnected ? 'lost' : 'never reached';
+      this.notice('warn', `Cannot reach the dispatcher at ${this.endpoint()} for ${this.secondsSince(since)} s (${how}); still trying.`);
+    }
+    if (now - since < 2 * livenessMs || now - this.lastStoreCheck < livenessMs) return;
+    this.lastStoreCheck = now;
+    const state = await this.askCrawlState();
+    if (!state || state.error !== undefined) return;
+    this.overChecks = state.open === 0 && state.finished > 0 ? this.overChecks + 1 : 0;
+    if (this.overChecks < OVER_CHECKS || this.dispatcherAlive) return;
+    this.notice(
+      'info',
+      `The crawl is over in the store (nothing pending or leased, ${state.finished} URLs finished) and the dispatcher at ${this.endpoint()} has not been reached for ${this.secondsSince(since)} s: stopping.`,
+    );
+    void this.stop();
+  }
+
+  /** Asks one live worker what the store says of the crawl; undefined when no worker answers in time. */
+  private askCrawlState(): Promise<{ open: number; finished: number; error?: string } | undefined> {
+    const slot = this.deps.pool.alive()[0];
+    if (!slot) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), this.deps.opts.livenessMs);
+      this.crawlState = (state) => {
+        clearTimeout(timer);
+        this.crawlState = undefined;
+        resolve(state);
+      };
+      if (!this.deps.pool.send(slot, { type: 'crawl-state' })) {
+        clearTimeout(timer);
+        resolve(undefined);
+      }
+    });
   }
 
   /**

@@ -7,8 +7,11 @@ import type { LeasedUrl } from '../store/store.js';
 
 export const PROTOCOL_TAG = 'crawl-diag/crawl@1';
 
-/** What a worker did with a URL; the worker has already written it to the store. */
-export type UrlOutcome = 'done' | 'failed' | 'ignored' | 'postponed';
+/**
+ * What a worker did with a URL; the worker has already written it to the store. `retried`: a transient failure put
+ * it back in the frontier for a later attempt.
+ */
+export type UrlOutcome = 'done' | 'failed' | 'ignored' | 'postponed' | 'retried';
 
 /** Supervisor → dispatcher. */
 export type SupervisorMessage =

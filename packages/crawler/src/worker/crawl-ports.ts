@@ -6,7 +6,7 @@ import type { Politeness } from '../politeness/politeness.js';
 export type RobotsGate = Pick<RobotsPolicy, 'check'>;
 export type PolitenessGate = Pick<Politeness, 'claim'>;
 
-/** The six strategic messages of DESIGN.md, word for word; the log analyzer counts them. */
+/** The six strategic messages of DESIGN.md, word for word (the log analyzer counts them), and the retry line. */
 export interface CrawlEvents {
   willBeCrawled(url: string): void;
   crawling(url: string): void;
@@ -14,4 +14,6 @@ export interface CrawlEvents {
   ignored(url: string): void;
   robotsUndetermined(url: string): void;
   couldNotRetrieve(url: string): void;
+  /** Not one of the six: a transient failure sent the URL back to the frontier for attempt `attempt` of `of`. */
+  willBeRetried(url: string, inMs: number, attempt: number, of: number, reason: string): void;
 }

@@ -7,6 +7,7 @@ import { extractLinks } from '../fetch/links.js';
 import { domainOf } from '../fetch/url.js';
 import type { UrlOutcome } from '../transport/protocol.js';
 import type { CrawlEvents, PolitenessGate, RobotsGate } from './crawl-ports.js';
+import { mayRetry, retryDelay, transientReason, type FetchRetryOptions } from './retry.js';
 
 export interface CrawlUrlContext {
   store: CrawlStore;
@@ -19,6 +20,8 @@ export interface CrawlUrlContext {
   maxDepth: number;
   /** Empty: any domain. */
   allowedDomains: string[];
+  /** Transient failures (fetch or robots.txt) go back to the frontier this many times before they are final. */
+  retry: FetchRetryOptions;
 }
 
 export function domainAllowed(domain: string, allowed: string[]): boolean {
@@ -41,6 +44,15 @@ export async function crawlUrl(ctx: CrawlUrlContext, leased: LeasedUrl): Promise
     await store.finishUrl(url, owner, 'ignored', detail);
     return { outcome: 'ignored', domainFreeAt };
   };
+  /** Back to the frontier for a later attempt, when attempts are left; undefined when this one was the last. */
+  const retry = async (reason: string): Promise<CrawlUrlResult | undefined> => {
+    if (!mayRetry(ctx.retry, leased.attempts)) return undefined;
+    const inMs = retryDelay(ctx.retry, leased.attempts);
+    if (!(await store.retryUrl(url, owner, Date.now() + inMs, reason))) return { outcome: 'retried', domainFreeAt };
+    events.willBeRetried(url, inMs, leased.attempts + 1, ctx.retry.retries + 1, reason);
+    return { outcome: 'retried', domainFreeAt };
+  };
+  const attemptsNote = leased.attempts > 1 ? ` (after ${leased.attempts} attempts)` : '';
 
   // Seeds are checked here; discovered links were filtered before they entered the frontier.
   if (!domainAllowed(domain, ctx.allowedDomains)) return ignore('domain not allowed');
@@ -51,8 +63,10 @@ export async function crawlUrl(ctx: CrawlUrlContext, leased: LeasedUrl): Promise
     // RFC 9309 2.3.1.4: unreachable robots.txt means complete disallow. Ignored at once, as the original crawler
     // did: postponing until robots.txt is retried (minutes later) would hold `crawl local` open that long, and the
     // frontier entry does not count robots postponements to give up after a few.
+    // Unreachable robots.txt is usually a server restarting or a network cut: the URL is tried again (robots.txt
+    // with it) a few times before it is ignored.
     events.robotsUndetermined(url);
-    return ignore(`robots.txt undetermined: ${robots.reason}`);
+    return (await retry(`robots.txt undetermined: ${robots.reason}`)) ?? ignore(`robots.txt undetermined: ${robots.reason}${attemptsNote}`);
   }
   if (robots.verdict === 'disallowed') return ignore('disallowed by robots.txt');
 
@@ -72,7 +86,10 @@ export async function crawlUrl(ctx: CrawlUrlContext, leased: LeasedUrl): Promise
   if (result.kind !== 'page') {
     events.couldNotRetrieve(url);
     const detail = result.kind === 'network-error' ? `${result.code}: ${result.message}` : 'status' in result ? `${result.kind} ${result.status}` : result.kind;
-    await store.finishUrl(url, owner, 'failed', detail);
+    const reason = transientReason(result);
+    const retried = reason === undefined ? undefined : await retry(reason);
+    if (retried) return retried;
+    await store.finishUrl(url, owner, 'failed', `${detail}${attemptsNote}`);
     return { outcome: 'failed', domainFreeAt };
   }
 

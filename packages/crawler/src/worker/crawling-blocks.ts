@@ -58,17 +58,19 @@ function strategicEvents(log: Logger): CrawlEvents {
     const text = strategic[key];
     events[key] = (url: string) => log[level](text(url));
   }
+  events.willBeRetried = (url, inMs, attempt, of, reason) => log.warn(strategic.willBeRetried(url, inMs, attempt, of, reason));
   return events;
 }
 
 export function createCrawlingBlocks(config: WorkerProcessConfig, store: CrawlStore): CrawlingBlocks {
-  const log = openProcessLog(config.name, 'worker', config);
+  const log = openProcessLog(config.name, 'worker', config, config.owner);
   const policy = new NetworkPolicy({ allowPrivate: config.allowPrivate, resolve: config.resolve.map(parseResolveRule) });
   const fetcher = withRequestLog(createFetcher({ policy }), log);
   return {
     log,
     fetcher,
-    robots: new RobotsPolicy({ store, fetcher, noCache: config.faults.includes('robots-no-cache') }),
+    // An unreachable robots.txt is kept (as "disallow all") only until the URL's retry comes, so the retry asks again.
+    robots: new RobotsPolicy({ store, fetcher, noCache: config.faults.includes('robots-no-cache'), unreachableTtlMs: config.retryDelayMs }),
     politeness: new Politeness({ store, delayMs: config.delayMs }),
     events: strategicEvents(log),
   };

@@ -11,6 +11,8 @@ export type ToWorker =
   | { type: 'crawl'; url: LeasedUrl }
   /** Release, directly in the store, every lease the owner holds (graceful stop of the supervisor). */
   | { type: 'release-leases'; owner: string }
+  /** What the store says of the crawl (asked while the dispatcher cannot be reached: is the crawl over?). */
+  | { type: 'crawl-state' }
   /** Exit after the current URL. */
   | { type: 'stop' };
 
@@ -21,4 +23,6 @@ export type FromWorker =
   | { type: 'result'; url: string; outcome: UrlOutcome; domainFreeAt?: number }
   /** The URL could not be handled because the store failed; it goes back to the frontier after a backoff. */
   | { type: 'error'; url: string; message: string }
-  | { type: 'released'; owner: string; count: number };
+  | { type: 'released'; owner: string; count: number }
+  /** URLs open (pending, leased) and finished (done, failed, ignored) in the store; `error` when it could not tell. */
+  | { type: 'crawl-state'; open: number; finished: number; error?: string };

@@ -39,6 +39,7 @@ export async function runWorker(config: WorkerProcessConfig, channel: WorkerChan
     fetchedBy: config.name,
     maxDepth: config.maxDepth,
     allowedDomains: config.allowedDomains,
+    retry: { retries: config.retries, retryDelayMs: config.retryDelayMs },
   };
 
   let stopRequested = false;
@@ -61,6 +62,12 @@ export async function runWorker(config: WorkerProcessConfig, channel: WorkerChan
           void store.releaseLeases(msg.owner).then(
             (count) => channel.send({ type: 'released', owner: msg.owner, count }),
             (err) => log.warn({ err: (err as Error).message }, 'Could not release leases in the store.'),
+          );
+          break;
+        case 'crawl-state':
+          void store.stats().then(
+            (st) => channel.send({ type: 'crawl-state', open: st.pending + st.leased, finished: st.done + st.failed + st.ignored }),
+            (err) => channel.send({ type: 'crawl-state', open: 0, finished: 0, error: (err as Error).message }),
           );
           break;
         case 'stop':

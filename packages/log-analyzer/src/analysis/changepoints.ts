@@ -4,7 +4,8 @@
 // overdispersed (bursty) counts are treated as quasi-Poisson instead of sprouting change points. Hand-written:
 // npm's bayesian-changepoint is an online Gaussian model, not a Poisson segmentation, and nothing else is kept up.
 import { fullBuckets } from './trend.js';
-import { mean, median } from './robust.js';
+import { mean } from './robust.js';
+import { shortLagNoise } from './monotone-shape.js';
 import type { ChangePoint, CountSeries } from './types.js';
 
 export interface ChangePointOptions {
@@ -130,12 +131,7 @@ export function estimateDispersion(counts: readonly number[]): number {
   if (counts.length < 3) return 1;
   const m = mean(counts);
   if (!(m > 0)) return 1;
-  const diffs: number[] = [];
-  for (let i = 1; i < counts.length; i++) diffs.push(counts[i] - counts[i - 1]);
-  const center = median(diffs);
-  const mad = median(diffs.map((d) => Math.abs(d - center)));
-  const variance = (1.4826 * mad) ** 2 / 2;
-  return Math.max(1, variance / m);
+  return Math.max(1, shortLagNoise(counts) ** 2 / m);
 }
 
 /** Lag-1 autocorrelation of the residuals around the segment means. */

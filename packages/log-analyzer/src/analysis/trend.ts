@@ -1,12 +1,15 @@
 // Trend verdict for one series of bucket counts (or gauge values): is the crawl really slowing, and by how much?
 //
-// Significance: Mann-Kendall with tie correction and the Hamed-Rao autocorrelation correction, so bursty,
-// autocorrelated steady crawls are not called decay. Size: Theil-Sen slope, and the relative change of the rate
-// read off the Theil-Sen line at the run's two ends (robust to a burst at either end). A verdict needs both:
-// significant (p < alpha) AND large (|relative change| >= minRelativeChange). Thresholds: ANALYSIS.md.
-import { mannKendall } from './mann-kendall.js';
+// Significance: Mann-Kendall with tie correction and the Hamed-Rao autocorrelation correction, the noise's
+// autocorrelation read off the residuals of a monotone (isotonic) fit, so the curvature of a smooth decay or a step
+// is not mistaken for autocorrelated noise. Shape: a start-up ramp before the rate's peak is left out (warm-up), and
+// a run that goes back against its direction for a sustained stretch (a wandering rate) is not a trend. Size:
+// Theil-Sen slope, and the relative change of the rate from the run's start to its end. A verdict needs all of
+// significant (p < alpha), large (|relative change| >= minRelativeChange) and sustained. Thresholds: ANALYSIS.md.
+import { mannKendall, mannKendallS } from './mann-kendall.js';
 import { theilSen } from './theil-sen.js';
 import { mean, presentPoints } from './robust.js';
+import { monotoneExcursion, warmupLength } from './monotone-shape.js';
 import type { CountSeries, Trend, Verdict } from './types.js';
 
 export interface TrendOptions {
@@ -18,8 +21,18 @@ export interface TrendOptions {
   minBuckets?: number;
   /** Fewest events (sum of counts) to judge a count series. Default 20. Not applied to gauge values. */
   minEvents?: number;
-  /** Apply the Hamed-Rao autocorrelation correction. Default true. */
+  /**
+   * Allow for serially correlated noise: the Hamed-Rao correction of the test, and the sustained-excursion rule
+   * (`maxExcursion`). Default true.
+   */
   autocorrelationCorrection?: boolean;
+  /**
+   * Largest sustained excursion against the trend's direction, as a share of the trend's size, that still counts
+   * as a trend (see `monotoneExcursion`). Default 0.15.
+   */
+  maxExcursion?: number;
+  /** Leave a start-up ramp before the rate's peak out of the judged window (see `warmupLength`). Default true. */
+  warmup?: boolean;
 }
 
 export const TREND_DEFAULTS: Required<TrendOptions> = {
@@ -28,6 +41,8 @@ export const TREND_DEFAULTS: Required<TrendOptions> = {
   minBuckets: 10,
   minEvents: 20,
   autocorrelationCorrection: true,
+  maxExcursion: 0.15,
+  warmup: true,
 };
 
 /** Mann-Kendall and Theil-Sen are O(n^2): longer series are summed into at most this many coarser buckets. */
@@ -54,16 +69,37 @@ export function analyzeValueTrend(values: ReadonlyArray<number | null>, bucketMs
   const present = values.filter((v): v is number => v !== null && Number.isFinite(v)).length;
   if (present < opts.minBuckets) return { ...INSUFFICIENT };
   const { values: coarse, factor } = coarsen(values, MAX_TREND_POINTS);
-  const mk = mannKendall(coarse, { autocorrelationCorrection: opts.autocorrelationCorrection });
-  const { xs, ys } = presentPoints(coarse);
+  const warmup = opts.warmup ? warmupCut(coarse) : 0;
+  const judged = coarse.slice(warmup);
+  const mk = mannKendall(judged, { autocorrelationCorrection: opts.autocorrelationCorrection, detrend: 'monotone' });
+  const { xs, ys } = presentPoints(judged);
   const line = theilSen(xs, ys);
   // Per-bucket slope in the caller's bucket units (a coarse point sums `factor` buckets, or averages them for gauges).
   const slopePerBucket = line.slope / (factor * factor);
   const slopePerHour = slopePerBucket * (3_600_000 / bucketMs);
   const change = relativeChangeOf(xs, ys, line.slope, line.intercept);
   const relativeChange = change.value;
-  const verdict = change.disputed ? 'steady' : decide(mk.pValue, line.slope, relativeChange, opts);
-  return { verdict, relativeChange, pValue: mk.pValue, slopePerHour };
+  let verdict = change.disputed ? 'steady' : decide(mk.pValue, line.slope, relativeChange, opts);
+  let wandering = false;
+  if ((verdict === 'decay' || verdict === 'growth') && opts.autocorrelationCorrection) {
+    wandering = monotoneExcursion(ys, verdict === 'decay').ratio > opts.maxExcursion;
+    if (wandering) verdict = 'steady';
+  }
+  const trend: Trend = { verdict, relativeChange, pValue: mk.pValue, slopePerHour };
+  if (warmup > 0) trend.warmupBuckets = warmup * factor;
+  if (wandering) trend.wandering = true;
+  return trend;
+}
+
+/**
+ * Points (of the possibly coarsened series) to leave out as a start-up ramp: the warm-up of `warmupLength` over
+ * the present values, only when the rest of the run falls (a ramp before a steady or rising run is not cut).
+ */
+function warmupCut(values: ReadonlyArray<number | null>): number {
+  const { xs, ys } = presentPoints(values);
+  const k = warmupLength(ys);
+  if (k === 0 || !(mannKendallS(ys.slice(k)) < 0)) return 0;
+  return xs[k];
 }
 
 /** The counts without partial edge buckets, and the index of the first kept bucket in the original series. */

@@ -10,6 +10,16 @@ export interface Trend {
   pValue: number | null;
   /** Trend size in events per bucket-rate unit per hour (Theil-Sen slope scaled to per-hour rate change). */
   slopePerHour: number | null;
+  /**
+   * Buckets at the start left out of the judged window as a start-up ramp (the rate rising to its peak before it
+   * falls). Absent when nothing was cut.
+   */
+  warmupBuckets?: number;
+  /**
+   * True when the test was significant and large but the run went back against its direction for a sustained
+   * stretch: a wandering rate, called `steady`. Absent otherwise.
+   */
+  wandering?: boolean;
 }
 
 export interface ChangePoint {

@@ -16,6 +16,13 @@ export interface TerminalOptions {
 
 const LABEL_WIDTH = 9;
 
+/** `3 files`, or for a log engine its address and how many records it holds. */
+function inputsLine(report: LogsReport): string {
+  const engine = report.files.length === 1 && report.files[0].format === 'victorialogs' ? report.files[0] : undefined;
+  if (engine) return `${engine.path} (${engine.lines} records)`;
+  return `${report.files.length} file${report.files.length === 1 ? '' : 's'}`;
+}
+
 export function renderTerminal(report: LogsReport, options: TerminalOptions = {}): string {
   const color = options.color ?? false;
   const width = Math.max(40, options.width ?? 100);
@@ -24,11 +31,13 @@ export function renderTerminal(report: LogsReport, options: TerminalOptions = {}
   const bucket = formatBucket(report.bucketMs);
   const groupCount = report.groups ? Object.keys(report.groups).length : 0;
   out.push(
-    `${report.files.length} file${report.files.length === 1 ? '' : 's'}, ${groupCount} group${groupCount === 1 ? '' : 's'}, ` +
+    `${inputsLine(report)}, ${groupCount} group${groupCount === 1 ? '' : 's'}, ` +
       `${report.buckets} buckets of ${bucket}, ${shortTime(report.start)} to ${shortTime(report.end ?? report.start)} UTC`,
   );
   const unparsed = report.files.reduce((s, f) => s + f.unparsed, 0);
   if (unparsed > 0) out.push(`${unparsed} unparsed line${unparsed === 1 ? '' : 's'} (no timestamp, not part of a record)`);
+  const nulBytes = report.files.reduce((s, f) => s + (f.nulBytes ?? 0), 0);
+  if (nulBytes > 0) out.push(`${nulBytes} NUL bytes skipped (a copytruncate hole or crash padding; each run ends a line)`);
   for (const s of report.series) {
     out.push('', paint(asciichart.cyan, `${s.name}`) + `  (lines per ${bucket}, total ${s.total})`);
     out.push(chart(s.counts, width, options.chartHeight ?? 8, color, true));

@@ -22,6 +22,8 @@ export interface LineScannerOptions {
 export class LineScanner {
   lines = 0;
   unparsed = 0;
+  /** NUL bytes skipped (runs of them are line breaks, not text). */
+  nulBytes = 0;
   /** Earliest and latest record time seen (ms; NaN until a record was parsed). */
   firstTime = NaN;
   lastTime = NaN;
@@ -52,8 +54,13 @@ export class LineScanner {
    */
   private readonly countedIn: Float64Array;
   private recordNumber = 0;
+  /** Newlines passed, and the line last counted as unparsed (NUL runs cut a line into pieces; it counts once). */
+  private physicalLine = 0;
+  private lastGarbageLine = -1;
   /** Series whose matches carry a number (gauges, counters) rather than count one event. */
   private readonly valued: boolean[];
+  /** Series whose matches carry a text key (a URL's host), counted per key. */
+  private readonly keyed: boolean[];
 
   constructor(options: LineScannerOptions) {
     this.format = options.format;
@@ -65,7 +72,8 @@ export class LineScanner {
     // Created on first use: with a JSON-field grouping the file's own group would stay empty.
     this.recordGroup = null as unknown as GroupCounts;
     this.countedIn = new Float64Array(options.series.length).fill(-1);
-    this.valued = options.series.map((s) => s.kind !== 'count');
+    this.valued = options.series.map((s) => s.kind === 'gauge' || s.kind === 'counter');
+    this.keyed = options.series.map((s) => s.kind === 'key');
   }
 
   /** Scans the complete lines of buf[start, end). The buffer may be reused by the caller afterwards. */
@@ -80,35 +88,48 @@ export class LineScanner {
     let count = kernel.firstLineBatch();
     for (;;) {
       const ends = kernel.lineEnds;
-      this.lines += count;
       for (let k = 0; k < count; k++) {
-        const nl = ends[k] - shift;
-        this.line(buf, pos, nl);
-        pos = nl + 1;
+        const at = ends[k] - shift;
+        if (buf[at] === 10) {
+          this.lines++;
+          this.line(buf, pos, at > pos && buf[at - 1] === 13 ? at - 1 : at, at + 1);
+          this.physicalLine++;
+          pos = at + 1;
+        } else {
+          // A run of NUL bytes (copytruncate's hole, a crash's padding): skipped and counted, and a line break, so
+          // a record right after it is read.
+          let after = at + 1;
+          while (after < end && buf[after] === 0) after++;
+          this.nulBytes += after - at;
+          if (at > pos) this.line(buf, pos, at, after);
+          pos = after;
+        }
       }
       if (!kernel.lineBatchFull) break;
       count = kernel.nextLineBatch();
     }
     if (pos < end) {
       this.lines++;
-      this.line(buf, pos, end); // a last line without its newline (the end of the input)
+      this.line(buf, pos, end > pos && buf[end - 1] === 13 ? end - 1 : end, end); // a last line without its newline
     }
     // The open record's bytes go away with the buffer: settle its time now (it is also the chunk's last record).
     if (this.recordOk && !this.recordParsed) this.parseRecord();
   }
 
-  /** One line, buf[pos, nl), where nl is its newline (or the chunk's end). */
-  private line(buf: Buffer, pos: number, nl: number): void {
-    let lineEnd = nl;
-    if (lineEnd > pos && buf[lineEnd - 1] === 13) lineEnd--;
-    const next = nl + 1;
+  /**
+   * One line, buf[pos, lineEnd) without its line break; the next line starts at `next` (after the newline, or after
+   * the NUL run that ended this piece of a line).
+   */
+  private line(buf: Buffer, pos: number, lineEnd: number, next: number): void {
     let counted = true;
     if (this.format.isRecordStart(buf, pos, lineEnd)) {
       this.openRecord(pos, lineEnd);
     } else if (lineEnd === pos) {
       counted = false; // a blank line: neither a record nor garbage
     } else if (!(this.format.multiline && this.recordOk && looksLikeContinuation(buf, pos, lineEnd))) {
-      this.unparsed++;
+      // Counted once per line, though NUL runs may cut it into several pieces.
+      if (this.lastGarbageLine !== this.physicalLine) this.unparsed++;
+      this.lastGarbageLine = this.physicalLine;
       counted = false;
     }
     if (this.matcher.minNext < next) this.matcher.takeLine(lineEnd, next, counted ? this.onMatch : ignoreMatch);
@@ -167,7 +188,10 @@ export class LineScanner {
     if (!this.recordOk || this.countedIn[series] === this.recordNumber || Number.isNaN(this.recordTime)) return;
     this.countedIn[series] = this.recordNumber;
     if (this.valued[series]) this.counts.addValue(this.recordGroup, series, this.recordTime, this.matcher.captured[series]);
-    else this.counts.addAt(this.recordGroup, series, this.recordChunk, this.recordSlotInChunk);
+    else {
+      this.counts.addAt(this.recordGroup, series, this.recordChunk, this.recordSlotInChunk);
+      if (this.keyed[series]) this.counts.addKey(this.recordGroup, series, this.recordChunk * CHUNK_SLOTS + this.recordSlotInChunk, this.matcher.capturedKey[series]);
+    }
   };
 }
 

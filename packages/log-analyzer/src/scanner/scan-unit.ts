@@ -29,6 +29,8 @@ export interface UnitResult {
   fileIndex: number;
   lines: number;
   unparsed: number;
+  /** NUL bytes skipped. */
+  nulBytes: number;
   firstTime: number;
   lastTime: number;
   counts: EventCountsData;
@@ -54,6 +56,7 @@ export function unitResult(fileIndex: number, scanner: LineScanner, counts: Even
     fileIndex,
     lines: scanner.lines,
     unparsed: scanner.unparsed,
+    nulBytes: scanner.nulBytes,
     firstTime: scanner.firstTime,
     lastTime: scanner.lastTime,
     counts: counts.transferable(),

@@ -1,6 +1,7 @@
 // Reads an input as byte chunks with flat memory: plain files into one reused buffer (a byte range, for worker
 // splits), gzip files and stdin as streams. Only complete lines reach the consumer; a partial last line is carried
-// into the next chunk.
+// into the next chunk. A NUL byte ends a line as a newline does (the scanner skips runs of them), so a hole of
+// NULs that copytruncate leaves at the start of a log is passed on chunk by chunk, never gathered as one line.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
@@ -53,8 +54,8 @@ export async function readFileRange(
       onBytes?.(n);
       let from = 0;
       if (carryBytes > 0) {
-        const nl = buf.indexOf(10);
-        if (nl < 0 || nl >= n) {
+        const nl = firstBreak(buf, n);
+        if (nl < 0) {
           // No line end in this whole chunk: keep it (a copy: the buffer is reused) and read on.
           carry.push(Buffer.from(buf.subarray(0, n)));
           carryBytes += n;
@@ -76,10 +77,10 @@ export async function readFileRange(
       } else {
         pending = readInto(buffers[which]);
       }
-      const lastNewline = buf.lastIndexOf(10, n - 1);
-      if (lastNewline >= from) {
-        consume(buf, from, lastNewline + 1);
-        from = lastNewline + 1;
+      const cut = lastBreakEnd(buf, from, n);
+      if (cut > from) {
+        consume(buf, from, cut);
+        from = cut;
       }
       if (from < n) {
         carry.push(Buffer.from(buf.subarray(from, n)));
@@ -130,19 +131,67 @@ export async function readStream(
   consume: LinesConsumer,
   head?: Buffer,
 ): Promise<void> {
-  let carry: Buffer = head ?? Buffer.alloc(0);
-  for await (const chunk of chunks) {
-    const buf: Buffer = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    const lastNewline = buf.lastIndexOf(10);
-    if (lastNewline < 0 && buf.length < MAX_LINE_BYTES) {
-      carry = buf;
-      continue;
+  const lines = new LineAssembler(consume);
+  if (head) lines.push(head);
+  for await (const chunk of chunks) lines.push(chunk);
+  lines.flush();
+}
+
+/**
+ * Joins byte chunks (of a stream, or of a file that grows) into whole lines for a consumer: the complete lines of
+ * each chunk go on at once, a partial last line waits for the rest. The chunk may be reused by the caller once
+ * `push` returns (the partial line is copied).
+ */
+export class LineAssembler {
+  private carry: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly consume: LinesConsumer) {}
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+    let cut = lastBreakEnd(buf, 0, buf.length);
+    if (cut === 0) {
+      if (buf.length < MAX_LINE_BYTES) {
+        this.carry = buf === chunk ? Buffer.from(buf) : buf;
+        return;
+      }
+      cut = buf.length;
     }
-    const cut = lastNewline < 0 ? buf.length : lastNewline + 1;
-    consume(buf, 0, cut);
-    carry = buf.subarray(cut);
+    this.consume(buf, 0, cut);
+    this.carry = Buffer.from(buf.subarray(cut));
   }
-  if (carry.length > 0) consume(carry, 0, carry.length);
+
+  /** Passes on the partial last line: the input ended (or its file was rotated away and drained). */
+  flush(): void {
+    const carry = this.carry;
+    this.carry = Buffer.alloc(0);
+    if (carry.length > 0) this.consume(carry, 0, carry.length);
+  }
+
+  /** Drops the partial line (its file was truncated under it). */
+  discard(): void {
+    this.carry = Buffer.alloc(0);
+  }
+}
+
+/** Index of the first line break (newline or NUL) in buf[0, n), or -1. */
+function firstBreak(buf: Buffer, n: number): number {
+  const nl = buf.indexOf(10);
+  const limit = nl < 0 || nl >= n ? n : nl;
+  for (let i = 0; i < limit; i++) if (buf[i] === 0) return i;
+  return limit < n ? nl : -1;
+}
+
+/**
+ * End of the last line break (newline or NUL) in buf[from, n) plus one, or `from` when there is none. The NUL test
+ * covers only the bytes after the last newline: a partial line, a few dozen bytes in a log.
+ */
+export function lastBreakEnd(buf: Buffer, from: number, n: number): number {
+  const nl = n > from ? buf.lastIndexOf(10, n - 1) : -1;
+  const floor = nl >= from ? nl + 1 : from;
+  for (let i = n - 1; i >= floor; i--) if (buf[i] === 0) return i + 1;
+  return floor;
 }
 
 /** The decompressed bytes of a gzip file as a stream; `onBytes` gets the compressed bytes read (for progress). */

@@ -7,6 +7,7 @@ import { processExists, processInfo, processLabel, type ProcessInfo } from '../p
 import { CdpConnection } from './cdp-session.js';
 import { closeInspector, openInspector, type InspectorEndpoint } from './open-inspector.js';
 import { sampleConnection } from './sample-connection.js';
+import { agentRecordingOf, estimateStartPause, WALK_MS_PER_HEAP_MB, type StartPause } from './start-pause.js';
 
 export interface SamplingOptions {
   /** Sampling rate in Hz. Default 100 (as py-spy and Pyflame). */
@@ -27,6 +28,13 @@ export interface AttachNodeOptions extends SamplingOptions {
   workerThreads?: boolean;
   /** How long to wait for the inspector to open after SIGUSR1. Default 5000 ms. */
   inspectorTimeoutMs?: number;
+  /**
+   * Refuse (ProfilerError 'pause-too-long', the inspector closed again, nothing profiled) when starting the
+   * profiler is estimated to hold the target's event loop longer than this, in ms. Default: no limit.
+   */
+  maxPauseMs?: number;
+  /** Told the target's heap size and the pause starting the profiler will cost it, before it starts. */
+  onPauseEstimate?: (e: { pid: number } & StartPause) => void;
   /** Called once the first Profiler.start has been acknowledged. */
   onSamplingStarted?: (e: { pid: number; endpoint: InspectorEndpoint }) => void;
 }
@@ -37,6 +45,17 @@ export const DEFAULT_CHUNK_MS = 2000;
 
 export function samplingIntervalUs(rateHz = DEFAULT_RATE_HZ): number {
   return Math.max(50, Math.round(1e6 / rateHz));
+}
+
+/** How to profile a process without the start-up walk: its own agent's recording, or the agent from its start. */
+function avoidPause(info: ProcessInfo): string {
+  const dir = agentRecordingOf(info);
+  if (dir) {
+    const since = new Date(Date.now() - 60_000);
+    const hhmm = `${String(since.getHours()).padStart(2, '0')}:${String(since.getMinutes()).padStart(2, '0')}`;
+    return `PID ${info.pid} runs the crawl-diag agent, so read its recording instead, which costs it nothing: crawl-diag flame ${dir}@${hhmm}.. (from a minute ago on)`;
+  }
+  return 'start the process with the agent (node --import @crawl-diag/profiler/agent), which profiles from the start and never walks a big heap, and read its recording (crawl-diag flame DIR@5m..10m)';
 }
 
 export async function attachNode(pid: number, opts: AttachNodeOptions = {}): Promise<Profile> {
@@ -57,6 +76,21 @@ export async function attachNodeProcess(info: ProcessInfo, opts: AttachNodeOptio
       'inspector-unavailable',
       `could not connect to PID ${pid}'s inspector on ${endpoint.host}:${endpoint.port} (${(err as Error).message}); is another debugger attached?`,
     );
+  }
+
+  const pause = await estimateStartPause(conn.main);
+  if (pause) {
+    opts.onPauseEstimate?.({ pid, ...pause });
+    if (opts.maxPauseMs !== undefined && pause.pauseMs > opts.maxPauseMs) {
+      if (endpoint.openedByUs) await closeInspector(conn, pid, endpoint.inode);
+      else conn.close();
+      throw new ProfilerError(
+        'pause-too-long',
+        `PID ${pid} has a ${pause.heapUsedMb} MB JavaScript heap: starting V8's profiler walks all of it once, holding the process's event loop ` +
+          `for up to ~${(pause.pauseMs / 1000).toFixed(1)} s (${WALK_MS_PER_HEAP_MB} ms per MB of small objects), more than the ${(opts.maxPauseMs / 1000).toFixed(1)} s allowed; ` +
+          `nothing was profiled${endpoint.openedByUs ? ' and its inspector was closed again' : ''}. Add --yes to accept the pause, or avoid it: ${avoidPause(info)}`,
+      );
+    }
   }
 
   let sampled;

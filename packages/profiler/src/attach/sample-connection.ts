@@ -97,6 +97,9 @@ export async function sampleConnection(conn: CdpConnection, opts: SampleConnecti
 
   for (const t of threads.slice(1)) {
     if (t.exited && t.sampler.lostChunks > 0) warnings.push(`${t.label} of ${opts.who} ended mid-profile; its last chunk was lost`);
+    if (t.sampler.anchorFailure && t.sampler.chunks.length > 1) {
+      warnings.push(`${t.label} of ${opts.who}: could not keep V8's code map between chunks (${t.sampler.anchorFailure}), so each of the ${t.sampler.chunks.length} chunks paused it for a walk of its heap; a longer --chunk means fewer pauses`);
+    }
   }
   // One root per thread only when worker threads were sampled; a plain process keeps its stacks as they are.
   const withThreads = threads.some((t, i) => i > 0 && t.sampler.chunks.length > 0);

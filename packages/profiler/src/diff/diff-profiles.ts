@@ -1,6 +1,6 @@
 // Compares two profiles (early and late in a run): per frame, the share of time before and after, and the change.
 import type { Profile } from '../model.js';
-import { frameTimes } from './frame-shares.js';
+import { frameTimes } from '../frame-times.js';
 import { buildDiffTree, type DiffNode } from './diff-tree.js';
 
 export interface Shares {
@@ -8,6 +8,8 @@ export interface Shares {
   self: number;
   /** Share of the profile's time with the frame anywhere on the stack, 0..1. */
   total: number;
+  /** Share of the profile's time the frame spent waiting itself (a wait frame, or a line right under one), 0..1. */
+  wait: number;
 }
 
 export interface FrameDelta {
@@ -22,8 +24,8 @@ export interface FrameDelta {
 }
 
 export interface ProfileDiff {
-  before: { totalUs: number; samples: number; name: string };
-  after: { totalUs: number; samples: number; name: string };
+  before: { totalUs: number; waitUs: number; samples: number; name: string };
+  after: { totalUs: number; waitUs: number; samples: number; name: string };
   /** Every frame in either profile, most grown self share first (ties: most grown total share). */
   frames: FrameDelta[];
   /** The merged call tree: widths from AFTER, colours from the change in share. */
@@ -40,8 +42,8 @@ export function diffProfiles(before: Profile, after: Profile, names: { before: s
     const fb = b.frames.get(key);
     const fa = a.frames.get(key);
     const any = (fa ?? fb)!;
-    const beforeShares = { self: share(fb?.selfUs ?? 0, b.totalUs), total: share(fb?.totalUs ?? 0, b.totalUs) };
-    const afterShares = { self: share(fa?.selfUs ?? 0, a.totalUs), total: share(fa?.totalUs ?? 0, a.totalUs) };
+    const beforeShares = { self: share(fb?.selfUs ?? 0, b.totalUs), total: share(fb?.totalUs ?? 0, b.totalUs), wait: share(fb?.selfWaitUs ?? 0, b.totalUs) };
+    const afterShares = { self: share(fa?.selfUs ?? 0, a.totalUs), total: share(fa?.totalUs ?? 0, a.totalUs), wait: share(fa?.selfWaitUs ?? 0, a.totalUs) };
     frames.push({
       label: any.label,
       kind: any.kind,
@@ -53,8 +55,8 @@ export function diffProfiles(before: Profile, after: Profile, names: { before: s
   }
   frames.sort((x, y) => y.selfDelta - x.selfDelta || y.totalDelta - x.totalDelta || x.label.localeCompare(y.label));
   return {
-    before: { totalUs: b.totalUs, samples: before.samples.length, name: names.before },
-    after: { totalUs: a.totalUs, samples: after.samples.length, name: names.after },
+    before: { totalUs: b.totalUs, waitUs: b.waitUs, samples: before.samples.length, name: names.before },
+    after: { totalUs: a.totalUs, waitUs: a.waitUs, samples: after.samples.length, name: names.after },
     frames,
     tree: buildDiffTree(before, after),
   };

@@ -28,10 +28,12 @@ export function formatDiffTable(diff: ProfileDiff, opts: DiffReportOptions = {})
   const top = opts.top ?? 15;
   const side = (s: ProfileDiff['before']): string => `${s.name} (${formatDurationMs(s.totalUs / 1000)} of samples)`;
   const idle = idleShares(diff);
+  const waitShare = (s: ProfileDiff['before']): number => (s.totalUs > 0 ? s.waitUs / s.totalUs : 0);
+  const waits = diff.before.waitUs > 0 || diff.after.waitUs > 0 ? `; waiting (blocked in a call) ${pct(waitShare(diff.before))} → ${pct(waitShare(diff.after))}` : '';
   const out = [
     `before: ${side(diff.before)}`,
     `after:  ${side(diff.after)}`,
-    `Shares are of each profile's own total time; idle (no JS running: waiting on I/O, or for a CPU) ${pct(idle.before)} → ${pct(idle.after)}.`,
+    `Shares are of each profile's own total time; idle (nothing running, nothing known waited on) ${pct(idle.before)} → ${pct(idle.after)}${waits}.`,
     '',
   ];
   const grown = topGrown(diff, top);

@@ -1,7 +1,8 @@
 // Reads one side of a diff: a recording range (`DIR`, `DIR@5m..10m`), a pprof file (.pb.gz, .pprof), a V8
 // `.cpuprofile`, or folded stacks (.txt, .folded; one `stack count` per line, as `crawl-diag flame --format folded`).
 import { readFile } from 'node:fs/promises';
-import type { Frame, Profile } from '../model.js';
+import type { Profile } from '../model.js';
+import { parseFrameLabel } from '../outputs/frame-label.js';
 import { ProfileBuilder } from '../profile-builder.js';
 import { readPprof } from '../pprof-read.js';
 import { addCpuProfile, type V8CpuProfile } from '../v8-cpuprofile.js';
@@ -15,8 +16,6 @@ export interface LoadProfileOptions {
   /** For folded stacks: the time one sample stands for, µs. Default 10 000 (100 Hz). */
   foldedIntervalUs?: number;
 }
-
-const PSEUDO: Record<string, Frame['kind']> = { '(idle)': 'idle', '(garbage collector)': 'gc', '(program)': 'program' };
 
 export async function loadProfileInput(target: string, opts: LoadProfileOptions = {}): Promise<Profile> {
   if (looksLikeRecording(target) || (target.includes('@') && target.includes('..'))) {
@@ -74,10 +73,4 @@ function readFolded(text: string, source: string, intervalUs: number): Profile {
   return builder.build({ startTimeMs: 0, durationMs: totalUs / 1000, intervalUs, collector: 'file', processes: [] });
 }
 
-export function parseFoldedFrame(text: string): Frame {
-  const pseudo = PSEUDO[text];
-  if (pseudo) return { name: text, kind: pseudo };
-  const m = /^(.*) \((.+?)(?::(\d+))?\)$/.exec(text);
-  if (m && m[1]) return m[3] ? { name: m[1], kind: 'js', file: m[2], line: Number(m[3]) } : { name: m[1], kind: 'js', file: m[2] };
-  return { name: text, kind: 'native' };
-}
+export const parseFoldedFrame = parseFrameLabel;

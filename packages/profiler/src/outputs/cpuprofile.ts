@@ -1,6 +1,7 @@
 // The V8 `.cpuprofile` format (Chrome DevTools, VS Code, speedscope open it): a node tree, samples in time
 // order and the time deltas between them, rebuilt from the model so that re-reading it gives the same weights.
 import type { Profile, Sample } from '../model.js';
+import { frameName } from './frame-label.js';
 import type { V8CpuProfile, V8ProfileNode } from '../v8-cpuprofile.js';
 
 function urlOf(file: string | undefined): string {
@@ -22,7 +23,7 @@ export function toCpuProfile(profile: Profile): V8CpuProfile {
         nodes.push({
           id: child,
           callFrame: {
-            functionName: frame.name,
+            functionName: frameName(frame),
             scriptId: '0',
             url: urlOf(frame.file),
             lineNumber: frame.line !== undefined ? frame.line - 1 : -1,

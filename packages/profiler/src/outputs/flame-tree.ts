@@ -55,6 +55,9 @@ export function frameColor(label: string, kind: FlameNode['kind']): string {
   switch (kind) {
     case 'idle':
       return '#d8d8d8';
+    case 'wait':
+      // Blue-green, away from the warm CPU colours: time blocked in a call reads apart from time running.
+      return '#4fa3a5';
     case 'gc':
       return '#e06666';
     case 'program':

@@ -3,6 +3,7 @@
 import { gzipSync } from 'node:zlib';
 import { Function as PprofFunction, Location, Profile as PprofProfile, Sample as PprofSample, StringTable, ValueType } from 'pprof-format';
 import type { Profile } from '../model.js';
+import { frameName } from './frame-label.js';
 
 export interface PprofOptions {
   /** Gzip the encoded protobuf. Default true. */
@@ -11,12 +12,14 @@ export interface PprofOptions {
 
 export function toPprof(profile: Profile, opts: PprofOptions = {}): Uint8Array {
   const strings = new StringTable();
+  // Wait frames keep their prefix in the name, so readers (ours, pprof's UI) tell waiting from running.
+  const names = profile.frames.map(frameName);
   const functions = profile.frames.map(
     (f, i) =>
       new PprofFunction({
         id: i + 1,
-        name: strings.dedup(f.name),
-        systemName: strings.dedup(f.name),
+        name: strings.dedup(names[i]),
+        systemName: strings.dedup(names[i]),
         filename: strings.dedup(f.file ?? ''),
         startLine: f.line ?? 0,
       }),

@@ -1,6 +1,7 @@
 // speedscope's JSON file format (sampled profiles): one profile per process or thread root, shared frames,
 // samples in time order with their real weights in microseconds.
 import type { Profile, Sample } from '../model.js';
+import { frameName } from './frame-label.js';
 
 interface SpeedscopeFrame {
   name: string;
@@ -34,8 +35,9 @@ function byTime(samples: Sample[]): Sample[] {
 }
 
 export function toSpeedscope(profile: Profile, name = 'crawl-diag flame'): SpeedscopeFile {
+  // speedscope picks colours itself; the `(wait)` prefix is what sets waiting apart there.
   const frames: SpeedscopeFrame[] = profile.frames.map((f) => ({
-    name: f.name,
+    name: frameName(f),
     ...(f.file ? { file: f.file } : {}),
     ...(f.line !== undefined ? { line: f.line } : {}),
     ...(f.column !== undefined ? { col: f.column } : {}),

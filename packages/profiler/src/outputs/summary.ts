@@ -1,7 +1,21 @@
-// The terminal summary printed after every run: top frames by self and by total time, and the shares of
-// idle, GC and V8's own (program) time. A mostly idle worker is starved: its bottleneck is upstream.
+// The terminal summary printed after every run: top frames by self and by total time, where the workers wait
+// (the blocking call, its library and line), and the shares of idle, GC and V8's own (program) time. A worker
+// that is mostly idle with nothing known to wait on is starved: its bottleneck is upstream. A worker blocked in
+// its own database call is not starved, and the summary says where it waits instead.
+import { basename } from 'node:path';
 import type { Profile } from '../model.js';
+import { frameTimes } from '../frame-times.js';
 import { frameLabel } from './frame-label.js';
+
+export interface WaitTime {
+  /** What is waited on, library first (`sqlite3`, `mongodb find crawl.frontier`). */
+  what: string;
+  library?: string;
+  file?: string;
+  line?: number;
+  waitUs: number;
+  share: number;
+}
 
 export interface FrameTime {
   label: string;
@@ -21,6 +35,10 @@ export interface ProfileSummary {
   idleShare: number;
   gcShare: number;
   programShare: number;
+  /** Share of time on stacks that end in a wait frame (blocked in a call). */
+  waitShare: number;
+  /** Where the time waiting went, by what and call site, most first (at most `top`). */
+  waits: WaitTime[];
   /** Idle above `starvedIdleShare`: the worker waits for work, look upstream. */
   starved: boolean;
 }
@@ -75,6 +93,12 @@ export function summarizeProfile(profile: Profile, opts: SummaryOptions = {}): P
   const topSelf = [...self.entries()].sort(rank).slice(0, top).map(([l]) => row(l));
   const topTotal = [...total.entries()].sort(rank).slice(0, top).map(([l]) => row(l));
   const idleShare = share(idle);
+  const times = frameTimes(profile);
+  const waits = [...times.frames.values()]
+    .filter((f) => f.kind === 'wait' && f.selfUs > 0)
+    .sort((a, b) => b.selfUs - a.selfUs || (a.label < b.label ? -1 : 1))
+    .slice(0, top)
+    .map((f) => ({ what: f.name, library: f.library, file: f.file, line: f.line, waitUs: f.selfUs, share: share(f.selfUs) }));
   return {
     totalUs,
     samples,
@@ -83,6 +107,8 @@ export function summarizeProfile(profile: Profile, opts: SummaryOptions = {}): P
     idleShare,
     gcShare: share(gc),
     programShare: share(program),
+    waitShare: share(times.waitUs),
+    waits,
     starved: idleShare > (opts.starvedIdleShare ?? 0.5),
   };
 }
@@ -107,12 +133,18 @@ export function formatSummary(summary: ProfileSummary, profile: Profile): string
   lines.push('Top frames by total time:');
   for (const f of summary.topTotal) lines.push(`  ${pct(f.totalShare)} ${ms(f.totalUs)}  ${f.label}`);
   lines.push('');
-  lines.push(`idle ${pct(summary.idleShare).trim()}, garbage collector ${pct(summary.gcShare).trim()}, program ${pct(summary.programShare).trim()}`);
+  if (summary.waits.length) {
+    lines.push('Where the workers wait (blocked in a call, off CPU):');
+    for (const w of summary.waits) lines.push(`  waiting in ${w.what}${w.file ? ` at ${basename(w.file)}${w.line !== undefined ? `:${w.line}` : ''}` : ''}: ${pct(w.share).trim()} of wall time`);
+    lines.push('');
+  }
+  lines.push(`${summary.waitShare > 0 ? `waiting ${pct(summary.waitShare).trim()}, ` : ''}idle ${pct(summary.idleShare).trim()}, garbage collector ${pct(summary.gcShare).trim()}, program ${pct(summary.programShare).trim()}`);
   if (summary.starved) {
     lines.push(
       `The worker is idle ${pct(summary.idleShare).trim()} of the time: it is starved, not slow; look upstream (dispatcher, database, queue).`,
     );
   }
+  for (const n of profile.notes ?? []) lines.push(`note: ${n}`);
   for (const w of profile.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n') + '\n';
 }

@@ -7,7 +7,7 @@ import { KERNEL_WASM_BASE64 } from './kernel-bytes.js';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
-  newlines(start: number, end: number, out: number, cap: number): number;
+  newlines(start: number, end: number, out: number, cap: number, prevNul: number): number;
   find(start: number, end: number, needle: number, len: number, out: number, cap: number, a: number, z: number): number;
 }
 
@@ -160,7 +160,7 @@ export class ChunkKernel {
   }
 
   /**
-   * Line ends of the loaded chunk, batch by batch: `firstLineBatch()` then `nextLineBatch()` while the batch before
+   * Line ends of the loaded chunk (each '\n', and the first byte of each run of NUL bytes), batch by batch: `firstLineBatch()` then `nextLineBatch()` while the batch before
    * was full (`lineBatchFull`); each returns how many offsets `lineEnds` holds (memory offsets of each '\n', in
    * order). The view is overwritten by the next call.
    */
@@ -177,7 +177,8 @@ export class ChunkKernel {
   }
 
   private lineBatchFrom(from: number): number {
-    const count = this.exports.newlines(from, this.inputEnd, this.linesAt, LINE_CAP);
+    const prevNul = from > this.inputAt && this.bytes[from - 1] === 0 ? 1 : 0;
+    const count = this.exports.newlines(from, this.inputEnd, this.linesAt, LINE_CAP, prevNul);
     this.lineBatchFull = count === LINE_CAP;
     return count;
   }

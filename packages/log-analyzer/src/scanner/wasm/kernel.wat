@@ -1,6 +1,8 @@
 ;; The scanner's byte kernel, in WebAssembly with 128-bit SIMD (Node 20 runs it on every platform it supports).
 ;; Two searches over a chunk of log bytes that JavaScript copies into this module's memory:
-;;   newlines: the offset of every '\n' (the line ends), 16 bytes compared at a time;
+;;   newlines: the offset of every '\n' (the line ends) and of the first byte of every run of NUL bytes (what
+;;             logrotate's copytruncate or a crash leaves; the scanner treats a run as a line break and skips it),
+;;             16 bytes compared at a time;
 ;;   find:     every start of a needle, by the "generic SIMD" method (W. Mula, "SIMD-friendly algorithms for
 ;;             substring searching"): compare two of the needle's bytes (the caller picks its rarest; Mula uses
 ;;             the first and last) at 16 positions at once (64 per round, one test when none agree), and compare
@@ -12,14 +14,26 @@
 (module
   (memory (export "memory") 1)
 
-  (func (export "newlines") (param $start i32) (param $end i32) (param $out i32) (param $cap i32) (result i32)
-    (local $i i32) (local $mask i32) (local $n i32) (local $pos i32) (local $nl v128)
+  (func (export "newlines") (param $start i32) (param $end i32) (param $out i32) (param $cap i32) (param $prevNul i32)
+        (result i32)
+    (local $i i32) (local $mask i32) (local $n i32) (local $pos i32) (local $nl v128) (local $v v128)
+    (local $nul i32)
+    ;; $prevNul: 1 when the byte before $start is a NUL (a run that began before it is not reported again).
     (local.set $nl (i8x16.splat (i32.const 10)))
     (local.set $i (local.get $start))
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-        (local.set $mask (i8x16.bitmask (i8x16.eq (v128.load (local.get $i)) (local.get $nl))))
+        (local.set $v (v128.load (local.get $i)))
+        (local.set $mask (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $nl))))
+        ;; NUL bytes whose byte before is not NUL: the starts of NUL runs (almost always none: one test).
+        (local.set $nul (i8x16.bitmask (i8x16.eq (local.get $v) (v128.const i64x2 0 0))))
+        (if (i32.or (local.get $nul) (local.get $prevNul))
+          (then
+            (local.set $mask (i32.or (local.get $mask)
+              (i32.and (local.get $nul)
+                (i32.xor (i32.or (i32.shl (local.get $nul) (i32.const 1)) (local.get $prevNul)) (i32.const -1)))))
+            (local.set $prevNul (i32.and (i32.shr_u (local.get $nul) (i32.const 15)) (i32.const 1)))))
         (block $bits_done
           (loop $bits
             (br_if $bits_done (i32.eqz (local.get $mask)))

@@ -1,0 +1,257 @@
+// A log engine as the source: `victorialogs://HOST:PORT[?query=LOGSQL]` reads per-bucket counts of every series
+// from a VictoriaLogs server instead of scanning files, and feeds them to the same report builder the file scanner
+// feeds (same grid, verdicts, charts, JSON and CSV).
+//
+// Two LogsQL queries over /select/logsql/query, both answered by the server without sending records:
+//   1. per group: records, first and last `_time` (the time span, each group's coverage of the edge buckets);
+//   2. per bucket and group: one `count() if (FILTER)` per series, over the records any series matches.
+// A series pattern becomes a LogsQL filter on the message (`_msg`): a text is a substring filter `*"text"*`, which
+// counts what the file scanner counts (a phrase filter would also require word boundaries at both ends, so
+// `--line crawl` would miss "crawled"); a regex is `~"re"` (RE2 syntax: the server rejects what RE2 lacks, such as
+// lookaheads, and says so); a level is the `level` field (pino's numbers or names).
+// Groups are a log field (`--group-by node`), by default the stream (`_stream`), a log engine's file.
+// Node's global fetch (undici) does the HTTP: no dependency for two POST requests.
+import { autoBucketMs, formatBucket, MAX_BUCKETS } from '../bucketer/bucket-size.js';
+import { buildReport } from '../build-report.js';
+import { LogInputError } from '../errors.js';
+import type { LogsReport } from '../report.js';
+import { CHUNK_SLOTS, EventCounts } from '../scanner/event-counts.js';
+import type { SeriesSpec } from '../series.js';
+import { parseGroupBy } from './group-name.js';
+
+export const VICTORIALOGS_SCHEME = 'victorialogs://';
+/** VictoriaLogs' own default HTTP port, when the address gives none. */
+export const VICTORIALOGS_DEFAULT_PORT = 9428;
+
+export function isVictoriaLogsPath(path: string): boolean {
+  return path.startsWith(VICTORIALOGS_SCHEME);
+}
+
+export interface VictoriaLogsTarget {
+  /** http://HOST:PORT */
+  baseUrl: string;
+  /** The address as given (for messages and the report's `files`). */
+  display: string;
+  /** The LogsQL filter that narrows the records; `*` for all. */
+  filter: string;
+}
+
+/** Parses `victorialogs://HOST[:PORT][/][?query=LOGSQL]`; one clear line when it is not that. */
+export function parseVictoriaLogsPath(path: string): VictoriaLogsTarget {
+  const bad = (why: string): never => {
+    throw new LogInputError(`${path}: ${why}; write victorialogs://HOST:PORT, optionally ?query=LOGSQL (e.g. victorialogs://127.0.0.1:9428?query=job:crawler).`);
+  };
+  let url: URL;
+  try {
+    url = new URL(`http://${path.slice(VICTORIALOGS_SCHEME.length)}`);
+  } catch {
+    return bad('not a valid address');
+  }
+  if (!url.hostname) bad('no host');
+  if (url.username || url.password) bad('credentials in the address are not supported');
+  if (url.pathname !== '/' && url.pathname !== '') bad(`unexpected path '${url.pathname}'`);
+  if (url.hash) bad(`unexpected '${url.hash}'`);
+  const port = /:(\d*)$/.exec(url.host)?.[1];
+  if (port === '') bad('empty port');
+  for (const key of url.searchParams.keys()) if (key !== 'query') bad(`unknown parameter '${key}' (only query=)`);
+  const filter = url.searchParams.get('query')?.trim() || '*';
+  const host = url.port ? url.host : `${url.host}:${VICTORIALOGS_DEFAULT_PORT}`;
+  return { baseUrl: `http://${host}`, display: path, filter };
+}
+
+/** A LogsQL string literal (LogsQL reads Go-style quoted strings, which JSON's escapes are a subset of). */
+function quote(text: string): string {
+  return JSON.stringify(text);
+}
+
+const PINO_LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, warning: 40, error: 50, fatal: 60, critical: 60 };
+
+/** The LogsQL filter that selects the records one series counts. */
+export function seriesFilter(spec: SeriesSpec): string {
+  if (spec.substring !== undefined) return `*${quote(spec.substring)}*`;
+  if (spec.regex) {
+    // JavaScript flags that RE2 has as inline flags; `g`, `y`, `u` change nothing for a yes/no match.
+    const inline = [...spec.regex.flags].filter((f) => 'ims'.includes(f)).join('');
+    return `~${quote(inline ? `(?${inline})${spec.regex.source}` : spec.regex.source)}`;
+  }
+  const level = spec.level!;
+  const name = level.toLowerCase();
+  const num = PINO_LEVELS[name] ?? (/^\d+$/.test(level) ? Number(level) : undefined);
+  const values = [...new Set([name, level.toUpperCase(), ...(num === undefined ? [] : [String(num)])])];
+  return `level:in(${values.map(quote).join(', ')})`;
+}
+
+export interface VictoriaLogsReadOptions {
+  series: SeriesSpec[];
+  ratios?: Array<{ name: string; numerator: string; denominator: string }>;
+  bucketMs: number | 'auto';
+  groupBy?: string;
+  /** Only records at or after / at or before these times (ms); the report's grid then spans them. */
+  sinceMs?: number;
+  untilMs?: number;
+  /** Called with each query as it is sent (the CLI's progress on a slow server). */
+  onQuery?: (what: string) => void;
+}
+
+type Row = Record<string, string>;
+
+/** Reads one server's counts and builds the `crawl-diag/logs@1` report. */
+export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptions): Promise<LogsReport> {
+  const target = parseVictoriaLogsPath(path);
+  if (o.series.some((s) => s.kind !== 'count')) {
+    const names = o.series.filter((s) => s.kind !== 'count').map((s) => s.name);
+    throw new LogInputError(`${path}: gauges and counters (--value, --counter: ${names.join(', ')}) are read from log files only; count series (--line, --regex, --level) and --ratio work here.`);
+  }
+  const groupBy = parseGroupBy(o.groupBy);
+  if (groupBy.kind === 'path') {
+    throw new LogInputError(`--group-by ${o.groupBy}: a victorialogs:// source groups by a log field (node, host, pid, _stream), not a path regex.`);
+  }
+  const groupField = groupBy.kind === 'field' ? groupBy.field : '_stream';
+  const by = fieldName(groupField);
+  const range = { start: o.sinceMs, end: o.untilMs };
+
+  o.onQuery?.(`${target.display}: reading the time span per ${groupField}`);
+  const spans = await query(target, `${target.filter} | stats by (${by}) count() as lines, min(_time) as first, max(_time) as last`, range);
+  if (spans.length === 0) {
+    throw new LogInputError(`${path}: no records${target.filter === '*' ? '' : ` match ${target.filter}`}${o.sinceMs !== undefined || o.untilMs !== undefined ? ' in the given time range' : ''}.`);
+  }
+  const resolutionMs = o.bucketMs === 'auto' ? 1000 : o.bucketMs;
+  const counts = new EventCounts(resolutionMs, o.series.length, o.series.map((s) => s.kind));
+  let dataFirst = Infinity;
+  let dataLast = -Infinity;
+  let lines = 0;
+  for (const row of spans) {
+    const g = counts.group(groupName(row[groupField], groupField));
+    const first = parseTime(row.first, target);
+    const last = parseTime(row.last, target);
+    counts.seen(g, first);
+    counts.seen(g, last);
+    dataFirst = Math.min(dataFirst, first);
+    dataLast = Math.max(dataLast, last);
+    lines += Number(row.lines);
+  }
+  // With a range given, the grid is that range (silence at its start is zeros, not a later start), up to now.
+  const firstMs = o.sinceMs ?? dataFirst;
+  const lastMs = o.untilMs !== undefined ? Math.max(dataLast, Math.min(o.untilMs, Date.now())) : dataLast;
+
+  const bucketMs = o.bucketMs === 'auto' ? autoBucketMs(lastMs - firstMs) : o.bucketMs;
+  const buckets = Math.floor(lastMs / bucketMs) - Math.floor(firstMs / bucketMs) + 1;
+  if (buckets > MAX_BUCKETS) {
+    throw new LogInputError(`--bucket ${formatBucket(bucketMs)} makes ${buckets} buckets over this time span; choose a larger bucket.`);
+  }
+
+  const filters = o.series.map(seriesFilter);
+  const any = filters.length === 1 ? filters[0] : `(${filters.join(' or ')})`;
+  const stats = filters.map((f, i) => `count() if (${f}) as s${i}`).join(', ');
+  o.onQuery?.(`${target.display}: counting ${o.series.length} series per ${formatBucket(bucketMs)} and ${groupField}`);
+  // Buckets of `_time:STEP` start at multiples of STEP since the epoch (UTC), as the file grid's do.
+  const rows = await query(target, `${target.filter} ${any} | stats by (_time:${bucketMs / 1000}s, ${by}) ${stats}`, range);
+  for (const row of rows) {
+    const g = counts.group(groupName(row[groupField], groupField));
+    const t = parseTime(row._time, target);
+    const slot = Math.floor(t / resolutionMs);
+    const chunkIndex = Math.floor(slot / CHUNK_SLOTS);
+    for (let i = 0; i < filters.length; i++) {
+      const n = Number(row[`s${i}`]);
+      if (!(n > 0)) continue;
+      // Each bucket's count lands in its first slot; the report builder sums slots into buckets.
+      let chunk = g.series[i].get(chunkIndex);
+      if (!chunk) g.series[i].set(chunkIndex, (chunk = new Uint32Array(CHUNK_SLOTS)));
+      chunk[slot - chunkIndex * CHUNK_SLOTS] += n;
+    }
+  }
+
+  return buildReport({
+    counts: counts.data,
+    seriesNames: o.series.map((s) => s.name),
+    seriesKinds: o.series.map((s) => s.kind),
+    ratios: o.ratios,
+    files: [
+      {
+        path: target.display,
+        format: 'victorialogs',
+        lines,
+        unparsed: 0,
+        first: new Date(dataFirst).toISOString(),
+        last: new Date(dataLast).toISOString(),
+      },
+    ],
+    groupFiles: new Map([...counts.data.groups.keys()].map((g) => [g, [target.display]])),
+    bucketMs,
+    firstMs,
+    lastMs,
+  });
+}
+
+/** A field name as LogsQL takes it in `by (…)`: bare when it is a plain name, else quoted. */
+function fieldName(field: string): string {
+  return /^[A-Za-z_][\w.]*$/.test(field) ? field : quote(field);
+}
+
+/**
+ * A record without the grouping field is counted in `(none)`, as with files. A stream, `{kind="worker",node="n1"}`,
+ * is named `kind=worker,node=n1` (its quotes would be doubled in every CSV header).
+ */
+function groupName(value: string | undefined, field: string): string {
+  if (field === '_stream' && value !== undefined) {
+    value = value.replace(/^\{(.*)\}$/s, '$1').replace(/="((?:[^"\\]|\\.)*)"/g, (_, v: string) => `=${v.replace(/\\(.)/g, '$1')}`);
+  }
+  return value === undefined || value === '' ? '(none)' : value;
+}
+
+function parseTime(text: string | undefined, target: VictoriaLogsTarget): number {
+  const t = text === undefined ? NaN : Date.parse(text);
+  if (Number.isNaN(t)) throw new LogInputError(`${target.display}: the server answered a time that is not one ('${text}'); is it VictoriaLogs?`);
+  return t;
+}
+
+/** Runs a LogsQL query; its JSON-lines answer as rows. Every failure is one line naming the server and the cause. */
+async function query(target: VictoriaLogsTarget, logsql: string, range: { start?: number; end?: number }): Promise<Row[]> {
+  const body = new URLSearchParams({ query: logsql });
+  if (range.start !== undefined) body.set('start', new Date(range.start).toISOString());
+  if (range.end !== undefined) body.set('end', new Date(range.end).toISOString());
+  let res: Response;
+  try {
+    res = await fetch(`${target.baseUrl}/select/logsql/query`, { method: 'POST', body });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (err as Error).message;
+    throw new LogInputError(`${target.display}: cannot reach VictoriaLogs at ${target.baseUrl} (${why}); is the server running and the address right?`);
+  }
+  const text = await res.text();
+  if (res.status === 400) {
+    // VictoriaLogs says what it could not parse: `cannot parse `query` arg [...]: <reason>; context: [...]`.
+    const reason = text.trim().split('\n')[0].replace(/^cannot parse `query` arg \[.*?\]: /s, '');
+    throw new LogInputError(`${target.display}: VictoriaLogs rejected the query: ${reason} (query: ${logsql})`);
+  }
+  if (!res.ok) {
+    throw new LogInputError(`${target.display}: VictoriaLogs answered HTTP ${res.status}: ${text.trim().split('\n')[0].slice(0, 300)}`);
+  }
+  const rows: Row[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    try {
+      rows.push(JSON.parse(line) as Row);
+    } catch {
+      throw new LogInputError(`${target.display}: the answer is not VictoriaLogs' JSON lines (${line.slice(0, 80)}); is it VictoriaLogs?`);
+    }
+  }
+  return rows;
+}
+
+/**
+ * `--since` / `--until`: an ISO 8601 time (`2026-12-02T10:00:00Z`, a date, or without a zone: local time), or a
+ * duration before now (`30m`, `2h`, `1d`). Milliseconds since the epoch.
+ */
+export function parseTimeBound(option: string, text: string, nowMs = Date.now()): number {
+  const ago = /^(\d+(?:\.\d+)?)\s*(s|m|min|h|d|w)$/.exec(text.trim());
+  if (ago) {
+    const unit = { s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[ago[2] as 's'];
+    return nowMs - Number(ago[1]) * unit;
+  }
+  const t = /^\d{4}-\d{2}-\d{2}/.test(text.trim()) ? Date.parse(text.trim()) : NaN;
+  if (Number.isNaN(t)) {
+    throw new LogInputError(`${option} ${text}: give a time (2026-12-02T10:00:00Z, 2026-12-02) or a duration before now (30m, 2h, 1d).`);
+  }
+  return t;
+}

@@ -1,0 +1,49 @@
+// How long starting V8's CPU profiler will hold a live target's event loop, told before it happens. The first
+// profile of a CpuProfiler logs the code already on the heap (ProfilingScope → LogCompiledFunctions and
+// LogAccessorCallbacks, each a HeapObjectIterator over every object), on the target's main thread, with no way
+// around it through the inspector. Its cost grows with the number of objects: measured on this project's
+// machines (bench/profiler/protocol-stalls.mjs), 1.3–1.5 ms of main-thread CPU per MB of a heap of small objects;
+// heaps of bigger objects walk faster, so the figure is an upper estimate. Runtime.getHeapUsage reads V8's
+// counters and walks nothing.
+import { readlinkSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { readEnviron, type ProcessInfo } from '../procfs/process-info.js';
+import type { CdpSession } from './cdp-session.js';
+
+/** Main-thread milliseconds per MB of used JS heap that the start-up walk costs (small objects: worst case). */
+export const WALK_MS_PER_HEAP_MB = 1.4;
+
+export interface StartPause {
+  heapUsedMb: number;
+  /** Estimated pause of the target's event loop when profiling starts, ms. */
+  pauseMs: number;
+}
+
+export async function estimateStartPause(session: CdpSession): Promise<StartPause | undefined> {
+  try {
+    const { usedSize } = await session.send<{ usedSize: number; totalSize: number }>('Runtime.getHeapUsage', {}, 5000);
+    const heapUsedMb = Math.round(usedSize / 2 ** 20);
+    return { heapUsedMb, pauseMs: Math.round(heapUsedMb * WALK_MS_PER_HEAP_MB) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The recording directory of a process that runs the crawl-diag agent (loaded with --import or -r, in its
+ * arguments or NODE_OPTIONS, with CRAWL_DIAG_PROFILE_DIR set), resolved against its working directory; undefined
+ * for any other process. Such a process can be read from its recording with no pause at all.
+ */
+export function agentRecordingOf(info: ProcessInfo): string | undefined {
+  const env = readEnviron(info.pid);
+  const dir = env.get('CRAWL_DIAG_PROFILE_DIR');
+  if (!dir) return undefined;
+  const options = `${info.argv.join(' ')} ${env.get('NODE_OPTIONS') ?? ''}`;
+  if (!/(@crawl-diag\/profiler\/agent|profiler\/dist\/agent\.js)\b/.test(options)) return undefined;
+  if (isAbsolute(dir)) return dir;
+  try {
+    return resolve(readlinkSync(`/proc/${info.pid}/cwd`), dir);
+  } catch {
+    return dir;
+  }
+}
