@@ -31,7 +31,7 @@ for (const { dir, truth } of runs) {
     crawler: truth.crawler.version,
     scenario: truth.scenario.name,
     logs: truth.logs,
-    profiles: (truth.profiles ?? []).filter((p) => p.result === 'ok').map((p) => p.file),
+    profiles: (truth.profiles ?? []).filter((p) => p.result.startsWith('ok')).map((p) => p.file),
     durationSec: truth.durationSec,
     serverPagesPerSec: { start: r.startPagesPerSec, end: r.endPagesPerSec, relativeChange: r.relativeChange, windowSec: r.windowSec },
     crawlerLogLines: truth.crawlerLog?.total ?? null,
