@@ -35,7 +35,7 @@ function clientOf(f: Frame, clients: readonly DbClient[]): DbClient | undefined 
     if (f.library && (f.library === c.library || f.library.startsWith(`${c.library}.`))) return c;
     if (f.kind === 'wait' && (f.name === c.library || f.name.startsWith(`${c.library} `))) return c;
     if (f.file && c.file.test(f.file)) return c;
-    if (c.native && f.kind === 'native' && c.native.test(f.name)) return c;
+    if (c.native && f.kind === 'native' && !f.file && c.native.test(f.name)) return c;
   }
   return undefined;
 }
