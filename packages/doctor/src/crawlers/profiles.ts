@@ -16,6 +16,13 @@ export interface CrawlerProfile {
   /** Frames (matched against `function (file:line)`) by what they stand for in the crawler's own code. */
   frames: { frontier?: RegExp; dedup?: RegExp; robots?: RegExp };
   dbClients: DbClient[];
+  /**
+   * Whether the crawler limits how hard it crawls one domain by default (a delay, a per-domain concurrency): only
+   * then can a frontier narrowed to a few domains cap the whole crawl.
+   */
+  perDomainLimit: boolean;
+  /** How the crawler's per-domain limit is set, for the findings' text. */
+  perDomainLimitNote?: string;
 }
 
 /** Our crawler: the dispatcher leases from the frontier, workers check dedup and robots.txt (DESIGN.md). */
@@ -26,6 +33,8 @@ const CRAWL_DIAG: CrawlerProfile = {
   dispatcherKind: 'dispatcher',
   frames: { frontier: /leaseUrls|lease[A-Z]\w*|frontier/i, dedup: /addUrls|pageSeen|dedup/i, robots: /robots/i },
   dbClients: NODE_DB_CLIENTS,
+  perDomainLimit: true,
+  perDomainLimitNote: 'a per-domain delay (--delay)',
 };
 
 /** The original Python crawler (the story's): strategic lines, a MongoDB frontier read through pymongo. */
@@ -35,6 +44,8 @@ const PYTHON: CrawlerProfile = {
   logs: CRAWLER_LOGS.python,
   frames: { frontier: /frontier|next_url|get_url|pending|lease/i, dedup: /seen|dedup|visited/i, robots: /robot/i },
   dbClients: PYTHON_DB_CLIENTS,
+  perDomainLimit: true,
+  perDomainLimitNote: 'its politeness delay per domain (URLs postponed)',
 };
 
 /** Scrapy: the scheduler's queue is the frontier, the dupefilter the dedup check; item pipelines write the store. */
@@ -44,6 +55,8 @@ const SCRAPY: CrawlerProfile = {
   logs: CRAWLER_LOGS.scrapy,
   frames: { frontier: /scrapy[/\\]core[/\\]scheduler|next_request/, dedup: /dupefilter|request_seen/, robots: /robotstxt/i },
   dbClients: PYTHON_DB_CLIENTS,
+  perDomainLimit: true,
+  perDomainLimitNote: 'CONCURRENT_REQUESTS_PER_DOMAIN (8 by default) and DOWNLOAD_DELAY',
 };
 
 /** Crawlee: the request queue is the frontier (and its dedup, by unique key). */
@@ -53,6 +66,9 @@ const CRAWLEE: CrawlerProfile = {
   logs: CRAWLER_LOGS.crawlee,
   frames: { frontier: /fetchNextRequest|RequestQueue|request_queue/, dedup: /addRequests?|uniqueKey/, robots: /[Rr]obots/ },
   dbClients: NODE_DB_CLIENTS,
+  // sameDomainDelaySecs is 0 by default (crawlee basic-crawler.ts): a narrowed frontier is crawled as fast as a wide one.
+  perDomainLimit: false,
+  perDomainLimitNote: 'sameDomainDelaySecs (0 by default: no limit)',
 };
 
 const UNKNOWN: CrawlerProfile = {
@@ -60,6 +76,7 @@ const UNKNOWN: CrawlerProfile = {
   label: 'the crawler',
   frames: {},
   dbClients: [...PYTHON_DB_CLIENTS, ...NODE_DB_CLIENTS],
+  perDomainLimit: true,
 };
 
 export const CRAWLER_PROFILES: Record<CrawlerKind | 'unknown', CrawlerProfile> = {

@@ -2,6 +2,7 @@
 // falls), so per-domain politeness caps the whole crawl: a frontier drained of all but a few large sites. Any
 // crawler that is polite per domain meets it; read from the URLs of the pages in its logs.
 import type { DomainSignal } from '@crawl-diag/log-analyzer';
+import { crawlerOf } from '../collect/evidence.js';
 import { decayLine, isDecay, num, pct, rateEvidence, rateNumbers, ratioRose } from './evidence-text.js';
 import type { Rule } from './finding.js';
 
@@ -35,13 +36,17 @@ export const domainConcentration: Rule<Detection> = {
     if (x.d.effectiveTrend.verdict === 'decay') c += 0.05;
     if (isDecay(e)) c += 0.15;
     if (ratioRose(e.logs?.signals.postponedPerPage, 0.1)) c += 0.05;
+    // A crawler that does not limit a domain by default is not capped by a narrow frontier: an observation, not a cause.
+    if (!crawlerOf(e).perDomainLimit) c = Math.min(c, 0.45);
     return c;
   },
   explain({ d, early, late }, e) {
     const top = d.late.top ? `; ${d.late.top} has ${pct(d.late.topShare)} of the pages late (${pct(d.early.topShare)} early)` : '';
+    const crawler = crawlerOf(e);
+    const limit = crawler.perDomainLimitNote ? ` (${crawler.label}'s per-domain limit: ${crawler.perDomainLimitNote}${crawler.perDomainLimit ? '' : '; so this narrows the crawl without capping it'})` : '';
     return {
       title: 'Domain concentration: pages come from fewer and fewer domains, so per-domain politeness limits the crawl',
-      summary: `Domain concentration: the effective number of domains fetched fell from ${num(early, 1)} to ${num(late, 1)} (distinct domains ${d.early.distinct} → ${d.late.distinct})${top}${decayLine(e) ? `; ${decayLine(e)}` : ''}`,
+      summary: `Domain concentration: the effective number of domains fetched fell from ${num(early, 1)} to ${num(late, 1)} (distinct domains ${d.early.distinct} → ${d.late.distinct})${top}${limit}${decayLine(e) ? `; ${decayLine(e)}` : ''}`,
       evidence: [
         { what: 'effective number of domains (1/Σshare²), early → late', value: `${num(early, 1)} → ${num(late, 1)}`, source: 'logs' },
         { what: 'distinct domains, early → late', value: `${d.early.distinct} → ${d.late.distinct}`, source: 'logs' },

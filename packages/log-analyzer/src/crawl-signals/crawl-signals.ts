@@ -85,6 +85,8 @@ export interface CrawlSignals {
   timeoutsPerPage: RatioSignal | null;
   /** Requests given up (retries exhausted, content not retrieved) per page. */
   gaveUpPerPage: RatioSignal | null;
+  /** Mean time a request took (ms), per bucket, where the crawler logs it (Crawlee's statistics). */
+  requestMs: RatioSignal | null;
   /** `robots undetermined` lines per `will be crawled` line over the window. */
   robotsUndeterminedShare: number | null;
   /**
@@ -226,6 +228,7 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
   const postponed = logs?.postponedSeries ? named(logs.postponedSeries) : undefined;
   const timeouts = named(SIGNAL.timeouts);
   const gaveUp = named(SIGNAL.gaveUp);
+  const requestTime = named(SIGNAL.requestTimeMs);
 
   const accepted = named('will be crawled');
   const undetermined = named('robots undetermined');
@@ -304,6 +307,7 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
     pushbackShare: pushback ? ratio('429/503 share of attempts', pushback, attempts, window, bucketMs) : null,
     timeoutsPerPage: timeouts ? ratio('timeouts per page', timeouts, pageSeries, window, bucketMs) : null,
     gaveUpPerPage: gaveUp ? ratio('given up per page', gaveUp, pageSeries, window, bucketMs) : null,
+    requestMs: requestTime && rateName === 'requests (Crawlee stats)' ? ratio('ms per request', requestTime, pageSeries, window, bucketMs) : null,
     robotsUndeterminedShare,
     robotsRequests,
     domains,
