@@ -17,6 +17,12 @@ export interface CrawlerProfile {
   frames: { frontier?: RegExp; dedup?: RegExp; robots?: RegExp };
   dbClients: DbClient[];
   /**
+   * The crawler's own hooks where a program stores what it crawled, when its architecture has them (Scrapy's item
+   * pipelines): time in them counts as store time even when the profile cannot see the database call inside (a
+   * C extension running on CPU, as sqlite3 does when it scans a table).
+   */
+  storeHooks?: { frame: RegExp; label: string };
+  /**
    * Whether the crawler limits how hard it crawls one domain by default (a delay, a per-domain concurrency): only
    * then can a frontier narrowed to a few domains cap the whole crawl.
    */
@@ -55,6 +61,8 @@ const SCRAPY: CrawlerProfile = {
   logs: CRAWLER_LOGS.scrapy,
   frames: { frontier: /scrapy[/\\]core[/\\]scheduler|next_request/, dedup: /dupefilter|request_seen/, robots: /robotstxt/i },
   dbClients: PYTHON_DB_CLIENTS,
+  // ITEM_PIPELINES classes' process_item (the program's, not Scrapy's own): Scrapy's place for storing items.
+  storeHooks: { frame: /(?:^|\.)process_item$/, label: 'Scrapy item pipeline' },
   perDomainLimit: true,
   perDomainLimitNote: 'CONCURRENT_REQUESTS_PER_DOMAIN (8 by default) and DOWNLOAD_DELAY',
 };

@@ -38,9 +38,9 @@ export const storeBound: Rule<Detection> = {
     const top = s.sites[0];
     const libraries = [...new Set(s.sites.map((x) => x.library))].join(', ');
     return {
-      title: `The ${k.kind} processes wait on the store more and more: a query slows as the data grows`,
+      title: `The ${k.kind} process${k.kind === 'crawler' ? '' : 'es'} spend${k.kind === 'crawler' ? 's' : ''} more and more of the time in store calls: a query slows as the data grows`,
       summary:
-        `Store-bound ${k.kind}: database calls (${libraries}) took ${pct(s.early)} → ${pct(s.late)} of its wall time` +
+        `Store-bound ${k.kind}: store calls (${libraries}) took ${pct(s.early)} → ${pct(s.late)} of its wall time` +
         (top ? `, most at ${top.site} (${pct(top.early)} → ${pct(top.late)})` : '') +
         ` — a query that slows as the data grows` +
         (decayLine(e) ? `; ${decayLine(e)}` : ''),
