@@ -22,12 +22,7 @@ export interface CrawlerProfile {
    * C extension running on CPU, as sqlite3 does when it scans a table).
    */
   storeHooks?: { frame: RegExp; label: string };
-  /**
-   * Whether the crawler limits how hard it crawls one domain by default (a delay, a per-domain concurrency): only
-   * then can a frontier narrowed to a few domains cap the whole crawl.
-   */
-  perDomainLimit: boolean;
-  /** How the crawler's per-domain limit is set, for the findings' text. */
+  /** How the crawler's per-domain limit is set (a delay, a per-domain concurrency), for the findings' text. */
   perDomainLimitNote?: string;
 }
 
@@ -39,7 +34,6 @@ const CRAWL_DIAG: CrawlerProfile = {
   dispatcherKind: 'dispatcher',
   frames: { frontier: /leaseUrls|lease[A-Z]\w*|frontier/i, dedup: /addUrls|pageSeen|dedup/i, robots: /robots/i },
   dbClients: NODE_DB_CLIENTS,
-  perDomainLimit: true,
   perDomainLimitNote: 'a per-domain delay (--delay)',
 };
 
@@ -50,7 +44,6 @@ const PYTHON: CrawlerProfile = {
   logs: CRAWLER_LOGS.python,
   frames: { frontier: /frontier|next_url|get_url|pending|lease/i, dedup: /seen|dedup|visited/i, robots: /robot/i },
   dbClients: PYTHON_DB_CLIENTS,
-  perDomainLimit: true,
   perDomainLimitNote: 'its politeness delay per domain (URLs postponed)',
 };
 
@@ -63,7 +56,6 @@ const SCRAPY: CrawlerProfile = {
   dbClients: PYTHON_DB_CLIENTS,
   // ITEM_PIPELINES classes' process_item (the program's, not Scrapy's own): Scrapy's place for storing items.
   storeHooks: { frame: /(?:^|\.)process_item$/, label: 'Scrapy item pipeline' },
-  perDomainLimit: true,
   perDomainLimitNote: 'CONCURRENT_REQUESTS_PER_DOMAIN (8 by default) and DOWNLOAD_DELAY',
 };
 
@@ -74,9 +66,7 @@ const CRAWLEE: CrawlerProfile = {
   logs: CRAWLER_LOGS.crawlee,
   frames: { frontier: /fetchNextRequest|RequestQueue|request_queue/, dedup: /addRequests?|uniqueKey/, robots: /[Rr]obots/ },
   dbClients: NODE_DB_CLIENTS,
-  // sameDomainDelaySecs is 0 by default (crawlee basic-crawler.ts): a narrowed frontier is crawled as fast as a wide one.
-  perDomainLimit: false,
-  perDomainLimitNote: 'sameDomainDelaySecs (0 by default: no limit)',
+  perDomainLimitNote: 'sameDomainDelaySecs, 0 by default (basic-crawler.ts)',
 };
 
 const UNKNOWN: CrawlerProfile = {
@@ -84,7 +74,6 @@ const UNKNOWN: CrawlerProfile = {
   label: 'the crawler',
   frames: {},
   dbClients: [...PYTHON_DB_CLIENTS, ...NODE_DB_CLIENTS],
-  perDomainLimit: true,
 };
 
 export const CRAWLER_PROFILES: Record<CrawlerKind | 'unknown', CrawlerProfile> = {
