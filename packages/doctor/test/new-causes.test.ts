@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatherEvidence } from '../src/collect/evidence.js';
 import { diagnose } from '../src/explain.js';
+import { renderReport } from '../src/report-html.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -41,7 +42,12 @@ describe('the web pushes back', () => {
     }
     const path = join(dir, 'scrapy-throttled.log');
     await writeFile(path, lines.join('\n') + '\n');
-    const r = diagnose(await gatherEvidence({ logs: [path] }));
+    const e = await gatherEvidence({ logs: [path] });
+    const r = diagnose(e);
+    // The report draws the pushback and the domains over time.
+    const charts = JSON.parse(/<script type="application\/json" id="chart-data">(.*?)<\/script>/s.exec(renderReport({ doctor: r, logs: e.logs }))![1]) as Array<{ id: string; series: Array<{ label: string }> }>;
+    expect(charts.find((c) => c.id === 'pushback')?.series.map((x) => x.label)).toEqual(['429/503 share of attempts', 'retries per page', 'given up per page']);
+    expect(charts.find((c) => c.id === 'domains')?.series.map((x) => x.label)).toEqual(['distinct domains', 'effective domains (1/Σshare²)']);
     expect(r.crawler.kind).toBe('scrapy');
     expect(r.rate?.verdict).toBe('decay');
     expect(r.findings[0]?.cause, JSON.stringify(r.findings.map((f) => f.summary))).toBe('web-pushback');
@@ -112,6 +118,8 @@ describe('store-bound processes', () => {
     const e = await gatherEvidence({ profilesDir: profiles });
     expect(e.profiles?.source).toBe('files');
     const r = diagnose(e);
+    // The report lists the calling lines with their shares.
+    expect(renderReport({ doctor: r, profiles: e.profiles })).toMatch(/<td>process_item \(pipelines\.py:33\)<\/td><td>sqlite3<\/td><td>5\.0%<\/td><td>60\.0%<\/td>|<td>pipelines\.py:33 \(waiting on sqlite3 execute\)<\/td><td>sqlite3<\/td><td>5\.0%<\/td><td>60\.0%<\/td>/);
     expect(r.findings[0]?.cause, JSON.stringify(r.findings.map((f) => f.summary))).toBe('store-bound');
     expect(r.findings[0].numbers.storeShareEarly).toBeCloseTo(0.05, 5);
     expect(r.findings[0].numbers.storeShareLate).toBeCloseTo(0.6, 5);
