@@ -15,6 +15,7 @@ const BENCHES = {
   detector: { script: 'detector/run.js', about: 'decay detector accuracy on synthetic runs with known truth' },
   profiler: { script: 'profiler/agent-overhead.mjs', about: 'profiler agent overhead and recording size' },
   crawler: { script: 'crawler/run.js', about: 'crawler throughput' },
+  vlogs: { script: 'vlogs/run.mjs', about: 'a report from VictoriaLogs against scanning the same records as a file' },
 };
 
 // Any other bench/<name>/ with a run.js or run.mjs is reachable too, so a new bench needs no change here.

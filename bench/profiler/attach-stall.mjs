@@ -8,11 +8,13 @@
 //   flock /tmp/bench.lock node bench/profiler/attach-stall.mjs [--heap 2048] [--runs 2] [--duration 8s]
 //       [--profiler-dist DIR]   (a built packages/profiler/dist to compare with, e.g. an older commit's; uses
 //                                attachNode() from it instead of the CLI)
+//       [--agent]               (no attach: the target runs the crawl-diag agent from its start, 2 s windows, and
+//                                each run only watches it for the same time: the zero-stall path)
 //
 // Needs the CLI built (npx tsc -b). The target takes ~2× its heap in RAM.
 import { fork, spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -30,10 +32,17 @@ const heapMb = Number(arg('heap', 2048));
 const runs = Number(arg('runs', 2));
 const durationMs = Number(String(arg('duration', '8s')).replace(/s$/, '')) * 1000;
 const dist = arg('profiler-dist', undefined);
+const agent = process.argv.includes('--agent');
+const AGENT = join(root, 'packages', 'profiler', 'dist', 'agent.js');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const load = () => Number(loadavg()[0].toFixed(2));
 
-const target = fork(TARGET, [String(heapMb)], { execArgv: [`--max-old-space-size=${heapMb * 2 + 512}`], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+const agentDir = agent ? await mkdtemp(join(tmpdir(), 'crawl-diag-agent-stall-')) : undefined;
+const target = fork(TARGET, [String(heapMb)], {
+  execArgv: [`--max-old-space-size=${heapMb * 2 + 512}`, ...(agent ? ['--import', AGENT] : [])],
+  env: agent ? { ...process.env, CRAWL_DIAG_PROFILE_DIR: agentDir, CRAWL_DIAG_PROFILE_WINDOW: '2s' } : process.env,
+  stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+});
 const ready = await new Promise((r) => target.once('message', r));
 const replies = [];
 target.on('message', (m) => replies.shift()?.(m));
@@ -66,10 +75,17 @@ async function attachByLibrary() {
   return { firstSampleMs, wallMs: performance.now() - t0 };
 }
 
+/** The agent path: nothing attaches; the target's own windows rotate while we wait as long as an attach lasts. */
+async function watchAgent() {
+  const t0 = performance.now();
+  await sleep(durationMs);
+  return { firstSampleMs: 0, wallMs: performance.now() - t0, windows: (await readdir(agentDir)).length };
+}
+
 const rows = [];
 for (let i = 0; i < runs; i++) {
   const loadBefore = load();
-  const run = await (dist ? attachByLibrary() : attachByCli());
+  const run = await (agent ? watchAgent() : dist ? attachByLibrary() : attachByCli());
   await sleep(500);
   const { stalls } = await report();
   const over = (ms) => stalls.filter((s) => s.ms > ms);
@@ -77,6 +93,7 @@ for (let i = 0; i < runs; i++) {
     run: i + 1,
     loadavg1m: [loadBefore, load()],
     firstSampleMs: Math.round(run.firstSampleMs),
+    ...(agent ? { agentWindowFiles: run.windows } : {}),
     wallMs: Math.round(run.wallMs),
     stallsOver50ms: over(50).length,
     stallsOver100ms: over(100).length,
@@ -91,13 +108,14 @@ for (let i = 0; i < runs; i++) {
 }
 target.disconnect();
 target.kill();
+if (agentDir) await rm(agentDir, { recursive: true, force: true });
 
 const out = {
   schema: 'crawl-diag/bench-profiler-attach-stall@1',
   machine: { cores: cpus().length, node: process.version },
-  settings: { heapMb, heapUsedMb: ready.heapUsedMb, objects: ready.objects, durationMs, rateHz: 100, chunkMs: 2000, via: dist ? `attachNode() from ${dist}` : 'crawl-diag flame --pid N --yes' },
+  settings: { heapMb, heapUsedMb: ready.heapUsedMb, objects: ready.objects, durationMs, rateHz: 100, chunkMs: 2000, via: agent ? 'agent from the start (--import @crawl-diag/profiler/agent, 2 s windows), no attach' : dist ? `attachNode() from ${dist}` : 'crawl-diag flame --pid N --yes' },
   targets: { maxStallsOver100ms: 1, maxStalledMs: 1500 },
   runs: rows,
 };
 await mkdir(dirname(RESULT), { recursive: true });
-await writeFile(dist ? RESULT.replace(/\.json$/, '-compare.json') : RESULT, `${JSON.stringify(out, null, 2)}\n`);
+await writeFile(agent ? RESULT.replace(/\.json$/, '-agent.json') : dist ? RESULT.replace(/\.json$/, '-compare.json') : RESULT, `${JSON.stringify(out, null, 2)}\n`);

@@ -36,6 +36,10 @@ interface FlameArgs {
   top: number;
   chunk: string;
   process?: string;
+  aggregate: string;
+  threads: boolean;
+  subprocesses: boolean;
+  blocking: boolean;
   yes: boolean;
   engine: string;
   '--'?: string[];
@@ -130,6 +134,8 @@ async function runFlame(args: FlameArgs): Promise<void> {
   if (args.engine === '0x' && command.length === 0) throw new UsageError('--engine 0x launches a command: crawl-diag flame --engine 0x -- node app.js');
   if (args.engine === '0x' && args.duration !== undefined) throw new UsageError('--engine 0x profiles the command until it exits (Ctrl-C stops it early); drop --duration');
 
+  if (args.aggregate !== 'line' && args.aggregate !== 'function') throw new UsageError(`--aggregate '${args.aggregate}' must be line or function`);
+
   const interrupt = interruptController();
   try {
     await collectAndWrite(args, { format, durationMs, chunkMs, rateHz, top, pids, childrenOf, match, recordings, command, signal: interrupt.signal });
@@ -186,6 +192,7 @@ async function collectProfiles(args: FlameArgs, run: FlameRun): Promise<{ merged
     durationMs,
     chunkMs,
     signal: run.signal,
+    python: { aggregate: args.aggregate as 'line' | 'function', threads: args.threads, subprocesses: args.subprocesses, blocking: args.blocking },
     onPlan: (plan) => progress(`${plan}, ${rateHz} Hz for ${durationMs / 1000} s (Ctrl-C stops early)`),
     // Starting V8's profiler walks the target's heap once: refuse a pause longer than a second unless told to.
     maxPauseMs: args.yes ? undefined : MAX_PAUSE_MS,
@@ -235,6 +242,10 @@ const flameRunCommand: CommandModule<object, FlameArgs> = {
       .option('yes', { alias: 'y', type: 'boolean', default: false, describe: `Attach even when starting the profiler will pause the target longer than ${MAX_PAUSE_MS / 1000} s (a heap over ~700 MB: V8 walks it once)` })
       .option('engine', { type: 'string', default: 'inspector', describe: 'With a command after --: inspector (JS frames, any rate) or 0x (linux perf through 0x: also native frames of V8, libuv and addons such as SQLite; 99 Hz; needs perf and sudo)' })
       .option('process', { type: 'string', describe: 'With a recording range: only this process kind or PID' })
+      .option('aggregate', { type: 'string', default: 'line', describe: "Python: 'line' (a frame per source line) or 'function' (lines merged)" })
+      .option('threads', { type: 'boolean', default: false, describe: 'Python: one root frame per thread' })
+      .option('subprocesses', { type: 'boolean', default: false, describe: "Python: also sample the target's child processes" })
+      .option('blocking', { type: 'boolean', default: false, describe: 'Python: pause the target for each sample (exact stacks, slower target); default never pauses it' })
       .example('$0 flame --pid 4242', 'Sample PID 4242 for 10 s, write flame-4242-<time>.html')
       .example('$0 flame --children-of 4000 --format folded -o workers.folded', "All of a supervisor's workers, one root per process")
       .example('$0 flame -- node app.js', 'Profile a command from its start')

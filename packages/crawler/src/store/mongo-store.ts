@@ -163,6 +163,22 @@ const DOMAIN_REREAD_WHEN_NONE_MS = 25;
 const VIEW_RELOAD_MS = 30_000;
 
 const DEFAULT_DB = 'crawl';
+/**
+ * Between the parts of a claim's _id (URL or domain, generation). A space: no normalised URL or host name holds one,
+ * and unlike NUL it can be stored by every backend (PostgreSQL's jsonb refuses \u0000).
+ */
+const CLAIM_SEP = ' ';
+
+/**
+ * Whether a loser of a domain claim should apply the winning claim itself: only when the claim is older than
+ * ROLL_FORWARD_AFTER_MS, so its winner must have died before applying it. A live winner applies its own claim within
+ * milliseconds, and a loser writing at the same moment could undo it: FerretDB 1.x runs an update as a read, then a
+ * write of the whole document (msg_update.go), so two concurrent updates of one domain document can lose one of them
+ * (seen on its PostgreSQL backend, which runs writers concurrently: a busy mark lost, two URLs of a domain leased).
+ */
+function rollForwardDue(claim: { at: number }, now: number): boolean {
+  return now - claim.at >= ROLL_FORWARD_AFTER_MS;
+}
 
 function isDuplicateKey(err: unknown): boolean {
   return err instanceof MongoServerError && err.code === 11000;
@@ -534,7 +550,7 @@ export class MongoStore implements CrawlStore {
   private async tryLeaseMany(docs: FrontierDoc[], owner: string, now: number, expires: number, leaseDomain: boolean): Promise<LeasedUrl[]> {
     if (docs.length === 0) return [];
     const claims: LeaseClaimDoc[] = docs.map((d) => ({
-      _id: `${d._id}\u0000${d.leaseGen + 1}`,
+      _id: `${d._id}${CLAIM_SEP}${d.leaseGen + 1}`,
       url: d._id,
       gen: d.leaseGen + 1,
       owner,
@@ -869,11 +885,13 @@ export class MongoStore implements CrawlStore {
     expires: number,
   ): Promise<LeasedUrl | undefined> {
     const gen = (d.busyGen ?? 0) + 1;
-    const claim: DomainClaimDoc = { _id: `busy\u0000${d._id}\u0000${gen}`, domain: d._id, kind: 'busy', gen, freeAt: 0, token: newToken(), at: now };
+    const claim: DomainClaimDoc = { _id: `busy${CLAIM_SEP}${d._id}${CLAIM_SEP}${gen}`, domain: d._id, kind: 'busy', gen, freeAt: 0, token: newToken(), at: now };
     const res = await this.insertClaim(this.domainClaims, claim, 'leaseUrls (domain claim)', true);
     if (!res.won) {
-      await this.upsertDomain('leaseUrls (roll forward)', d._id, { $max: { busyGen: gen } });
-      this.noteDomain(d._id, { busyGen: gen });
+      if (res.existing && rollForwardDue(res.existing, now)) {
+        await this.upsertDomain('leaseUrls (roll forward)', d._id, { $max: { busyGen: gen } });
+        this.noteDomain(d._id, { busyGen: gen });
+      }
       return undefined;
     }
     let leased: LeasedUrl | undefined;
@@ -1089,11 +1107,12 @@ export class MongoStore implements CrawlStore {
     const d = await this.op('claimDomain', () => this.domains.findOne({ _id: domain }), true);
     if (d && d.freeAt > now) return { granted: false, notBefore: d.freeAt };
     const gen = (d?.slotGen ?? 0) + 1;
-    const claim: DomainClaimDoc = { _id: `slot\u0000${domain}\u0000${gen}`, domain, kind: 'slot', gen, freeAt: now + delayMs, token: newToken(), at: now };
+    const claim: DomainClaimDoc = { _id: `slot${CLAIM_SEP}${domain}${CLAIM_SEP}${gen}`, domain, kind: 'slot', gen, freeAt: now + delayMs, token: newToken(), at: now };
     const res = await this.insertClaim(this.domainClaims, claim, 'claimDomain', true);
-    // Winner and losers alike apply the winning claim (idempotent), so a winner that dies here blocks nobody.
+    // The winner applies its claim; a loser only one old enough that its winner must have died before applying it
+    // (see rollForwardDue), so a dead winner blocks the domain for a few seconds at most.
     const winning = res.won ? claim : res.existing;
-    if (winning) {
+    if (winning && (res.won || rollForwardDue(winning, now))) {
       await this.upsertDomain('claimDomain', domain, { $max: { slotGen: winning.gen, freeAt: winning.freeAt } });
       this.noteDomain(domain, { slotGen: winning.gen, freeAt: winning.freeAt });
     }

@@ -12,7 +12,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import zeroEks from '0x';
 import { ProfilerError } from '../errors.js';
 import type { Profile } from '../model.js';
 import { ProfileBuilder } from '../profile-builder.js';
@@ -48,6 +47,8 @@ export async function launch0x(command: string[], opts: Launch0xOptions = {}): P
   try {
     let folder: string;
     try {
+      // Loaded here, not at the top: 0x's module tree costs every other crawl-diag command start-up time.
+      const { default: zeroEks } = await import('0x');
       folder = await zeroEks({
         // Interpreted functions get their own entry in the perf map instead of all showing as V8's interpreter.
         argv: ['--interpreted-frames-native-stack', ...args],
