@@ -94,7 +94,8 @@ async function spawnServer(spec: ServerSpec, port: number, dataDir: string): Pro
   const child = spawn(spec.bin, spec.args(port, dataDir), { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
   try {
-    await waitForPort(port, 20_000, child, spec.name);
+    // Generous: a first start of FerretDB on PostgreSQL runs initdb, slow on a loaded machine.
+    await waitForPort(port, 60_000, child, spec.name);
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
@@ -137,18 +138,29 @@ export async function startServer(spec: ServerSpec, opts: { port?: number; dataD
   };
 }
 
+/** Why FerretDB's PostgreSQL backend cannot run here (no PostgreSQL server binaries), or undefined when it can. */
+export function postgresUnavailable(): string | undefined {
+  if (process.env.PG_BINDIR && existsSync(join(process.env.PG_BINDIR, 'initdb'))) return undefined;
+  const debian = '/usr/lib/postgresql';
+  if (existsSync(debian) && readdirSync(debian).some((v) => existsSync(join(debian, v, 'bin', 'initdb')))) return undefined;
+  return 'PostgreSQL server binaries not found (apt-get install postgresql, or set PG_BINDIR)';
+}
+
 /**
  * Starts a separate FerretDB (not the suite's shared one) on `port` (default: a free one) with its data in `dataDir`
- * (default: a new temp dir). Throws when FerretDB cannot be built (no Go toolchain); callers decide to skip or fail.
+ * (default: a new temp dir). Backend `postgresql`: FerretDB starts a PostgreSQL server of its own with its cluster in
+ * `dataDir/pg` (tools/ferretdb/postgres.go). Throws when FerretDB cannot be built (no Go toolchain); callers decide
+ * to skip or fail.
  */
-export async function startFerret(opts: { port?: number; dataDir?: string } = {}): Promise<FerretInstance> {
+export async function startFerret(opts: { port?: number; dataDir?: string; backend?: 'sqlite' | 'postgresql' } = {}): Promise<FerretInstance> {
   const bin = process.env.CRAWL_DIAG_FERRETDB_BIN ?? buildFerretDb();
   if (!bin) throw new Error('FerretDB is not available (no Go toolchain to build tools/ferretdb)');
+  const backend = (dataDir: string) => (opts.backend === 'postgresql' ? ['--postgresql-data', join(dataDir, 'pg')] : ['--sqlite-dir', dataDir]);
   return startServer(
     {
-      name: 'ferretdb',
+      name: opts.backend === 'postgresql' ? 'ferretdb-postgresql' : 'ferretdb',
       bin,
-      args: (port, dataDir) => ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dataDir],
+      args: (port, dataDir) => ['--listen-addr', `127.0.0.1:${port}`, ...backend(dataDir)],
       url: (port) => `mongodb://127.0.0.1:${port}/`,
     },
     opts,

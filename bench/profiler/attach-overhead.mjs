@@ -16,6 +16,7 @@
 // On a shared machine other tenants decide how much CPU each phase gets; --nice (negative needs root) raises
 // the priority of the target and of crawl-diag alike. Needs the CLI built (npm run build).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -151,6 +152,17 @@ for (let c = 0; c < cycles; c++) {
 }
 // The command's own time to first sample (from spawning crawl-diag), and how much of it is the CLI loading.
 const cliFirstSampleMs = [];
+// The command's own CPU time (all its threads) at that moment: what the wall time would be on an idle machine,
+// but for waits (the inspector opening after SIGUSR1), whatever the neighbours take.
+const cliFirstSampleCpuMs = [];
+const cpuMsOf = (pid) => {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, USER_HZ 100
+  } catch {
+    return NaN;
+  }
+};
 for (let i = 0; i < 3; i++) {
   const t0 = performance.now();
   const [cmd, args] = niced(process.execPath, [CLI, 'flame', '--pid', String(target.pid), '-d', '500ms', '-f', 'folded', '-o', '/dev/null']);
@@ -163,13 +175,14 @@ for (let i = 0; i < 3; i++) {
       if (!seen && err.includes('sampling started')) {
         seen = true;
         cliFirstSampleMs.push(Math.round(performance.now() - t0));
+        cliFirstSampleCpuMs.push(cpuMsOf(cli.pid));
       }
     });
     cli.on('close', resolveRun);
   });
   await sleep(300);
 }
-process.stderr.write(`crawl-diag flame, start to first sample: ${cliFirstSampleMs.join(', ')} ms\n`);
+process.stderr.write(`crawl-diag flame, start to first sample: ${cliFirstSampleMs.join(', ')} ms (its own CPU time by then: ${cliFirstSampleCpuMs.join(', ')} ms)\n`);
 
 // How much of that is the command loading its modules: crawl-diag --version does nothing else.
 const cliStartupMs = [];
@@ -201,6 +214,7 @@ const result = {
     medianFirstSampleMs: Math.round(median(rows.map((r) => r.firstSampleMs))),
     maxFirstSampleMs: Math.max(...rows.map((r) => r.firstSampleMs)),
     cliFirstSampleMs,
+    cliFirstSampleCpuMs,
     cliStartupMs,
     // A slice is a fixed amount of work. Its longest on-CPU time while attaching (SIGUSR1, Profiler.start) or
     // sampling (chunk rotations, the final stop, closing the inspector), against the longest in the reference

@@ -9,7 +9,26 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"strings"
 )
+
+// isDuplicateKeyQuery tells the PostgreSQL backend's error line for an insert that hit a unique index (SQLSTATE
+// 23505). The client gets it as E11000, and the crawl store's claims rely on exactly that error, so with the
+// PostgreSQL backend such lines would fill the log, one per lost race.
+func isDuplicateKeyQuery(r slog.Record) bool {
+	if r.Level != slog.LevelError || r.Message != "Query" {
+		return false
+	}
+	dup := false
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "err" && strings.Contains(a.Value.String(), "SQLSTATE 23505") {
+			dup = true
+			return false
+		}
+		return true
+	})
+	return dup
+}
 
 type lazyAttrs struct {
 	inner slog.Handler
@@ -23,6 +42,9 @@ func (h *lazyAttrs) Enabled(ctx context.Context, level slog.Level) bool {
 }
 
 func (h *lazyAttrs) Handle(ctx context.Context, r slog.Record) error {
+	if isDuplicateKeyQuery(r) {
+		return nil
+	}
 	if len(h.attrs) == 0 {
 		return h.inner.Handle(ctx, r)
 	}

@@ -30,9 +30,16 @@ export interface HeartbeatOptions {
 
 export const DEFAULT_HEARTBEAT: HeartbeatOptions = { heartbeatMs: 1000, livenessMs: 5000 };
 
-/** Logging of one process: a file in `logDir` named after the process, or nothing when `logDir` is absent. */
+/**
+ * Logging of one process: a file in `logDir` named after the process, and/or its records shipped to `logTo`; nothing
+ * when both are absent.
+ */
 export interface LogOptions {
   logDir?: string;
+  /** http://HOST:PORT of a VictoriaLogs server to ship every record to (fields node, kind, pid). */
+  logTo?: string;
+  /** Where shipped records wait while the server is away (default: a directory per server under the temp dir). */
+  logSpoolDir?: string;
   /** Default 'python' (the original crawler's text format). */
   logFormat: LogFormat;
 }

@@ -9,15 +9,15 @@ import { NaiveTimeConverter } from './formats/timezone.js';
 import type { FormatName } from './formats/types.js';
 import { compileTimeFormat } from './formats/custom-time-format.js';
 import type { LogsReport, FileSummary } from './report.js';
-import { EventCounts } from './scanner/event-counts.js';
+import { EventCounts, type EventCountsData } from './scanner/event-counts.js';
 import { createScanner, unitResult, type ScanUnit, type UnitResult } from './scanner/scan-unit.js';
 import { splitAtRecords } from './scanner/split-ranges.js';
 import { runScanUnits } from './scanner/worker-pool.js';
-import { CRAWLEE_SERIES, DEFAULT_SERIES, SCRAPY_SERIES, looksLikeCrawlee, toSeriesSpecs, type SeriesPattern } from './series.js';
+import { CRAWLEE_SERIES, DEFAULT_SERIES, SCRAPY_SERIES, looksLikeCrawlee, toSeriesSpecs, type SeriesPattern, type SeriesSpec } from './series.js';
 import { crawleeRunStart } from './formats/crawlee.js';
 import { readFileTail } from './source/read-head.js';
 import { expandPaths } from './source/expand-paths.js';
-import { groupForPath, parseGroupBy, shortenGroupNames } from './source/group-name.js';
+import { groupForPath, parseGroupBy, shortenGroupNames, type GroupBy } from './source/group-name.js';
 import type { LogInput } from './source/log-input.js';
 import { isGzip, readStream } from './source/read-bytes.js';
 import { Readable } from 'node:stream';
@@ -70,7 +70,7 @@ export const THREADS_ABOVE_BYTES = 64 << 20;
 /** Size of the byte ranges a big file is cut into for the workers. */
 const RANGE_BYTES = 32 << 20;
 
-interface PreparedFile {
+export interface PreparedFile {
   input: LogInput;
   format: FormatName | 'empty';
   gzip: boolean;
@@ -83,9 +83,104 @@ interface PreparedFile {
 }
 
 export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> {
+  if (options.paths.some(isVictoriaLogsPath)) {
+    const userSeries = options.series && options.series.length > 0 ? options.series : null;
+    toSeriesSpecs(userSeries ?? DEFAULT_SERIES); // validates before any reading
+    return analyzeEngine(options, userSeries ?? DEFAULT_SERIES);
+  }
+  const run = await prepareRun(options);
+  const { files, specs } = run;
+  const totalBytes = files.reduce((s, f) => s + f.input.size, 0);
+  const threads = options.threads ?? (totalBytes > THREADS_ABOVE_BYTES ? availableParallelism() : 0);
+  let doneBytes = 0;
+  const onBytes = options.onProgress
+    ? (n: number): void => {
+        doneBytes += n;
+        options.onProgress!(doneBytes, totalBytes);
+      }
+    : undefined;
+
+  const units: ScanUnit[] = [];
+  let stdinIndex = -1;
+  for (const [fileIndex, f] of files.entries()) {
+    if (f.input.path === '-') {
+      stdinIndex = fileIndex; // its format is detected once its first bytes arrive
+      continue;
+    }
+    if (f.format === 'empty') continue;
+    const unit = scanUnitFor(run, fileIndex);
+    const rangeBytes = options.rangeBytes ?? RANGE_BYTES;
+    if (threads > 1 && !f.gzip && f.input.size > rangeBytes * 1.5) {
+      const format = createFormat(f.format, { naive: new NaiveTimeConverter(run.zone), referenceMs: 0 }, run.timeFormat);
+      for (const range of await splitAtRecords(f.input.path, f.input.size, rangeBytes, format)) {
+        units.push({ ...unit, range });
+      }
+    } else units.push(unit);
+  }
+
+  const results = await runScanUnits(units, { threads, onBytes });
+  if (stdinIndex >= 0) {
+    const f = files[stdinIndex];
+    results.push(await scanStdin(f, options.stdin ?? process.stdin, { ...scanBase(run), format: f.format as FormatName, referenceMs: f.input.mtimeMs, group: f.group }, stdinIndex));
+  }
+
+  const counts = new EventCounts(run.resolutionMs, specs.length, specs.map((s) => s.kind));
+  const tallies = files.map(() => newTally());
+  for (const r of results) {
+    counts.merge(r.counts);
+    addToTally(tallies[r.fileIndex], r);
+  }
+  const report = reportFrom(run, counts.data, tallies);
+  if (!report) {
+    throw new LogInputError(`${options.paths.join(' ')}: no line with a timestamp found; if the stamps have an unusual layout, give it with --time-format.`);
+  }
+  return report;
+}
+
+/** A run once its options are checked and its inputs opened and detected: what analyzeLogs and followLogs share. */
+export interface PreparedRun {
+  files: PreparedFile[];
+  /** The series counted, and the patterns they were made from (the defaults when none was given). */
+  specs: SeriesSpec[];
+  patterns: SeriesPattern[];
+  zone: string;
+  groupBy: GroupBy;
+  bucketMs: number | 'auto';
+  /** The counts' time resolution: 1 s with an automatic bucket, else the bucket. */
+  resolutionMs: number;
+  timeFormat?: string;
+  ratios?: AnalyzeOptions['ratios'];
+}
+
+/** Per input file: its lines, unparsed lines, NUL bytes and first and last record time, summed over its scans. */
+export interface FileTally {
+  lines: number;
+  unparsed: number;
+  nulBytes: number;
+  first: number;
+  last: number;
+}
+
+export function newTally(): FileTally {
+  return { lines: 0, unparsed: 0, nulBytes: 0, first: NaN, last: NaN };
+}
+
+export function addToTally(t: FileTally, r: Pick<UnitResult, 'lines' | 'unparsed' | 'nulBytes' | 'firstTime' | 'lastTime'>): void {
+  t.lines += r.lines;
+  t.unparsed += r.unparsed;
+  t.nulBytes += r.nulBytes;
+  if (!(r.firstTime >= t.first)) t.first = r.firstTime;
+  if (!(r.lastTime <= t.last)) t.last = r.lastTime;
+}
+
+/**
+ * Checks the options (before any reading), expands the paths, reads each input's head and detects its format, and
+ * picks the series: with none given, a Scrapy log gets its own lines (`Crawled (200)`, the LogStats totals) and a
+ * Crawlee log its own (statistics differenced, retries, failures) instead of the crawler's strategic lines.
+ */
+export async function prepareRun(options: AnalyzeOptions): Promise<PreparedRun> {
   const userSeries = options.series && options.series.length > 0 ? options.series : null;
   toSeriesSpecs(userSeries ?? DEFAULT_SERIES); // validates before any reading
-  if (options.paths.some(isVictoriaLogsPath)) return analyzeEngine(options, userSeries ?? DEFAULT_SERIES);
   if (options.since !== undefined || options.until !== undefined) {
     throw new LogInputError('--since/--until select records on a log engine (victorialogs://…); for log files, give the files of that time.');
   }
@@ -103,8 +198,6 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
     if (prepared) files.push(prepared);
   }
   if (files.length === 0) throw new LogInputError(`${options.paths.join(' ')}: no readable logs found.`);
-  // With no pattern given, a Scrapy log gets its own lines (`Crawled (200)`, the LogStats totals) and a Crawlee log
-  // its own (statistics differenced, retries, failures) instead of the crawler's strategic lines.
   const crawlerKinds = new Set(files.map((f) => (f.format === 'scrapy' ? 'scrapy' : f.crawlee ? 'crawlee' : 'crawler')));
   const defaults = [
     ...(crawlerKinds.has('crawler') ? DEFAULT_SERIES : []),
@@ -117,74 +210,46 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
     const short = shortenGroupNames(files.filter((f) => f.input.path !== '-').map((f) => f.group));
     for (const f of files) f.group = short.get(f.group) ?? f.group;
   }
+  return { files, specs, patterns, zone, groupBy, bucketMs, resolutionMs, timeFormat: options.timeFormat, ratios: options.ratios };
+}
 
-  const totalBytes = files.reduce((s, f) => s + f.input.size, 0);
-  const threads = options.threads ?? (totalBytes > THREADS_ABOVE_BYTES ? availableParallelism() : 0);
-  let doneBytes = 0;
-  const onBytes = options.onProgress
-    ? (n: number): void => {
-        doneBytes += n;
-        options.onProgress!(doneBytes, totalBytes);
-      }
-    : undefined;
+/** What every scan of a run shares. */
+function scanBase(run: PreparedRun): Pick<ScanUnit, 'zone' | 'series' | 'resolutionMs' | 'timeFormat' | 'groupField'> {
+  return {
+    zone: run.zone,
+    series: run.specs,
+    resolutionMs: run.resolutionMs,
+    timeFormat: run.timeFormat,
+    groupField: run.groupBy.kind === 'field' ? run.groupBy.field : undefined,
+  };
+}
 
-  const base = { zone, series: specs, resolutionMs, timeFormat: options.timeFormat };
-  const groupField = groupBy.kind === 'field' ? groupBy.field : undefined;
-  const units: ScanUnit[] = [];
-  let stdinIndex = -1;
-  for (const [fileIndex, f] of files.entries()) {
-    if (f.input.path === '-') {
-      stdinIndex = fileIndex; // its format is detected once its first bytes arrive
-      continue;
-    }
-    if (f.format === 'empty') continue;
-    const unit: ScanUnit = {
-      ...base,
-      fileIndex,
-      path: f.input.path,
-      gzip: f.gzip,
-      format: f.format,
-      referenceMs: f.referenceMs ?? f.input.mtimeMs,
-      group: f.group,
-      groupField,
-    };
-    const rangeBytes = options.rangeBytes ?? RANGE_BYTES;
-    if (threads > 1 && !f.gzip && f.input.size > rangeBytes * 1.5) {
-      const format = createFormat(f.format, { naive: new NaiveTimeConverter(zone), referenceMs: 0 }, options.timeFormat);
-      for (const range of await splitAtRecords(f.input.path, f.input.size, rangeBytes, format)) {
-        units.push({ ...unit, range });
-      }
-    } else units.push(unit);
-  }
+/** The scan of a whole file of the run (its format detected). */
+export function scanUnitFor(run: PreparedRun, fileIndex: number): ScanUnit {
+  const f = run.files[fileIndex];
+  return {
+    ...scanBase(run),
+    fileIndex,
+    path: f.input.path,
+    gzip: f.gzip,
+    format: f.format as FormatName,
+    referenceMs: f.referenceMs ?? f.input.mtimeMs,
+    group: f.group,
+  };
+}
 
-  const results = await runScanUnits(units, { threads, onBytes });
-  if (stdinIndex >= 0) {
-    const f = files[stdinIndex];
-    results.push(await scanStdin(f, options.stdin ?? process.stdin, { ...base, format: f.format as FormatName, referenceMs: f.input.mtimeMs, group: f.group, groupField }, stdinIndex));
-  }
-
-  const counts = new EventCounts(resolutionMs, specs.length, specs.map((s) => s.kind));
-  const perFile = files.map(() => ({ lines: 0, unparsed: 0, nulBytes: 0, first: NaN, last: NaN }));
-  for (const r of results) {
-    counts.merge(r.counts);
-    const pf = perFile[r.fileIndex];
-    pf.lines += r.lines;
-    pf.unparsed += r.unparsed;
-    pf.nulBytes += r.nulBytes;
-    if (!(r.firstTime >= pf.first)) pf.first = r.firstTime;
-    if (!(r.lastTime <= pf.last)) pf.last = r.lastTime;
-  }
+/** The report of a run from its merged counts and per-file tallies; null when no record had a time yet. */
+export function reportFrom(run: PreparedRun, counts: EventCountsData, tallies: FileTally[]): LogsReport | null {
+  const { files, specs } = run;
   let firstMs = NaN;
   let lastMs = NaN;
-  for (const pf of perFile) {
-    if (!(pf.first >= firstMs)) firstMs = pf.first;
-    if (!(pf.last <= lastMs)) lastMs = pf.last;
+  for (const t of tallies) {
+    if (!(t.first >= firstMs)) firstMs = t.first;
+    if (!(t.last <= lastMs)) lastMs = t.last;
   }
-  if (Number.isNaN(firstMs)) {
-    throw new LogInputError(`${options.paths.join(' ')}: no line with a timestamp found; if the stamps have an unusual layout, give it with --time-format.`);
-  }
+  if (Number.isNaN(firstMs)) return null;
 
-  const chosenBucketMs = bucketMs === 'auto' ? autoBucketMs(lastMs - firstMs) : bucketMs;
+  const chosenBucketMs = run.bucketMs === 'auto' ? autoBucketMs(lastMs - firstMs) : run.bucketMs;
   const buckets = Math.floor(lastMs / chosenBucketMs) - Math.floor(firstMs / chosenBucketMs) + 1;
   if (buckets > MAX_BUCKETS) {
     throw new LogInputError(
@@ -195,24 +260,24 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
   const summaries: FileSummary[] = files.map((f, i) => ({
     path: f.input.displayPath,
     format: f.format,
-    lines: perFile[i].lines,
-    unparsed: perFile[i].unparsed,
-    ...(perFile[i].nulBytes > 0 ? { nulBytes: perFile[i].nulBytes } : {}),
+    lines: tallies[i].lines,
+    unparsed: tallies[i].unparsed,
+    ...(tallies[i].nulBytes > 0 ? { nulBytes: tallies[i].nulBytes } : {}),
     group: f.group,
-    first: Number.isNaN(perFile[i].first) ? null : new Date(perFile[i].first).toISOString(),
-    last: Number.isNaN(perFile[i].last) ? null : new Date(perFile[i].last).toISOString(),
+    first: Number.isNaN(tallies[i].first) ? null : new Date(tallies[i].first).toISOString(),
+    last: Number.isNaN(tallies[i].last) ? null : new Date(tallies[i].last).toISOString(),
     ...(f.input.path === '-' ? {} : { bytes: f.input.size }),
   }));
   const groupFiles = new Map<string, string[]>();
-  if (groupBy.kind !== 'field') {
+  if (run.groupBy.kind !== 'field') {
     for (const f of files) groupFiles.set(f.group, [...(groupFiles.get(f.group) ?? []), f.input.displayPath]);
   }
   return buildReport({
-    counts: counts.data,
+    counts,
     seriesNames: specs.map((s) => s.name),
     seriesKinds: specs.map((s) => s.kind),
-    seriesNotes: patterns.map((p) => p.note),
-    ratios: options.ratios,
+    seriesNotes: run.patterns.map((p) => p.note),
+    ratios: run.ratios,
     files: summaries,
     groupFiles,
     bucketMs: chosenBucketMs,
@@ -287,7 +352,7 @@ async function prepareInput(
 }
 
 /** The input's format, or the one-line reason it cannot be read as a log. */
-function detectInputFormat(
+export function detectInputFormat(
   displayPath: string,
   head: Buffer,
   timeFormat: string | undefined,

@@ -1,142 +1,131 @@
 // `--follow`: keeps reading files as they grow (like `tail -F`), survives rotation (the old file is drained through
 // its open handle, then the new file at the same path is read from its start) and truncation, and hands out a fresh
-// report after each poll. Same scanner and report as analyzeLogs; the time grid grows with the run.
+// report after each poll. A followed file is one more source of the same run as analyzeLogs: the same inputs,
+// format detection, default series (Scrapy's, Crawlee's), gzip siblings (read once: they do not grow), scanner and
+// report builder, so a followed log and a plain run over the same bytes give the same report.
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { autoBucketMs } from './bucketer/bucket-size.js';
-import { buildReport } from './build-report.js';
+import { addToTally, detectInputFormat, newTally, prepareRun, reportFrom, scanUnitFor, type AnalyzeOptions, type FileTally, type PreparedRun } from './analyze.js';
 import { LogInputError } from './errors.js';
-import { detectFormat } from './formats/detect-format.js';
-import { NaiveTimeConverter } from './formats/timezone.js';
-import type { FormatName } from './formats/types.js';
 import type { LogsReport } from './report.js';
 import { EventCounts } from './scanner/event-counts.js';
-import { createScanner } from './scanner/scan-unit.js';
 import type { LineScanner } from './scanner/line-scanner.js';
-import { DEFAULT_SERIES, toSeriesSpecs, type SeriesPattern } from './series.js';
-import { expandPaths } from './source/expand-paths.js';
-import { groupForPath, parseGroupBy, shortenGroupNames } from './source/group-name.js';
-import { looksBinary } from './source/read-head.js';
+import { createScanner, scanUnit } from './scanner/scan-unit.js';
+import { LineAssembler, READ_CHUNK_BYTES } from './source/read-bytes.js';
 
-export interface FollowOptions {
-  /** Files (or directories, globs) to follow; `-` is not supported. */
-  paths: string[];
-  series?: SeriesPattern[];
-  /** Bucket size in ms, or 'auto' (default): chosen from the span so far. */
-  bucketMs?: number | 'auto';
-  groupBy?: string;
-  timeFormat?: string;
-  tz?: string;
+export interface FollowOptions extends Omit<AnalyzeOptions, 'stdin' | 'threads' | 'rangeBytes' | 'onProgress'> {
   /** Start at the end of each file (only new lines), like `tail -f`. Default false: read what is there first. */
   fromEnd?: boolean;
   /** Poll period in ms. Default 500. */
   pollMs?: number;
-  cwd?: string;
-  /** Called after each poll that read something, with the report so far (null until a record was seen). */
+  /** Called after each poll that read something, with the report so far (once a record was seen). */
   onUpdate?: (report: LogsReport) => void;
-}
-
-interface FollowedFile {
-  path: string;
-  displayPath: string;
-  group: string;
-  handle: FileHandle | null;
-  /** The handle of a rotated-away file, drained once more on the next poll (a writer may not have reopened yet). */
-  retired: { handle: FileHandle; offset: number } | null;
-  ino: number;
-  offset: number;
-  carry: Buffer;
-  scanner: LineScanner | null;
-  format: FormatName | null;
+  /** Called once if following fails (an unreadable file, a format that cannot be told); polling stops. */
+  onError?: (err: unknown) => void;
 }
 
 export interface FollowSession {
   /** The report of everything read so far (null before the first record). */
   report(): LogsReport | null;
-  /** Stops polling, closes the files, returns the final report. */
+  /** Stops polling, reads what was written up to now, closes the files, returns the final report. */
   stop(): Promise<LogsReport | null>;
 }
 
-const READ_BYTES = 1 << 20;
+/** A file of the run that is followed: where it was read up to, and its scanner once its format is known. */
+interface Followed {
+  fileIndex: number;
+  path: string;
+  displayPath: string;
+  handle: FileHandle | null;
+  /** The handle of a rotated-away file, drained once more on the next poll (a writer may not have reopened yet). */
+  retired: { handle: FileHandle; offset: number } | null;
+  ino: number;
+  offset: number;
+  lines: LineAssembler;
+  scanner: LineScanner | null;
+  /** Bytes of a file whose format is not known yet (it was empty at the start). */
+  undetected: Buffer[];
+}
+
+/** Below this many bytes without a known format, wait for more before calling the format unknown. */
+const DETECT_BYTES = 4096;
 
 export async function followLogs(options: FollowOptions): Promise<FollowSession> {
   if (options.paths.includes('-')) throw new LogInputError('--follow reads files, not stdin (-).');
-  const specs = toSeriesSpecs(options.series && options.series.length > 0 ? options.series : DEFAULT_SERIES);
-  const zone = options.tz ?? 'local';
-  new NaiveTimeConverter(zone);
-  const groupBy = parseGroupBy(options.groupBy);
-  const bucketMs = options.bucketMs ?? 'auto';
-  const resolutionMs = bucketMs === 'auto' ? 1000 : bucketMs;
-  const counts = new EventCounts(resolutionMs, specs.length, specs.map((s) => s.kind));
-  const inputs = await expandPaths(options.paths, options.cwd);
-  const short = shortenGroupNames(inputs.map((i) => groupForPath(i.displayPath, groupBy)));
-  const files: FollowedFile[] = inputs.map((i) => ({
-    path: i.path,
-    displayPath: i.displayPath,
-    group: groupBy.kind === 'path' ? groupForPath(i.displayPath, groupBy) : (short.get(groupForPath(i.displayPath, groupBy)) ?? i.displayPath),
-    handle: null,
-    retired: null,
-    ino: -1,
-    offset: options.fromEnd ? i.size : 0,
-    carry: Buffer.alloc(0),
-    scanner: null,
-    format: options.timeFormat ? 'custom' : null,
-  }));
+  const run = await prepareRun(options);
+  const counts = new EventCounts(run.resolutionMs, run.specs.length, run.specs.map((s) => s.kind));
+  const tallies: FileTally[] = run.files.map(() => newTally());
+  const followed: Followed[] = [];
+  for (const [fileIndex, f] of run.files.entries()) {
+    if (f.gzip) {
+      // A compressed sibling (crawler.log.2.gz) is finished: read once.
+      const r = await scanUnit(scanUnitFor(run, fileIndex));
+      counts.merge(r.counts);
+      addToTally(tallies[fileIndex], r);
+      continue;
+    }
+    const entry: Followed = {
+      fileIndex,
+      path: f.input.path,
+      displayPath: f.input.displayPath,
+      handle: null,
+      retired: null,
+      ino: -1,
+      offset: options.fromEnd ? f.input.size : 0,
+      lines: new LineAssembler((buf, s, e) => entry.scanner!.scan(buf, s, e)),
+      scanner: null,
+      undetected: [],
+    };
+    if (f.format !== 'empty') entry.scanner = scannerFor(run, fileIndex, counts);
+    followed.push(entry);
+  }
 
-  const feed = (f: FollowedFile, bytes: Buffer): void => {
-    const buf = f.carry.length ? Buffer.concat([f.carry, bytes]) : bytes;
+  const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  const feed = (f: Followed, bytes: Buffer): void => {
     if (!f.scanner) {
-      if (!f.format) {
-        if (looksBinary(buf)) throw new LogInputError(`${f.displayPath}: binary file, not a text log.`, { path: f.displayPath });
-        f.format = detectFormat(buf, { naive: new NaiveTimeConverter(zone), referenceMs: Date.now() });
-        if (!f.format) {
-          if (buf.indexOf(10) < 0 || buf.length < 4096) {
-            f.carry = buf; // too little to tell yet
-            return;
-          }
-          throw new LogInputError(`${f.displayPath}: unknown log format; give the layout with --time-format.`, { path: f.displayPath });
-        }
+      f.undetected.push(Buffer.from(bytes));
+      const head = Buffer.concat(f.undetected);
+      const file = run.files[f.fileIndex];
+      const found = detectInputFormat(f.displayPath, head, run.timeFormat, run.zone, Date.now());
+      if ('problem' in found) {
+        if (head.indexOf(10) < 0 || head.length < DETECT_BYTES) return; // too little to tell yet
+        throw new LogInputError(found.problem, { path: f.displayPath });
       }
-      f.scanner = createScanner({
-        format: f.format, timeFormat: options.timeFormat, zone, referenceMs: Date.now(), series: specs,
-        group: f.group, groupField: groupBy.kind === 'field' ? groupBy.field : undefined, resolutionMs,
-      }, counts).scanner; // one EventCounts for every file: one grid
+      file.format = found.format;
+      f.scanner = scannerFor(run, f.fileIndex, counts);
+      f.undetected = [];
+      bytes = head;
     }
-    const last = buf.lastIndexOf(10);
-    if (last < 0) {
-      f.carry = buf;
-      return;
-    }
-    f.scanner.scan(buf, 0, last + 1);
-    f.carry = Buffer.from(buf.subarray(last + 1));
+    f.lines.push(bytes);
   };
 
   /** Reads from `from` to the current end of `handle`; returns the new offset. */
-  const drainHandle = async (f: FollowedFile, handle: FileHandle, from: number): Promise<number> => {
-    const chunk = Buffer.allocUnsafe(READ_BYTES);
+  const drainHandle = async (f: Followed, handle: FileHandle, from: number): Promise<number> => {
     let offset = from;
     for (;;) {
-      const { bytesRead } = await handle.read(chunk, 0, READ_BYTES, offset);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, offset);
       if (bytesRead === 0) return offset;
       offset += bytesRead;
-      feed(f, Buffer.from(chunk.subarray(0, bytesRead)));
+      feed(f, chunk.subarray(0, bytesRead));
     }
   };
 
-  const drain = async (f: FollowedFile): Promise<boolean> => {
+  const drain = async (f: Followed): Promise<boolean> => {
     if (!f.handle) return false;
     const before = f.offset;
     f.offset = await drainHandle(f, f.handle, f.offset);
+    run.files[f.fileIndex].input.size = f.offset; // the report's `bytes`: of the file at that path, as read so far
     return f.offset > before;
   };
 
   const poll = async (): Promise<boolean> => {
     let any = false;
-    for (const f of files) {
+    for (const f of followed) {
       if (f.retired) {
         const end = await drainHandle(f, f.retired.handle, f.retired.offset);
         any = end > f.retired.offset || any;
         await f.retired.handle.close();
         f.retired = null;
+        if (f.scanner) f.lines.flush(); // the old file's last line is complete now
       }
       const info = await stat(f.path).catch(() => null);
       if (f.handle && (!info || info.ino !== f.ino)) {
@@ -148,11 +137,12 @@ export async function followLogs(options: FollowOptions): Promise<FollowSession>
       }
       if (!info) continue;
       if (!f.handle) {
+        if (f.retired) continue; // the new file is read once the old one is finished
         f.handle = await open(f.path, 'r');
         f.ino = info.ino;
       } else if (info.size < f.offset) {
         f.offset = 0; // truncated in place (copytruncate)
-        f.carry = Buffer.alloc(0);
+        f.lines.discard();
       }
       any = (await drain(f)) || any;
     }
@@ -160,32 +150,11 @@ export async function followLogs(options: FollowOptions): Promise<FollowSession>
   };
 
   const report = (): LogsReport | null => {
-    let first = NaN;
-    let last = NaN;
-    for (const g of counts.data.groups.values()) {
-      if (!(g.first >= first)) first = g.first;
-      if (!(g.last <= last)) last = g.last;
+    for (const f of followed) {
+      const s = f.scanner;
+      tallies[f.fileIndex] = s ? { lines: s.lines, unparsed: s.unparsed, nulBytes: s.nulBytes, first: s.firstTime, last: s.lastTime } : newTally();
     }
-    if (Number.isNaN(first)) return null;
-    const size = bucketMs === 'auto' ? autoBucketMs(last - first) : bucketMs;
-    const groupFiles = new Map<string, string[]>();
-    for (const f of files) groupFiles.set(f.group, [...(groupFiles.get(f.group) ?? []), f.displayPath]);
-    return buildReport({
-      counts: counts.data,
-      seriesNames: specs.map((s) => s.name),
-      seriesKinds: specs.map((s) => s.kind),
-      files: files.map((f) => ({
-        path: f.displayPath,
-        format: f.format ?? 'unknown',
-        lines: f.scanner?.lines ?? 0,
-        unparsed: f.scanner?.unparsed ?? 0,
-        group: f.group,
-      })),
-      groupFiles,
-      bucketMs: size,
-      firstMs: first,
-      lastMs: last,
-    });
+    return reportFrom(run, counts.data, tallies);
   };
 
   let stopped = false;
@@ -203,6 +172,7 @@ export async function followLogs(options: FollowOptions): Promise<FollowSession>
       } catch (err) {
         failure = err;
         stopped = true;
+        options.onError?.(err);
       }
     }
   })();
@@ -213,7 +183,13 @@ export async function followLogs(options: FollowOptions): Promise<FollowSession>
     async stop() {
       stopped = true;
       await loop;
-      for (const f of files) {
+      if (!failure) {
+        // What was written since the last poll, then the last line of each file even without its newline.
+        await poll();
+        await poll(); // a rotated-away file is finished on the poll after the rotation was seen
+        for (const f of followed) if (f.scanner) f.lines.flush();
+      }
+      for (const f of followed) {
         await f.retired?.handle.close();
         await f.handle?.close();
       }
@@ -221,4 +197,9 @@ export async function followLogs(options: FollowOptions): Promise<FollowSession>
       return report();
     },
   };
+}
+
+function scannerFor(run: PreparedRun, fileIndex: number, counts: EventCounts): LineScanner {
+  // One EventCounts for every file: one grid.
+  return createScanner({ ...scanUnitFor(run, fileIndex) }, counts).scanner;
 }

@@ -1,12 +1,17 @@
 // --follow end to end: the binary keeps reading a log as it grows, across a rotation (rename + new file) and a
-// truncation, and prints the summary with every line counted when it gets SIGINT (Ctrl-C).
+// truncation, and prints the summary with every line counted when it gets SIGINT (Ctrl-C). And a log that another
+// process (Python's logging module) appends to, followed through the library and through the binary, gives the
+// same report as a plain run over the finished file: same counts, ratios, verdicts.
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_BIN } from '../../../test-support/run-cli.js';
 import type { LogsReport } from '../src/report.js';
+import { analyzeLogs } from '../src/analyze.js';
+import { followLogs } from '../src/follow.js';
+import { logsJson } from './logs-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'crawl-diag-follow-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,4 +61,55 @@ describe('crawl-diag logs --follow', () => {
     expect(report.bucketMs).toBe(10_000);
     expect(report.start).toBe(new Date(start).toISOString());
   }, 60_000);
+
+  it('gives the same report as a plain run for a log another process appends to (library and binary)', async () => {
+    const options = { series: undefined, ratios: [{ name: 'waste', numerator: 'postponed', denominator: 'will be crawled' }], tz: 'UTC' };
+    // Through the library.
+    const viaLibrary = join(dir, 'appended-library.log');
+    let writer = startWriter(viaLibrary);
+    await until(() => existsSync(viaLibrary) && statSync(viaLibrary).size > 0);
+    const updates: LogsReport[] = [];
+    const session = await followLogs({ ...options, paths: [viaLibrary], pollMs: 100, onUpdate: (r) => updates.push(r) });
+    expect(await writer).toBe(0);
+    const followed = await session.stop();
+    const plain = await analyzeLogs({ ...options, paths: [viaLibrary] });
+    expect(updates.length).toBeGreaterThan(2); // it reported while the file grew
+    expect(updates[0].series[0].total).toBeLessThan(plain.series[0].total);
+    expect(followed).toEqual(plain);
+    expect(plain.series.find((x) => x.name === 'will be crawled')!.trend.verdict).toBe('decay');
+
+    // Through the binary, with Ctrl-C once the writer is done.
+    const viaBinary = join(dir, 'appended-binary.log');
+    writer = startWriter(viaBinary);
+    await until(() => existsSync(viaBinary) && statSync(viaBinary).size > 0);
+    const ratio = ['--ratio', 'waste=postponed/will be crawled'];
+    const child = spawn(process.execPath, [CLI_BIN, 'logs', viaBinary, '--follow', ...ratio, '--json'], {
+      env: { ...process.env, TZ: 'UTC', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
+    await until(() => stderr.includes('following'));
+    expect(await writer).toBe(0);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(await logsJson([viaBinary, ...ratio]));
+  }, 60_000);
 });
+
+/** Python's logging writing a decaying crawl's log over a few seconds; resolves with its exit code. */
+function startWriter(path: string): Promise<number | null> {
+  const script = join(import.meta.dirname, 'writers', 'decaying-crawl.py');
+  const child = spawn('python3', [script, path, '0.08'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return new Promise((resolveExit) => child.on('close', resolveExit));
+}
+
+async function until(done: () => boolean, timeoutMs = 30_000): Promise<void> {
+  for (let waited = 0; !done(); waited += 50) {
+    if (waited > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -21,6 +21,8 @@ export { toFolded } from './outputs/folded.js';
 export { summarizeProfile, formatSummary, type ProfileSummary, type FrameTime, type SummaryOptions } from './outputs/summary.js';
 export { renderProfile, isOutputFormat, OUTPUT_FORMATS, FORMAT_EXTENSIONS, type OutputFormat, type RenderOptions } from './outputs/render-output.js';
 export { launchNode, type LaunchNodeOptions } from './launch/launch-node.js';
+export { launch0x, ZERO_X_RATE_HZ, type Launch0xOptions } from './launch/launch-0x.js';
+export { parsePerfScript, addPerfSamples, perfFrame, type PerfSample } from './launch/perf-script.js';
 
 // Continuous profiling: the agent's spawn options, recordings read back by range, diffs and timelines
 export { agentNodeOptions, AGENT_ENTRY_PATH, AGENT_ENTRY_URL, type AgentNodeOptions } from './agent/node-options.js';

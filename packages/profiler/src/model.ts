@@ -65,4 +65,6 @@ export interface Profile {
   };
   /** Non-fatal problems met while collecting (target exited early, a worker thread could not be attached…). */
   warnings: string[];
+  /** How the profile was taken, for the reader to weigh it: the sampler's own CPU cost, how CPU and waiting were told apart. */
+  notes?: string[];
 }

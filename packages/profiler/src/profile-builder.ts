@@ -10,6 +10,7 @@ export class ProfileBuilder {
   readonly frames: Frame[] = [];
   readonly samples: Sample[] = [];
   readonly warnings: string[] = [];
+  readonly notes: string[] = [];
   private readonly index = new Map<string, number>();
 
   frameId(frame: Frame): number {
@@ -34,6 +35,7 @@ export class ProfileBuilder {
       this.samples.push({ ...s, stack: [...prefix, ...s.stack.map((i) => map[i])] });
     }
     this.warnings.push(...other.warnings);
+    this.notes.push(...(other.notes ?? []));
   }
 
   build(meta: {
@@ -51,6 +53,7 @@ export class ProfileBuilder {
       intervalUs: meta.intervalUs,
       source: { collector: meta.collector, processes: meta.processes },
       warnings: this.warnings,
+      ...(this.notes.length ? { notes: this.notes } : {}),
     };
   }
 }

@@ -7,7 +7,7 @@ import { ProfilerError } from './errors.js';
 import { mergeProfiles } from './merge-profiles.js';
 import type { Profile } from './model.js';
 import { childrenOf, processInfo, processesMatching, readEnviron, type ProcessInfo } from './procfs/process-info.js';
-import { profilePython } from './python/py-spy.js';
+import { profilePython, type PySpyOptions } from './python/py-spy.js';
 
 export interface TargetSelection {
   pids?: number[];
@@ -63,6 +63,8 @@ export function resolveTargets(sel: TargetSelection): { targets: ProcessInfo[]; 
 }
 
 export interface ProfileProcessesOptions extends Omit<AttachNodeOptions, 'onSamplingStarted'> {
+  /** How Python processes are sampled: by line or function, thread roots, subprocesses, pausing the target. */
+  python?: Pick<PySpyOptions, 'aggregate' | 'threads' | 'subprocesses' | 'blocking'>;
   /** Told how the processes will be sampled (concurrently, or which ones one after another). */
   onPlan?: (plan: string) => void;
   /** Told when sampling of each process started, and through what (`inspector 127.0.0.1:9229`, `py-spy`). */
@@ -108,7 +110,7 @@ function describePlan(groups: ProcessInfo[][]): string {
 async function profileOne(info: ProcessInfo, opts: ProfileProcessesOptions): Promise<Profile> {
   const started = opts.onSamplingStarted;
   if (info.runtime === 'python') {
-    return profilePython(info, { ...opts, onSamplingStarted: ({ pid }) => started?.({ pid, via: 'py-spy' }) });
+    return profilePython(info, { ...opts, ...opts.python, onSamplingStarted: ({ pid }) => started?.({ pid, via: 'py-spy' }) });
   }
   return attachNodeProcess(info, {
     ...opts,

@@ -9,6 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { attachNode } from '../src/attach/attach-node.js';
+import { agentRecordingOf } from '../src/attach/start-pause.js';
+import { AGENT_ENTRY_PATH } from '../src/agent/node-options.js';
+import { processInfo } from '../src/procfs/process-info.js';
 import { listeningSocketsOf } from '../src/procfs/listening-sockets.js';
 import { runCli } from '../../../test-support/run-cli.js';
 import { FIXTURES } from './live-process.js';
@@ -72,5 +75,22 @@ describe('attaching to a process with a big heap', () => {
     // The walk the estimate announced: once, on the target's own CPU time.
     const { stalls } = await target.report();
     expect(stalls.filter((s) => s.onCpuMs >= 300).length).toBe(1);
+  });
+
+  it('names the recording of a process that runs the agent, the way to profile it with no pause', async () => {
+    const cwd = tmpdir();
+    const child = fork(resolve(FIXTURES, 'big-heap-target.mjs'), ['1'], {
+      cwd,
+      execArgv: ['--import', AGENT_ENTRY_PATH],
+      env: { ...process.env, CRAWL_DIAG_PROFILE_DIR: 'prof-here', CRAWL_DIAG_PROFILE_WINDOW: '1m' },
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
+    children.push(child);
+    await new Promise((r) => child.once('message', r));
+    expect(agentRecordingOf(processInfo(child.pid!))).toBe(resolve(cwd, 'prof-here'));
+    // The same program without the agent: nothing to read.
+    const plain = await bigHeapTarget(1);
+    expect(agentRecordingOf(processInfo(plain.pid))).toBeUndefined();
+    rmSync(resolve(cwd, 'prof-here'), { recursive: true, force: true });
   });
 });

@@ -30,6 +30,7 @@ import {
   type StoreTarget,
   type WorkerOptions,
 } from '@crawl-diag/crawler';
+import { LogInputError, parseVictoriaLogsPath } from '@crawl-diag/log-analyzer';
 import { UsageError } from '../errors.js';
 
 interface StoreArgs {
@@ -46,6 +47,8 @@ interface CrawlingArgs extends StoreArgs {
   'allow-private': boolean;
   'log-dir'?: string;
   'log-format': LogFormat;
+  'log-to'?: string;
+  'log-spool'?: string;
   fault: CrawlFault[];
   'profile-dir'?: string;
   'heartbeat-ms': number;
@@ -79,6 +82,11 @@ function crawlingOptions(y: Argv): Argv {
     .option('allow-private', { type: 'boolean', default: false, describe: 'Allow private, loopback and link-local addresses' })
     .option('log-dir', { type: 'string', describe: 'Write one log file per process here' })
     .option('log-format', { choices: ['python', 'json'] as const, default: 'python' as LogFormat, describe: 'Log line format' })
+    .option('log-to', {
+      type: 'string',
+      describe: 'Also ship every process\'s records to VictoriaLogs: victorialogs://HOST:PORT (fields node, kind, pid; batched, kept on disk while the server is away)',
+    })
+    .option('log-spool', { type: 'string', describe: 'Where records for --log-to wait while the server is away (default: under the temp directory)' })
     .option('fault', { choices: CRAWL_FAULTS, array: true, nargs: 1, default: [] as CrawlFault[], describe: 'Reproduce a cause of slow crawls (bench)' })
     .option('profile-dir', { type: 'string', describe: 'Profile every process continuously (pprof agent) into this directory' })
     .option('heartbeat-ms', { type: 'number', default: DEFAULT_HEARTBEAT.heartbeatMs, describe: 'Heartbeat interval; a peer is dead after 5 silent intervals' })
@@ -120,6 +128,22 @@ function heartbeat(a: CrawlingArgs): HeartbeatOptions {
   return { heartbeatMs, livenessMs: 5 * heartbeatMs };
 }
 
+/** --log-to and --log-spool as the crawler's LogOptions fields: the server's http:// address. */
+function shipping(a: CrawlingArgs): { logTo?: string; logSpoolDir?: string } {
+  if (a['log-spool'] && !a['log-to']) throw new UsageError('--log-spool needs --log-to');
+  if (!a['log-to']) return {};
+  if (!a['log-to'].startsWith('victorialogs://')) throw new UsageError(`--log-to ${a['log-to']}: give victorialogs://HOST:PORT`);
+  let target;
+  try {
+    target = parseVictoriaLogsPath(a['log-to']);
+  } catch (err) {
+    if (err instanceof LogInputError) throw new UsageError(`--log-to ${err.message}`);
+    throw err;
+  }
+  if (target.filter !== '*') throw new UsageError(`--log-to ${a['log-to']}: a query selects records to read; give the server alone`);
+  return { logTo: target.baseUrl, logSpoolDir: a['log-spool'] ? resolve(a['log-spool']) : undefined };
+}
+
 function workerOptions(a: CrawlingArgs): WorkerOptions {
   // Checked here, once, so a bad rule is one clear error instead of crashing every worker process.
   for (const rule of a.resolve) parseResolveRule(rule);
@@ -135,6 +159,7 @@ function workerOptions(a: CrawlingArgs): WorkerOptions {
     retryDelayMs: positiveInt('retry-delay', a['retry-delay'], 0)!,
     logDir: a['log-dir'] ? resolve(a['log-dir']) : undefined,
     logFormat: a['log-format'],
+    ...shipping(a),
   };
 }
 
@@ -155,6 +180,7 @@ function dispatcherOptions(a: DispatchArgs, bind: string, exitWhenDone: boolean)
     exitWhenDone,
     logDir: a['log-dir'] ? resolve(a['log-dir']) : undefined,
     logFormat: a['log-format'],
+    ...shipping(a),
   };
 }
 

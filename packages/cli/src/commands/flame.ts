@@ -9,6 +9,7 @@ import {
   OUTPUT_FORMATS,
   formatSummary,
   isOutputFormat,
+  launch0x,
   launchNode,
   loadRecordingRange,
   profileProcesses,
@@ -35,7 +36,12 @@ interface FlameArgs {
   top: number;
   chunk: string;
   process?: string;
+  aggregate: string;
+  threads: boolean;
+  subprocesses: boolean;
+  blocking: boolean;
   yes: boolean;
+  engine: string;
   '--'?: string[];
 }
 
@@ -124,6 +130,11 @@ async function runFlame(args: FlameArgs): Promise<void> {
   const modes = [recordings.length > 0, command.length > 0, pids.length > 0 || childrenOf.length > 0 || match !== undefined].filter(Boolean).length;
   if (modes === 0) throw new UsageError('name what to profile: --pid N, --children-of PID, --match REGEX, a recording DIR@5m..10m, or -- node app.js');
   if (modes > 1) throw new UsageError('profile either live PIDs, a recording range, or a command after --, not several at once');
+  if (args.engine !== 'inspector' && args.engine !== '0x') throw new UsageError(`--engine '${args.engine}' is not known; use inspector (the default) or 0x`);
+  if (args.engine === '0x' && command.length === 0) throw new UsageError('--engine 0x launches a command: crawl-diag flame --engine 0x -- node app.js');
+  if (args.engine === '0x' && args.duration !== undefined) throw new UsageError('--engine 0x profiles the command until it exits (Ctrl-C stops it early); drop --duration');
+
+  if (args.aggregate !== 'line' && args.aggregate !== 'function') throw new UsageError(`--aggregate '${args.aggregate}' must be line or function`);
 
   const interrupt = interruptController();
   try {
@@ -156,6 +167,13 @@ async function collectProfiles(args: FlameArgs, run: FlameRun): Promise<{ merged
     if (recordings.length > 1) throw new UsageError('give one recording range at a time');
     return { merged: await loadRecordingRange(recordings[0], { process: args.process }), perProcess: [] };
   }
+  if (command.length > 0 && args.engine === '0x') {
+    const merged = await launch0x(command, {
+      rateHz: args.rate === 100 ? undefined : rateHz,
+      onSamplingStarted: () => progress(`sampling ${command.join(' ')} from its start through 0x (linux perf, native frames included; Ctrl-C stops it)`),
+    });
+    return { merged, perProcess: [] };
+  }
   if (command.length > 0) {
     const merged = await launchNode(command, {
       rateHz,
@@ -174,6 +192,7 @@ async function collectProfiles(args: FlameArgs, run: FlameRun): Promise<{ merged
     durationMs,
     chunkMs,
     signal: run.signal,
+    python: { aggregate: args.aggregate as 'line' | 'function', threads: args.threads, subprocesses: args.subprocesses, blocking: args.blocking },
     onPlan: (plan) => progress(`${plan}, ${rateHz} Hz for ${durationMs / 1000} s (Ctrl-C stops early)`),
     // Starting V8's profiler walks the target's heap once: refuse a pause longer than a second unless told to.
     maxPauseMs: args.yes ? undefined : MAX_PAUSE_MS,
@@ -221,10 +240,16 @@ const flameRunCommand: CommandModule<object, FlameArgs> = {
       .option('top', { type: 'number', default: 10, describe: 'Frames in each top list of the summary' })
       .option('chunk', { type: 'string', default: '2s', describe: 'Fetch samples from the target this often, so a target that dies loses at most this much' })
       .option('yes', { alias: 'y', type: 'boolean', default: false, describe: `Attach even when starting the profiler will pause the target longer than ${MAX_PAUSE_MS / 1000} s (a heap over ~700 MB: V8 walks it once)` })
+      .option('engine', { type: 'string', default: 'inspector', describe: 'With a command after --: inspector (JS frames, any rate) or 0x (linux perf through 0x: also native frames of V8, libuv and addons such as SQLite; 99 Hz; needs perf and sudo)' })
       .option('process', { type: 'string', describe: 'With a recording range: only this process kind or PID' })
+      .option('aggregate', { type: 'string', default: 'line', describe: "Python: 'line' (a frame per source line) or 'function' (lines merged)" })
+      .option('threads', { type: 'boolean', default: false, describe: 'Python: one root frame per thread' })
+      .option('subprocesses', { type: 'boolean', default: false, describe: "Python: also sample the target's child processes" })
+      .option('blocking', { type: 'boolean', default: false, describe: 'Python: pause the target for each sample (exact stacks, slower target); default never pauses it' })
       .example('$0 flame --pid 4242', 'Sample PID 4242 for 10 s, write flame-4242-<time>.html')
       .example('$0 flame --children-of 4000 --format folded -o workers.folded', "All of a supervisor's workers, one root per process")
-      .example('$0 flame -- node app.js', 'Profile a command from its start') as unknown as Argv<FlameArgs>,
+      .example('$0 flame -- node app.js', 'Profile a command from its start')
+      .example('$0 flame --engine 0x -- node app.js', 'The same with native frames (time inside SQLite, zlib, V8)') as unknown as Argv<FlameArgs>,
   handler: (args) => runFlame(args),
 };
 

@@ -106,7 +106,7 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
       .option('until', { type: 'string', describe: 'victorialogs:// only: records up to this time (ISO 8601) or this long ago' })
       .option('follow', {
         type: 'boolean',
-        describe: 'keep reading as the files grow (survives rotation): redraw on a terminal, else one line per verdict change; Ctrl-C prints the summary',
+        describe: 'keep reading as the files grow (survives rotation and truncation; .gz siblings are read once), with every other option as without it: redraw on a terminal, else one line per verdict change; Ctrl-C prints the summary, the same report a plain run over the same bytes gives',
       })
       .option('json', { type: 'boolean', describe: 'print the crawl-diag/logs@1 JSON report' })
       .option('csv', { type: 'boolean', describe: 'print CSV: one row per bucket, a column per series and group' })
@@ -177,20 +177,25 @@ function useColor(args: LogsArgs): boolean {
 
 /**
  * --follow: on a terminal the chart is redrawn when a bucket is added; otherwise one line is printed whenever a
- * series' verdict changes. Ctrl-C (SIGINT) or SIGTERM stops and prints the summary.
+ * series' verdict changes (on stderr with --json or --csv). Ctrl-C (SIGINT) or SIGTERM stops and prints the summary.
  */
 async function follow(args: LogsArgs, series: SeriesPattern[], ratios: Array<{ name: string; numerator: string; denominator: string }>, bucketMs: number | 'auto'): Promise<void> {
-  if (ratios.length > 0) throw new UsageError('--follow does not take --ratio yet; run without --follow for ratios.');
   if (args.paths.some(isVictoriaLogsPath)) throw new UsageError('--follow reads growing log files; for victorialogs:// run again with --since.');
   const verdicts = new Map<string, string>();
   let drawnBuckets = -1;
+  // A failure while following (a file that turns out not to be a log) ends the wait; stop() then throws it.
+  let failed: () => void = () => {};
+  const failure = new Promise<void>((resolveFailure) => (failed = resolveFailure));
   const session = await followLogs({
     paths: pathsWithStdin(args.paths),
     series,
+    ratios,
     bucketMs,
     groupBy: args['group-by'],
     timeFormat: args['time-format'],
     tz: args.tz,
+    onWarning: (message) => process.stderr.write(`crawl-diag: ${message}\n`),
+    onError: () => failed(),
     onUpdate: (report) => {
       if (process.stdout.isTTY && !args.json && !args.csv) {
         if (report.buckets !== drawnBuckets) {
@@ -203,17 +208,22 @@ async function follow(args: LogsArgs, series: SeriesPattern[], ratios: Array<{ n
         const before = verdicts.get(s.name);
         if (before !== undefined && before !== s.trend.verdict) {
           const change = s.trend.relativeChange === null ? '' : ` (${s.trend.relativeChange >= 0 ? '+' : ''}${Math.round(s.trend.relativeChange * 100)}%)`;
-          process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${s.name}: ${before} -> ${s.trend.verdict}${change}, ${s.total} lines\n`);
+          // With --json or --csv, stdout is for the final report alone.
+          const out = args.json || args.csv ? process.stderr : process.stdout;
+          out.write(`${new Date().toISOString().slice(11, 19)} ${s.name}: ${before} -> ${s.trend.verdict}${change}, ${s.total} lines\n`);
         }
         verdicts.set(s.name, s.trend.verdict);
       }
     },
   });
   process.stderr.write(`crawl-diag: following ${args.paths.join(' ')}; Ctrl-C prints the summary.\n`);
-  await new Promise<void>((resolveStop) => {
-    process.once('SIGINT', resolveStop);
-    process.once('SIGTERM', resolveStop);
-  });
+  await Promise.race([
+    failure,
+    new Promise<void>((resolveStop) => {
+      process.once('SIGINT', resolveStop);
+      process.once('SIGTERM', resolveStop);
+    }),
+  ]);
   const report = await session.stop();
   if (!report) {
     process.stderr.write('crawl-diag: no timestamped line was read before the end.\n');

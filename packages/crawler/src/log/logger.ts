@@ -1,15 +1,20 @@
 // One log file per crawler process (dispatcher.log, supervisor-1.log, worker-1-2.log), written by pino either as
-// NDJSON or as the Python logging text format the original crawler wrote (so old and new logs read the same).
+// NDJSON or as the Python logging text format the original crawler wrote (so old and new logs read the same), and/or
+// the same records shipped to a VictoriaLogs server by a pino transport (log/victorialogs-transport.ts).
 import { mkdirSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino, type Level, type Logger } from 'pino';
 import { pythonLogLine } from './python-format.js';
 
 export type LogFormat = 'python' | 'json';
 
 export interface ProcessLoggerOptions {
-  /** Directory of the log files; created if missing. */
-  dir: string;
+  /** Directory of the log files; created if missing. None: no file (records only shipped, with `ship`). */
+  dir?: string;
+  /** Also send every record to this VictoriaLogs server, with these stream fields. */
+  ship?: ShipOptions;
   /** File name without `.log`, chosen by the caller: `dispatcher`, `supervisor-1`, `worker-1-2`. */
   processName: string;
   /** Logger name: a dotted module name like `crawl_diag.worker` (Python's `%(name)s`). Default `crawl_diag`. */
@@ -25,6 +30,24 @@ export interface ProcessLoggerOptions {
    */
   sync?: boolean;
 }
+
+export interface ShipOptions {
+  /** http://HOST:PORT of a VictoriaLogs server. */
+  url: string;
+  /** The node (a supervisor and its workers; the dispatcher's host) and the kind of process. */
+  node: string;
+  kind: 'dispatcher' | 'supervisor' | 'worker';
+  /** Where records wait while the server is away. Default: defaultSpoolDir(url). */
+  spoolDir?: string;
+}
+
+/** Spool of records not yet shipped: one directory per server, shared by the processes of this machine. */
+export function defaultSpoolDir(url: string): string {
+  return join(tmpdir(), 'crawl-diag-log-spool', url.replace(/^https?:\/\//, '').replace(/[^\w.-]+/g, '_'));
+}
+
+/** The transport's module: always the built one (pino loads it in a worker thread, which cannot run TypeScript). */
+const transportModule = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'log', 'victorialogs-transport.js');
 
 /** The log file a process writes: `<dir>/<processName>.log`. */
 export function processLogFile(dir: string, processName: string): string {
@@ -71,22 +94,48 @@ class PythonFormatStream {
 }
 
 const fileStreams = new WeakMap<Logger, FileStream>();
+const shipStreams = new WeakMap<Logger, Closable>();
 
-/** Creates the logger of one process, writing `<dir>/<processName>.log` (appending). */
+interface Closable {
+  end(): void;
+  once(event: 'close', fn: () => void): unknown;
+}
+
+/** Creates the logger of one process, writing `<dir>/<processName>.log` (appending) and/or shipping its records. */
 export function createProcessLogger(opts: ProcessLoggerOptions): Logger {
   const format = opts.format ?? 'python';
   const name = opts.name ?? 'crawl_diag';
-  // The file is opened synchronously: a process that logs and exits at once (a crash right at start) must still
-  // leave its lines, and SonicBoom cannot flush on exit while its own asynchronous open is pending.
-  mkdirSync(opts.dir, { recursive: true });
-  const fd = openSync(processLogFile(opts.dir, opts.processName), 'a');
-  const file = pino.destination({ dest: fd, sync: opts.sync ?? true }) as unknown as FileStream;
-  const logger =
-    format === 'json'
-      ? pino({ name, level: opts.level ?? 'debug' }, file as unknown as pino.DestinationStream)
-      : // pid and hostname are not part of the Python format: leave them out of the JSON that is parsed again.
-        pino({ name, level: opts.level ?? 'debug', base: undefined }, new PythonFormatStream(file, name));
-  fileStreams.set(logger, file);
+  const level = opts.level ?? 'debug';
+  let file: FileStream | undefined;
+  let fileStream: pino.DestinationStream | undefined;
+  if (opts.dir) {
+    // The file is opened synchronously: a process that logs and exits at once (a crash right at start) must still
+    // leave its lines, and SonicBoom cannot flush on exit while its own asynchronous open is pending.
+    mkdirSync(opts.dir, { recursive: true });
+    const fd = openSync(processLogFile(opts.dir, opts.processName), 'a');
+    file = pino.destination({ dest: fd, sync: opts.sync ?? true }) as unknown as FileStream;
+    fileStream = (format === 'json' ? file : new PythonFormatStream(file, name)) as unknown as pino.DestinationStream;
+  }
+  let ship: (pino.DestinationStream & Closable) | undefined;
+  if (opts.ship) {
+    ship = pino.transport({
+      target: transportModule,
+      options: {
+        url: opts.ship.url,
+        fields: { node: opts.ship.node, kind: opts.ship.kind, pid: process.pid },
+        processName: opts.processName,
+        spoolDir: opts.ship.spoolDir ?? defaultSpoolDir(opts.ship.url),
+      },
+    }) as pino.DestinationStream & Closable;
+  }
+  // pid and hostname are not part of the Python format: leave them out of the JSON that is parsed again (shipped
+  // records get node, kind and pid from the transport).
+  const base = format === 'json' ? {} : { base: undefined };
+  const streams = [fileStream, ship].filter((x): x is pino.DestinationStream => x !== undefined);
+  const destination = streams.length === 1 ? streams[0] : pino.multistream(streams.map((stream) => ({ stream, level })));
+  const logger = pino({ name, level, ...base }, destination);
+  if (file) fileStreams.set(logger, file);
+  if (ship) shipStreams.set(logger, ship);
   return logger;
 }
 
@@ -95,12 +144,20 @@ export function flushProcessLoggerSync(logger: Logger): void {
   fileStreams.get(logger)?.flushSync();
 }
 
-/** Flushes and closes the log file; resolves when it is closed. */
-export function closeProcessLogger(logger: Logger): Promise<void> {
+/** Flushes and closes the log file and the shipping transport (which sends or spools what is left). */
+export async function closeProcessLogger(logger: Logger): Promise<void> {
   const file = fileStreams.get(logger);
-  if (!file) return Promise.resolve();
-  return new Promise((resolve) => {
-    file.once('close', () => resolve());
-    logger.flush(() => file.end());
-  });
+  const ship = shipStreams.get(logger);
+  await Promise.all([
+    file &&
+      new Promise<void>((resolve) => {
+        file.once('close', () => resolve());
+        logger.flush(() => file.end());
+      }),
+    ship &&
+      new Promise<void>((resolve) => {
+        ship.once('close', () => resolve());
+        ship.end();
+      }),
+  ]);
 }

@@ -1,13 +1,21 @@
-// The log of one crawler process: `<logDir>/<name>.log` in the configured format (see log/logger.ts), or a silent
-// logger without a log directory.
+// The log of one crawler process: `<logDir>/<name>.log` in the configured format (see log/logger.ts) and/or shipped
+// to a log engine (`logTo`), or a silent logger without either.
+import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
 import { closeProcessLogger, createProcessLogger } from '../log/logger.js';
 import type { LogOptions } from '../options.js';
 import type { ProcessKind } from './entry-points.js';
 
-export function openProcessLog(processName: string, kind: ProcessKind, opts: LogOptions): Logger {
-  if (!opts.logDir) return pino({ level: 'silent' });
-  return createProcessLogger({ dir: opts.logDir, processName, name: `crawl_diag.${kind}`, format: opts.logFormat });
+/** `node`: what the shipped records are grouped by as a node (a supervisor's id, for it and its workers). */
+export function openProcessLog(processName: string, kind: ProcessKind, opts: LogOptions, node: string = hostname()): Logger {
+  if (!opts.logDir && !opts.logTo) return pino({ level: 'silent' });
+  return createProcessLogger({
+    dir: opts.logDir,
+    processName,
+    name: `crawl_diag.${kind}`,
+    format: opts.logFormat,
+    ship: opts.logTo ? { url: opts.logTo, node, kind, spoolDir: opts.logSpoolDir } : undefined,
+  });
 }
 
 /** Logs the CPU time this process used (for diagnosis: which process kind a crawl spends its CPU in), then closes. */

@@ -30,7 +30,7 @@ export interface RunSupervisorExtra {
 export async function runSupervisor(opts: SupervisorOptions, extra: RunSupervisorExtra = {}): Promise<void> {
   const id = opts.id ?? defaultSupervisorId();
   const name = extra.name ?? `supervisor-${process.pid}`;
-  const log = openProcessLog(name, 'supervisor', opts.worker);
+  const log = openProcessLog(name, 'supervisor', opts.worker, id);
   const socket = new SupervisorSocket({ id });
   socket.connect(opts.connect);
   log.info({ id, dispatcher: opts.connect, workers: opts.workers }, `Supervisor '${id}' connecting to ${opts.connect}.`);

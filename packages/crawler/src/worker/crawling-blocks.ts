@@ -63,7 +63,7 @@ function strategicEvents(log: Logger): CrawlEvents {
 }
 
 export function createCrawlingBlocks(config: WorkerProcessConfig, store: CrawlStore): CrawlingBlocks {
-  const log = openProcessLog(config.name, 'worker', config);
+  const log = openProcessLog(config.name, 'worker', config, config.owner);
   const policy = new NetworkPolicy({ allowPrivate: config.allowPrivate, resolve: config.resolve.map(parseResolveRule) });
   const fetcher = withRequestLog(createFetcher({ policy }), log);
   return {

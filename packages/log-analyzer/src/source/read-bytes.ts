@@ -131,21 +131,48 @@ export async function readStream(
   consume: LinesConsumer,
   head?: Buffer,
 ): Promise<void> {
-  let carry: Buffer = head ?? Buffer.alloc(0);
-  for await (const chunk of chunks) {
-    const buf: Buffer = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+  const lines = new LineAssembler(consume);
+  if (head) lines.push(head);
+  for await (const chunk of chunks) lines.push(chunk);
+  lines.flush();
+}
+
+/**
+ * Joins byte chunks (of a stream, or of a file that grows) into whole lines for a consumer: the complete lines of
+ * each chunk go on at once, a partial last line waits for the rest. The chunk may be reused by the caller once
+ * `push` returns (the partial line is copied).
+ */
+export class LineAssembler {
+  private carry: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly consume: LinesConsumer) {}
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
     let cut = lastBreakEnd(buf, 0, buf.length);
     if (cut === 0) {
       if (buf.length < MAX_LINE_BYTES) {
-        carry = buf;
-        continue;
+        this.carry = buf === chunk ? Buffer.from(buf) : buf;
+        return;
       }
       cut = buf.length;
     }
-    consume(buf, 0, cut);
-    carry = buf.subarray(cut);
+    this.consume(buf, 0, cut);
+    this.carry = Buffer.from(buf.subarray(cut));
   }
-  if (carry.length > 0) consume(carry, 0, carry.length);
+
+  /** Passes on the partial last line: the input ended (or its file was rotated away and drained). */
+  flush(): void {
+    const carry = this.carry;
+    this.carry = Buffer.alloc(0);
+    if (carry.length > 0) this.consume(carry, 0, carry.length);
+  }
+
+  /** Drops the partial line (its file was truncated under it). */
+  discard(): void {
+    this.carry = Buffer.alloc(0);
+  }
 }
 
 /** Index of the first line break (newline or NUL) in buf[0, n), or -1. */

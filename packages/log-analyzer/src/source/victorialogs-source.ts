@@ -89,8 +89,6 @@ export interface VictoriaLogsReadOptions {
   /** Only records at or after / at or before these times (ms); the report's grid then spans them. */
   sinceMs?: number;
   untilMs?: number;
-  /** Called with each query as it is sent (the CLI's progress on a slow server). */
-  onQuery?: (what: string) => void;
 }
 
 type Row = Record<string, string>;
@@ -110,7 +108,6 @@ export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptio
   const by = fieldName(groupField);
   const range = { start: o.sinceMs, end: o.untilMs };
 
-  o.onQuery?.(`${target.display}: reading the time span per ${groupField}`);
   const spans = await query(target, `${target.filter} | stats by (${by}) count() as lines, min(_time) as first, max(_time) as last`, range);
   if (spans.length === 0) {
     throw new LogInputError(`${path}: no records${target.filter === '*' ? '' : ` match ${target.filter}`}${o.sinceMs !== undefined || o.untilMs !== undefined ? ' in the given time range' : ''}.`);
@@ -143,7 +140,6 @@ export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptio
   const filters = o.series.map(seriesFilter);
   const any = filters.length === 1 ? filters[0] : `(${filters.join(' or ')})`;
   const stats = filters.map((f, i) => `count() if (${f}) as s${i}`).join(', ');
-  o.onQuery?.(`${target.display}: counting ${o.series.length} series per ${formatBucket(bucketMs)} and ${groupField}`);
   // Buckets of `_time:STEP` start at multiples of STEP since the epoch (UTC), as the file grid's do.
   const rows = await query(target, `${target.filter} ${any} | stats by (_time:${bucketMs / 1000}s, ${by}) ${stats}`, range);
   for (const row of rows) {

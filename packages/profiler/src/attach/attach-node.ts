@@ -7,7 +7,7 @@ import { processExists, processInfo, processLabel, type ProcessInfo } from '../p
 import { CdpConnection } from './cdp-session.js';
 import { closeInspector, openInspector, type InspectorEndpoint } from './open-inspector.js';
 import { sampleConnection } from './sample-connection.js';
-import { estimateStartPause, WALK_MS_PER_HEAP_MB, type StartPause } from './start-pause.js';
+import { agentRecordingOf, estimateStartPause, WALK_MS_PER_HEAP_MB, type StartPause } from './start-pause.js';
 
 export interface SamplingOptions {
   /** Sampling rate in Hz. Default 100 (as py-spy and Pyflame). */
@@ -47,6 +47,17 @@ export function samplingIntervalUs(rateHz = DEFAULT_RATE_HZ): number {
   return Math.max(50, Math.round(1e6 / rateHz));
 }
 
+/** How to profile a process without the start-up walk: its own agent's recording, or the agent from its start. */
+function avoidPause(info: ProcessInfo): string {
+  const dir = agentRecordingOf(info);
+  if (dir) {
+    const since = new Date(Date.now() - 60_000);
+    const hhmm = `${String(since.getHours()).padStart(2, '0')}:${String(since.getMinutes()).padStart(2, '0')}`;
+    return `PID ${info.pid} runs the crawl-diag agent, so read its recording instead, which costs it nothing: crawl-diag flame ${dir}@${hhmm}.. (from a minute ago on)`;
+  }
+  return 'start the process with the agent (node --import @crawl-diag/profiler/agent), which profiles from the start and never walks a big heap, and read its recording (crawl-diag flame DIR@5m..10m)';
+}
+
 export async function attachNode(pid: number, opts: AttachNodeOptions = {}): Promise<Profile> {
   return attachNodeProcess(processInfo(pid), opts);
 }
@@ -77,8 +88,7 @@ export async function attachNodeProcess(info: ProcessInfo, opts: AttachNodeOptio
         'pause-too-long',
         `PID ${pid} has a ${pause.heapUsedMb} MB JavaScript heap: starting V8's profiler walks all of it once, holding the process's event loop ` +
           `for up to ~${(pause.pauseMs / 1000).toFixed(1)} s (${WALK_MS_PER_HEAP_MB} ms per MB of small objects), more than the ${(opts.maxPauseMs / 1000).toFixed(1)} s allowed; ` +
-          `nothing was profiled${endpoint.openedByUs ? ' and its inspector was closed again' : ''}. Add --yes to accept the pause, or avoid it: start the process with ` +
-          `the agent (node --import @crawl-diag/profiler/agent), which profiles from the start and never walks a big heap, and read its recording (crawl-diag flame DIR@5m..10m)`,
+          `nothing was profiled${endpoint.openedByUs ? ' and its inspector was closed again' : ''}. Add --yes to accept the pause, or avoid it: ${avoidPause(info)}`,
       );
     }
   }

@@ -5,6 +5,9 @@
 // machines (bench/profiler/protocol-stalls.mjs), 1.3–1.5 ms of main-thread CPU per MB of a heap of small objects;
 // heaps of bigger objects walk faster, so the figure is an upper estimate. Runtime.getHeapUsage reads V8's
 // counters and walks nothing.
+import { readlinkSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { readEnviron, type ProcessInfo } from '../procfs/process-info.js';
 import type { CdpSession } from './cdp-session.js';
 
 /** Main-thread milliseconds per MB of used JS heap that the start-up walk costs (small objects: worst case). */
@@ -23,5 +26,24 @@ export async function estimateStartPause(session: CdpSession): Promise<StartPaus
     return { heapUsedMb, pauseMs: Math.round(heapUsedMb * WALK_MS_PER_HEAP_MB) };
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The recording directory of a process that runs the crawl-diag agent (loaded with --import or -r, in its
+ * arguments or NODE_OPTIONS, with CRAWL_DIAG_PROFILE_DIR set), resolved against its working directory; undefined
+ * for any other process. Such a process can be read from its recording with no pause at all.
+ */
+export function agentRecordingOf(info: ProcessInfo): string | undefined {
+  const env = readEnviron(info.pid);
+  const dir = env.get('CRAWL_DIAG_PROFILE_DIR');
+  if (!dir) return undefined;
+  const options = `${info.argv.join(' ')} ${env.get('NODE_OPTIONS') ?? ''}`;
+  if (!/(@crawl-diag\/profiler\/agent|profiler\/dist\/agent\.js)\b/.test(options)) return undefined;
+  if (isAbsolute(dir)) return dir;
+  try {
+    return resolve(readlinkSync(`/proc/${info.pid}/cwd`), dir);
+  } catch {
+    return dir;
   }
 }

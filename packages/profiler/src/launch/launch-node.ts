@@ -1,7 +1,8 @@
 // Launch mode, `crawl-diag flame -- node app.js ARGS`: starts the command with its inspector on a free
 // loopback port, paused until our profiler runs, so the profile covers it from its first line. When the command
 // ends, Node waits for the connected debugger ("Waiting for the debugger to disconnect..."), which lets us fetch
-// the last samples. We use the inspector rather than 0x: the same sampler and model as attach, no extra process.
+// the last samples. The inspector is the default engine: the same sampler and model as attach, no extra process;
+// `--engine 0x` (launch-0x.ts) is the one for native frames.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
 import { ProfilerError } from '../errors.js';
@@ -24,7 +25,7 @@ export interface LaunchNodeOptions extends SamplingOptions {
 
 const INSPECTOR_NOISE = /^(Debugger listening on ws:|For help, see: https:\/\/nodejs\.org|Debugger attached\.|Waiting for the debugger to disconnect\.\.\.|Debugger ending on ws:)/;
 
-function nodeCommand(command: string[]): { exe: string; args: string[] } {
+export function nodeCommand(command: string[]): { exe: string; args: string[] } {
   const [first, ...rest] = command;
   if (/^node(js)?(\d+(\.\d+)*)?$/.test(basename(first))) return { exe: first, args: rest };
   if (/\.(c|m)?js$/.test(first)) return { exe: process.execPath, args: command };

@@ -144,6 +144,7 @@ export function formatSummary(summary: ProfileSummary, profile: Profile): string
       `The worker is idle ${pct(summary.idleShare).trim()} of the time: it is starved, not slow; look upstream (dispatcher, database, queue).`,
     );
   }
+  for (const n of profile.notes ?? []) lines.push(`note: ${n}`);
   for (const w of profile.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n') + '\n';
 }

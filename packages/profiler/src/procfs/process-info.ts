@@ -153,3 +153,15 @@ export function processLabel(info: ProcessInfo): string {
   const script = info.argv.slice(1).find((a) => !a.startsWith('-'));
   return [exe, String(info.pid), script ? basename(script) : undefined].filter(Boolean).join(' ');
 }
+
+/** CPU time (user + system) a process has used so far, ms; undefined once it is gone. Clock ticks are 100 Hz on Linux. */
+export function cpuTimeMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces and parentheses): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}

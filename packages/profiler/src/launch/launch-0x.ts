@@ -1,0 +1,88 @@
+// Launch mode through 0x, `crawl-diag flame --engine 0x -- node app.js`: native frames. The inspector sees only
+// JavaScript: time inside a native addon (better-sqlite3's SQLite, a compression library) or V8 itself shows as
+// the one JS frame that called it. 0x's linux-perf mode runs the command under `perf record -g` with node's
+// --perf-basic-prof map, so each sample's stack holds the C symbols of every shared object as well as the JS
+// functions: a frontier scan inside SQLite shows as sqlite3VdbeExec under the JS call that made it.
+//
+// Why only that mode: 0x's default mode (V8's --prof tick log) lists the shared libraries once, when V8 starts,
+// so an addon loaded later by require() is not among them and its ticks cannot be named (measured on Node 20:
+// 2730 of 2935 ticks in the addon, none resolved). The perf mode has 0x's own limits: it runs perf through
+// `sudo` (also as root; sudo must be installed), samples at a fixed 99 Hz, and runs the command to its end.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProfilerError } from '../errors.js';
+import type { Profile } from '../model.js';
+import { ProfileBuilder } from '../profile-builder.js';
+import { nodeCommand } from './launch-node.js';
+import { addPerfSamples, parsePerfScript } from './perf-script.js';
+
+/** 0x runs `perf record -F 99`: its rate is fixed. */
+export const ZERO_X_RATE_HZ = 99;
+
+export interface Launch0xOptions {
+  rateHz?: number;
+  /** Called when 0x has started the command under perf. */
+  onSamplingStarted?: () => void;
+}
+
+function onPath(bin: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+}
+
+export async function launch0x(command: string[], opts: Launch0xOptions = {}): Promise<Profile> {
+  if (command.length === 0) throw new ProfilerError('launch-failed', 'give a command after --, e.g. crawl-diag flame --engine 0x -- node app.js', 2);
+  const { exe, args } = nodeCommand(command);
+  const missing = ['perf', 'sudo'].filter((b) => !onPath(b));
+  if (missing.length > 0) {
+    throw new ProfilerError(
+      'launch-failed',
+      `--engine 0x samples with linux perf, which 0x runs through sudo; ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed (Debian: apt-get install ${missing.map((m) => (m === 'perf' ? 'linux-perf' : m)).join(' ')}); without native frames, drop --engine 0x`,
+    );
+  }
+  const workingDir = await mkdtemp(join(tmpdir(), 'crawl-diag-0x-'));
+  const startTimeMs = Date.now();
+  let exitCode: number | null = null;
+  try {
+    let folder: string;
+    try {
+      // Loaded here, not at the top: 0x's module tree costs every other crawl-diag command start-up time.
+      const { default: zeroEks } = await import('0x');
+      folder = await zeroEks({
+        // Interpreted functions get their own entry in the perf map instead of all showing as V8's interpreter.
+        argv: ['--interpreted-frames-native-stack', ...args],
+        pathToNodeBinary: exe,
+        workingDir,
+        outputDir: 'out',
+        kernelTracing: true,
+        collectOnly: true,
+        status: (m) => {
+          if (/^Profiling/.test(m)) opts.onSamplingStarted?.();
+        },
+        onProcessExit: (code) => (exitCode = code),
+      });
+    } catch (err) {
+      throw new ProfilerError('launch-failed', `0x could not profile '${command.join(' ')}': ${(err as Error).message}`);
+    }
+    const stacksFile = (await readdir(folder)).find((f) => /^stacks\.\d+\.out$/.test(f));
+    const text = stacksFile ? await readFile(join(folder, stacksFile), 'utf8') : '';
+    const builder = new ProfileBuilder();
+    const { samples, garbled } = parsePerfScript(text);
+    const { mainTid } = addPerfSamples(builder, samples, startTimeMs);
+    if (garbled > 0) builder.warnings.push(`${garbled} lines of perf's output could not be read and were skipped`);
+    if (builder.samples.length === 0) builder.warnings.push('perf recorded no samples (is perf allowed here? see /proc/sys/kernel/perf_event_paranoid)');
+    if (exitCode !== null && exitCode !== 0) builder.warnings.push(`the command exited with code ${exitCode}`);
+    if (opts.rateHz !== undefined && opts.rateHz !== ZERO_X_RATE_HZ) builder.warnings.push(`--engine 0x samples at ${ZERO_X_RATE_HZ} Hz (0x's fixed perf rate); --rate ${opts.rateHz} was not used`);
+    const pid = mainTid ?? 0;
+    return builder.build({
+      startTimeMs,
+      durationMs: Date.now() - startTimeMs,
+      intervalUs: Math.round(1e6 / ZERO_X_RATE_HZ),
+      collector: '0x',
+      processes: [{ pid, runtime: 'node', command: [exe, ...args].join(' '), label: `node ${pid}` }],
+    });
+  } finally {
+    await rm(workingDir, { recursive: true, force: true });
+  }
+}
