@@ -4,7 +4,7 @@
 // into the run's real instants); and the checks of the scenarios pick the store call that grew. Needs the build
 // (`npx tsc -b`), like the other end-to-end tests.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,9 @@ import { SqliteStore } from '@crawl-diag/crawler';
 import { startBenchWeb, type BenchWeb } from '../src/common/bench-web.js';
 import { crawlLocalArgs } from '../src/common/crawl-local.js';
 import { CRAWL_DIAG_BIN } from '../src/common/repo-paths.js';
-import { checkExpectations, type DiagnoseFacts } from '../src/diagnose/expectations.js';
+import { diagnose, gatherLogEvidence, type ProfileEvidence } from '@crawl-diag/doctor';
+import { scenarioNamed } from '../src/common/scenarios.js';
+import { doctorChecks } from '../src/diagnose/doctor-checks.js';
 import { renderStoreTime } from '../src/diagnose/report-diagnose.js';
 import { storeTimeEvidence, type StoreTimeEvidence } from '../src/diagnose/store-time-evidence.js';
 import { parseStoreTimeMessage, readStoreTimeRecords, type StoreTimeRecord } from '../src/diagnose/store-time-lines.js';
@@ -139,61 +141,25 @@ describe('reading a Store time message', () => {
   });
 });
 
-describe('the store-time checks of the scenarios', () => {
-  /** Evidence of one kind whose `grows` method goes from 10% to 60% of wall time, 4 → 240 ms per call. */
-  function evidence(kind: string, grows: string): StoreTimeEvidence {
-    const rec = (fromMs: number, slow: number): StoreTimeRecord => ({
-      kind,
-      process: `${kind}-1`,
-      fromMs,
-      toMs: fromMs + 10_000,
-      methods: { [grows]: { calls: 500 / slow, totalMs: (slow === 2 ? 1000 : 6000), maxMs: slow * 2, failed: 0 }, frontierSummary: { calls: 100, totalMs: 500, maxMs: 9, failed: 0 } },
-    });
-    return storeTimeEvidence([rec(0, 2), rec(10_000, 20)], { fromMs: 0, toMs: 10_000 }, { fromMs: 10_000, toMs: 20_000 });
+describe("bench diagnose's checks are the doctor's findings", () => {
+  // The doctor's recorded real runs (packages/doctor/test/fixtures: logs and profile evidence of 60 s bench crawls).
+  const FIX = join(import.meta.dirname, '../../packages/doctor/test/fixtures');
+  async function doctorOn(run: string) {
+    const logs = await gatherLogEvidence({ paths: [join(FIX, run, 'logs')] });
+    const profiles = JSON.parse(await readFile(join(FIX, run, 'profile-evidence.json'), 'utf8')) as ProfileEvidence;
+    return diagnose({ logs, profiles, warnings: [] });
   }
-  const facts = (storeTime: StoreTimeEvidence): DiagnoseFacts => ({
-    kinds: [],
-    postponedRatio: { early: null, late: null, verdict: 'insufficient-data' },
-    rate: { verdict: 'decay', relativeChange: -0.5 },
-    requests: { robotsShareEarly: null, robotsShareLate: null, robotsPerPage: 0 },
-    storeTime,
-  });
-  const storeChecks = (scenario: 'unindexed-frontier' | 'dedup-scan', st: StoreTimeEvidence) =>
-    checkExpectations(scenario, facts(st)).filter((c) => c.evidence === 'store-time').map((c) => c.met);
 
-  it('unindexed-frontier: met when the dispatcher\'s leaseUrls grew, per call too; not when another call grew', () => {
-    expect(storeChecks('unindexed-frontier', evidence('dispatcher', 'leaseUrls'))).toEqual([true, true]);
-    expect(storeChecks('unindexed-frontier', evidence('dispatcher', 'finishUrl'))).toEqual([false, false]);
-    expect(storeChecks('unindexed-frontier', evidence('worker', 'leaseUrls'))).toEqual([false, false]);
+  it('met when the first finding names the scenario\'s fault; not met on another scenario', async () => {
+    const d = await doctorOn('dedup-scan-1');
+    expect(doctorChecks(scenarioNamed('dedup-scan'), d).map((c) => c.met)).toEqual([true]);
+    expect(doctorChecks(scenarioNamed('unindexed-frontier'), d).map((c) => c.met)).toEqual([false]);
+    expect(doctorChecks(scenarioNamed('healthy'), d).map((c) => c.met)).toEqual([false]);
   });
 
-  it('dedup-scan: met when the workers\' addUrls grew most', () => {
-    expect(storeChecks('dedup-scan', evidence('worker', 'addUrls'))).toEqual([true]);
-    expect(storeChecks('dedup-scan', evidence('worker', 'claimDomain'))).toEqual([false]);
-  });
-});
-
-describe('the profile check of a growing frame', () => {
-  const workerGrew = (before: number, after: number): DiagnoseFacts['kinds'][number] => ({
-    kind: 'worker',
-    grown: [{ label: 'addUrls (store/mongo-store.js:300)', kind: 'js', before: { self: before, total: before }, after: { self: after, total: after }, selfDelta: after - before, totalDelta: after - before }],
-    idleEarly: 0.9,
-    idleLate: 0.9,
-    samplesEarly: 1000,
-    samplesLate: 1000,
-    watched: {},
-  });
-  const met = (k: DiagnoseFacts['kinds'][number]) =>
-    checkExpectations('dedup-scan', {
-      kinds: [k],
-      postponedRatio: { early: null, late: null, verdict: 'insufficient-data' },
-      rate: { verdict: 'decay', relativeChange: -0.5 },
-      requests: { robotsShareEarly: null, robotsShareLate: null, robotsPerPage: 0 },
-      storeTime: storeTimeEvidence([], { fromMs: 0, toMs: 1 }, { fromMs: 1, toMs: 2 }),
-    }).find((c) => c.evidence === 'profile')!.met;
-
-  it('names the cause when the frame grew by a point or more, not when it grew by a noise-sized sliver', () => {
-    expect(met(workerGrew(0.29, 0.59))).toBe(true);
-    expect(met(workerGrew(0.0, 0.001))).toBe(false);
+  it('healthy: met when the doctor finds no decay and nothing', async () => {
+    const d = await doctorOn('healthy-1');
+    expect(doctorChecks(scenarioNamed('healthy'), d)).toEqual([{ expectation: 'the doctor reports no decay and no finding', met: true, observed: d.headline }]);
+    expect(doctorChecks(scenarioNamed('politeness-blind'), d)[0].met).toBe(false);
   });
 });

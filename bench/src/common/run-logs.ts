@@ -1,8 +1,7 @@
-// Reads one crawl's worker logs with the log-analyzer library (the same code as `crawl-diag logs`) and turns them
-// into the bench's figures: pages per second, the rate over time, the trend verdict, per-node rates, and the
-// postponed/crawled ratio over time.
-import { join } from 'node:path';
-import { analyzeLogs, analyzeTrend, type LogsReport, type SeriesReport, type Trend } from '@crawl-diag/log-analyzer';
+// Reads one crawl's logs through the log analyzer's crawl signals (the same reading as `crawl-diag logs compare` and
+// the doctor: the crawl rate, the judged window, the shutdown left out, the ratios) and turns them into the bench's
+// figures: pages per second, the rate over time, the trend verdict, per-node rates, the postponed/crawled ratio.
+import { analyzeCrawl, type CrawlSignals, type LogsReport, type Trend } from '@crawl-diag/log-analyzer';
 import { BenchRunError } from './errors.js';
 
 export interface RunLogsOptions {
@@ -38,6 +37,9 @@ export interface RunLogFigures {
   totals: { crawled: number; postponed: number; ignored: number; failed: number };
   /** The analyzer's own verdict over the whole log (warm-up included), for reference. */
   wholeRunTrend: Trend;
+  /** The report and crawl signals themselves (the doctor reads them). */
+  report: LogsReport;
+  signals: CrawlSignals;
 }
 
 /** Worker log files are `worker-<supervisor>-<worker>.log`: one group per supervisor, i.e. per node. */
@@ -45,78 +47,32 @@ const NODE_OF_WORKER_LOG = 'worker-(\\d+)-\\d+\\.log';
 
 export async function analyzeRunLogs(logDir: string, opts: RunLogsOptions): Promise<RunLogFigures> {
   let report: LogsReport;
+  let signals: CrawlSignals;
   try {
-    report = await analyzeLogs({ paths: [join(logDir, 'worker-*.log')], bucketMs: opts.bucketMs, groupBy: NODE_OF_WORKER_LOG });
+    // The whole directory: the supervisors' "The dispatcher ends the crawl" lines mark where shutdown starts.
+    ({ report, signals } = await analyzeCrawl({ paths: [logDir], bucketMs: opts.bucketMs, groupBy: NODE_OF_WORKER_LOG, warmupSec: opts.warmupSec, crawler: 'crawl-diag' }));
   } catch (err) {
     throw new BenchRunError(`no usable worker logs in ${logDir} (${(err as Error).message}); did the crawl start its workers?`);
   }
-  const crawling = seriesNamed(report, 'crawling');
+  const crawling = report.series.find((s) => s.name === 'crawling');
+  if (!crawling || crawling.total === 0) throw new BenchRunError(`the crawl logged no fetched page in ${logDir}; check the crawl's logs there`);
   const first = crawling.counts.findIndex((c) => c > 0);
-  if (first < 0) throw new BenchRunError(`the crawl logged no fetched page in ${logDir}; check the crawl's logs there`);
-  // The last bucket is cut short by the end of the run: leave it out of the measurement. So is the shutdown: from
-  // the bucket where the dispatcher told the supervisors to stop, workers only finish what they hold.
-  let lastFull = (report.lastBucketCoverage ?? 1) < 1 ? crawling.counts.length - 1 : crawling.counts.length;
-  const stopMs = await crawlStopTime(logDir, opts.bucketMs);
-  if (stopMs !== undefined) {
-    const stopBucket = Math.floor((stopMs - Date.parse(report.start)) / opts.bucketMs);
-    if (stopBucket > first) lastFull = Math.min(lastFull, stopBucket);
-  }
-  const warmupBuckets = Math.ceil((opts.warmupSec * 1000) / opts.bucketMs);
-  // The first crawl bucket is partial too (the first page arrives mid-bucket), hence the +1.
-  const from = Math.min(first + 1 + warmupBuckets, lastFull);
-  const window = { from: from - first, to: lastFull - first };
+  const { from, to } = signals.window;
   const perSec = 1000 / opts.bucketMs;
-
-  const measure = (counts: number[]): NodeRate => {
-    const part = counts.slice(from, lastFull);
-    const secs = (part.length * opts.bucketMs) / 1000;
-    return {
-      pagesPerSec: secs > 0 ? part.reduce((s, c) => s + c, 0) / secs : 0,
-      trend: analyzeTrend({ counts: part, bucketMs: opts.bucketMs }),
-    };
-  };
-  const all = measure(crawling.counts);
   const perNode: Record<string, NodeRate> = {};
-  for (const [node, g] of Object.entries(crawling.groups)) perNode[node] = measure(g.counts);
-
-  const postponed = seriesNamed(report, 'postponed');
-  const tail = (s: SeriesReport) => s.counts.slice(first);
-  const postponedRatio = tail(crawling).map((c, i) => (c > 0 ? tail(postponed)[i] / c : null));
+  for (const g of signals.groups) perNode[g.group] = { pagesPerSec: g.perSec, trend: g.trend };
+  const total = (name: string) => report.series.find((s) => s.name === name)?.total ?? 0;
   return {
-    pagesPerSec: all.pagesPerSec,
-    trend: all.trend,
-    ratePerSec: tail(crawling).map((c) => c * perSec),
+    pagesPerSec: signals.rate.perSec,
+    trend: { verdict: signals.rate.verdict, relativeChange: signals.rate.relativeChange, pValue: signals.rate.pValue, slopePerHour: signals.rate.slopePerHour },
+    ratePerSec: crawling.counts.slice(first).map((c) => c * perSec),
     startMs: Date.parse(report.start) + first * opts.bucketMs,
-    window,
+    window: { from: from - first, to: to - first },
     perNode,
-    postponedRatio,
-    totals: {
-      crawled: crawling.total,
-      postponed: postponed.total,
-      ignored: seriesNamed(report, 'ignored').total,
-      failed: seriesNamed(report, 'could not retrieve').total,
-    },
+    postponedRatio: (signals.postponedPerPage?.perBucket ?? crawling.counts.map((c) => (c > 0 ? 0 : null))).slice(first),
+    totals: { crawled: crawling.total, postponed: total('postponed'), ignored: total('ignored'), failed: total('could not retrieve') },
     wholeRunTrend: crawling.trend,
+    report,
+    signals,
   };
-}
-
-/** Start of the bucket in which the first supervisor logged that the dispatcher ends the crawl, if any did. */
-async function crawlStopTime(logDir: string, bucketMs: number): Promise<number | undefined> {
-  try {
-    const r = await analyzeLogs({
-      paths: [join(logDir, 'supervisor-*.log')],
-      bucketMs,
-      series: [{ name: 'crawl end', substring: 'The dispatcher ends the crawl' }],
-    });
-    const i = r.series[0].counts.findIndex((c) => c > 0);
-    return i < 0 ? undefined : Date.parse(r.start) + i * bucketMs;
-  } catch {
-    return undefined; // no supervisor logs: measure to the end of the worker logs
-  }
-}
-
-function seriesNamed(report: LogsReport, name: string): SeriesReport {
-  const s = report.series.find((x) => x.name === name);
-  if (!s) throw new BenchRunError(`the log analyzer reported no '${name}' series`);
-  return s;
 }

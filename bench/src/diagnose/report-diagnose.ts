@@ -1,6 +1,6 @@
 // The terminal evidence of `bench diagnose`: rate and its verdict, the postponed/crawled ratio over time, per
 // process kind the frames that grew most and the idle share, the store calls' client-side time per process kind,
-// then each expectation of the scenario, met or not, with the kind of evidence it reads.
+// then the doctor's findings and whether the first names the scenario's fault.
 import { renderTerminalChart } from '../common/terminal-chart.js';
 import type { DiagnoseResult } from './run-diagnose.js';
 import type { StoreTimeEvidence } from './store-time-evidence.js';
@@ -56,15 +56,10 @@ export function renderDiagnose(r: DiagnoseResult, color: boolean): string {
   out.push('');
   out.push(...renderStoreTime(r.storeTime));
   out.push('');
-  out.push('what the scenario should show:');
-  if (r.store === 'mongo' && r.checks.some((c) => c.evidence === 'profile')) {
-    out.push(
-      '  (on mongo the store\'s queries run inside the database server: the Node profiles of the dispatcher and the',
-      '   workers show them as waiting (idle), so the profile checks cannot name a slow query there; the store-time',
-      '   checks, the processes\' own timing of each store call, are the ones that can)',
-    );
-  }
-  for (const c of r.checks) out.push(`  [${c.met ? 'yes' : 'NO '}] (${c.evidence}) ${c.expectation}: ${c.observed}`);
+  out.push('the doctor on this run:');
+  out.push(`  ${r.doctor.headline}`);
+  r.doctor.findings.forEach((f, i) => out.push(`  ${i + 1}. [${(f.confidence * 100).toFixed(0)}%] ${f.cause}${f.fault ? ` (fault ${f.fault})` : ''}: ${f.summary}`));
+  for (const c of r.checks) out.push(`  [${c.met ? 'yes' : 'NO '}] ${c.expectation}`);
   if (r.runDir) out.push(`\nlogs and profiles kept in ${r.runDir} (try: crawl-diag flame diff ${r.runDir}/profiles@… )`);
   return out.join('\n') + '\n';
 }

@@ -1,7 +1,8 @@
 // `bench diagnose`: one crawl of a scenario with every process profiled continuously (the agent, short windows),
-// then the evidence that names the cause: the frames that grew most from early to late per process kind, the idle
-// share of the workers, the postponed/crawled ratio over time from the logs, and the store calls' client-side time
-// per process kind (the processes' "Store time" lines), which names a slow store call on a remote store too.
+// then the doctor's diagnosis of it (its findings are the checks: does the first name the fault switched on?) and
+// the evidence beside it: the frames that grew most from early to late per process kind, the idle share of the
+// workers, the postponed/crawled ratio over time from the logs, and the store calls' client-side time per process
+// kind (the processes' "Store time" lines), which names a slow store call on a remote store too.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +16,8 @@ import { analyzeRunLogs, type RunLogFigures } from '../common/run-logs.js';
 import type { Scenario } from '../common/scenarios.js';
 // The doctor's profile evidence (early vs late per process kind, grown frames with the program functions they ran
 // in, idle shares, watched frames) is the same reading of a recording the bench needs, so the bench uses it.
-import { recordingEvidence, type ProfileEvidence } from '@crawl-diag/doctor';
-import { checkExpectations, type DiagnoseFacts, type ExpectationCheck } from './expectations.js';
+import { CRAWLER_PROFILES, diagnose, recordingEvidence, type ProfileEvidence } from '@crawl-diag/doctor';
+import { doctorChecks, type DoctorCheck } from './doctor-checks.js';
 import { storeTimeEvidence, type StoreTimeEvidence } from './store-time-evidence.js';
 import { readStoreTimeRecords } from './store-time-lines.js';
 
@@ -46,16 +47,32 @@ export interface DiagnoseResult {
   workersPerNode: number;
   durationSec: number;
   rate: { pagesPerSec: number; verdict: string; relativeChange: number | null };
-  postponedRatio: DiagnoseFacts['postponedRatio'] & { series: Array<number | null> };
+  postponedRatio: PostponedRatio & { series: Array<number | null> };
   ratePerSec: number[];
   bucketMs: number;
   profiles: Omit<ProfileEvidence, 'profiles'>;
   /** What the simulated web served: robots.txt requests as a share of all requests, early and late. */
-  requests: DiagnoseFacts['requests'];
+  requests: RobotsShares;
   /** Client-side store time per process kind, first third of the crawl (warm-up included) vs last third. */
   storeTime: StoreTimeEvidence;
-  checks: ExpectationCheck[];
+  /** The doctor's diagnosis of the run: headline and findings (cause, fault, confidence, summary). */
+  doctor: { headline: string; findings: Array<{ cause: string; fault?: string; confidence: number; summary: string }> };
+  checks: DoctorCheck[];
   runDir?: string;
+}
+
+/** Postponed per crawled page in the early and late third of the measured window. */
+export interface PostponedRatio {
+  early: number | null;
+  late: number | null;
+  verdict: string;
+}
+
+/** robots.txt requests the simulated web served, as a share of all its requests, and per page request. */
+export interface RobotsShares {
+  robotsShareEarly: number | null;
+  robotsShareLate: number | null;
+  robotsPerPage: number;
 }
 
 /** Mean of the ratio's buckets in [from, to), weighting every bucket alike; null when none has a value. */
@@ -64,7 +81,7 @@ function meanOf(values: Array<number | null>, from: number, to: number): number 
   return v.length ? v.reduce((s, x) => s + x, 0) / v.length : null;
 }
 
-function ratioFacts(f: RunLogFigures, bucketMs: number): DiagnoseFacts['postponedRatio'] {
+function ratioFacts(f: RunLogFigures, bucketMs: number): PostponedRatio {
   const { from, to } = f.window;
   const third = Math.max(1, Math.floor((to - from) / 3));
   const series = f.postponedRatio.slice(from, to);
@@ -79,7 +96,7 @@ function ratioFacts(f: RunLogFigures, bucketMs: number): DiagnoseFacts['postpone
  * robots.txt fetches are network waits: a wall-time profile shows them as idle, not as a robots frame. The
  * simulated web's request log shows them: their share of all requests in the early and late profile ranges.
  */
-function robotsShares(log: readonly SimRequest[], p: Omit<ProfileEvidence, 'profiles'>): DiagnoseFacts['requests'] {
+function robotsShares(log: readonly SimRequest[], p: Omit<ProfileEvidence, 'profiles'>): RobotsShares {
   const share = (from: string, to: string) => {
     const [a, b] = [Date.parse(from), Date.parse(to)];
     const inRange = log.filter((r) => r.at >= a && r.at < b);
@@ -122,8 +139,10 @@ export async function runDiagnose(o: DiagnoseOptions): Promise<DiagnoseResult> {
     const figures = await analyzeRunLogs(logDir, { bucketMs: o.bucketMs, warmupSec: o.warmupSec });
     const fromMs = figures.startMs + figures.window.from * o.bucketMs;
     const toMs = figures.startMs + figures.window.to * o.bucketMs;
+    const recording = await recordingEvidence(profileDir, fromMs, toMs, CRAWLER_PROFILES['crawl-diag']);
+    const doctor = diagnose({ logs: { report: figures.report, signals: figures.signals }, profiles: recording, crawler: CRAWLER_PROFILES['crawl-diag'], warnings: [] });
     // Profiles are kept in the result as figures only (the doctor also returns the profiles themselves).
-    const { profiles: _profiles, ...profiles } = await recordingEvidence(profileDir, fromMs, toMs);
+    const { profiles: _profiles, ...profiles } = recording;
     const postponedRatio = ratioFacts(figures, o.bucketMs);
     const rate = { verdict: figures.trend.verdict, relativeChange: figures.trend.relativeChange };
     const requests = robotsShares(bench.web.requestLog, profiles);
@@ -137,7 +156,7 @@ export async function runDiagnose(o: DiagnoseOptions): Promise<DiagnoseResult> {
       { fromMs: figures.startMs, toMs: figures.startMs + third },
       { fromMs: toMs - third, toMs },
     );
-    const checks = checkExpectations(o.scenario.name, { kinds: profiles.kinds, postponedRatio, rate, requests, storeTime });
+    const checks = doctorChecks(o.scenario, doctor);
     return {
       schema: 'crawl-diag/bench-diagnose@1',
       scenario: o.scenario.name,
@@ -152,6 +171,7 @@ export async function runDiagnose(o: DiagnoseOptions): Promise<DiagnoseResult> {
       profiles,
       requests,
       storeTime,
+      doctor: { headline: doctor.headline, findings: doctor.findings.map((f) => ({ cause: f.cause, ...(f.fault ? { fault: f.fault } : {}), confidence: f.confidence, summary: f.summary })) },
       checks,
       runDir: o.keep ? runDir : undefined,
     };

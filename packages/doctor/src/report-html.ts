@@ -4,12 +4,12 @@
 // Charts are uPlot (a small canvas library made for time series); its built JS and CSS are inlined.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { uslThroughput } from '@crawl-diag/log-analyzer';
+import { uslThroughput, type RatioSignal } from '@crawl-diag/log-analyzer';
 import { diffProfiles, renderDiffHtml, renderFlameHtml } from '@crawl-diag/profiler';
-import type { DoctorResult } from './doctor.js';
-import { fmtP, pct } from './findings.js';
-import type { LogEvidence } from './log-evidence.js';
-import type { ProfileEvidence } from './profile-evidence.js';
+import type { DoctorResult } from './explain.js';
+import { fmtP, pct } from './rules/evidence-text.js';
+import type { LogEvidence } from './collect/log-evidence.js';
+import type { ProfileEvidence } from './collect/profile-evidence.js';
 
 /** The parts of a `crawl-diag/bench-nodes@1` result the report draws. */
 export interface BenchNodesInput {
@@ -65,21 +65,36 @@ function verdictText(t: { verdict: string; relativeChange: number | null; pValue
 
 function logCharts(logs: LogEvidence): ChartSpec[] {
   const r = logs.report;
+  const sig = logs.signals;
   const start = Date.parse(r.start) / 1000;
   const step = r.bucketMs / 1000;
   const perSec = 1000 / r.bucketMs;
   const x = Array.from({ length: r.buckets }, (_, i) => start + i * step);
   const windowMarks = [
-    { x: start + logs.window.from * step, label: 'judged from', color: '#888', kind: 'window' as const },
-    { x: start + logs.window.to * step, label: 'judged to', color: '#888', kind: 'window' as const },
+    { x: start + sig.window.from * step, label: 'judged from', color: '#888', kind: 'window' as const },
+    { x: start + sig.window.to * step, label: 'judged to', color: '#888', kind: 'window' as const },
   ];
   const charts: ChartSpec[] = [];
-  for (const s of r.series) {
-    if (META_SERIES.has(s.name) || s.total === 0) continue;
+  if (sig.rate.kind === 'counter') {
     charts.push({
       id: `series-${charts.length}`,
-      title: `${s.name}: lines per second`,
-      subtitle: `whole log ${verdictText(s.trend)}${s.name === logs.rateSeries ? `; judged window ${verdictText(logs.rate)}` : ''}; ${s.changePoints.length} change point(s)`,
+      title: `${sig.rate.series}: pages per second (the crawl rate)`,
+      subtitle: `judged window ${verdictText(sig.rate)}`,
+      xTime: true,
+      xLabel: 'time',
+      yLabel: 'per second',
+      x,
+      series: [{ label: sig.rate.series, values: sig.rate.perBucket.map((c) => c * perSec) }],
+      marks: windowMarks,
+    });
+  }
+  for (const s of r.series) {
+    if (META_SERIES.has(s.name) || s.total === 0) continue;
+    const isRate = s.name === sig.rate.series;
+    charts.push({
+      id: `series-${charts.length}`,
+      title: `${s.name}: lines per second${isRate ? ' (the crawl rate)' : ''}`,
+      subtitle: `whole log ${verdictText(s.trend)}${isRate ? `; judged window ${verdictText(sig.rate)}` : ''}; ${s.changePoints.length} change point(s)`,
       xTime: true,
       xLabel: 'time',
       yLabel: 'per second',
@@ -87,16 +102,16 @@ function logCharts(logs: LogEvidence): ChartSpec[] {
       series: [{ label: s.name, values: s.counts.map((c) => c * perSec) }],
       marks: [
         ...s.changePoints.map((c) => ({ x: Date.parse(c.at) / 1000, label: `change ${(c.before * perSec).toFixed(1)} → ${(c.after * perSec).toFixed(1)}/s`, color: CHANGE_RED, kind: 'change' as const })),
-        ...(s.name === logs.rateSeries ? windowMarks : []),
+        ...(isRate ? windowMarks : []),
       ],
     });
   }
-  const rate = r.series.find((s) => s.name === logs.rateSeries);
+  const rate = r.series.find((s) => s.name === sig.rate.series);
   const groups = rate ? Object.entries(rate.groups).filter(([, g]) => g.total > 0) : [];
   if (rate && groups.length > 1) {
     const colorOf = new Map(groups.map(([name], i) => [name, PALETTE[i % PALETTE.length]]));
     // Each node's own change points, in its line's colour: one node slowing is a different story from all of them.
-    const changes = logs.groups.flatMap((g) =>
+    const changes = sig.groups.flatMap((g) =>
       g.changePoints.map((c) => ({
         x: Date.parse(c.at) / 1000,
         label: `${g.group}: ${(c.before * perSec).toFixed(1)} → ${(c.after * perSec).toFixed(1)}/s`,
@@ -104,37 +119,72 @@ function logCharts(logs: LogEvidence): ChartSpec[] {
         kind: 'change' as const,
       })),
     );
-    const changeCount = logs.groups.map((g) => g.changePoints.length).reduce((a, b) => a + b, 0);
+    const changeCount = sig.groups.map((g) => g.changePoints.length).reduce((a, b) => a + b, 0);
     charts.push({
       id: 'per-node',
       title: `${rate.name} per node / process: lines per second`,
       subtitle:
         groups.map(([name, g]) => `${name} ${g.trend.verdict}`).join(' · ') +
-        (logs.stopped.length ? ` · stopped: ${logs.stopped.map((s) => s.group).join(', ')}` : '') +
+        (sig.stopped.length ? ` · stopped: ${sig.stopped.map((s) => s.group).join(', ')}` : '') +
         ` · ${changeCount} change point(s) in the nodes' own rates`,
       xTime: true,
       xLabel: 'time',
       yLabel: 'per second',
       x,
       series: groups.map(([name, g]) => ({ label: name, values: g.counts.map((c) => c * perSec), color: colorOf.get(name) })),
-      marks: [...changes, ...logs.stopped.map((s) => ({ x: Date.parse(s.lastEventAt) / 1000, label: `${s.group} stopped`, color: colorOf.get(s.group) ?? CHANGE_RED, kind: 'stop' as const }))],
+      marks: [...changes, ...sig.stopped.map((s) => ({ x: Date.parse(s.lastEventAt) / 1000, label: `${s.group} stopped`, color: colorOf.get(s.group) ?? CHANGE_RED, kind: 'stop' as const }))],
     });
   }
-  if (logs.postponed && rate) {
-    const postponed = r.series.find((s) => s.name === 'postponed')!;
+  const ratioChart = (id: string, title: string, yLabel: string, ratios: Array<RatioSignal | null>) => {
+    const present = ratios.filter((q): q is RatioSignal => q !== null && q.numeratorTotal > 0);
+    if (present.length === 0) return;
     charts.push({
-      id: 'postponed-ratio',
-      title: 'postponed per crawled page',
-      subtitle: `${logs.postponed.early?.toFixed(2) ?? '—'} early → ${logs.postponed.late?.toFixed(2) ?? '—'} late; trend ${verdictText(logs.postponed.trend)}`,
+      id,
+      title,
+      subtitle: present.map((q) => `${q.name} ${q.early?.toFixed(3) ?? '—'} early → ${q.late?.toFixed(3) ?? '—'} late (trend ${verdictText(q.trend)})`).join(' · '),
       xTime: true,
       xLabel: 'time',
-      yLabel: 'ratio',
+      yLabel,
       x,
-      series: [{ label: 'postponed/crawled', values: rate.counts.map((c, i) => (c > 0 ? postponed.counts[i] / c : null)) }],
+      series: present.map((q) => ({ label: q.name, values: q.perBucket })),
+      marks: windowMarks,
+    });
+  };
+  ratioChart('pushback', 'the web pushing back: 429/503 answers per attempt, retries and timeouts per page', 'ratio', [sig.pushbackShare, sig.retriesPerPage, sig.timeoutsPerPage, sig.gaveUpPerPage]);
+  ratioChart('postponed-ratio', 'postponed per crawled page', 'ratio', [sig.postponedPerPage]);
+  if (sig.domains) {
+    const d = sig.domains;
+    charts.push({
+      id: 'domains',
+      title: `domains of the pages fetched per bucket (${d.series})`,
+      subtitle: `effective number (1/Σshare²) ${d.early.effective?.toFixed(1) ?? '—'} early → ${d.late.effective?.toFixed(1) ?? '—'} late, trend ${verdictText(d.effectiveTrend)}; distinct ${d.early.distinct} → ${d.late.distinct}`,
+      xTime: true,
+      xLabel: 'time',
+      yLabel: 'domains',
+      x,
+      series: [
+        { label: 'distinct domains', values: d.perBucket.map((b) => (b.pages > 0 ? b.distinct : null)) },
+        { label: 'effective domains (1/Σshare²)', values: d.perBucket.map((b) => b.effective) },
+      ],
       marks: windowMarks,
     });
   }
   return charts;
+}
+
+/** Per process kind, the program's lines that call the database, with their share of wall time early and late. */
+function storeLinesHtml(p: ProfileEvidence): string {
+  const rows = p.kinds.filter((k) => (k.store?.sites.length ?? 0) > 0);
+  if (rows.length === 0) return '';
+  const body = rows
+    .map(
+      (k) =>
+        `<h3>${esc(k.kind)} <small>database calls ${pct(k.store!.early)} → ${pct(k.store!.late)} of wall time</small></h3><table class="store"><tr><th>calling line</th><th>library</th><th>early</th><th>late</th></tr>${k.store!.sites
+          .map((s) => `<tr><td>${esc(s.site)}</td><td>${esc(s.library)}</td><td>${pct(s.early, 1)}</td><td>${pct(s.late, 1)}</td></tr>`)
+          .join('')}</table>`,
+    )
+    .join('\n');
+  return `<section id="store-lines"><h2>Wait shares by line: where the processes call the store</h2>${body}</section>`;
 }
 
 function benchChart(b: BenchNodesInput): ChartSpec {
@@ -270,7 +320,7 @@ h1{font-size:20px}h2{font-size:17px;border-bottom:1px solid #ddd;padding-bottom:
 .f-title{font-weight:600}.conf{display:inline-block;min-width:3.2em;font-variant-numeric:tabular-nums;color:#a00}.f-sum{margin:4px 0}
 td{padding:2px 10px 2px 0;vertical-align:top}.src{color:#888}.sub{color:#555;margin:0 0 4px;font-size:12px}
 .chart-box{margin-bottom:18px}iframe.flame{width:100%;height:460px;border:1px solid #ccc}figure{margin:8px 0}figcaption{font-size:12px;color:#555}
-table.bench th{text-align:left;padding-right:12px}
+table.bench th,table.store th{text-align:left;padding-right:12px}
 ul.marks{list-style:none;padding:0;margin:2px 0 0;font-size:12px;color:#444;columns:2}ul.marks li{margin:1px 0}
 .swatch{display:inline-block;width:10px;height:10px;margin-right:5px;vertical-align:-1px}.meta{color:#777;font-size:12px}
 </style></head>
@@ -280,6 +330,7 @@ ul.marks{list-style:none;padding:0;margin:2px 0 0;font-size:12px;color:#444;colu
 ${findingsHtml(input.doctor)}
 ${logCh.length ? `<section id="rates"><h2>Rates over time</h2>${logCh.map(chartHtml).join('\n')}</section>` : ''}
 ${input.bench ? `<section id="bench"><h2>Across runs: throughput and node count</h2>${benchTable}${benchCh ? chartHtml(benchCh) : ''}</section>` : ''}
+${input.profiles ? storeLinesHtml(input.profiles) : ''}
 ${input.profiles ? flamesHtml(input.profiles) : ''}
 <script type="application/json" id="chart-data">${scriptJson(charts)}</script>
 <script type="application/json" id="palette">${scriptJson(PALETTE)}</script>

@@ -7,9 +7,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../src/doctor.js';
-import { gatherLogEvidence } from '../src/log-evidence.js';
-import type { ProfileEvidence } from '../src/profile-evidence.js';
+import { diagnose } from '../src/explain.js';
+import { gatherLogEvidence } from '../src/collect/log-evidence.js';
+import type { ProfileEvidence } from '../src/collect/profile-evidence.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const runs = readdirSync(FIXTURES, { withFileTypes: true })

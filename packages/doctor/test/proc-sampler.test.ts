@@ -5,9 +5,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diagnose } from '../src/doctor.js';
-import { procEvidence } from '../src/proc-evidence.js';
-import { readLoad1, readMemInfo, readProcTimes, readSystemTimes, sampleProcesses } from '../src/proc-sampler.js';
+import { diagnose } from '../src/explain.js';
+import { procEvidence } from '../src/collect/proc-evidence.js';
+import { readLoad1, readMemInfo, readProcTimes, readSystemTimes, sampleProcesses } from '../src/collect/proc-sampler.js';
 
 // Spins for 60% of every 100 ms and keeps 4 MB more (touched, so resident) every 250 ms; answers 'cpu' with its
 // own CPU seconds so far.

@@ -6,11 +6,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diagnose } from '../src/doctor.js';
+import { diagnose } from '../src/explain.js';
 import type { Trend } from '@crawl-diag/log-analyzer';
-import { processKind, type Evidence } from '../src/evidence.js';
-import { findCauses } from '../src/findings.js';
-import { gatherLogEvidence, type LogEvidence } from '../src/log-evidence.js';
+import { processKind, type Evidence } from '../src/collect/evidence.js';
+import { findCauses } from '../src/analyze.js';
+import { gatherLogEvidence, type LogEvidence } from '../src/collect/log-evidence.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -55,8 +55,8 @@ describe('robots.txt refetching from an access log', () => {
     await writeFile(path, accessLog(false));
     const e = await gatherLogEvidence({ paths: [path] });
     // All 20 fetched in the first 4 s, before the judged window (15 s of warm-up) begins.
-    expect(e.robotsRequests?.perPageAll).toBeCloseTo(20 / 600, 5);
-    expect(e.robotsRequests?.perPage).toBe(0);
+    expect(e.signals.robotsRequests?.perPageAll).toBeCloseTo(20 / 600, 5);
+    expect(e.signals.robotsRequests?.perPage).toBe(0);
     expect(diagnose({ logs: e, warnings: [] }).findings.map((f) => f.cause)).not.toContain('robots-refetching');
   });
 });
@@ -78,12 +78,15 @@ describe('frontier query share under politeness contention', () => {
   const evidence = (postponedEarly: number, postponedLate: number): Evidence => ({
     warnings: [],
     logs: {
-      rate: { ...trend, perSecEarly: 41, perSecLate: 49 },
-      postponed: { early: postponedEarly, late: postponedLate, trend: { ...trend, verdict: 'steady' } },
-      robotsUndeterminedShare: null,
-      robotsRequests: null,
-      stopped: [],
-      groups: [],
+      signals: {
+        crawler: 'crawl-diag',
+        rate: { ...trend, perSecEarly: 41, perSecLate: 49 },
+        postponedPerPage: { early: postponedEarly, late: postponedLate, trend: { ...trend, verdict: 'steady' } },
+        robotsUndeterminedShare: null,
+        robotsRequests: null,
+        stopped: [],
+        groups: [],
+      },
     } as unknown as LogEvidence,
     profiles: {
       source: 'recording',

@@ -6,7 +6,7 @@ import { counterIncreases, gaugeSums, meanValues, ratioValues, sumValues, type V
 import { LogInputError } from './errors.js';
 import { bucketCounts, edgeCoverage, makeGrid, type BucketGrid } from './bucketer/bucket-grid.js';
 import type { EventCountsData } from './scanner/event-counts.js';
-import type { FileSummary, GroupSpan, LogsReport, SeriesReport, ValueSeriesReport } from './report.js';
+import type { FileSummary, GroupSpan, KeySeriesReport, LogsReport, SeriesReport, ValueSeriesReport } from './report.js';
 import { detectSeriesChangePoints } from './change-points.js';
 
 export interface ReportInput {
@@ -71,7 +71,7 @@ export function buildReport(input: ReportInput): LogsReport {
   const series = allSeries.filter((_, i) => kinds[i] === 'count');
   const values: ValueSeriesReport[] = [];
   input.seriesNames.forEach((name, i) => {
-    if (kinds[i] === 'count') return;
+    if (kinds[i] === 'count' || kinds[i] === 'key') return;
     const groupValues: Record<string, Values> = {};
     const sums: number[][] = [];
     const samples: number[][] = [];
@@ -110,6 +110,21 @@ export function buildReport(input: ReportInput): LogsReport {
     values.push({ ...v, of: { numerator: r.numerator, denominator: r.denominator } });
   }
 
+  const keys: KeySeriesReport[] = [];
+  input.seriesNames.forEach((name, i) => {
+    if (kinds[i] !== 'key') return;
+    const perBucket: Array<Record<string, number>> = Array.from({ length: grid.buckets }, () => ({}));
+    for (const g of groupNames) {
+      for (const [slot, perKey] of input.counts.groups.get(g)!.keys?.[i] ?? []) {
+        const b = Math.floor((slot * res - grid.startMs) / grid.bucketMs);
+        if (b < 0 || b >= grid.buckets) continue;
+        const into = perBucket[b];
+        for (const [key, n] of perKey) into[key] = (into[key] ?? 0) + n;
+      }
+    }
+    keys.push({ name, total: allSeries[i].total, counts: allSeries[i].counts, perBucket });
+  });
+
   const groups: Record<string, GroupSpan> = {};
   for (const g of groupNames) {
     const gc = input.counts.groups.get(g)!;
@@ -126,6 +141,7 @@ export function buildReport(input: ReportInput): LogsReport {
     groups,
     series,
     ...(values.length > 0 ? { values } : {}),
+    ...(keys.length > 0 ? { keys } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 // @crawl-diag/log-analyzer: paths -> source -> scanner -> bucketer -> analysis -> renderer.
 // A library first: each stage is exported on its own; `analyzeLogs` runs them all.
-export type { LogsReport, SeriesReport, GroupSeries, GroupShare, FileSummary, GroupSpan, ValueSeriesReport } from './report.js';
+export type { LogsReport, SeriesReport, GroupSeries, GroupShare, FileSummary, GroupSpan, ValueSeriesReport, KeySeriesReport } from './report.js';
 export type { Trend, Verdict, ChangePoint, CountSeries } from './analysis/types.js';
 export { analyzeTrend } from './analysis/trend.js';
 
@@ -51,3 +51,6 @@ export { edgeRates, type EdgeRates } from './render/rates.js';
 
 // analysis (trend, change points, groups, ratios, gauges, USL, run comparison)
 export * from './analysis/index.js';
+
+// crawl signals (which crawler, its rate, the judged window, the ratios that name causes)
+export * from './crawl-signals/index.js';

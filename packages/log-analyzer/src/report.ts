@@ -69,6 +69,19 @@ export interface ValueSeriesReport {
   note?: string;
 }
 
+/**
+ * Extra: a key series (`kind: 'key'`): lines whose regex captured a text key (a URL's host), counted per key and
+ * bucket, e.g. how many pages of each domain were fetched in each bucket.
+ */
+export interface KeySeriesReport {
+  name: string;
+  total: number;
+  /** Matches per bucket (all keys). */
+  counts: number[];
+  /** Per bucket: matches per key. */
+  perBucket: Array<Record<string, number>>;
+}
+
 /** Extra: when a group (node, process) was logging, and which files it came from. */
 export interface GroupSpan {
   first: string | null;
@@ -93,6 +106,8 @@ export interface LogsReport {
   series: SeriesReport[];
   /** Extra: gauges (--value), counters (--counter, Scrapy LogStats) and ratios (--ratio); absent when none. */
   values?: ValueSeriesReport[];
+  /** Extra: key series (matches per key and bucket, e.g. pages per domain); absent when none was asked for. */
+  keys?: KeySeriesReport[];
 }
 
 export type { Trend, ChangePoint };

@@ -21,7 +21,7 @@ export interface SeriesPattern {
   note?: string;
 }
 
-export type SeriesKind = 'count' | 'gauge' | 'counter';
+export type SeriesKind = 'count' | 'gauge' | 'counter' | 'key';
 
 /** The crawler's strategic lines: what a decaying crawl shows first. */
 export const DEFAULT_SERIES: SeriesPattern[] = [
@@ -61,7 +61,7 @@ export function toSeriesSpecs(patterns: SeriesPattern[]): SeriesSpec[] {
       throw new LogInputError(`--regex ${String(p.regex)}: not a valid regular expression (${(err as Error).message}).`);
     }
     if (kind !== 'count' && new RegExp(`${re.source}|`).exec('')!.length < 2) {
-      throw new LogInputError(`${kind} '${p.name}': the regex ${re.source} has no capture group for the number.`);
+      throw new LogInputError(`${kind} '${p.name}': the regex ${re.source} has no capture group for the ${kind === 'key' ? 'key' : 'number'}.`);
     }
     return { name: p.name, kind, regex: { source: re.source, flags: re.flags } };
   });

@@ -17,6 +17,7 @@ interface DoctorArgs {
   profiles?: string;
   'profile-length': string;
   'group-by'?: string;
+  crawler?: string;
   warmup?: number;
   json: boolean;
   'crawl-local'?: string;
@@ -59,9 +60,10 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
       .option('children-of', { type: 'number', array: true, describe: 'Sample the children of this PID (e.g. a supervisor)' })
       .option('match', { type: 'string', describe: 'Sample processes whose command line matches this regex' })
       .option('duration', { type: 'string', default: '30s', describe: 'How long to watch live processes' })
-      .option('profiles', { type: 'string', describe: "The profiling agent's recording directory (instead of live profiles)" })
+      .option('profiles', { type: 'string', describe: "The profiling agent's recording directory, or a directory of early/late profile files (*early*, *late*: py-spy raw, folded, .cpuprofile, .pb.gz), instead of live profiles" })
       .option('profile-length', { type: 'string', default: '3s', describe: 'Live profile length at the start and the end of the window (0 for none)' })
       .option('group-by', { type: 'string', describe: 'Log groups: a JSON field or a regex on the path (see crawl-diag logs)' })
+      .option('crawler', { type: 'string', choices: ['crawl-diag', 'python', 'scrapy', 'crawlee', 'access-log'], describe: 'Which crawler wrote the logs (default: detected from them)' })
       .option('warmup', { type: 'number', describe: 'Seconds of start-up left out of the judgement (default: min(15, a quarter of the run))' })
       .option('json', { type: 'boolean', default: false, describe: 'Print crawl-diag/doctor@1 JSON' })
       .option('crawl-local', { type: 'string', describe: "Run 'crawl-diag crawl local ARGS' (with --duration) to its end, profiled, then examine it" })
@@ -93,6 +95,7 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
         profileMs,
         profilesDir: profiles,
         groupBy: a['group-by'],
+        crawler: a.crawler,
         warmupSec: a.warmup,
         signal: ac.signal,
         onProgress: a.json ? undefined : (line) => process.stderr.write(`${line}\n`),

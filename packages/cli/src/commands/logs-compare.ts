@@ -3,7 +3,9 @@
 // Universal Scalability Law fit with three or more node counts. Argument parsing and output choice only.
 import type { Argv, CommandModule } from 'yargs';
 import {
+  analyzeCrawl,
   analyzeLogs,
+  CRAWLER_KINDS,
   compareRuns,
   fullBuckets,
   parseBucket,
@@ -26,6 +28,7 @@ interface CompareArgs {
   'group-by'?: string;
   'time-format'?: string;
   tz?: string;
+  crawler?: string;
   json?: boolean;
   color?: boolean;
   width?: number;
@@ -34,8 +37,6 @@ interface CompareArgs {
 /** Fewest full buckets a run needs for its throughput to mean anything. */
 const MIN_RUN_BUCKETS = 5;
 
-/** The main series, when --series and --line are not given: the first of these that has lines. */
-const MAIN_SERIES_PREFERENCE = ['crawling', 'will be crawled'];
 
 const compareModule: CommandModule<object, CompareArgs> = {
   command: 'compare <runs..>',
@@ -50,7 +51,8 @@ const compareModule: CommandModule<object, CompareArgs> = {
       )
       .positional('runs', { type: 'string', array: true, describe: 'one directory (or file, or glob) per run' })
       .option('nodes', { type: 'string', describe: 'node count of each run, in order: 2,4,8 (default: the number of groups that logged)' })
-      .option('series', { type: 'string', describe: "which series is throughput (default: 'crawling', else 'will be crawled')" })
+      .option('series', { type: 'string', describe: "which series is throughput (default: the crawler's page lines: 'crawling' for ours, 'crawled (scrapy)', Crawlee's statistics…)" })
+      .option('crawler', { type: 'string', choices: [...CRAWLER_KINDS], describe: 'which crawler wrote the logs (default: detected from them)' })
       .option('line', { type: 'string', describe: 'count lines containing TEXT as the throughput series instead (NAME=TEXT names it)' })
       .option('bucket', { type: 'string', describe: 'bucket size for every run: 10s, 1m, … (default: chosen per run)' })
       .option('window', { type: 'string', describe: 'throughput window from each run\'s start: 10m, 1h … (default: the first third of the shortest run)' })
@@ -67,22 +69,40 @@ const compareModule: CommandModule<object, CompareArgs> = {
       ]) as unknown as Argv<CompareArgs>,
   handler: async (args) => {
     const nodes = parseNodes(args.nodes, args.runs.length);
-    const bucketMs = args.bucket ? parseBucket(args.bucket) : 'auto';
+    const bucketMs: number | 'auto' = args.bucket ? parseBucket(args.bucket) : 'auto';
     const windowMs = args.window ? parseBucket(args.window) : undefined;
     const custom: SeriesPattern[] | undefined = args.line ? [lineSeries(args.line)] : undefined;
     const inputs: RunInput[] = [];
     let seriesName = '';
     for (const [i, dir] of args.runs.entries()) {
-      const report = await analyzeLogs({
+      const common = {
         paths: [dir],
-        series: custom,
         bucketMs,
         groupBy: args['group-by'],
         timeFormat: args['time-format'],
         tz: args.tz,
-        onWarning: (message) => process.stderr.write(`crawl-diag: ${message}\n`),
-      });
-      const series = pickSeries(report, args.series, dir);
+        onWarning: (message: string) => process.stderr.write(`crawl-diag: ${message}\n`),
+      };
+      // The main series: a --line of the operator's, else the crawl signals' rate (the crawler's own page lines).
+      let report: LogsReport;
+      let series: { name: string; counts: number[]; groups: Record<string, number[]> };
+      if (custom) {
+        report = await analyzeLogs({ ...common, series: custom });
+        const s = report.series[0];
+        series = { name: s.name, counts: s.counts, groups: Object.fromEntries(Object.entries(s.groups).map(([g, x]) => [g, x.counts])) };
+      } else {
+        const crawl = await analyzeCrawl({ ...common, crawler: args.crawler, rateSeries: args.series });
+        report = crawl.report;
+        const rate = crawl.signals.rate;
+        if (args.series !== undefined && rate.series !== args.series) {
+          const names = [...report.series.map((x) => x.name), ...(report.values ?? []).filter((v) => v.kind === 'counter').map((v) => v.name)];
+          throw new UsageError(`--series ${args.series}: no such series; the series are ${names.map((n) => `'${n}'`).join(', ')}.`);
+        }
+        if (rate.pages === 0 && !rate.perBucket.some((c) => c > 0)) {
+          throw new UsageError(`${dir}: no crawler page lines ('crawling', 'will be crawled', Scrapy's, Crawlee's); say which series is throughput with --series or --line.`);
+        }
+        series = { name: rate.series, counts: rate.perBucket, groups: rate.groups };
+      }
       if (seriesName && series.name !== seriesName) {
         throw new UsageError(`${dir}: its main series is '${series.name}', the runs before use '${seriesName}'; choose one with --series.`);
       }
@@ -99,7 +119,7 @@ const compareModule: CommandModule<object, CompareArgs> = {
         startMs: Date.parse(report.start),
         bucketMs: report.bucketMs,
         counts: series.counts,
-        groups: Object.fromEntries(Object.entries(series.groups).map(([g, s]) => [g, s.counts])),
+        groups: series.groups,
         firstBucketCoverage: report.firstBucketCoverage,
         lastBucketCoverage: report.lastBucketCoverage,
       });
@@ -130,21 +150,6 @@ function lineSeries(arg: string): SeriesPattern {
   const { name, value } = parseNamedArgument(arg);
   if (!value) throw new UsageError('--line needs a text to look for.');
   return { name, substring: value };
-}
-
-function pickSeries(report: LogsReport, wanted: string | undefined, dir: string): LogsReport['series'][number] {
-  const names = report.series.map((s) => s.name);
-  if (wanted !== undefined) {
-    const s = report.series.find((x) => x.name === wanted);
-    if (!s) throw new UsageError(`--series ${wanted}: no such series; the series are ${names.map((n) => `'${n}'`).join(', ')}.`);
-    return s;
-  }
-  if (report.series.length === 1) return report.series[0];
-  for (const name of MAIN_SERIES_PREFERENCE) {
-    const s = report.series.find((x) => x.name === name && x.total > 0);
-    if (s) return s;
-  }
-  throw new UsageError(`${dir}: no 'crawling' or 'will be crawled' lines; say which series is throughput with --series or --line.`);
 }
 
 /** The `crawl-diag/compare@1` report (schema in docs/contracts.md). */

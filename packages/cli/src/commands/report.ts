@@ -12,6 +12,7 @@ interface ReportArgs {
   out: string;
   title?: string;
   'group-by'?: string;
+  crawler?: string;
   warmup?: number;
 }
 
@@ -40,6 +41,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .option('out', { type: 'string', demandOption: true, describe: 'The HTML file to write' })
       .option('title', { type: 'string', describe: 'Page title' })
       .option('group-by', { type: 'string', describe: 'Log groups: a JSON field or a regex on the path' })
+      .option('crawler', { type: 'string', choices: ['crawl-diag', 'python', 'scrapy', 'crawlee', 'access-log'], describe: 'Which crawler wrote the logs (default: detected from them)' })
       .option('warmup', { type: 'number', describe: 'Seconds of start-up left out of the judgement' })
       .example('$0 report --logs run/logs --profiles run/profiles --out report.html', '') as unknown as Argv<ReportArgs>,
   handler: async (a) => {
@@ -47,7 +49,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     if (logs.length === 0 && !a.profiles && !a.bench) throw new UsageError('give --logs PATH, --profiles DIR or --bench RESULTS.json to report on');
     if (!a.out) throw new UsageError('--out FILE.html is required');
     const bench = a.bench ? await readBench(a.bench) : undefined;
-    const evidence = await gatherEvidence({ logs, profilesDir: a.profiles, groupBy: a['group-by'], warmupSec: a.warmup, onProgress: (l) => process.stderr.write(`${l}\n`) });
+    const evidence = await gatherEvidence({ logs, profilesDir: a.profiles, groupBy: a['group-by'], crawler: a.crawler, warmupSec: a.warmup, onProgress: (l) => process.stderr.write(`${l}\n`) });
     const html = renderReport({ doctor: diagnose(evidence), logs: evidence.logs, profiles: evidence.profiles, bench, title: a.title });
     await writeFile(a.out, html);
     process.stderr.write(`report: wrote ${a.out} (${(html.length / 1024).toFixed(0)} KB)\n`);

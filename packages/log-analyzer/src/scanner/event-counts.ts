@@ -16,6 +16,8 @@ export interface GroupCounts {
   lastChunkIndex?: number[];
   /** Per series with values: per chunk, the sum (gauge) or the largest value (counter) of each slot. */
   values: Array<Map<number, Float64Array>>;
+  /** Per key series: per slot, how many matches each key (a URL's host) had. Absent until a key is counted. */
+  keys?: Array<Map<number, Map<string, number>> | undefined>;
   /** Earliest and latest record time seen for the group (ms; NaN if none). */
   first: number;
   last: number;
@@ -104,6 +106,15 @@ export class EventCounts {
     else chunk[k] += value;
   }
 
+  /** Counts one match of key series `seriesIndex` for `key` in slot `slot` (time / resolution). */
+  addKey(g: GroupCounts, seriesIndex: number, slot: number, key: string, n = 1): void {
+    const all = (g.keys ??= new Array(this.data.seriesCount).fill(undefined));
+    const slots = (all[seriesIndex] ??= new Map());
+    let perKey = slots.get(slot);
+    if (!perKey) slots.set(slot, (perKey = new Map()));
+    perKey.set(key, (perKey.get(key) ?? 0) + n);
+  }
+
   /** Widens the group's known time span. */
   seen(g: GroupCounts, t: number): void {
     if (!(t >= g.first)) g.first = t;
@@ -140,6 +151,10 @@ export class EventCounts {
           if (!mine) g.values[i].set(idx, arr);
           else for (let k = 0; k < CHUNK_SLOTS; k++) mine[k] = counter ? Math.max(mine[k], arr[k]) : mine[k] + arr[k];
         }
+      });
+      og.keys?.forEach((slots, i) => {
+        if (!slots) return;
+        for (const [slot, perKey] of slots) for (const [key, n] of perKey) this.addKey(g, i, slot, key, n);
       });
       if (!Number.isNaN(og.first)) this.seen(g, og.first);
       if (!Number.isNaN(og.last)) this.seen(g, og.last);

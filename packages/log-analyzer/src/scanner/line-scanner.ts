@@ -60,6 +60,8 @@ export class LineScanner implements ChunkScanner {
   private lastGarbageLine = -1;
   /** Series whose matches carry a number (gauges, counters) rather than count one event. */
   private readonly valued: boolean[];
+  /** Series whose matches carry a text key (a URL's host), counted per key. */
+  private readonly keyed: boolean[];
 
   constructor(options: LineScannerOptions) {
     this.format = options.format;
@@ -71,7 +73,8 @@ export class LineScanner implements ChunkScanner {
     // Created on first use: with a JSON-field grouping the file's own group would stay empty.
     this.recordGroup = null as unknown as GroupCounts;
     this.countedIn = new Float64Array(options.series.length).fill(-1);
-    this.valued = options.series.map((s) => s.kind !== 'count');
+    this.valued = options.series.map((s) => s.kind === 'gauge' || s.kind === 'counter');
+    this.keyed = options.series.map((s) => s.kind === 'key');
   }
 
   /** Scans the complete lines of buf[start, end). The buffer may be reused by the caller afterwards. */
@@ -186,7 +189,10 @@ export class LineScanner implements ChunkScanner {
     if (!this.recordOk || this.countedIn[series] === this.recordNumber || Number.isNaN(this.recordTime)) return;
     this.countedIn[series] = this.recordNumber;
     if (this.valued[series]) this.counts.addValue(this.recordGroup, series, this.recordTime, this.matcher.captured[series]);
-    else this.counts.addAt(this.recordGroup, series, this.recordChunk, this.recordSlotInChunk);
+    else {
+      this.counts.addAt(this.recordGroup, series, this.recordChunk, this.recordSlotInChunk);
+      if (this.keyed[series]) this.counts.addKey(this.recordGroup, series, this.recordChunk * CHUNK_SLOTS + this.recordSlotInChunk, this.matcher.capturedKey[series]);
+    }
   };
 }
 

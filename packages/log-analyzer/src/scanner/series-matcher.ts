@@ -25,13 +25,16 @@ export class SeriesMatcher {
   minNext = Infinity;
   /** Per series, the number captured by its regex's first group at its current match (gauges, counters). */
   readonly captured: Float64Array;
+  /** Per key series, the text its regex's first group captured at its current match. */
+  readonly capturedKey: string[];
 
   constructor(series: SeriesSpec[], format: LogFormat) {
     this.captured = new Float64Array(series.length);
+    this.capturedKey = new Array<string>(series.length).fill('');
     series.forEach((s, i) => {
       if (s.substring !== undefined) this.addNeedle(i, Buffer.from(s.substring, 'utf8'));
       else if (s.level !== undefined) for (const n of format.levelNeedles(s.level)) this.addNeedle(i, Buffer.from(n));
-      else if (s.regex) this.addRegex(i, s.regex, s.kind !== 'count');
+      else if (s.regex) this.addRegex(i, s.regex, s.kind === 'count' ? 'none' : s.kind === 'key' ? 'text' : 'number');
     });
     this.hasRegex = series.some((s) => s.regex);
     this.kernel = ChunkKernel.forNeedles(this.needleBytes);
@@ -59,7 +62,7 @@ export class SeriesMatcher {
     this.finders.push(finder);
   }
 
-  private addRegex(series: number, spec: { source: string; flags: string }, captures: boolean): void {
+  private addRegex(series: number, spec: { source: string; flags: string }, captures: 'none' | 'number' | 'text'): void {
     // The chunk is searched as latin1 text so string offsets are byte offsets; non-ASCII literals in the pattern
     // are turned into their UTF-8 bytes read as latin1 to match (character classes over non-ASCII do not).
     const source = Buffer.from(spec.source, 'utf8').toString('latin1');
@@ -72,7 +75,8 @@ export class SeriesMatcher {
         re.lastIndex = from - this.chunkStart;
         const m = re.exec(this.text);
         if (!m) return Infinity;
-        if (captures) this.captured[series] = Number(m[1]);
+        if (captures === 'number') this.captured[series] = Number(m[1]);
+        else if (captures === 'text') this.capturedKey[series] = m[1] ?? '';
         return m.index + this.chunkStart;
       },
     });

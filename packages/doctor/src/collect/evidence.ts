@@ -1,13 +1,18 @@
-// Gathers what the doctor judges: the log report (offline), /proc samples of live processes over a window, and
-// profiles per process kind — from the agent's recordings (`--profiles DIR`) or live, at the start and the end of
-// the window through the profiler's attach API.
-import { attachNodeProcess, processInfo, type Profile } from '@crawl-diag/profiler';
+// Collect: gathers what the doctor judges: the logs through the analyzer's crawl signals (offline), /proc samples of
+// live processes over a window, and profiles per process kind — from the agent's recordings (`--profiles DIR`), from
+// early/late profile files in a directory, or live at the start and the end of the window (the profiler's attach
+// API for Node, py-spy for Python).
+import { attachNodeProcess, profilePython, processInfo, type Profile } from '@crawl-diag/profiler';
+import { crawlerProfile, type CrawlerProfile } from '../crawlers/profiles.js';
 import { gatherLogEvidence, type LogEvidence } from './log-evidence.js';
 import { procEvidence, type ProcEvidence } from './proc-evidence.js';
 import { sampleProcesses } from './proc-sampler.js';
+import { loadProfileFiles, profileFilePairs } from './profile-files.js';
 import { liveEvidence, recordingEvidence, type ProfileEvidence } from './profile-evidence.js';
 
 export interface Evidence {
+  /** What the doctor knows of the crawler that was examined; default: the one the logs' signals name. */
+  crawler?: CrawlerProfile;
   logs?: LogEvidence;
   proc?: ProcEvidence;
   profiles?: ProfileEvidence;
@@ -22,6 +27,8 @@ export interface GatherOptions {
   groupBy?: string;
   /** Seconds of start-up left out of the log judgement (default: min(15 s, a quarter of the run)). */
   warmupSec?: number;
+  /** `--crawler scrapy|crawlee|python|crawl-diag`: the crawler, instead of detecting it from the logs. */
+  crawler?: string;
   /** Live processes to sample from /proc (and profile, when `profileMs` > 0). */
   pids?: number[];
   /** Sampling window for live processes, ms. Default 30 000. */
@@ -30,11 +37,19 @@ export interface GatherOptions {
   intervalMs?: number;
   /** Length of each live profile at the start and the end of the window, ms; 0 takes none. Default 3000. */
   profileMs?: number;
-  /** The continuous-profiling agent's recording directory; used instead of live profiles. */
+  /**
+   * The continuous-profiling agent's recording directory, or a directory of early/late profile files (see
+   * profile-files.ts); used instead of live profiles.
+   */
   profilesDir?: string;
   signal?: AbortSignal;
   /** Progress for people (stderr). */
   onProgress?: (line: string) => void;
+}
+
+/** The crawler profile the rules read: the one gathered, else the logs' crawler, else an unknown crawler's. */
+export function crawlerOf(e: Evidence): CrawlerProfile {
+  return e.crawler ?? crawlerProfile(e.logs?.signals.crawler);
 }
 
 /** What a process is, from its command line: crawl-diag's own kinds, else the script or executable name. */
@@ -65,8 +80,8 @@ async function liveProfiles(pids: number[], ms: number, warnings: string[], sign
     if (signal?.aborted) break;
     try {
       const info = processInfo(pid);
-      if (info.runtime !== 'node') continue;
-      out.push({ kind: processKind(info.argv), profile: await attachNodeProcess(info, { durationMs: ms, signal }) });
+      if (info.runtime === 'python') out.push({ kind: processKind(info.argv), profile: await profilePython(info, { durationMs: ms, signal }) });
+      else if (info.runtime === 'node') out.push({ kind: processKind(info.argv), profile: await attachNodeProcess(info, { durationMs: ms, signal }) });
     } catch (err) {
       warnings.push(`could not profile PID ${pid}: ${(err as Error).message}`);
     }
@@ -76,7 +91,8 @@ async function liveProfiles(pids: number[], ms: number, warnings: string[], sign
 
 export async function gatherEvidence(o: GatherOptions): Promise<Evidence> {
   const warnings: string[] = [];
-  const evidence: Evidence = { warnings };
+  const evidence: Evidence = { warnings, crawler: crawlerProfile(o.crawler as CrawlerProfile['kind'] | undefined) };
+  let live: { early: Array<{ kind: string; profile: Profile }>; late: Array<{ kind: string; profile: Profile }> } | undefined;
   const pids = o.pids ?? [];
   if (pids.length > 0) {
     const durationMs = o.durationMs ?? 30_000;
@@ -96,21 +112,28 @@ export async function gatherEvidence(o: GatherOptions): Promise<Evidence> {
       late = await liveProfiles(pids, profileMs, warnings, o.signal);
     }
     evidence.proc = procEvidence(await sampling);
-    if (early.length && late.length) evidence.profiles = liveEvidence(early, late);
+    if (early.length && late.length) live = { early, late };
   }
   if (o.logs && o.logs.length > 0) {
     o.onProgress?.('doctor: reading logs…');
-    evidence.logs = await gatherLogEvidence({ paths: o.logs, groupBy: o.groupBy, warmupSec: o.warmupSec });
+    evidence.logs = await gatherLogEvidence({ paths: o.logs, groupBy: o.groupBy, warmupSec: o.warmupSec, crawler: o.crawler });
+    evidence.crawler = crawlerProfile(evidence.logs.signals.crawler);
+    warnings.push(...evidence.logs.signals.warnings);
   }
-  if (o.profilesDir) {
+  // Compared once the crawler is known: its profile says which frames are the frontier query, which the store.
+  if (live) evidence.profiles = liveEvidence(live.early, live.late, evidence.crawler!);
+  const pairs = o.profilesDir ? await profileFilePairs(o.profilesDir).catch(() => []) : [];
+  if (o.profilesDir && pairs.length > 0) {
+    o.onProgress?.('doctor: reading profiles…');
+    const files = await loadProfileFiles(pairs);
+    evidence.profiles = liveEvidence(files.early, files.late, evidence.crawler, 'files');
+  } else if (o.profilesDir) {
     // Compare the same window the logs are judged on; without logs, the whole recording.
     let fromMs = 0;
     let toMs = Date.now();
     if (evidence.logs) {
-      const r = evidence.logs.report;
-      const start = Date.parse(r.start);
-      fromMs = start + evidence.logs.window.from * r.bucketMs;
-      toMs = start + evidence.logs.window.to * r.bucketMs;
+      fromMs = Date.parse(evidence.logs.signals.window.fromAt);
+      toMs = Date.parse(evidence.logs.signals.window.toAt);
     } else {
       const { listRecording } = await import('@crawl-diag/profiler');
       const rec = await listRecording(o.profilesDir);
@@ -118,7 +141,7 @@ export async function gatherEvidence(o: GatherOptions): Promise<Evidence> {
       toMs = Math.max(...rec.windows.map((w) => w.startMs)) + (rec.windowMs ?? 5000);
     }
     o.onProgress?.('doctor: reading profile recordings…');
-    evidence.profiles = await recordingEvidence(o.profilesDir, fromMs, toMs);
+    evidence.profiles = await recordingEvidence(o.profilesDir, fromMs, toMs, evidence.crawler);
     if (evidence.profiles.kinds.length === 0) {
       warnings.push(`${o.profilesDir}: no process kind has recorded windows both early and late in ${new Date(fromMs).toISOString()} .. ${new Date(toMs).toISOString()} (the logs' judged window); is it the recording of the same run?`);
     }

@@ -1,8 +1,9 @@
-// Profile evidence per process kind (dispatcher, supervisor, worker): idle share early and late, the frames whose
-// share grew most, and the share of watched frames (frontier query, dedup check, robots.txt) on the stack.
-// Two sources: the continuous-profiling agent's recordings (`--profiles DIR`), or two live profiles per process
-// taken at the start and the end of the doctor's window.
-// The recording part was first written for bench diagnose (helper H8); the bench now imports it from here.
+// Profile evidence per process kind (dispatcher, supervisor, worker, a Python crawler's script): idle share early
+// and late, the frames whose share grew most, the share of watched frames (the crawler profile's frontier query,
+// dedup check, robots.txt) on the stack, and the share of wall time in database client calls with the program's
+// lines that make them. Sources: the continuous-profiling agent's recordings (`--profiles DIR`), a directory of
+// profile files taken early and late, or two live profiles per process at the start and the end of the window.
+// The bench reads recordings through this module too.
 import {
   diffProfiles,
   frameLabel,
@@ -15,13 +16,11 @@ import {
   type FrameDelta,
   type Profile,
 } from '@crawl-diag/profiler';
+import { CRAWLER_PROFILES, type CrawlerProfile } from '../crawlers/profiles.js';
+import { storeShare, type StoreShare } from './store-share.js';
 
-/** Frame patterns the rules look for, by what they stand for in a crawler's code. */
-export const WATCH: Record<string, RegExp> = {
-  frontier: /leaseUrls|lease[A-Z]\w*|frontier/i,
-  dedup: /addUrls|pageSeen|dedup/i,
-  robots: /robots/i,
-};
+/** Our crawler's watched frames (the bench's checks read them by these names). */
+export const WATCH = CRAWLER_PROFILES['crawl-diag'].frames as Record<'frontier' | 'dedup' | 'robots', RegExp>;
 
 export interface GrownFrame extends FrameDelta {
   /** The named program functions it ran inside, innermost first (`write ← leaseUrls ← pump`). */
@@ -36,6 +35,8 @@ export interface KindEvidence {
   samplesEarly: number;
   samplesLate: number;
   watched: Record<string, { early: number; late: number }>;
+  /** Share of the kind's wall time in database client calls, early and late, and the calling lines (absent in evidence recorded before it was measured). */
+  store?: StoreShare;
   /**
    * Recordings only: the processes' event loops held up, read from window lengths alone (a window stretched past
    * 1.5× the typical one is time the loop could not run its timers): how many windows, the longest and the total
@@ -45,7 +46,7 @@ export interface KindEvidence {
 }
 
 export interface ProfileEvidence {
-  source: 'recording' | 'live';
+  source: 'recording' | 'live' | 'files';
   early: { from: string; to: string };
   late: { from: string; to: string };
   kinds: KindEvidence[];
@@ -55,8 +56,8 @@ export interface ProfileEvidence {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Compares an early and a late profile of one process kind. */
-export function compareKind(kind: string, before: Profile, after: Profile, top = 5): KindEvidence {
+/** Compares an early and a late profile of one process kind, with what the crawler profile says to watch. */
+export function compareKind(kind: string, before: Profile, after: Profile, crawler: CrawlerProfile = CRAWLER_PROFILES['crawl-diag'], top = 5): KindEvidence {
   const diff = diffProfiles(before, after, { before: 'early', after: 'late' });
   const sBefore = summarizeProfile(before, { top: 5 });
   const sAfter = summarizeProfile(after, { top: 5 });
@@ -71,12 +72,17 @@ export function compareKind(kind: string, before: Profile, after: Profile, top =
     idleLate: sAfter.idleShare,
     samplesEarly: sBefore.samples,
     samplesLate: sAfter.samples,
-    watched: Object.fromEntries(Object.entries(WATCH).map(([name, re]) => [name, { early: shareOnStack(before, re), late: shareOnStack(after, re) }])),
+    watched: Object.fromEntries(
+      Object.entries(crawler.frames)
+        .filter((e): e is [string, RegExp] => e[1] !== undefined)
+        .map(([name, re]) => [name, { early: shareOnStack(before, re), late: shareOnStack(after, re) }]),
+    ),
+    store: storeShare(before, after, crawler.dbClients),
   };
 }
 
 /** Reads the agent's recording and compares the first and last `part` of [fromMs, toMs] per process kind. */
-export async function recordingEvidence(dir: string, fromMs: number, toMs: number, part = 1 / 3): Promise<ProfileEvidence> {
+export async function recordingEvidence(dir: string, fromMs: number, toMs: number, crawler?: CrawlerProfile, part = 1 / 3): Promise<ProfileEvidence> {
   const recording = await listRecording(dir);
   const span = toMs - fromMs;
   const windowMs = recording.windowMs ?? 5000;
@@ -92,7 +98,7 @@ export async function recordingEvidence(dir: string, fromMs: number, toMs: numbe
     if (!before || !after) continue; // this kind has no window in one of the ranges (a short-lived process)
     const stall = stalls.get(kind);
     out.push({
-      ...compareKind(kind, before, after),
+      ...compareKind(kind, before, after, crawler),
       ...(stall ? { loopStalls: { stretched: stall.stretched, maxMs: stall.maxMs, totalMs: stall.totalMs, windows: stall.windows } } : {}),
     });
     profiles[kind] = { early: before, late: after };
@@ -101,7 +107,7 @@ export async function recordingEvidence(dir: string, fromMs: number, toMs: numbe
 }
 
 /** Live profiles taken at the start and end of the window, grouped by process kind. */
-export function liveEvidence(early: Array<{ kind: string; profile: Profile }>, late: Array<{ kind: string; profile: Profile }>): ProfileEvidence {
+export function liveEvidence(early: Array<{ kind: string; profile: Profile }>, late: Array<{ kind: string; profile: Profile }>, crawler?: CrawlerProfile, source: 'live' | 'files' = 'live'): ProfileEvidence {
   const byKind = (list: Array<{ kind: string; profile: Profile }>) => {
     const m = new Map<string, Profile[]>();
     for (const { kind, profile } of list) m.set(kind, [...(m.get(kind) ?? []), profile]);
@@ -114,7 +120,7 @@ export function liveEvidence(early: Array<{ kind: string; profile: Profile }>, l
     const after = b.get(kind);
     if (!after) continue;
     const [pe, pl] = [list.length === 1 ? list[0] : mergeProfiles(list), after.length === 1 ? after[0] : mergeProfiles(after)];
-    kinds.push(compareKind(kind, pe, pl));
+    kinds.push(compareKind(kind, pe, pl, crawler));
     profiles[kind] = { early: pe, late: pl };
   }
   const span = (l: Array<{ profile: Profile }>) => {
@@ -122,7 +128,7 @@ export function liveEvidence(early: Array<{ kind: string; profile: Profile }>, l
     const e = Math.max(...l.map((x) => x.profile.startTimeMs + x.profile.durationMs));
     return { from: iso(Number.isFinite(s) ? s : 0), to: iso(Number.isFinite(e) ? e : 0) };
   };
-  return { source: 'live', early: span(early), late: span(late), kinds, profiles };
+  return { source, early: span(early), late: span(late), kinds, profiles };
 }
 
 /** Share of the profile's time with a frame matching `re` anywhere on the stack. */

@@ -1,12 +1,16 @@
-// The doctor: evidence in, ranked findings out, as the `crawl-diag/doctor@1` document and as terminal lines.
-import type { Evidence } from './evidence.js';
-import { findCauses, fmtP, pct, type Finding } from './findings.js';
+// Explain: the ranked findings as the `crawl-diag/doctor@1` document and as terminal lines.
+import { findCauses } from './analyze.js';
+import { crawlerOf, type Evidence } from './collect/evidence.js';
+import { fmtP, pct } from './rules/evidence-text.js';
+import type { Finding } from './rules/finding.js';
 
 export interface DoctorResult {
   schema: 'crawl-diag/doctor@1';
   generatedAt: string;
   /** What was looked at. */
-  inputs: { logs: boolean; processes: number; profiles: 'recording' | 'live' | null; windowMs: number | null };
+  inputs: { logs: boolean; processes: number; profiles: 'recording' | 'live' | 'files' | null; windowMs: number | null };
+  /** Which crawler the logs are from (`crawl-diag`, `python`, `scrapy`, `crawlee`, `access-log`, `unknown`), and how that was decided. */
+  crawler: { kind: string; from: 'given' | 'detected' | 'none'; reason: string };
   /** The crawl rate's verdict over the judged window; null without logs. */
   rate: { verdict: string; relativeChange: number | null; pValue: number | null; perSecEarly: number; perSecLate: number; series: string } | null;
   /** True when logs were read and the rate does not decay. */
@@ -19,7 +23,7 @@ export interface DoctorResult {
 
 export function diagnose(e: Evidence): DoctorResult {
   const findings = findCauses(e);
-  const r = e.logs?.rate;
+  const r = e.logs?.signals.rate;
   const noDecay = r !== undefined && r.verdict !== 'decay';
   const rateText = r
     ? r.verdict === 'insufficient-data'
@@ -43,7 +47,8 @@ export function diagnose(e: Evidence): DoctorResult {
       profiles: e.profiles?.source ?? null,
       windowMs: samples && samples.at.length ? samples.at[samples.at.length - 1] - samples.at[0] + samples.intervalMs : null,
     },
-    rate: r ? { verdict: r.verdict, relativeChange: r.relativeChange, pValue: r.pValue, perSecEarly: r.perSecEarly, perSecLate: r.perSecLate, series: e.logs!.rateSeries } : null,
+    crawler: e.logs ? { kind: e.logs.signals.crawler, from: e.logs.signals.crawlerFrom, reason: e.logs.signals.crawlerReason } : { kind: crawlerOf(e).kind, from: 'none', reason: 'no logs' },
+    rate: r ? { verdict: r.verdict, relativeChange: r.relativeChange, pValue: r.pValue, perSecEarly: r.perSecEarly, perSecLate: r.perSecLate, series: r.series } : null,
     noDecay,
     headline,
     findings,

@@ -1,0 +1,76 @@
+// What the doctor knows about each crawler beyond its log lines (those are the log analyzer's crawl signals):
+// which of its process kinds hand out work and which fetch, which frames of its code mean the frontier query, the
+// dedup check and robots.txt handling, and which libraries are its database clients. The rules read these, so a
+// rule says "the frontier query" for our crawler and "a database call at pipelines.py:31" for Scrapy without
+// knowing either.
+import { CRAWLER_LOGS, type CrawlerKind, type CrawlerLogs } from '@crawl-diag/log-analyzer';
+import { NODE_DB_CLIENTS, PYTHON_DB_CLIENTS, type DbClient } from './db-clients.js';
+
+export interface CrawlerProfile {
+  kind: CrawlerKind | 'unknown';
+  label: string;
+  /** How its logs are read (the analyzer's table); undefined for an unknown crawler. */
+  logs?: CrawlerLogs;
+  /** The process kind that hands URLs to the fetchers, when the crawler has a separate one. */
+  dispatcherKind?: string;
+  /** Frames (matched against `function (file:line)`) by what they stand for in the crawler's own code. */
+  frames: { frontier?: RegExp; dedup?: RegExp; robots?: RegExp };
+  dbClients: DbClient[];
+}
+
+/** Our crawler: the dispatcher leases from the frontier, workers check dedup and robots.txt (DESIGN.md). */
+const CRAWL_DIAG: CrawlerProfile = {
+  kind: 'crawl-diag',
+  label: CRAWLER_LOGS['crawl-diag'].label,
+  logs: CRAWLER_LOGS['crawl-diag'],
+  dispatcherKind: 'dispatcher',
+  frames: { frontier: /leaseUrls|lease[A-Z]\w*|frontier/i, dedup: /addUrls|pageSeen|dedup/i, robots: /robots/i },
+  dbClients: NODE_DB_CLIENTS,
+};
+
+/** The original Python crawler (the story's): strategic lines, a MongoDB frontier read through pymongo. */
+const PYTHON: CrawlerProfile = {
+  kind: 'python',
+  label: CRAWLER_LOGS.python.label,
+  logs: CRAWLER_LOGS.python,
+  frames: { frontier: /frontier|next_url|get_url|pending|lease/i, dedup: /seen|dedup|visited/i, robots: /robot/i },
+  dbClients: PYTHON_DB_CLIENTS,
+};
+
+/** Scrapy: the scheduler's queue is the frontier, the dupefilter the dedup check; item pipelines write the store. */
+const SCRAPY: CrawlerProfile = {
+  kind: 'scrapy',
+  label: CRAWLER_LOGS.scrapy.label,
+  logs: CRAWLER_LOGS.scrapy,
+  frames: { frontier: /scrapy[/\\]core[/\\]scheduler|next_request/, dedup: /dupefilter|request_seen/, robots: /robotstxt/i },
+  dbClients: PYTHON_DB_CLIENTS,
+};
+
+/** Crawlee: the request queue is the frontier (and its dedup, by unique key). */
+const CRAWLEE: CrawlerProfile = {
+  kind: 'crawlee',
+  label: CRAWLER_LOGS.crawlee.label,
+  logs: CRAWLER_LOGS.crawlee,
+  frames: { frontier: /fetchNextRequest|RequestQueue|request_queue/, dedup: /addRequests?|uniqueKey/, robots: /[Rr]obots/ },
+  dbClients: NODE_DB_CLIENTS,
+};
+
+const UNKNOWN: CrawlerProfile = {
+  kind: 'unknown',
+  label: 'the crawler',
+  frames: {},
+  dbClients: [...PYTHON_DB_CLIENTS, ...NODE_DB_CLIENTS],
+};
+
+export const CRAWLER_PROFILES: Record<CrawlerKind | 'unknown', CrawlerProfile> = {
+  'crawl-diag': CRAWL_DIAG,
+  python: PYTHON,
+  scrapy: SCRAPY,
+  crawlee: CRAWLEE,
+  'access-log': { ...UNKNOWN, kind: 'access-log', label: CRAWLER_LOGS['access-log'].label, logs: CRAWLER_LOGS['access-log'] },
+  unknown: UNKNOWN,
+};
+
+export function crawlerProfile(kind: CrawlerKind | 'unknown' | undefined): CrawlerProfile {
+  return CRAWLER_PROFILES[kind ?? 'unknown'];
+}

@@ -1,0 +1,110 @@
+// The causes any crawler can have, each on input written here so the figures are known: a Scrapy log whose sites
+// answer 429 more and more (Scrapy 2.19's own wording: `Retrying <GET …> (failed N times): 429 Unknown Status`,
+// `Gave up retrying …`, `Crawled (429)`), a crawl whose pages narrow to one site (our crawler's lines), and
+// early/late profiles of a process spending more and more of its time in sqlite3 calls (folded stacks, the profiler's
+// contract with wait frames). Real crawls of the same causes are in real-crawlers.test.ts.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatherEvidence } from '../src/collect/evidence.js';
+import { diagnose } from '../src/explain.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'doctor-causes-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const T0 = Date.UTC(2026, 0, 2, 9, 0, 0);
+const scrapyStamp = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+const pyStamp = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ').replace('.', ',');
+
+describe('the web pushes back', () => {
+  it('429 answers rising while the rate falls are named, with their shares', async () => {
+    const lines: string[] = [`${scrapyStamp(T0)} [scrapy.core.engine] INFO: Spider opened`];
+    // 8 minutes; per 5 s: pages fall from 10 to 4 as the 429s (each retried, every third given up) rise from 0 to 8.
+    for (let slot = 0; slot < 96; slot++) {
+      const at = T0 + slot * 5000;
+      const pages = 10 - Math.floor((slot * 6) / 96);
+      const refused = Math.floor((slot * 9) / 96);
+      for (let i = 0; i < pages; i++) lines.push(`${scrapyStamp(at + i * 400)} [scrapy.core.engine] DEBUG: Crawled (200) <GET http://site-${i}.test/p/${slot}> (referer: None)`);
+      for (let i = 0; i < refused; i++) {
+        const url = `http://site-${i}.test/q/${slot}`;
+        if (i % 3 === 2) {
+          lines.push(`${scrapyStamp(at + 4500)} [scrapy.downloadermiddlewares.retry] ERROR: Gave up retrying <GET ${url}> (failed 3 times): 429 Unknown Status`);
+          lines.push(`${scrapyStamp(at + 4500)} [scrapy.core.engine] DEBUG: Crawled (429) <GET ${url}> (referer: None)`);
+        } else lines.push(`${scrapyStamp(at + 4200)} [scrapy.downloadermiddlewares.retry] DEBUG: Retrying <GET ${url}> (failed 1 times): 429 Unknown Status`);
+      }
+    }
+    const path = join(dir, 'scrapy-throttled.log');
+    await writeFile(path, lines.join('\n') + '\n');
+    const r = diagnose(await gatherEvidence({ logs: [path] }));
+    expect(r.crawler.kind).toBe('scrapy');
+    expect(r.rate?.verdict).toBe('decay');
+    expect(r.findings[0]?.cause, JSON.stringify(r.findings.map((f) => f.summary))).toBe('web-pushback');
+    const n = r.findings[0].numbers;
+    expect(n.pushbackShareLate!).toBeGreaterThan(0.3);
+    expect(n.pushbackShareEarly!).toBeLessThan(n.pushbackShareLate! / 2);
+    expect(r.findings[0].summary).toMatch(/^The web pushes back: 429\/503 answers \d+% → \d+% of attempts/);
+  });
+});
+
+describe('domain concentration', () => {
+  it('pages narrowing to one site are named, with the effective number of domains', async () => {
+    const lines: string[] = [];
+    // 6 minutes of our crawler's lines; 40 sites at first, then one big site takes over and the rate falls.
+    for (let s = 0; s < 360; s++) {
+      const at = T0 + s * 1000;
+      const big = s / 360;
+      const pages = s < 60 ? 8 : Math.max(2, Math.round(8 - 6 * big));
+      for (let i = 0; i < pages; i++) {
+        const host = (s * 8 + i) % 100 < big * 100 ? 'huge.test' : `site-${(s * 8 + i) % 40}.test`;
+        lines.push(`${pyStamp(at + i * 100)} - crawl_diag.worker - DEBUG - Crawling URL 'http://${host}/p/${s}-${i}'.`);
+      }
+    }
+    const path = join(dir, 'worker-1-1.log');
+    await writeFile(path, lines.join('\n') + '\n');
+    const r = diagnose(await gatherEvidence({ logs: [path] }));
+    expect(r.crawler.kind).toBe('crawl-diag');
+    expect(r.findings[0]?.cause, JSON.stringify(r.findings.map((f) => f.summary))).toBe('domain-concentration');
+    expect(r.findings[0].numbers.effectiveDomainsEarly!).toBeGreaterThan(10);
+    expect(r.findings[0].numbers.effectiveDomainsLate!).toBeLessThan(3);
+    expect(r.findings[0].summary).toMatch(/huge\.test has \d+% of the pages late/);
+  });
+});
+
+describe('store-bound processes', () => {
+  it('a growing share of wall time in sqlite3 calls is named by its calling line', async () => {
+    const profiles = join(dir, 'profiles');
+    await mkdir(profiles, { recursive: true });
+    // Folded stacks at 100 Hz: early 5% of the time in the pipeline's SELECT, late 60%; the rest fetching or idle.
+    const folded = (store: number, fetch: number, idle: number) =>
+      [
+        `<module> (crawl.py:10);process_item (pipelines.py:33);(wait) sqlite3 execute (pipelines.py:33) ${store}`,
+        `<module> (crawl.py:10);parse (spider.py:20) ${fetch}`,
+        `(idle) ${idle}`,
+      ].join('\n') + '\n';
+    await writeFile(join(profiles, 'scrapy-early.folded'), folded(50, 450, 500));
+    await writeFile(join(profiles, 'scrapy-late.folded'), folded(600, 200, 200));
+    const e = await gatherEvidence({ profilesDir: profiles });
+    expect(e.profiles?.source).toBe('files');
+    const r = diagnose(e);
+    expect(r.findings[0]?.cause, JSON.stringify(r.findings.map((f) => f.summary))).toBe('store-bound');
+    expect(r.findings[0].numbers.storeShareEarly).toBeCloseTo(0.05, 5);
+    expect(r.findings[0].numbers.storeShareLate).toBeCloseTo(0.6, 5);
+    expect(r.findings[0].summary).toContain('pipelines.py:33');
+  });
+
+  it('a steady share in the store is not a finding', async () => {
+    const profiles = join(dir, 'profiles-steady');
+    await mkdir(profiles, { recursive: true });
+    const folded = `main (crawler.py:5);save (crawler.py:40);(wait) pymongo insert_one (crawler.py:41) 300\nmain (crawler.py:5);fetch (crawler.py:20) 700\n`;
+    await writeFile(join(profiles, 'early.folded'), folded);
+    await writeFile(join(profiles, 'late.folded'), folded);
+    const r = diagnose(await gatherEvidence({ profilesDir: profiles }));
+    expect(r.findings.map((f) => f.cause)).not.toContain('store-bound');
+  });
+});

@@ -1,0 +1,124 @@
+// Crawl signals: which crawler wrote the logs, its rate series, and the ratios and domain figures that name causes.
+// The crawler fixtures are the repository's logs of known ground truth; the statistics are checked against values
+// worked out by hand in the test from the lines it writes (a Scrapy log in Scrapy 2.19's own wording, from
+// logformatter.CRAWLEDMSG and downloadermiddlewares/retry.py).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeCrawl, domainSpread, LogInputError } from '../src/index.js';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const FIX = join(ROOT, 'fixtures/logs');
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'crawl-signals-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+/**
+ * A 10-minute Scrapy crawl, 6 pages per 10 s. Over the minutes the 429 answers (each retried once) rise from 0 to 5
+ * per 10 s, and the pages' domains narrow from 12 sites to one.
+ */
+function scrapyLog(): { text: string; pushback: number[]; pages: number[] } {
+  const lines = [`${stamp(T0)} [scrapy.core.engine] INFO: Spider opened`];
+  const pushback: number[] = [];
+  const pages: number[] = [];
+  for (let slot = 0; slot < 60; slot++) {
+    const at = T0 + slot * 10_000;
+    const minute = Math.floor(slot / 6);
+    const retried = Math.min(5, Math.floor(slot / 12));
+    const sites = Math.max(1, 12 - minute - Math.floor(minute / 2) * 2);
+    for (let i = 0; i < 6; i++) {
+      const host = `site-${(slot * 6 + i) % sites}.test`;
+      lines.push(`${stamp(at + i * 1000)} [scrapy.core.engine] DEBUG: Crawled (200) <GET http://${host}/p/${slot}-${i}> (referer: None)`);
+    }
+    for (let i = 0; i < retried; i++) {
+      lines.push(`${stamp(at + 6000 + i * 500)} [scrapy.downloadermiddlewares.retry] DEBUG: Retrying <GET http://site-0.test/r/${slot}-${i}> (failed 1 times): 429 Unknown Status`);
+    }
+    pushback.push(retried);
+    pages.push(6);
+  }
+  return { text: lines.join('\n') + '\n', pushback, pages };
+}
+
+describe('which crawler wrote the logs', () => {
+  it('Scrapy, Crawlee, ours and the original Python crawler, each with its own rate series', async () => {
+    const cases: Array<[string, string, string, 'count' | 'counter']> = [
+      ['scrapy/scrapy.log', 'scrapy', 'crawled (scrapy)', 'count'],
+      ['crawlee/crawlee-decay.log', 'crawlee', 'requests (Crawlee stats)', 'counter'],
+      ['crawlee/crawlee-steady.ndjson', 'crawlee', 'requests (Crawlee stats)', 'counter'],
+      ['python-steady', 'python', 'crawling', 'count'],
+      ['python-2-workers-decay', 'python', 'crawling', 'count'],
+      ['other-formats/access.log', 'access-log', 'requests', 'count'],
+      ['../../packages/doctor/test/fixtures/healthy-1/logs', 'crawl-diag', 'crawling', 'count'],
+    ];
+    for (const [path, crawler, series, kind] of cases) {
+      const { signals } = await analyzeCrawl({ paths: [join(FIX, path)], tz: 'UTC' });
+      expect([path, signals.crawler, signals.crawlerFrom, signals.rate.series, signals.rate.kind]).toEqual([path, crawler, 'detected', series, kind]);
+    }
+  });
+
+  it('the verdicts of the fixtures with known decay and steadiness', async () => {
+    const verdict = async (p: string) => (await analyzeCrawl({ paths: [join(FIX, p)], tz: 'UTC' })).signals.rate.verdict;
+    expect(await verdict('scrapy/scrapy.log')).toBe('decay');
+    expect(await verdict('crawlee/crawlee-decay.log')).toBe('decay');
+    expect(await verdict('crawlee/crawlee-steady.ndjson')).toBe('steady');
+    expect(await verdict('python-steady')).toBe('steady');
+  });
+
+  it('--crawler wins over the detection, and says so when the logs disagree; an unknown name is refused', async () => {
+    const { signals } = await analyzeCrawl({ paths: [join(FIX, 'scrapy/scrapy.log')], tz: 'UTC', crawler: 'crawlee' });
+    expect(signals.crawler).toBe('crawlee');
+    expect(signals.crawlerFrom).toBe('given');
+    expect(signals.warnings.join('\n')).toMatch(/--crawler crawlee: these logs have none of Crawlee's page lines.*look like Scrapy's/);
+    await expect(analyzeCrawl({ paths: [join(FIX, 'scrapy/scrapy.log')], crawler: 'nutch' })).rejects.toThrow(LogInputError);
+  });
+});
+
+describe('the ratios and the domains', () => {
+  it('429 answers per attempt and retries per page, bucket by bucket, as written', async () => {
+    const log = scrapyLog();
+    const path = join(dir, 'scrapy-429.log');
+    await writeFile(path, log.text);
+    const { report, signals } = await analyzeCrawl({ paths: [path], tz: 'UTC', bucketMs: 10_000, warmupSec: 0 });
+    const offset = (T0 - Date.parse(report.start)) / 10_000;
+    const share = signals.pushbackShare!;
+    expect(share.denominator).toBe('crawled (scrapy) + retries');
+    for (let slot = 0; slot < 59; slot++) {
+      const want = log.pushback[slot] / (log.pages[slot] + log.pushback[slot]);
+      expect(share.perBucket[offset + slot]).toBeCloseTo(want, 10);
+      expect(signals.retriesPerPage!.perBucket[offset + slot]).toBeCloseTo(log.pushback[slot] / 6, 10);
+    }
+    expect(share.trend.verdict).toBe('growth');
+    expect(share.late!).toBeGreaterThan(0.3);
+  });
+
+  it('the effective number of domains falls as the pages narrow to one site', async () => {
+    const path = join(dir, 'scrapy-429.log');
+    const { signals } = await analyzeCrawl({ paths: [path], tz: 'UTC', bucketMs: 10_000, warmupSec: 0 });
+    const d = signals.domains!;
+    expect(d.series).toBe('fetched, by domain');
+    expect(d.early.distinct).toBeGreaterThanOrEqual(8);
+    expect(d.late.distinct).toBe(1);
+    expect(d.late.effective).toBe(1);
+    expect(d.late.topShare).toBe(1);
+    expect(d.early.effective!).toBeGreaterThan(5);
+  });
+
+  it('domainSpread: inverse Simpson without small-sample bias, capped at the distinct count', () => {
+    // {a: 3, b: 1}: Σn(n−1) = 6, N(N−1) = 12, so 1/0.5 = 2 effective of 2 distinct.
+    expect(domainSpread({ a: 3, b: 1 })).toEqual({ pages: 4, distinct: 2, effective: 2, top: 'a', topShare: 0.75 });
+    // {a: 6, b: 2, c: 2}: Σ = 30 + 2 + 2 = 34, N(N−1) = 90: 90/34.
+    expect(domainSpread({ a: 6, b: 2, c: 2 }).effective).toBeCloseTo(90 / 34, 12);
+    // Every page from another domain: as many as there are.
+    expect(domainSpread({ a: 1, b: 1, c: 1 }).effective).toBe(3);
+    expect(domainSpread({ a: 1 }).effective).toBeNull();
+  });
+});
