@@ -2,7 +2,7 @@
 // server (FerretDB, when the bench started it) used per page. They tell a crawl held back by the CPU (the machine
 // busy, the store server near a core) from one held back by waiting. Read from Linux /proc; elsewhere they are absent.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 let ticksPerSec: number | undefined;
 /** The kernel's clock ticks per second (USER_HZ) that /proc figures count in. */
@@ -25,6 +25,49 @@ export function processCpuMs(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU time (ms) of a process and all its descendants so far: each live one's own time plus what its exited children
+ * used (cutime, cstime: counted once the parent has waited for them, as PostgreSQL's postmaster does for its
+ * backends). For FerretDB on PostgreSQL the store server is the wrapper plus the cluster it started.
+ */
+export function processTreeCpuMs(pid: number): number | undefined {
+  let byParent: Map<number, number[]>;
+  try {
+    byParent = new Map();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        byParent.set(ppid, [...(byParent.get(ppid) ?? []), Number(entry)]);
+      } catch {
+        // Exited while listing.
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  const own = (p: number): number | undefined => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 1000) / clockTicks();
+    } catch {
+      return undefined;
+    }
+  };
+  const root = own(pid);
+  if (root === undefined) return undefined;
+  let total = root;
+  const queue = [...(byParent.get(pid) ?? [])];
+  while (queue.length > 0) {
+    const p = queue.shift()!;
+    total += own(p) ?? 0;
+    queue.push(...(byParent.get(p) ?? []));
+  }
+  return total;
 }
 
 export interface MachineCpuSample {

@@ -1,4 +1,4 @@
-// FerretDB (the MongoDB wire protocol over SQLite) for `--store mongo` when no `--mongo URI` is given: the binary
+// FerretDB (the MongoDB wire protocol over SQLite, or over PostgreSQL with --backend postgresql) for `--store mongo` when no `--mongo URI` is given: the binary
 // the test services use (`.test-services/bin/ferretdb`, built from tools/ferretdb with `go build` when missing),
 // started on a free loopback port with its own data directory, stopped with the bench.
 // test-support/services.ts does the same for vitest, but it lives outside the bench's TypeScript project.
@@ -9,7 +9,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { onCleanup, spawnGroup } from './child-processes.js';
-import { processCpuMs } from './cpu.js';
+import { processCpuMs, processTreeCpuMs } from './cpu.js';
 import { BenchRunError } from './errors.js';
 import { REPO_ROOT } from './repo-paths.js';
 
@@ -65,7 +65,10 @@ function ferretBinary(): string {
   }
 }
 
-export async function startFerretDb(): Promise<RunningMongo> {
+/** FerretDB's storage: SQLite files, or a PostgreSQL cluster the wrapper starts (tools/ferretdb/postgres.go). */
+export type FerretBackend = 'sqlite' | 'postgresql';
+
+export async function startFerretDb(backend: FerretBackend = 'sqlite'): Promise<RunningMongo> {
   const bin = ferretBinary();
   const dataDir = await mkdtemp(join(tmpdir(), 'crawl-diag-bench-ferretdb-'));
   const port = await freePort();
@@ -75,14 +78,16 @@ export async function startFerretDb(): Promise<RunningMongo> {
   // CRAWL_DIAG_FERRETDB_PPROF=127.0.0.1:PORT serves Go's pprof from FerretDB (diagnosis; the wrapper refuses
   // anything but a loopback address).
   const pprof = process.env.CRAWL_DIAG_FERRETDB_PPROF;
-  const args = ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dataDir, ...(pprof ? ['--pprof-addr', pprof] : [])];
+  const storage = backend === 'postgresql' ? ['--postgresql-data', join(dataDir, 'pg')] : ['--sqlite-dir', dataDir];
+  const args = ['--listen-addr', `127.0.0.1:${port}`, ...storage, ...(pprof ? ['--pprof-addr', pprof] : [])];
   const proc = spawnGroup(bin, args, { stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   const removeData = onCleanup(async () => {
     await rm(dataDir, { recursive: true, force: true });
     await rm(logFile, { force: true });
   });
-  const deadline = Date.now() + 30_000;
+  // A first start on PostgreSQL runs initdb: slow on a loaded machine.
+  const deadline = Date.now() + 60_000;
   while (!(await portOpen(port))) {
     if (proc.child.exitCode !== null || Date.now() > deadline) {
       await proc.stop(1000);
@@ -93,7 +98,8 @@ export async function startFerretDb(): Promise<RunningMongo> {
   }
   return {
     uri: `mongodb://127.0.0.1:${port}/`,
-    cpuMs: () => (proc.child.pid === undefined ? undefined : processCpuMs(proc.child.pid)),
+    // On PostgreSQL the server is the wrapper and the cluster it started: their CPU together.
+    cpuMs: () => (proc.child.pid === undefined ? undefined : backend === 'postgresql' ? processTreeCpuMs(proc.child.pid) : processCpuMs(proc.child.pid)),
     async stop() {
       await proc.stop(5000);
       await removeData();

@@ -26,6 +26,8 @@ runs that were CPU-bound or store-bound are named under the table.
                      robots-no-cache
   --store KIND       sqlite (default) or mongo
   --mongo URI        MongoDB for --store mongo (default: FerretDB started by the bench)
+  --backend KIND     storage of the FerretDB the bench starts: sqlite (default) or postgresql (a PostgreSQL
+                     cluster of its own; needs Debian's postgresql). Its CPU column is then FerretDB's plus PostgreSQL's
   --workers N        crawler processes per node (default 2)
   --warmup SECS      seconds after the first page left out of throughput and trend (default 15, at most
                      a quarter of the run)
@@ -51,6 +53,7 @@ export async function nodesMain(argv: string[]): Promise<number> {
         scenario: { type: 'string' },
         store: { type: 'string' },
         mongo: { type: 'string' },
+        backend: { type: 'string' },
         workers: { type: 'string' },
         warmup: { type: 'string' },
         bucket: { type: 'string' },
@@ -78,6 +81,8 @@ export async function nodesMain(argv: string[]): Promise<number> {
   try {
     const store = oneOf('store', s('store'), ['sqlite', 'mongo'] as const, 'sqlite');
     if (s('mongo') && store !== 'mongo') throw new BenchUsageError('--mongo needs --store mongo');
+    const backend = oneOf('backend', s('backend'), ['sqlite', 'postgresql'] as const, 'sqlite');
+    if (s('backend') && (store !== 'mongo' || s('mongo'))) throw new BenchUsageError('--backend chooses the storage of the FerretDB the bench starts: it needs --store mongo and no --mongo');
     const nodeCounts = intList('nodes', s('nodes'), [1, 2, 4, 8]);
     const duration = durationSec('duration', s('duration'), 60);
     const warmup = durationSec('warmup', s('warmup'), Math.min(15, duration / 4));
@@ -89,6 +94,7 @@ export async function nodesMain(argv: string[]): Promise<number> {
       workers: positiveInt('workers', s('workers'), 2),
       store,
       mongoUri: s('mongo'),
+      backend,
       warmupSec: warmup,
       bucketMs: durationSec('bucket', s('bucket'), 2) * 1000,
       delayMs: positiveInt('delay', s('delay'), 500, 0),

@@ -125,7 +125,7 @@ export function renderNodesTerminal(r: NodesResult, color: boolean): string {
       : `USL: σ (contention) = ${r.usl.sigma}, κ (coherency) = ${r.usl.kappa}, peak at ${r.usl.peakNodes ?? 'no peak (κ = 0)'} nodes, λ = ${fmt(r.usl.lambda)} pages/s, R² = ${fmt(r.usl.r2, 3)} (${r.usl.fitted})`;
   const cpuNote = cpuBoundNote(r);
   return [
-    `${r.scenario} on ${r.store}: ${r.runs.length} run(s) of ${r.settings.durationSec} s, ${r.settings.workersPerNode} workers per node; ${r.machine.cores} cores, Node ${r.machine.node}`,
+    `${r.scenario} on ${r.store}${r.backend ? ` (FerretDB/${r.backend === 'postgresql' ? 'PostgreSQL' : 'SQLite'})` : ''}: ${r.runs.length} run(s) of ${r.settings.durationSec} s, ${r.settings.workersPerNode} workers per node; ${r.machine.cores} cores, Node ${r.machine.node}`,
     '',
     runsTable(r),
     ...(cpuNote ? ['', cpuNote] : []),

@@ -35,6 +35,8 @@ export interface NodesResult {
   schema: 'crawl-diag/bench-nodes@1';
   scenario: string;
   store: 'sqlite' | 'mongo';
+  /** For `mongo` on the FerretDB the bench started: its storage (the store server's CPU is then FerretDB's plus PostgreSQL's). */
+  backend?: 'sqlite' | 'postgresql';
   machine: Machine;
   runs: NodesRun[];
   usl: { sigma: number | null; kappa: number | null; peakNodes: number | null; lambda?: number; r2?: number; fitted?: string };

@@ -7,7 +7,7 @@ import { startBenchWeb, type BenchWebOptions } from '../common/bench-web.js';
 import { onCleanup } from '../common/child-processes.js';
 import { runCrawlLocal } from '../common/crawl-local.js';
 import { busyShare, machineCpu, type MachineCpuSample } from '../common/cpu.js';
-import { startFerretDb, withDatabase, type RunningMongo } from '../common/ferretdb.js';
+import { startFerretDb, withDatabase, type FerretBackend, type RunningMongo } from '../common/ferretdb.js';
 import { describeMachine } from '../common/machine.js';
 import { analyzeRunLogs, type RunLogFigures } from '../common/run-logs.js';
 import type { Scenario } from '../common/scenarios.js';
@@ -25,6 +25,8 @@ export interface NodesBenchOptions {
   store: 'sqlite' | 'mongo';
   /** MongoDB URI for `--store mongo`; FerretDB is started when absent. */
   mongoUri?: string;
+  /** Storage of the FerretDB the bench starts (no mongoUri). Default sqlite. */
+  backend?: FerretBackend;
   /** Seconds after the first page left out of the measurement. Default 15 (at most a quarter of the run). */
   warmupSec: number;
   /** Rate bucket, ms. Default 2000. */
@@ -53,8 +55,8 @@ export async function runNodesBench(o: NodesBenchOptions): Promise<{ result: Nod
   let mongo: RunningMongo | undefined;
   try {
     if (o.store === 'mongo' && !o.mongoUri) {
-      o.log('bench: starting FerretDB for --store mongo');
-      mongo = await startFerretDb();
+      o.log(`bench: starting FerretDB on ${o.backend ?? 'sqlite'} for --store mongo`);
+      mongo = await startFerretDb(o.backend);
     }
     const mongoUri = o.mongoUri ?? mongo?.uri;
     o.log(
@@ -119,6 +121,7 @@ export async function runNodesBench(o: NodesBenchOptions): Promise<{ result: Nod
       schema: 'crawl-diag/bench-nodes@1',
       scenario: o.scenario.name,
       store: o.store,
+      ...(o.store === 'mongo' && !o.mongoUri ? { backend: o.backend ?? 'sqlite' } : {}),
       machine,
       runs: withEfficiency(runs),
       usl: fit ?? { sigma: null, kappa: null, peakNodes: null },
@@ -142,10 +145,10 @@ export async function runNodesBench(o: NodesBenchOptions): Promise<{ result: Nod
   }
 }
 
-/** Writes `<scenario>-<store>.json` and `.html` into `outDir`; returns their paths. */
+/** Writes `<scenario>-<store>[-postgresql].json` and `.html` into `outDir`; returns their paths. */
 export async function writeNodesResult(result: NodesResult, html: string, outDir: string): Promise<{ json: string; html: string }> {
   await mkdir(outDir, { recursive: true });
-  const base = join(outDir, `${result.scenario}-${result.store}`);
+  const base = join(outDir, `${result.scenario}-${result.store}${result.backend === 'postgresql' ? '-postgresql' : ''}`);
   await writeFile(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(`${base}.html`, html);
   return { json: `${base}.json`, html: `${base}.html` };

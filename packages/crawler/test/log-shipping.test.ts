@@ -80,6 +80,9 @@ describe.skipIf(missing)('crawl --log-to victorialogs://', () => {
       await own.restart();
       const { code } = await finished(run, 120_000);
       expect(code, run.stderr()).toBe(0);
+      // The operator is told, once per process each way.
+      expect(run.stderr()).toMatch(/VictoriaLogs at http:\/\/127\.0\.0\.1:\d+ does not answer; \S+'s records wait in /);
+      expect(run.stderr()).toMatch(/VictoriaLogs at http:\/\/127\.0\.0\.1:\d+ answers again/);
 
       const records = fileRecords(logDir);
       await waitForRecords(own.url, '*', records, 30_000);

@@ -57,6 +57,8 @@ class Shipper {
   private retryTimer: NodeJS.Timeout | undefined;
   private retryMs: number;
   private closed = false;
+  /** The server did not answer and records went to the spool (said once on stderr, and again when it is back). */
+  private away = false;
 
   constructor(private readonly o: VictoriaLogsTransportOptions) {
     this.ownSpool = join(o.spoolDir, `${o.processName}-${o.fields.pid}.ndjson`);
@@ -110,6 +112,10 @@ class Shipper {
   }
 
   private async spool(body: string): Promise<void> {
+    if (!this.away) {
+      this.away = true;
+      process.stderr.write(`crawl-diag: VictoriaLogs at ${this.o.url} does not answer; ${this.o.processName}'s records wait in ${this.o.spoolDir} until it does.\n`);
+    }
     if (this.spools.at(-1) !== this.ownSpool) {
       await appendFile(this.ownSpool, JSON.stringify({ spool: 1, fields: this.o.fields }) + '\n');
       this.spools.push(this.ownSpool);
@@ -140,6 +146,10 @@ class Shipper {
       this.spools.shift();
     }
     this.retryMs = this.o.retryMs ?? 500;
+    if (this.away) {
+      this.away = false;
+      process.stderr.write(`crawl-diag: VictoriaLogs at ${this.o.url} answers again; ${this.o.processName}'s waiting records are sent.\n`);
+    }
   }
 
   /**

@@ -6,7 +6,7 @@
 // Atomicity without transactions or findOneAndUpdate. FerretDB 1.x, which the tests run against, executes
 // findAndModify and update as "read the documents, then write them back", so two leasers can both read "pending" and
 // both write "leased". The one operation that is atomic on every server speaking the protocol is an insert into a
-// unique index (_id). So a lease is won by inserting a claim document whose _id is `<url>\0<lease generation>`:
+// unique index (_id). So a lease is won by inserting a claim document whose _id is `<url> <lease generation>`:
 // of several racers that read the same generation exactly one insert succeeds. The winner then writes the lease to
 // the frontier document. The claim holds everything that write needs, so if the winner dies between the two steps,
 // a process that keeps losing the same claim for a few seconds applies ("rolls forward") the winner's write itself;
@@ -18,21 +18,35 @@
 // index and scans the collection for any other filter. For the same reason healthy leasing sends no frontier query:
 // candidates come from an in-memory frontier view kept up to date through an `_id`-numbered frontier log
 // (mongo-frontier-view.ts, mongo-frontier-log.ts), and each candidate is read by `_id` before it is claimed.
-import { randomBytes } from 'node:crypto';
+//
+// The parts: mongo-connection.ts (the two servers, retry), mongo-docs.ts (documents, claim rules), mongo-domains.ts
+// (domain documents and the leasing process's copy of them), mongo-frontier-view.ts and mongo-frontier-log.ts (lease
+// candidates), mongo-pages.ts (pages, robots.txt), mongo-status.ts (summary, stats, query plans), rows.ts (result
+// mappers shared with SqliteStore). This file is the CrawlStore façade with what is left: adding URLs, the lease
+// claim protocol and the lease transitions.
+import type { Collection, CommandStartedEvent, Document, UpdateFilter } from 'mongodb';
+import { MongoConnection } from './mongo-connection.js';
 import {
-  MongoClient,
-  MongoServerError,
-  type Collection,
-  type CommandStartedEvent,
-  type Db,
-  type Document,
-  type UpdateFilter,
-} from 'mongodb';
-import { StoreConfigError } from './errors.js';
-import { FrontierLog, type LogDoc, type LogUrl } from './mongo-frontier-log.js';
+  CLAIM_SEP,
+  OPEN_STATES,
+  ROLL_FORWARD_AFTER_MS,
+  duplicateIndexes,
+  isDuplicateKey,
+  leaseUpdate,
+  newToken,
+  rollForwardDue,
+  type DomainClaimDoc,
+  type DomainDoc,
+  type FrontierDoc,
+  type LeaseClaimDoc,
+} from './mongo-docs.js';
+import { DomainCache } from './mongo-domains.js';
+import { FrontierLog, type LogUrl } from './mongo-frontier-log.js';
 import { FrontierView, type ViewCandidate } from './mongo-frontier-view.js';
-import { DEFAULT_RETRY, isTransientMongoError, withRetry, type RetryPolicy } from './mongo-retry.js';
-import { crawlStats } from './stats.js';
+import * as pagesAndRobots from './mongo-pages.js';
+import type { RetryPolicy } from './mongo-retry.js';
+import * as status from './mongo-status.js';
+import { frontierEntry, leasedUrl } from './rows.js';
 import type {
   CrawlStats,
   CrawlStore,
@@ -68,182 +82,23 @@ export interface MongoStoreOptions extends StoreOptions {
   onCommand?: (event: CommandStartedEvent) => void;
 }
 
-interface FrontierDoc {
-  _id: string;
-  domain: string;
-  depth: number;
-  discoveredFrom?: string;
-  state: UrlState;
-  dueAt: number;
-  leaseOwner?: string;
-  /** Bumped by every lease; the lease claim's _id carries the generation it moves to. */
-  leaseGen: number;
-  leaseDomain: boolean;
-  attempts: number;
-  postponements: number;
-  detail?: string;
-  addedAt: number;
-}
-
-interface LeaseClaimDoc {
-  _id: string;
-  url: string;
-  gen: number;
-  owner: string;
-  token: string;
-  expires: number;
-  attempts: number;
-  leaseDomain: boolean;
-  at: number;
-}
-
-interface PageDoc {
-  _id: string;
-  url: string;
-  domain: string;
-  finalUrl: string;
-  status: number;
-  contentType: string;
-  html: string;
-  fetchedAt: number;
-  fetchMs: number;
-  fetchedBy: string;
-}
-
-interface RobotsDoc {
-  _id: string;
-  status: number;
-  body: string;
-  fetchedAt: number;
-  expiresAt: number;
-}
-
-interface DomainDoc {
-  _id: string;
-  /** claimDomain: next time a fetch may start. */
-  freeAt: number;
-  slotGen: number;
-  /** A URL of this domain is out under a domainsFree lease until then. */
-  busyUntil: number;
-  busyGen: number;
-}
-
-interface DomainClaimDoc {
-  _id: string;
-  domain: string;
-  kind: 'slot' | 'busy';
-  gen: number;
-  /** For slot claims: the next-free time the winner sets. */
-  freeAt: number;
-  token: string;
-  at: number;
-}
-
-const OPEN_STATES: UrlState[] = ['pending', 'leased'];
 /** How many candidates one frontier query fetches per URL wanted (racers skip each other's). */
 const CANDIDATES_PER_URL = 4;
 /** Rounds of "query candidates, claim" per leaseUrls call before returning what it got. */
 const LEASE_ROUNDS = 6;
-/** A lease claim not applied to its URL after this long belongs to a process that died between the two writes. */
-const ROLL_FORWARD_AFTER_MS = 5_000;
-/**
- * A leasing process reads every domain document (politeness slots and busy marks) at most this often and answers
- * domainsFree calls in between from that copy plus its own writes. Other processes' writes (a worker claiming a
- * slot, clearing a busy mark) reach it with the next read: a domain may look free a little too long (its URL is then
- * postponed by the worker's claimDomain, never fetched early) or busy a little too long. Claims keep leases exact.
- * Why: on FerretDB every domains query reads the whole collection, and leasing calls come with every finished page.
- */
-const DOMAIN_READ_MS = 250;
-/** When the copy has no usable free domain, it is read again once it is at least this old. */
-const DOMAIN_REREAD_WHEN_NONE_MS = 25;
 /**
  * The frontier view is read from the server again (one full read) when it has nothing due and is older than this:
  * a URL whose frontier-log note was never written (its adder died between the two writes) is found then.
  */
 const VIEW_RELOAD_MS = 30_000;
 
-const DEFAULT_DB = 'crawl';
-/**
- * Between the parts of a claim's _id (URL or domain, generation). A space: no normalised URL or host name holds one,
- * and unlike NUL it can be stored by every backend (PostgreSQL's jsonb refuses \u0000).
- */
-const CLAIM_SEP = ' ';
-
-/**
- * Whether a loser of a domain claim should apply the winning claim itself: only when the claim is older than
- * ROLL_FORWARD_AFTER_MS, so its winner must have died before applying it. A live winner applies its own claim within
- * milliseconds, and a loser writing at the same moment could undo it: FerretDB 1.x runs an update as a read, then a
- * write of the whole document (msg_update.go), so two concurrent updates of one domain document can lose one of them
- * (seen on its PostgreSQL backend, which runs writers concurrently: a busy mark lost, two URLs of a domain leased).
- */
-function rollForwardDue(claim: { at: number }, now: number): boolean {
-  return now - claim.at >= ROLL_FORWARD_AFTER_MS;
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return err instanceof MongoServerError && err.code === 11000;
-}
-
-/** The indexes an unordered insertMany failed on because of duplicate keys; rethrows any other error. */
-function duplicateIndexes(err: unknown): Set<number> {
-  if (isTransientMongoError(err)) throw err;
-  const writeErrors = (err as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } }).writeErrors;
-  const list = writeErrors === undefined ? [] : Array.isArray(writeErrors) ? writeErrors : [writeErrors];
-  if (list.length === 0 || list.some((w) => w.code !== 11000)) throw err;
-  return new Set(list.map((w) => w.index));
-}
-
-/** Whether the server is FerretDB (its buildInfo carries `ferretdbVersion`) rather than MongoDB. */
-async function isFerretDb(db: Db): Promise<boolean> {
-  const info = await db.admin().command({ buildInfo: 1 });
-  return info.ferretdbVersion !== undefined;
-}
-
-/** The database named in a mongodb:// URI's path, if any. */
-export function dbNameFromUri(uri: string): string | undefined {
-  const m = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]*)/.exec(uri);
-  const name = m?.[1] ? decodeURIComponent(m[1]) : '';
-  return name === '' ? undefined : name;
-}
-
-/** The URI without credentials, for messages. */
-export function redactUri(uri: string): string {
-  return uri.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/]*@/, '$1');
-}
-
-/** A domain document's fields before anything happened to it (the `_id` is the domain). */
-function defaultDomain(): Omit<DomainDoc, '_id'> {
-  return { freeAt: 0, slotGen: 0, busyUntil: 0, busyGen: 0 };
-}
-
-function newToken(): string {
-  return randomBytes(9).toString('base64url');
-}
-
-/** The write that makes a lease claim real; applying it twice changes nothing. */
-function leaseUpdate(c: LeaseClaimDoc): UpdateFilter<FrontierDoc> {
-  return {
-    $set: { state: 'leased', dueAt: c.expires, leaseOwner: c.owner, leaseDomain: c.leaseDomain, attempts: c.attempts },
-    $max: { leaseGen: c.gen },
-  };
-}
+export { dbNameFromUri, redactUri } from './mongo-docs.js';
 
 export class MongoStore implements CrawlStore {
   readonly location: string;
-  private readonly options: MongoStoreOptions;
   private readonly faults: ReadonlySet<string>;
-  private readonly retry: RetryPolicy;
-  private readonly politenessLocation: string;
-  private contentClient: MongoClient | undefined;
-  private politenessClient: MongoClient | undefined;
-  private content!: Db;
-  private politeness!: Db;
-  private closed = false;
-  /** Leasing processes: every domain document as last read, with this process's own writes applied since. */
-  private domainCopy: { docs: Map<string, DomainDoc>; readAt: number } | undefined;
-  private domainRead: Promise<Map<string, DomainDoc>> | undefined;
-  /** Domains this process made sure have a document (addUrls creates one per new domain, once per process). */
-  private readonly knownDomains = new Set<string>();
+  private readonly conn: MongoConnection;
+  private readonly domains: DomainCache;
   /** Lease claims this process lost, with when it first lost them (wall clock), to spot stuck claims. */
   private readonly lostClaims = new Map<string, number>();
   /** Where URLs that become pending are announced (read by leasing processes). */
@@ -258,18 +113,23 @@ export class MongoStore implements CrawlStore {
   private urlCursor = '';
 
   constructor(options: MongoStoreOptions) {
-    this.options = options;
     this.faults = new Set(options.faults ?? []);
-    this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    const contentDb = options.dbName ?? dbNameFromUri(options.uri) ?? DEFAULT_DB;
-    this.location = `${redactUri(options.uri)} (database ${contentDb})`;
-    const pUri = options.politenessUri ?? options.uri;
-    this.politenessLocation = `${redactUri(pUri)} (database ${this.politenessDbName()})`;
+    this.conn = new MongoConnection(options);
+    this.location = this.conn.location;
+    this.domains = new DomainCache(this.conn);
     this.log = new FrontierLog(
-      () => this.content.collection<LogDoc>('frontierLog'),
-      (operation, fn) => this.op(operation, fn),
+      () => this.conn.frontierLog,
+      (operation, fn) => this.conn.op(operation, fn),
       isDuplicateKey,
     );
+  }
+
+  init(): Promise<void> {
+    return this.conn.init();
+  }
+
+  close(): Promise<void> {
+    return this.conn.close();
   }
 
   /**
@@ -280,126 +140,11 @@ export class MongoStore implements CrawlStore {
     return !this.faults.has('unindexed-frontier');
   }
 
-  private contentDbName(): string {
-    return this.options.dbName ?? dbNameFromUri(this.options.uri) ?? DEFAULT_DB;
-  }
-
-  private politenessDbName(): string {
-    const pUri = this.options.politenessUri;
-    return this.options.politenessDbName ?? (pUri ? dbNameFromUri(pUri) : undefined) ?? this.contentDbName();
-  }
-
-  private makeClient(uri: string): MongoClient {
-    try {
-      const client = new MongoClient(uri, {
-        maxPoolSize: this.options.maxPoolSize ?? 4,
-        // Short per-attempt timeouts: withRetry decides how long to keep trying, and says so in its error.
-        serverSelectionTimeoutMS: 2_000,
-        connectTimeoutMS: 2_000,
-        // FerretDB 1.x has no sessions for retryable writes; our own retry covers both servers alike.
-        retryWrites: false,
-        retryReads: false,
-        monitorCommands: this.options.onCommand !== undefined,
-      });
-      if (this.options.onCommand) client.on('commandStarted', this.options.onCommand);
-      return client;
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      throw new StoreConfigError(`invalid MongoDB URI ${redactUri(uri)} (${why}); pass --mongo mongodb://HOST:PORT/DB`);
-    }
-  }
-
-  private op<T>(operation: string, fn: () => Promise<T>, politeness = false): Promise<T> {
-    if (this.closed) return Promise.reject(new Error(`MongoStore.${operation} called after close()`));
-    let generation = this.clientGeneration;
-    return withRetry(
-      politeness ? this.politenessLocation : this.location,
-      operation,
-      this.retry,
-      () => {
-        generation = this.clientGeneration;
-        return fn();
-      },
-      () => this.closed,
-      () => this.reconnect(generation),
-    );
-  }
-
-  private get frontier(): Collection<FrontierDoc> {
-    return this.content.collection<FrontierDoc>('frontier');
-  }
-  private get leaseClaims(): Collection<LeaseClaimDoc> {
-    return this.content.collection<LeaseClaimDoc>('leaseClaims');
-  }
-  private get pages(): Collection<PageDoc> {
-    return this.content.collection<PageDoc>('pages');
-  }
-  private get robots(): Collection<RobotsDoc> {
-    return this.politeness.collection<RobotsDoc>('robots');
-  }
-  private get domains(): Collection<DomainDoc> {
-    return this.politeness.collection<DomainDoc>('domains');
-  }
-  private get domainClaims(): Collection<DomainClaimDoc> {
-    return this.politeness.collection<DomainClaimDoc>('domainClaims');
-  }
-
-  async init(): Promise<void> {
-    if (this.contentClient) return;
-    this.closed = false;
-    this.connect();
-    // Indexes are shaped Equality → Sort → Range (see STORAGE.md for each one's query). One createIndex call per
-    // index: FerretDB 1.24 drops the connection when one createIndexes command repeats several existing indexes.
-    // On FerretDB 1.x the secondary indexes are left out: its SQLite backend answers every filter but {_id} by reading
-    // the whole collection and never uses them, while every insert and update pays to maintain them (each one is a
-    // SQLite expression index that parses the document's JSON again). Only the built-in _id index is used there.
-    await this.op('init (content indexes)', async () => {
-      if (await isFerretDb(this.content)) return;
-      // Frontier query: {state: 'pending'|'leased' (equality, $in)} sorted by {dueAt, _id}, range dueAt <= now. _id
-      // is in the index so the sort's tie-break comes from the index too: no in-memory sort of every due URL.
-      await this.frontier.createIndex({ state: 1, dueAt: 1, _id: 1 }, { name: 'state_dueAt_id' });
-      // domainsFree: {domain, state} equality, sorted by {dueAt, _id}, range dueAt <= now; also stats per domain.
-      await this.frontier.createIndex({ domain: 1, state: 1, dueAt: 1, _id: 1 }, { name: 'domain_state_dueAt_id' });
-      // releaseLeases(owner): equality on both.
-      await this.frontier.createIndex({ leaseOwner: 1, state: 1 }, { name: 'leaseOwner_state' });
-      await this.pages.createIndex({ domain: 1 }, { name: 'domain' });
-    });
-    // The domains collection has no secondary index: the leasing process reads it whole (DOMAIN_READ_MS) and every
-    // other access is by _id.
-  }
-
-  /** Creates the clients (one when both roles use the same URI); connecting happens on first use. */
-  private connect(): void {
-    const contentClient = this.makeClient(this.options.uri);
-    const pUri = this.options.politenessUri;
-    const politenessClient = pUri && pUri !== this.options.uri ? this.makeClient(pUri) : contentClient;
-    this.contentClient = contentClient;
-    this.politenessClient = politenessClient;
-    this.content = contentClient.db(this.contentDbName());
-    this.politeness = politenessClient.db(this.politenessDbName());
-  }
-
   /**
    * Replaces the clients after the driver closed their topology (it does after a failed first connection and then
    * never reconnects). Only an error from the current clients does it: operations that were still running on the
    * old ones just retry on the new ones.
    */
-  private clientGeneration = 0;
-  private async reconnect(failedGeneration: number): Promise<void> {
-    if (this.closed || failedGeneration !== this.clientGeneration) return;
-    this.clientGeneration++;
-    const old = new Set([this.contentClient, this.politenessClient]);
-    this.connect();
-    for (const c of old) await c?.close().catch(() => {});
-  }
-
-  async close(): Promise<void> {
-    if (this.contentClient) this.closed = true;
-    const clients = new Set([this.contentClient, this.politenessClient]);
-    this.contentClient = undefined;
-    this.politenessClient = undefined;
-    for (const c of clients) await c?.close();
-  }
 
   // ---- frontier ----
 
@@ -412,8 +157,8 @@ export class MongoStore implements CrawlStore {
       // slows as pages accumulate. One scan per batch here, where SqliteStore scans per URL: on FerretDB a scan
       // decodes every stored page, HTML included (~1 ms each), and a scan per URL (100 per page on the bench's web)
       // held the crawl under 0.5 pages/s from its first seconds, leaving no decay to see.
-      const seen = await this.op('addUrls (seen check)', () =>
-        this.pages
+      const seen = await this.conn.op('addUrls (seen check)', () =>
+        this.conn.pages
           .find({ url: { $in: batch.map((u) => u.url) } }, { hint: { $natural: 1 }, projection: { _id: 0, url: 1 } })
           .toArray(),
       );
@@ -438,9 +183,9 @@ export class MongoStore implements CrawlStore {
     const logTail = this.log.tail();
     logTail.catch(() => {}); // awaited below; an error here must not surface as an unhandled rejection meanwhile
     // The unique _id is the dedup: an unordered insert keeps going past duplicates and reports what it inserted.
-    const inserted = await this.op('addUrls', async () => {
+    const inserted = await this.conn.op('addUrls', async () => {
       try {
-        await this.frontier.insertMany(docs, { ordered: false });
+        await this.conn.frontier.insertMany(docs, { ordered: false });
         return new Set(docs.map((d) => d._id));
       } catch (err) {
         const failed = duplicateIndexes(err);
@@ -453,7 +198,7 @@ export class MongoStore implements CrawlStore {
       added.map((d) => [d._id, d.domain, d.dueAt]),
       logTail,
     );
-    await this.ensureDomains(added.map((d) => d.domain));
+    await this.domains.ensureDomains(added.map((d) => d.domain));
     return inserted.size;
   }
 
@@ -469,54 +214,6 @@ export class MongoStore implements CrawlStore {
     for (const [url, domain, dueAt] of urls) this.view?.upsert(url, domain, dueAt);
   }
 
-  /**
-   * Makes sure every domain has its document, so that leasing (which reads the domain documents) knows it. Once per
-   * domain per process: a domain document is never deleted, so after the first pages this sends nothing.
-   */
-  private async ensureDomains(domains: string[]): Promise<void> {
-    const fresh = [...new Set(domains)].filter((d) => !this.knownDomains.has(d));
-    if (fresh.length === 0) return;
-    await this.op(
-      'addUrls (domains)',
-      async () => {
-        try {
-          await this.domains.bulkWrite(
-            fresh.map((d) => ({ updateOne: { filter: { _id: d }, update: { $setOnInsert: defaultDomain() }, upsert: true } })),
-            { ordered: false },
-          );
-        } catch (err) {
-          // Two processes upserting one new domain at once: the loser's duplicate key means it exists. Anything else
-          // is an error.
-          // duplicateIndexes rethrows anything that is not only duplicate keys (the driver reports one or many).
-          duplicateIndexes(err);
-        }
-      },
-      true,
-    );
-    for (const d of fresh) this.knownDomains.add(d);
-  }
-
-  /** Upserts a domain document; a concurrent upsert's duplicate key is answered by updating the winner's doc. */
-  private async upsertDomain(operation: string, domain: string, update: UpdateFilter<DomainDoc>): Promise<void> {
-    const defaults: Partial<DomainDoc> = defaultDomain();
-    const touched = new Set(
-      Object.values(update as Record<string, Document>).flatMap((fields) => Object.keys(fields)),
-    );
-    const setOnInsert = Object.fromEntries(Object.entries(defaults).filter(([k]) => !touched.has(k)));
-    await this.op(
-      operation,
-      async () => {
-        try {
-          await this.domains.updateOne({ _id: domain }, { ...update, $setOnInsert: setOnInsert }, { upsert: true });
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err;
-          await this.domains.updateOne({ _id: domain }, update);
-        }
-      },
-      true,
-    );
-  }
-
   /** Inserts a claim; won when this call (or an earlier try of it, same token) inserted it. */
   private async insertClaim<C extends { _id: string; token: string }>(
     coll: Collection<C>,
@@ -524,7 +221,7 @@ export class MongoStore implements CrawlStore {
     operation: string,
     politeness: boolean,
   ): Promise<{ won: true } | { won: false; existing: C | null }> {
-    return this.op(
+    return this.conn.op(
       operation,
       async () => {
         try {
@@ -560,9 +257,9 @@ export class MongoStore implements CrawlStore {
       leaseDomain,
       at: now,
     }));
-    const lost = await this.op('leaseUrls (claim)', async () => {
+    const lost = await this.conn.op('leaseUrls (claim)', async () => {
       try {
-        await this.leaseClaims.insertMany(claims, { ordered: false });
+        await this.conn.leaseClaims.insertMany(claims, { ordered: false });
         return new Set<number>();
       } catch (err) {
         return duplicateIndexes(err);
@@ -570,8 +267,8 @@ export class MongoStore implements CrawlStore {
     });
     const won = claims.filter((_, i) => !lost.has(i));
     if (won.length > 0) {
-      await this.op('leaseUrls (lease)', () =>
-        this.frontier.bulkWrite(
+      await this.conn.op('leaseUrls (lease)', () =>
+        this.conn.frontier.bulkWrite(
           won.map((c) => ({ updateOne: { filter: { _id: c.url }, update: leaseUpdate(c) } })),
           { ordered: false },
         ),
@@ -583,15 +280,7 @@ export class MongoStore implements CrawlStore {
       const d = byUrl.get(c.url)!;
       // Ours until the lease expires; then it is a candidate again (read by _id to see whether it was finished).
       this.view?.upsert(d._id, d.domain, expires);
-      return {
-        url: d._id,
-        domain: d.domain,
-        depth: d.depth,
-        ...(d.discoveredFrom !== undefined ? { discoveredFrom: d.discoveredFrom } : {}),
-        leaseOwner: owner,
-        leaseExpiresAt: expires,
-        attempts: c.attempts,
-      };
+      return leasedUrl({ ...d, url: d._id }, owner, expires, c.attempts);
     });
   }
 
@@ -606,24 +295,24 @@ export class MongoStore implements CrawlStore {
       }
       if (wall - first < ROLL_FORWARD_AFTER_MS) continue;
       this.lostClaims.delete(id);
-      const claim = await this.op('leaseUrls (roll forward)', () => this.leaseClaims.findOne({ _id: id }));
+      const claim = await this.conn.op('leaseUrls (roll forward)', () => this.conn.leaseClaims.findOne({ _id: id }));
       if (claim) await this.rollForwardLease(claim);
     }
   }
 
   /** Applies a won lease claim whose winner may have died before writing it (idempotent). */
   private async rollForwardLease(c: LeaseClaimDoc): Promise<void> {
-    const doc = await this.op('leaseUrls (roll forward)', () => this.frontier.findOne({ _id: c.url }, { projection: { leaseGen: 1 } }));
+    const doc = await this.conn.op('leaseUrls (roll forward)', () => this.conn.frontier.findOne({ _id: c.url }, { projection: { leaseGen: 1 } }));
     if (doc && doc.leaseGen < c.gen) {
-      await this.op('leaseUrls (roll forward)', () => this.frontier.updateOne({ _id: c.url }, leaseUpdate(c)));
+      await this.conn.op('leaseUrls (roll forward)', () => this.conn.frontier.updateOne({ _id: c.url }, leaseUpdate(c)));
     }
   }
 
   /** The frontier query: due pending URLs and expired leases, oldest first. */
   private findDue(filter: Document, now: number, limit: number): Promise<FrontierDoc[]> {
     const query = { ...filter, state: { $in: OPEN_STATES }, dueAt: { $lte: now } };
-    return this.op('leaseUrls (frontier query)', () =>
-      this.frontier
+    return this.conn.op('leaseUrls (frontier query)', () =>
+      this.conn.frontier
         .find(query, {
           sort: { dueAt: 1, _id: 1 },
           limit,
@@ -663,8 +352,8 @@ export class MongoStore implements CrawlStore {
       // The log tail first: every note below it was written after its URLs were in the frontier, so the full read
       // below sees them; notes from the tail on are read (again) afterwards, which changes nothing.
       const tail = await this.log.tail();
-      const open = await this.op('leaseUrls (frontier view load)', () =>
-        this.frontier.find({ state: { $in: OPEN_STATES } }, { projection: { _id: 1, domain: 1, dueAt: 1 } }).toArray(),
+      const open = await this.conn.op('leaseUrls (frontier view load)', () =>
+        this.conn.frontier.find({ state: { $in: OPEN_STATES } }, { projection: { _id: 1, domain: 1, dueAt: 1 } }).toArray(),
       );
       const view = new FrontierView();
       for (const d of open) view.upsert(d._id, d.domain, d.dueAt);
@@ -685,7 +374,7 @@ export class MongoStore implements CrawlStore {
    */
   private async verifyCandidates(view: FrontierView, candidates: ViewCandidate[], now: number): Promise<FrontierDoc[]> {
     const docs = await Promise.all(
-      candidates.map((c) => this.op('leaseUrls (candidate)', () => this.frontier.findOne({ _id: c.url }))),
+      candidates.map((c) => this.conn.op('leaseUrls (candidate)', () => this.conn.frontier.findOne({ _id: c.url }))),
     );
     const due: FrontierDoc[] = [];
     docs.forEach((d, i) => {
@@ -737,63 +426,11 @@ export class MongoStore implements CrawlStore {
     return got;
   }
 
-  /**
-   * Every domain document, from this process's copy when it is younger than `maxAgeMs` (DOMAIN_READ_MS), else read
-   * again (one read at a time). The copy also carries this process's own writes since the read (noteDomain).
-   */
-  private domainDocs(maxAgeMs = DOMAIN_READ_MS): Promise<Map<string, DomainDoc>> {
-    const copy = this.domainCopy;
-    if (copy && Date.now() - copy.readAt < maxAgeMs) return Promise.resolve(copy.docs);
-    this.domainRead ??= (async () => {
-      const readAt = Date.now();
-      const docs = await this.op('leaseUrls (domains)', () => this.domains.find({}).toArray(), true);
-      const map = new Map(docs.map((d) => [d._id, d]));
-      for (const d of map.keys()) this.knownDomains.add(d);
-      this.domainCopy = { docs: map, readAt };
-      return map;
-    })().finally(() => {
-      this.domainRead = undefined;
-    });
-    return this.domainRead;
-  }
-
-  /** Applies a write this process made to a domain document to its copy (as the server applied it: `$max`). */
-  private noteDomain(domain: string, change: Partial<Omit<DomainDoc, '_id'>>): void {
-    const docs = this.domainCopy?.docs;
-    if (!docs) return;
-    const d = docs.get(domain) ?? { _id: domain, ...defaultDomain() };
-    docs.set(domain, {
-      _id: domain,
-      freeAt: Math.max(d.freeAt, change.freeAt ?? 0),
-      slotGen: Math.max(d.slotGen, change.slotGen ?? 0),
-      // busyUntil is the one field set downwards (cleared to 0 when the URL is finished or put back).
-      busyUntil: change.busyUntil ?? d.busyUntil,
-      busyGen: Math.max(d.busyGen, change.busyGen ?? 0),
-    });
-  }
-
-  /**
-   * Domains whose politeness slot is free and that hold no domainsFree lease, least recently claimed first, among
-   * `candidates` (domains with due URLs) or, without it, among every domain that has a document.
-   * Domains without a document yet count as never claimed.
-   */
-  private async findFreeDomains(now: number, candidates?: string[]): Promise<DomainDoc[]> {
-    const pick = (docs: Map<string, DomainDoc>): DomainDoc[] => {
-      const all = candidates ? candidates.map((c) => docs.get(c) ?? { _id: c, ...defaultDomain() }) : [...docs.values()];
-      return all
-        .filter((d) => d.freeAt <= now && d.busyUntil <= now)
-        .sort((a, b) => a.freeAt - b.freeAt || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
-    };
-    const free = pick(await this.domainDocs());
-    // Nothing free in a copy that is not brand new: a worker may have freed a domain since it was read.
-    return free.length > 0 ? free : pick(await this.domainDocs(DOMAIN_REREAD_WHEN_NONE_MS));
-  }
-
   private async leaseDomainsFreeFromView(req: LeaseRequest): Promise<LeasedUrl[]> {
     const expires = req.now + req.leaseMs;
     let view = await this.syncView();
     if (view.domainsWithDue(req.now).length === 0 && this.viewIsStale()) view = await this.syncView(true);
-    const free = await this.findFreeDomains(req.now, view.domainsWithDue(req.now));
+    const free = await this.domains.findFree(req.now, view.domainsWithDue(req.now));
 
     const got: LeasedUrl[] = [];
     let next = 0;
@@ -846,7 +483,7 @@ export class MongoStore implements CrawlStore {
 
   private async leaseDomainsFree(req: LeaseRequest): Promise<LeasedUrl[]> {
     const expires = req.now + req.leaseMs;
-    const free = await this.findFreeDomains(req.now);
+    const free = await this.domains.findFree(req.now);
     if (free.length === 0) return [];
     // One frontier query for the due URLs of all free domains (FerretDB scans once instead of once per domain;
     // MongoDB merges the ranges of domain_state_dueAt_id). Domains missing from a full window are asked one by one.
@@ -886,11 +523,11 @@ export class MongoStore implements CrawlStore {
   ): Promise<LeasedUrl | undefined> {
     const gen = (d.busyGen ?? 0) + 1;
     const claim: DomainClaimDoc = { _id: `busy${CLAIM_SEP}${d._id}${CLAIM_SEP}${gen}`, domain: d._id, kind: 'busy', gen, freeAt: 0, token: newToken(), at: now };
-    const res = await this.insertClaim(this.domainClaims, claim, 'leaseUrls (domain claim)', true);
+    const res = await this.insertClaim(this.conn.domainClaims, claim, 'leaseUrls (domain claim)', true);
     if (!res.won) {
       if (res.existing && rollForwardDue(res.existing, now)) {
-        await this.upsertDomain('leaseUrls (roll forward)', d._id, { $max: { busyGen: gen } });
-        this.noteDomain(d._id, { busyGen: gen });
+        await this.domains.upsertDomain('leaseUrls (roll forward)', d._id, { $max: { busyGen: gen } });
+        this.domains.note(d._id, { busyGen: gen });
       }
       return undefined;
     }
@@ -900,8 +537,8 @@ export class MongoStore implements CrawlStore {
       if (leased) break;
     }
     const mark: UpdateFilter<DomainDoc> = leased ? { $max: { busyGen: gen }, $set: { busyUntil: expires } } : { $max: { busyGen: gen } };
-    await this.upsertDomain('leaseUrls (domain busy)', d._id, mark);
-    this.noteDomain(d._id, leased ? { busyGen: gen, busyUntil: expires } : { busyGen: gen });
+    await this.domains.upsertDomain('leaseUrls (domain busy)', d._id, mark);
+    this.domains.note(d._id, leased ? { busyGen: gen, busyUntil: expires } : { busyGen: gen });
     return leased;
   }
 
@@ -916,22 +553,22 @@ export class MongoStore implements CrawlStore {
     alreadyApplied: (doc: FrontierDoc) => boolean,
   ): Promise<FrontierDoc | undefined> {
     let tries = 0;
-    return this.op(operation, async () => {
+    return this.conn.op(operation, async () => {
       tries++;
-      const doc = await this.frontier.findOne({ _id: url });
+      const doc = await this.conn.frontier.findOne({ _id: url });
       if (!doc || doc.leaseOwner !== owner) return undefined;
       // The connection dropped after the server applied our update but before it answered: report what it did.
       if (tries > 1 && alreadyApplied(doc)) return { ...doc, state: 'leased' };
       if (!states.includes(doc.state)) return undefined;
-      await this.frontier.updateOne({ _id: url }, update);
+      await this.conn.frontier.updateOne({ _id: url }, update);
       return doc;
     });
   }
 
   private async clearBusy(doc: FrontierDoc): Promise<void> {
     if (doc.state !== 'leased' || !doc.leaseDomain) return;
-    await this.op('clear domain busy', () => this.domains.updateOne({ _id: doc.domain }, { $set: { busyUntil: 0 } }), true);
-    this.noteDomain(doc.domain, { busyUntil: 0 });
+    await this.conn.op('clear domain busy', () => this.conn.domains.updateOne({ _id: doc.domain }, { $set: { busyUntil: 0 } }), true);
+    this.domains.note(doc.domain, { busyUntil: 0 });
   }
 
   async renewLeases(owner: string, urls: string[], until: number): Promise<number> {
@@ -939,9 +576,9 @@ export class MongoStore implements CrawlStore {
       urls.map(async (url) => {
         const doc = await this.updateIfHeld('renewLeases', url, owner, ['leased'], { $set: { dueAt: until } }, (d) => d.state === 'leased' && d.dueAt === until);
         if (doc?.leaseDomain) {
-          await this.op('renewLeases (domain busy)', () => this.domains.updateOne({ _id: doc.domain }, { $max: { busyUntil: until } }), true);
-          const copy = this.domainCopy?.docs.get(doc.domain);
-          this.noteDomain(doc.domain, { busyUntil: Math.max(copy?.busyUntil ?? 0, until) });
+          await this.conn.op('renewLeases (domain busy)', () => this.conn.domains.updateOne({ _id: doc.domain }, { $max: { busyUntil: until } }), true);
+          const copy = this.domains.copyOf(doc.domain);
+          this.domains.note(doc.domain, { busyUntil: Math.max(copy?.busyUntil ?? 0, until) });
         }
         return doc !== undefined;
       }),
@@ -999,7 +636,7 @@ export class MongoStore implements CrawlStore {
   }
 
   async releaseLeases(owner: string, now: number = Date.now()): Promise<number> {
-    const held = await this.op('releaseLeases', () => this.frontier.find({ leaseOwner: owner, state: 'leased' }).toArray());
+    const held = await this.conn.op('releaseLeases', () => this.conn.frontier.find({ leaseOwner: owner, state: 'leased' }).toArray());
     const released = await Promise.all(
       held.map(async (d) => {
         const doc = await this.updateIfHeld(
@@ -1019,102 +656,64 @@ export class MongoStore implements CrawlStore {
     return back.length;
   }
 
-  // ---- pages ----
+  // ---- pages and robots.txt (mongo-pages.ts), status (mongo-status.ts) ----
 
-  async savePage(page: StoredPage): Promise<boolean> {
-    // The page's domain (for stats per domain) from its URL, as callers derive a URL's domain (fetch/url.ts
-    // domainOf), rather than from a read of its frontier entry: one round trip less per page.
-    let domain: string;
-    try {
-      domain = new URL(page.url).hostname.toLowerCase().replace(/\.+$/, '');
-    } catch {
-      domain = '';
-    }
-    const doc: PageDoc = { _id: page.url, domain, ...page };
-    return this.op('savePage', async () => {
-      try {
-        await this.pages.insertOne(doc);
-        return true;
-      } catch (err) {
-        if (isDuplicateKey(err)) return false;
-        throw err;
-      }
-    });
+  savePage(page: StoredPage): Promise<boolean> {
+    return pagesAndRobots.savePage(this.conn, page);
   }
 
-  async getPage(url: string): Promise<StoredPage | undefined> {
-    const d = await this.op('getPage', () => this.pages.findOne({ _id: url }));
-    if (!d) return undefined;
-    return {
-      url: d.url,
-      finalUrl: d.finalUrl,
-      status: d.status,
-      contentType: d.contentType,
-      html: d.html,
-      fetchedAt: d.fetchedAt,
-      fetchMs: d.fetchMs,
-      fetchedBy: d.fetchedBy,
-    };
+  getPage(url: string): Promise<StoredPage | undefined> {
+    return pagesAndRobots.getPage(this.conn, url);
+  }
+
+  getRobots(domain: string, now: number = Date.now()): Promise<RobotsEntry | undefined> {
+    return pagesAndRobots.getRobots(this.conn, domain, now);
+  }
+
+  putRobots(entry: RobotsEntry): Promise<void> {
+    return pagesAndRobots.putRobots(this.conn, entry);
+  }
+
+  frontierSummary(now: number): Promise<FrontierSummary> {
+    return status.frontierSummary(this.conn, now);
+  }
+
+  stats(): Promise<CrawlStats> {
+    return status.stats(this.conn);
+  }
+
+  /**
+   * The server's plan for the frontier query and the "seen this URL?" check, as the store sends them (with or
+   * without the fault's $natural hint). On MongoDB the winning plan shows IXSCAN or COLLSCAN; FerretDB 1.x reports
+   * its own shape.
+   */
+  explainQueries(now: number): Promise<{ lease: Document; seenCheck: Document }> {
+    return status.explainQueries(this.conn, this.faults, now);
   }
 
   async hasUrl(url: string): Promise<boolean> {
-    return (await this.op('hasUrl', () => this.frontier.findOne({ _id: url }, { projection: { _id: 1 } }))) !== null;
+    return (await this.conn.op('hasUrl', () => this.conn.frontier.findOne({ _id: url }, { projection: { _id: 1 } }))) !== null;
   }
 
   async getUrl(url: string): Promise<FrontierEntry | undefined> {
-    const d = await this.op('getUrl', () => this.frontier.findOne({ _id: url }));
-    if (!d) return undefined;
-    return {
-      url: d._id,
-      domain: d.domain,
-      depth: d.depth,
-      ...(d.discoveredFrom !== undefined ? { discoveredFrom: d.discoveredFrom } : {}),
-      state: d.state,
-      dueAt: d.dueAt,
-      ...(d.leaseOwner !== undefined ? { leaseOwner: d.leaseOwner } : {}),
-      attempts: d.attempts,
-      postponements: d.postponements,
-      ...(d.detail !== undefined ? { detail: d.detail } : {}),
-      addedAt: d.addedAt,
-    };
+    const d = await this.conn.op('getUrl', () => this.conn.frontier.findOne({ _id: url }));
+    return d ? frontierEntry({ ...d, url: d._id }) : undefined;
   }
 
   // ---- politeness ----
 
-  async getRobots(domain: string, now: number = Date.now()): Promise<RobotsEntry | undefined> {
-    const d = await this.op('getRobots', () => this.robots.findOne({ _id: domain }), true);
-    if (!d || d.expiresAt <= now) return undefined;
-    return { domain: d._id, status: d.status, body: d.body, fetchedAt: d.fetchedAt, expiresAt: d.expiresAt };
-  }
-
-  async putRobots(entry: RobotsEntry): Promise<void> {
-    const doc = { status: entry.status, body: entry.body, fetchedAt: entry.fetchedAt, expiresAt: entry.expiresAt };
-    await this.op(
-      'putRobots',
-      async () => {
-        try {
-          await this.robots.replaceOne({ _id: entry.domain }, doc, { upsert: true });
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err;
-          await this.robots.replaceOne({ _id: entry.domain }, doc);
-        }
-      },
-      true,
-    );
-  }
-
   async claimDomain(domain: string, now: number, delayMs: number): Promise<DomainClaim> {
-    const d = await this.op('claimDomain', () => this.domains.findOne({ _id: domain }), true);
+    const d = await this.conn.op('claimDomain', () => this.conn.domains.findOne({ _id: domain }), true);
     if (d && d.freeAt > now) return { granted: false, notBefore: d.freeAt };
     const gen = (d?.slotGen ?? 0) + 1;
     const claim: DomainClaimDoc = { _id: `slot${CLAIM_SEP}${domain}${CLAIM_SEP}${gen}`, domain, kind: 'slot', gen, freeAt: now + delayMs, token: newToken(), at: now };
-    const res = await this.insertClaim(this.domainClaims, claim, 'claimDomain', true);
+    const res = await this.insertClaim(this.conn.domainClaims, claim, 'claimDomain', true);
     // The winner applies its claim; a loser only one old enough that its winner must have died before applying it
     // (see rollForwardDue), so a dead winner blocks the domain for a few seconds at most.
     const winning = res.won ? claim : res.existing;
     if (winning && (res.won || rollForwardDue(winning, now))) {
-      await this.upsertDomain('claimDomain', domain, { $max: { slotGen: winning.gen, freeAt: winning.freeAt } });
-      this.noteDomain(domain, { slotGen: winning.gen, freeAt: winning.freeAt });
+      await this.domains.upsertDomain('claimDomain', domain, { $max: { slotGen: winning.gen, freeAt: winning.freeAt } });
+      this.domains.note(domain, { slotGen: winning.gen, freeAt: winning.freeAt });
     }
     if (res.won) return { granted: true };
     return { granted: false, notBefore: winning?.freeAt ?? now + delayMs };
@@ -1122,63 +721,4 @@ export class MongoStore implements CrawlStore {
 
   // ---- status ----
 
-  async frontierSummary(now: number): Promise<FrontierSummary> {
-    const [pending, ready, leased, next] = await Promise.all([
-      this.op('frontierSummary', () => this.frontier.countDocuments({ state: 'pending' })),
-      this.op('frontierSummary', () => this.frontier.countDocuments({ state: 'pending', dueAt: { $lte: now } })),
-      this.op('frontierSummary', () => this.frontier.countDocuments({ state: 'leased' })),
-      this.op('frontierSummary', () =>
-        this.frontier.find({ state: 'pending', dueAt: { $gt: now } }, { sort: { dueAt: 1 }, limit: 1, projection: { dueAt: 1 } }).toArray(),
-      ),
-    ]);
-    return { pending, ready, leased, ...(next[0] ? { nextDueAt: next[0].dueAt } : {}) };
-  }
-
-  async stats(): Promise<CrawlStats> {
-    // Grouped by postponement count too and summed here: FerretDB 1.24's $group gives 0 for {$sum: '$field'}.
-    const [byState, byPages, retrying] = await Promise.all([
-      this.op('stats', () =>
-        this.frontier
-          .aggregate<{ _id: { domain: string; state: UrlState; p: number }; n: number }>([
-            { $group: { _id: { domain: '$domain', state: '$state', p: '$postponements' }, n: { $sum: 1 } } },
-          ])
-          .toArray(),
-      ),
-      this.op('stats', () =>
-        this.pages.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$domain', n: { $sum: 1 } } }]).toArray(),
-      ),
-      this.op('stats', () =>
-        this.frontier
-          .aggregate<{ _id: string; n: number }>([
-            { $match: { state: 'pending', detail: { $exists: true } } },
-            { $group: { _id: '$domain', n: { $sum: 1 } } },
-          ])
-          .toArray(),
-      ),
-    ]);
-    return crawlStats(
-      [
-        ...byState.map((r) => ({ domain: r._id.domain, state: r._id.state, urls: r.n, postponements: (r._id.p ?? 0) * r.n })),
-        // Counted apart (as no URLs of a state, only their retry count), for the same $sum limit as above.
-        ...retrying.map((r) => ({ domain: r._id, state: 'pending' as const, urls: 0, postponements: 0, retrying: r.n })),
-      ],
-      byPages.map((r) => ({ domain: r._id, pages: r.n })),
-    );
-  }
-
-  /**
-   * The server's plan for the frontier query and the "seen this URL?" check, as the store sends them (with or
-   * without the fault's $natural hint). On MongoDB the winning plan shows IXSCAN or COLLSCAN; FerretDB 1.x reports
-   * its own shape (it ignores hints and pushes down only `_id` equality).
-   */
-  async explainQueries(now: number): Promise<{ lease: Document; seenCheck: Document }> {
-    const hint = (fault: string) => (this.faults.has(fault) ? { hint: { $natural: 1 } } : {});
-    const lease = await this.frontier
-      .find({ state: { $in: OPEN_STATES }, dueAt: { $lte: now } }, { sort: { dueAt: 1, _id: 1 }, limit: 10, ...hint('unindexed-frontier') })
-      .explain('executionStats');
-    const seenCheck = this.faults.has('dedup-scan')
-      ? await this.pages.find({ url: 'http://explain.invalid/' }, { ...hint('dedup-scan'), limit: 1 }).explain('executionStats')
-      : await this.frontier.find({ _id: 'http://explain.invalid/' }, { limit: 1 }).explain('executionStats');
-    return { lease, seenCheck };
-  }
 }

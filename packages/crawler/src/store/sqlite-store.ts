@@ -11,6 +11,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreConfigError, StoreUnavailableError } from './errors.js';
 import { SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
+import { frontierEntry, leasedUrl, robotsEntry, storedPage } from './rows.js';
 import { crawlStats } from './stats.js';
 import type {
   CrawlStats,
@@ -304,16 +305,7 @@ export class SqliteStore implements CrawlStore {
     const inUrlOrder = !req.domainsFree && req.frontierOrder === 'url';
     const rows = req.domainsFree ? this.leaseDomainsFree(req, expires) : this.leaseAny(req, expires, inUrlOrder);
     if (!inUrlOrder) rows.sort((a, b) => a.due_at - b.due_at);
-    return rows
-      .map((r) => ({
-        url: r.url,
-        domain: r.domain,
-        depth: r.depth,
-        ...(r.discovered_from !== null ? { discoveredFrom: r.discovered_from } : {}),
-        leaseOwner: req.owner,
-        leaseExpiresAt: expires,
-        attempts: r.attempts,
-      }));
+    return rows.map((r) => leasedUrl({ ...r, discoveredFrom: r.discovered_from }, req.owner, expires, r.attempts));
   }
 
   /**
@@ -460,7 +452,7 @@ export class SqliteStore implements CrawlStore {
   async getPage(url: string): Promise<StoredPage | undefined> {
     const r = this.run('getPage', (s) => s.getPage.get(url) as PageRow | undefined);
     if (!r) return undefined;
-    return {
+    return storedPage({
       url: r.url,
       finalUrl: r.final_url,
       status: r.status,
@@ -469,7 +461,7 @@ export class SqliteStore implements CrawlStore {
       fetchedAt: r.fetched_at,
       fetchMs: r.fetch_ms,
       fetchedBy: r.fetched_by,
-    };
+    });
   }
 
   async hasUrl(url: string): Promise<boolean> {
@@ -479,19 +471,19 @@ export class SqliteStore implements CrawlStore {
   async getUrl(url: string): Promise<FrontierEntry | undefined> {
     const r = this.run('getUrl', (s) => s.getUrl.get(url) as FrontierRow | undefined);
     if (!r) return undefined;
-    return {
+    return frontierEntry({
       url: r.url,
       domain: r.domain,
       depth: r.depth,
-      ...(r.discovered_from !== null ? { discoveredFrom: r.discovered_from } : {}),
+      discoveredFrom: r.discovered_from,
       state: r.state,
       dueAt: r.due_at,
-      ...(r.lease_owner !== null ? { leaseOwner: r.lease_owner } : {}),
+      leaseOwner: r.lease_owner,
       attempts: r.attempts,
       postponements: r.postponements,
-      ...(r.detail !== null ? { detail: r.detail } : {}),
+      detail: r.detail,
       addedAt: r.added_at,
-    };
+    });
   }
 
   async getRobots(domain: string, now: number = Date.now()): Promise<RobotsEntry | undefined> {
@@ -499,7 +491,7 @@ export class SqliteStore implements CrawlStore {
       | { domain: string; status: number; body: string; fetched_at: number; expires_at: number }
       | undefined;
     if (!r) return undefined;
-    return { domain: r.domain, status: r.status, body: r.body, fetchedAt: r.fetched_at, expiresAt: r.expires_at };
+    return robotsEntry({ domain: r.domain, status: r.status, body: r.body, fetchedAt: r.fetched_at, expiresAt: r.expires_at });
   }
 
   async putRobots(entry: RobotsEntry): Promise<void> {
