@@ -53,8 +53,8 @@ export function parseVictoriaLogsPath(path: string): VictoriaLogsTarget {
   if (url.username || url.password) bad('credentials in the address are not supported');
   if (url.pathname !== '/' && url.pathname !== '') bad(`unexpected path '${url.pathname}'`);
   if (url.hash) bad(`unexpected '${url.hash}'`);
-  const port = /:(\d*)$/.exec(url.host)?.[1];
-  if (port === '') bad('empty port');
+  // URL drops an empty port (`h:` is `h`): look at the address as written.
+  if (/^[^/?#]*:$/.test(path.slice(VICTORIALOGS_SCHEME.length).split(/[/?#]/)[0])) bad('empty port');
   for (const key of url.searchParams.keys()) if (key !== 'query') bad(`unknown parameter '${key}' (only query=)`);
   const filter = url.searchParams.get('query')?.trim() || '*';
   const host = url.port ? url.host : `${url.host}:${VICTORIALOGS_DEFAULT_PORT}`;
@@ -68,14 +68,17 @@ function quote(text: string): string {
 
 const PINO_LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, warning: 40, error: 50, fatal: 60, critical: 60 };
 
+/** A JavaScript regex as RE2 source: the flags RE2 has inline; `g`, `y`, `u` change nothing for a yes/no match. */
+function re2Source(regex: { source: string; flags: string }): string {
+  const inline = [...regex.flags].filter((f) => 'ims'.includes(f)).join('');
+  return inline ? `(?${inline})${regex.source}` : regex.source;
+}
+
 /** The LogsQL filter that selects the records one series counts. */
 export function seriesFilter(spec: SeriesSpec): string {
+  if (spec.engineFilter) return `(${spec.engineFilter})`;
   if (spec.substring !== undefined) return `*${quote(spec.substring)}*`;
-  if (spec.regex) {
-    // JavaScript flags that RE2 has as inline flags; `g`, `y`, `u` change nothing for a yes/no match.
-    const inline = [...spec.regex.flags].filter((f) => 'ims'.includes(f)).join('');
-    return `~${quote(inline ? `(?${inline})${spec.regex.source}` : spec.regex.source)}`;
-  }
+  if (spec.regex) return `~${quote(re2Source(spec.regex))}`;
   const level = spec.level!;
   const name = level.toLowerCase();
   const num = PINO_LEVELS[name] ?? (/^\d+$/.test(level) ? Number(level) : undefined);
@@ -223,8 +226,7 @@ const VALUE_FIELD = 'crawl_diag_value';
  * the first `(` that is not escaped, not inside a character class and not `(?:`, `(?=`, `(?!`, `(?<=`, `(?<!`.
  */
 export function namedFirstGroup(spec: SeriesSpec): string {
-  const src = seriesFilter(spec).slice(1); // the quoted RE2 source, inline flags included
-  const re = JSON.parse(src) as string;
+  const re = re2Source(spec.regex!);
   let inClass = false;
   for (let k = 0; k < re.length; k++) {
     const c = re[k];
@@ -262,6 +264,12 @@ function parseTime(text: string | undefined, target: VictoriaLogsTarget): number
   return t;
 }
 
+/**
+ * How long one query may take. The server stops a query itself after its -search.maxQueryDuration (30 s by default)
+ * and says so; this only guards against a server that accepted the connection and went silent.
+ */
+const QUERY_TIMEOUT_MS = 300_000;
+
 /** Runs a LogsQL query; its JSON-lines answer as rows. Every failure is one line naming the server and the cause. */
 async function query(target: VictoriaLogsTarget, logsql: string, range: { start?: number; end?: number }): Promise<Row[]> {
   const body = new URLSearchParams({ query: logsql });
@@ -269,8 +277,11 @@ async function query(target: VictoriaLogsTarget, logsql: string, range: { start?
   if (range.end !== undefined) body.set('end', new Date(range.end).toISOString());
   let res: Response;
   try {
-    res = await fetch(`${target.baseUrl}/select/logsql/query`, { method: 'POST', body });
+    res = await fetch(`${target.baseUrl}/select/logsql/query`, { method: 'POST', body, signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
   } catch (err) {
+    if ((err as Error).name === 'TimeoutError') {
+      throw new LogInputError(`${target.display}: VictoriaLogs did not answer within ${QUERY_TIMEOUT_MS / 1000} s; narrow the records (?query=, --since) or check the server.`);
+    }
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     const why = cause?.code ?? cause?.message ?? (err as Error).message;
     throw new LogInputError(`${target.display}: cannot reach VictoriaLogs at ${target.baseUrl} (${why}); is the server running and the address right?`);
