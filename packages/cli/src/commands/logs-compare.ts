@@ -66,6 +66,7 @@ const compareModule: CommandModule<object, CompareArgs> = {
       .example([
         ['$0 logs compare runs/2-nodes runs/4-nodes runs/8-nodes --nodes 2,4,8', 'three runs, USL fit'],
         ['$0 logs compare run-a run-b --json', 'node counts from the number of log files, JSON'],
+        ['$0 logs compare "victorialogs://10.0.0.9:9428?query=run:a" "victorialogs://10.0.0.9:9428?query=run:b" --group-by node', 'two runs kept in a log engine'],
       ]) as unknown as Argv<CompareArgs>,
   handler: async (args) => {
     const nodes = parseNodes(args.nodes, args.runs.length);
