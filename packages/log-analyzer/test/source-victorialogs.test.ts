@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeLogs } from '../src/analyze.js';
-import { seriesFilter } from '../src/source/victorialogs-source.js';
+import { namedFirstGroup, parseTimeBound, parseVictoriaLogsPath, seriesFilter } from '../src/source/victorialogs-source.js';
 import { toSeriesSpecs } from '../src/series.js';
 import { runCli } from '../../../test-support/run-cli.js';
 import { freePort } from '../../../test-support/services.js';
@@ -77,6 +77,20 @@ describe.skipIf(!target.url)('victorialogs:// source', () => {
     for (const s of fromFiles.series) expect(s.total, s.name).toBeGreaterThan(0);
   });
 
+  it('gauges, counters and keys (the first group extracted by the server) as from the files', async () => {
+    const series = [
+      { name: 'bytes', regex: String.raw`HTTP/1\.1" \d+ (\d+)`, kind: 'gauge' as const },
+      // Not a running total really: its drops exercise the counter's reset rule as well.
+      { name: 'bytes so far', regex: String.raw`HTTP/1\.1" 404 (\d+)`, kind: 'counter' as const },
+      { name: 'connections by host', regex: String.raw`Starting new HTTP connection \(\d+\): (?<host>[\w.-]+)`, kind: 'key' as const },
+    ];
+    const fromFiles = await analyzeLogs({ paths: [decayDir], tz: 'UTC', threads: 0, series });
+    const fromEngine = await analyzeLogs({ paths: [`${source}?query=run:${decayRun}`], groupBy: 'file', series });
+    expect(withoutInputs(fromEngine)).toEqual(withoutInputs(fromFiles));
+    expect(fromFiles.values!.map((v) => v.values.filter((x) => x !== null).length).every((n) => n > 10)).toBe(true);
+    expect(Object.keys(fromFiles.keys![0].perBucket.find((b) => Object.keys(b).length > 0)!).length).toBeGreaterThan(0);
+  });
+
   it('groups by a log field (NDJSON hostname) as the files do', async () => {
     const fromFiles = await analyzeLogs({ paths: [join(FIXTURES, 'pino-ndjson')], groupBy: 'hostname', threads: 0 });
     const fromEngine = await analyzeLogs({ paths: [`${source}?query=run:${pinoRun}`], groupBy: 'hostname' });
@@ -136,7 +150,6 @@ describe.skipIf(!target.url)('victorialogs:// source', () => {
       [[`${source}?qeury=x`], /unknown parameter 'qeury'/],
       [[source, '--regex', '(?<=URL )x'], /VictoriaLogs rejected the query: invalid regexp .*error parsing regexp/],
       [[`${source}?query=run:${runId()}`], /no records match run:t\w+\./],
-      [[source, '--value', 'q=queue (\\d+)'], /gauges and counters .* are read from log files only/],
       [[decayDir, '--since', '1h'], /--since\/--until select records on a log engine/],
     ];
     for (const [args, pattern] of cases) {
@@ -148,6 +161,26 @@ describe.skipIf(!target.url)('victorialogs:// source', () => {
       expect(lines[0]).toMatch(/^crawl-diag: /);
       expect(lines[0]).toMatch(pattern);
     }
+  });
+});
+
+describe('victorialogs:// addresses and time bounds', () => {
+  it('takes HOST:PORT (9428 when no port), a query, and nothing else', () => {
+    expect(parseVictoriaLogsPath('victorialogs://10.0.0.9:9500')).toEqual({ baseUrl: 'http://10.0.0.9:9500', display: 'victorialogs://10.0.0.9:9500', filter: '*' });
+    expect(parseVictoriaLogsPath('victorialogs://logs.internal/?query=kind:worker%20node:n1').filter).toBe('kind:worker node:n1');
+    expect(parseVictoriaLogsPath('victorialogs://logs.internal').baseUrl).toBe('http://logs.internal:9428');
+    expect(parseVictoriaLogsPath('victorialogs://[::1]:9428').baseUrl).toBe('http://[::1]:9428');
+    for (const bad of ['victorialogs://h:', 'victorialogs://u:p@h:1', 'victorialogs://h:1#x', 'victorialogs://h:1/path']) {
+      expect(() => parseVictoriaLogsPath(bad), bad).toThrow(/write victorialogs:\/\/HOST:PORT/);
+    }
+  });
+
+  it('--since/--until: ISO times, or durations before now', () => {
+    const now = Date.parse('2026-12-02T12:00:00Z');
+    expect(parseTimeBound('--since', '2h', now)).toBe(Date.parse('2026-12-02T10:00:00Z'));
+    expect(parseTimeBound('--since', '1d', now)).toBe(Date.parse('2026-12-01T12:00:00Z'));
+    expect(parseTimeBound('--until', '2026-12-02T11:30:00Z', now)).toBe(Date.parse('2026-12-02T11:30:00Z'));
+    expect(() => parseTimeBound('--since', 'yesterday', now)).toThrow(/--since yesterday: give a time/);
   });
 });
 
@@ -163,5 +196,18 @@ describe('series patterns as LogsQL filters', () => {
     expect(seriesFilter(quoted)).toBe('*"say \\"hi\\" \\\\ now"*');
     expect(seriesFilter(re)).toBe('~"(?i)took \\\\d{4,}ms"');
     expect(seriesFilter(level)).toBe('level:in("error", "ERROR", "50")');
+  });
+
+  it('a value regex gets its first capturing group named for extract_regexp', () => {
+    const [plain, afterNonCapturing, named, inClass] = toSeriesSpecs([
+      { name: 'a', regex: String.raw`queue (\d+) (\w+)`, kind: 'gauge' },
+      { name: 'b', regex: String.raw`(?:x|y)=(\d+)`, kind: 'gauge' },
+      { name: 'c', regex: String.raw`host (?<h>\S+)`, kind: 'key' },
+      { name: 'd', regex: String.raw`[(]\((\d+)\)`, kind: 'counter' },
+    ]);
+    expect(namedFirstGroup(plain)).toBe(String.raw`queue (?P<crawl_diag_value>\d+) (\w+)`);
+    expect(namedFirstGroup(afterNonCapturing)).toBe(String.raw`(?:x|y)=(?P<crawl_diag_value>\d+)`);
+    expect(namedFirstGroup(named)).toBe(String.raw`host (?P<crawl_diag_value>\S+)`);
+    expect(namedFirstGroup(inClass)).toBe(String.raw`[(]\((?P<crawl_diag_value>\d+)\)`);
   });
 });
