@@ -24,6 +24,12 @@ export interface SeriesPattern {
    * start, the first statistics line's total is the first interval's increase instead of being dropped.
    */
   zeroAtStart?: boolean;
+  /**
+   * For a count series that looks at a line's syntax rather than its message (a logger name in a text line, a JSON
+   * key): the LogsQL filter that selects the same records in a log engine, where the message is a field of its own
+   * (`name:crawl_diag*`). Without it a log engine matches the pattern against the message.
+   */
+  engineFilter?: string;
 }
 
 export type SeriesKind = 'count' | 'gauge' | 'counter' | 'key';
@@ -45,6 +51,7 @@ export interface SeriesSpec {
   substring?: string;
   regex?: { source: string; flags: string };
   level?: string;
+  engineFilter?: string;
 }
 
 export function toSeriesSpecs(patterns: SeriesPattern[]): SeriesSpec[] {
@@ -58,7 +65,8 @@ export function toSeriesSpecs(patterns: SeriesPattern[]): SeriesSpec[] {
     if (kind !== 'count' && p.regex === undefined) {
       throw new LogInputError(`${kind} '${p.name}': give a regex whose first capture group is the number.`);
     }
-    if (p.regex === undefined) return { name: p.name, kind, substring: p.substring, level: p.level };
+    const engine = p.engineFilter ? { engineFilter: p.engineFilter } : {};
+    if (p.regex === undefined) return { name: p.name, kind, substring: p.substring, level: p.level, ...engine };
     let re: RegExp;
     try {
       re = typeof p.regex === 'string' ? new RegExp(p.regex) : p.regex;
@@ -68,7 +76,7 @@ export function toSeriesSpecs(patterns: SeriesPattern[]): SeriesSpec[] {
     if (kind !== 'count' && new RegExp(`${re.source}|`).exec('')!.length < 2) {
       throw new LogInputError(`${kind} '${p.name}': the regex ${re.source} has no capture group for the ${kind === 'key' ? 'key' : 'number'}.`);
     }
-    return { name: p.name, kind, regex: { source: re.source, flags: re.flags } };
+    return { name: p.name, kind, regex: { source: re.source, flags: re.flags }, ...engine };
   });
 }
 
