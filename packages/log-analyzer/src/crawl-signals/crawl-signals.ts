@@ -31,6 +31,9 @@ export interface RatioSignal {
   /** Mean of the per-bucket ratios in the first and last third of the window. */
   early: number | null;
   late: number | null;
+  /** Σ numerator / Σ denominator over the first and last third (a bucket with a tiny denominator weighs little). */
+  earlyPooled: number | null;
+  latePooled: number | null;
   /** Σ numerator / Σ denominator over the window; null with a zero denominator. */
   overall: number | null;
   numeratorTotal: number;
@@ -153,8 +156,14 @@ function ratio(
   const perBucket = denominator.counts.map((d, i) => (d > 0 ? (numerator.counts[i] ?? 0) / d : null));
   const part = perBucket.slice(window.from, window.to);
   const third = Math.max(1, Math.floor(part.length / 3));
+  const pooled = (a: number, b: number) => {
+    const d = sum(den.slice(a, b));
+    return d > 0 ? sum(num.slice(a, b)) / d : null;
+  };
   return {
     name,
+    earlyPooled: pooled(0, third),
+    latePooled: pooled(part.length - third, part.length),
     numerator: numerator.name,
     denominator: denominator.name,
     perBucket,
