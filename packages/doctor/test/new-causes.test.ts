@@ -86,7 +86,7 @@ describe('domain concentration', () => {
     expect(r.findings[0].summary).toMatch(/huge\.test has \d+% of the pages late/);
   });
 
-  it('a crawl that narrows but crawls its few sites harder, at an unchanged rate, is an observation, not a cause', async () => {
+  it('a crawl that narrows but crawls its few sites harder, at an unchanged rate, is not a finding', async () => {
     const lines: string[] = [];
     for (let s = 0; s < 360; s++) {
       const sites = s < 60 ? 40 : Math.max(1, Math.round(40 - (s - 60) / 7.5));
@@ -94,11 +94,12 @@ describe('domain concentration', () => {
     }
     const path = join(dir, 'worker-2-1.log');
     await writeFile(path, lines.join('\n') + '\n');
-    const r = diagnose(await gatherEvidence({ logs: [path] }));
+    const e = await gatherEvidence({ logs: [path] });
+    const r = diagnose(e);
     expect(r.noDecay).toBe(true);
-    const f = r.findings.find((x) => x.cause === 'domain-concentration');
-    expect(f, 'the narrowing is still reported').toBeDefined();
-    expect(f!.confidence).toBeLessThanOrEqual(0.4);
+    // The narrowing itself is real (40 sites → a handful): it is the unchanged rate that clears it.
+    expect(e.logs!.signals.domains!.late.effective!).toBeLessThan(e.logs!.signals.domains!.early.effective! / 3);
+    expect(r.findings.map((x) => x.cause)).toEqual([]);
   });
 });
 

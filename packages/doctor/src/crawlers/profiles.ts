@@ -22,6 +22,8 @@ export interface CrawlerProfile {
    * C extension running on CPU, as sqlite3 does when it scans a table).
    */
   storeHooks?: { frame: RegExp; label: string };
+  /** What to add to the crawler's logs so a slower web shows in them, when they do not carry request times. */
+  latencyHint?: string;
   /** How the crawler's per-domain limit is set (a delay, a per-domain concurrency), for the findings' text. */
   perDomainLimitNote?: string;
 }
@@ -57,6 +59,7 @@ const SCRAPY: CrawlerProfile = {
   // ITEM_PIPELINES classes' process_item (the program's, not Scrapy's own): Scrapy's place for storing items.
   storeHooks: { frame: /(?:^|\.)process_item$/, label: 'Scrapy item pipeline' },
   perDomainLimitNote: 'CONCURRENT_REQUESTS_PER_DOMAIN (8 by default) and DOWNLOAD_DELAY',
+  latencyHint: "Scrapy's log carries no request times: two profiles of the crawler, early and late (crawl-diag flame --pid), tell a crawler that slows from a web that slows, whose profile is waiting on the network",
 };
 
 /** Crawlee: the request queue is the frontier (and its dedup, by unique key). */

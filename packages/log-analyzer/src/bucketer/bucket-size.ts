@@ -41,11 +41,11 @@ export function autoBucketMs(spanMs: number, dataIntervalMs?: number | null, kee
       break;
     }
   }
-  if (!dataIntervalMs || !(dataIntervalMs > size)) return size;
+  if (!dataIntervalMs || !(dataIntervalMs >= 1000)) return size;
   // Whole seconds (bucket sizes are), and whole intervals per bucket.
-  const interval = Math.max(1000, Math.round(dataIntervalMs / 1000) * 1000);
+  const interval = Math.round(dataIntervalMs / 1000) * 1000;
   const floored = interval * Math.ceil(size / interval);
-  if (keepFine && Math.floor(spanMs / floored) < MIN_JUDGED_BUCKETS) return size;
+  if (floored > size && keepFine && Math.floor(spanMs / floored) < MIN_JUDGED_BUCKETS) return size;
   return floored;
 }
 
