@@ -8,7 +8,7 @@ import { launchChromium, skipWithoutChromium } from '../../../test-support/chrom
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffProfiles } from '../src/diff/diff-profiles.js';
 import { renderDiffHtml } from '../src/diff/diff-html.js';
-import { loadProfileInput } from '../src/diff/load-profile-input.js';
+import { loadProfileInput } from '../src/inputs/load-profile-input.js';
 
 // Only skipped on a developer machine without Chromium; under CI a missing browser is a failure.
 describe.skipIf(skipWithoutChromium)('differential flame graph in headless Chromium', () => {

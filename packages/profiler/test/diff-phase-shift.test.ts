@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffProfiles, topGrown, topShrunk } from '../src/diff/diff-profiles.js';
 import { diffToJson, formatDiffTable } from '../src/diff/diff-table.js';
 import { renderDiffHtml } from '../src/diff/diff-html.js';
-import { loadProfileInput } from '../src/diff/load-profile-input.js';
+import { loadProfileInput } from '../src/inputs/load-profile-input.js';
 import { listRecording } from '../src/recording/list-windows.js';
 import type { Profile } from '../src/model.js';
 import { runCli } from '../../../test-support/run-cli.js';
