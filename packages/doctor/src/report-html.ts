@@ -75,7 +75,8 @@ function logCharts(logs: LogEvidence): ChartSpec[] {
     { x: start + sig.window.to * step, label: 'judged to', color: '#888', kind: 'window' as const },
   ];
   const charts: ChartSpec[] = [];
-  if (sig.rate.kind === 'counter') {
+  // A rate that is no count series of the report (a counter differenced, fetch lines less failures) is drawn here.
+  if (!r.series.some((s) => s.name === sig.rate.series)) {
     charts.push({
       id: `series-${charts.length}`,
       title: `${sig.rate.series}: pages per second (the crawl rate)`,

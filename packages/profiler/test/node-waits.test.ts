@@ -76,4 +76,12 @@ describe('Node waits in the agent', () => {
     process.stderr.write(`[node waits] grew most: ${grown.map((g) => `${g.label} +${(100 * g.selfDelta).toFixed(1)}%`).join(', ')}\n`);
     expect(grown[0].label).toBe(`(wait) mongodb find waits${process.pid}.frontier (${WORKER}:${await lineOf('frontier.findOne(')})`);
   });
+
+  it('flame timeline charts the wait frame over the recording: its share grew', async () => {
+    const r = await runCli(['flame', 'timeline', dir, '--frame', '(wait) mongodb find', '--json'], { timeoutMs: 30_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const t = JSON.parse(r.stdout) as { verdict: string; first: number; last: number };
+    expect(t.verdict).toBe('grew');
+    expect(t.last).toBeGreaterThan(t.first);
+  });
 });

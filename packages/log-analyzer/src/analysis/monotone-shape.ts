@@ -60,7 +60,8 @@ export function warmupLength(values: readonly number[]): number {
   let bestSse = monotoneSse(values, 0, n, true);
   for (let k = 1; k <= maxK; k++) {
     const sse = monotoneSse(values, 0, k, false) + monotoneSse(values, k, n, true);
-    if (sse < bestSse) {
+    // Ties (the peak fits either side exactly) keep the shorter warm-up: the peak belongs to the run.
+    if (sse < bestSse - 1e-9 * (1 + bestSse)) {
       bestSse = sse;
       bestK = k;
     }

@@ -194,7 +194,14 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
     warnings.push(`no ${logs.label} page lines (${logs.rateSeries.join(', ')}) in these logs`);
   }
   if (!rateName) rateName = report.series.find((s) => s.total > 0)?.name ?? report.series[0]?.name;
-  const pages = count(rateName!) ?? { counts: new Array<number>(report.buckets).fill(0), kind: 'count' as const, present: false, groups: {} };
+  let pages = count(rateName!) ?? { counts: new Array<number>(report.buckets).fill(0), kind: 'count' as const, present: false, groups: {} };
+  // Failed fetches out of a fetch-line rate (when they are more than 1% of it): pages, not attempts.
+  const failed = !options.rateSeries && logs?.failedFetchSeries && rateName === logs.rateSeries[0] ? count(logs.failedFetchSeries) : undefined;
+  if (failed && pages.kind === 'count' && sum(failed.counts) >= 0.01 * sum(pages.counts)) {
+    const minus = (a: number[], b: number[] | undefined) => a.map((x, i) => Math.max(0, x - (b?.[i] ?? 0)));
+    rateName = `${rateName} − ${logs!.failedFetchSeries}`;
+    pages = { ...pages, counts: minus(pages.counts, failed.counts), groups: Object.fromEntries(Object.entries(pages.groups).map(([g, c]) => [g, minus(c, failed.groups[g])])) };
+  }
   // A counter is known only up to its last reading: buckets after it are unknown, not zero.
   const rateValues = pages.kind === 'counter' ? report.values!.find((v) => v.name === rateName)!.values : undefined;
   const lastReading = rateValues ? rateValues.findLastIndex((v) => v !== null) : -1;
