@@ -1,7 +1,8 @@
 // Installs what the test suite needs beyond npm, so that `npm test` alone sets up a fresh machine:
 // headless Chromium (Debian's package) for the HTML outputs' browser tests, linux perf and sudo for
 // `flame --engine 0x`, postgresql and iproute2 (Debian) for FerretDB's PostgreSQL backend and the multi-host crawl
-// test's network namespaces, py-spy (PyPI) for Python profiles, requests and pymongo (PyPI) for the Python crawler.
+// test's network namespaces, py-spy (PyPI) for Python profiles, requests and pymongo (PyPI) for the Python crawler, Scrapy (PyPI) for the
+// real-crawler bench test.
 // VictoriaLogs (the log engine of the victorialogs:// tests) is built from the Go module proxy into .test-services/bin.
 // FerretDB is built from tools/ferretdb by the suite's global setup. Nothing here runs when the tools are present.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -80,6 +81,15 @@ if (spawnSync('python3', ['-c', 'import requests, pymongo'], { stdio: 'ignore' }
     run('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'requests', 'pymongo']);
   } catch {
     missing.push('requests, pymongo (pip install requests pymongo)');
+  }
+}
+
+// Scrapy (PyPI): the bench's real-crawler test runs the real Scrapy against the simulated web.
+if (spawnSync('python3', ['-c', 'import scrapy'], { stdio: 'ignore' }).status !== 0) {
+  try {
+    run('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'scrapy']);
+  } catch {
+    missing.push('scrapy (pip install scrapy)');
   }
 }
 

@@ -11,6 +11,7 @@ const bench = join(here, '..');
 const BENCHES = {
   nodes: { module: 'dist/nodes/main.js', fn: 'nodesMain', about: 'crawler throughput against node count on the simulated web, USL fit' },
   diagnose: { module: 'dist/diagnose/main.js', fn: 'diagnoseMain', about: 'one profiled crawl of a fault scenario and the evidence naming its cause' },
+  real: { module: 'dist/real/main.js', fn: 'realMain', about: 'a real crawler (Scrapy, Crawlee, crawl-diag, Python) against the simulated web doing one scenario; logs + truth.json' },
   analyzer: { script: 'analyzer/run.js', about: 'log analyzer speed' },
   detector: { script: 'detector/run.js', about: 'decay detector accuracy on synthetic runs with known truth' },
   profiler: { script: 'profiler/agent-overhead.mjs', about: 'profiler agent overhead and recording size' },

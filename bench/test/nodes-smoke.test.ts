@@ -2,31 +2,13 @@
 // simulated web with real `crawl-diag crawl local` processes and writes a result per the `crawl-diag/bench-nodes@1`
 // contract (DESIGN.md). 8 s runs fetched almost nothing at 1 node on a loaded machine (starting the processes takes
 // seconds there). Needs the build (`npx tsc -b`), like the CLI's end-to-end tests.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runBench } from './support/run-bench.js';
 
-const BENCH = resolve(import.meta.dirname, '..', 'bin', 'bench.js');
 const VERDICTS = ['decay', 'steady', 'growth', 'insufficient-data'];
-
-function runBench(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    // SIGTERM first: the bench stops its crawls and the simulated web on it.
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 const dirs: string[] = [];
 afterAll(async () => {

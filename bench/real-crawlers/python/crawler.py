@@ -249,9 +249,24 @@ def robots_for(store, fetcher, domain, log, url):
     return robots, known[1] if known else None
 
 
+class Stopped(Exception):
+    """SIGTERM: raised out of whatever the process was blocked in (a lock wait, a fetch, the parent's wait)."""
+
+
+def on_sigterm(*_):
+    raise Stopped()
+
+
 def crawl_worker(index, args, stop):
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers through `stop`
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        crawl_loop(index, args, stop)
+    except Stopped:
+        pass  # a URL claimed but not finished goes back to the queue when the parent stops
+
+
+def crawl_loop(index, args, stop):
     log = worker_logger(args.log_dir, index)
     store = open_store(args.store, args.db)
     fetcher = Fetcher(parse_resolve(args.resolve), args.timeout)
@@ -266,6 +281,8 @@ def crawl_worker(index, args, stop):
         key, url, domain = picked
         try:
             crawl_one(store, fetcher, log, args, queued, key, url, domain)
+        except Stopped:
+            raise
         except Exception as err:  # one bad page must not end the worker; the URL is kept, marked failed
             log.error(f"Could not retrieve content for URL '{url}' ({type(err).__name__}: {err})")
             store.finish(key, url, 0, None, [], time.time())
@@ -344,11 +361,12 @@ def main(argv=None):
     for w in workers:
         w.start()
     print(json.dumps({'event': 'started', 'pid': os.getpid(), 'workers': [w.pid for w in workers]}), flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, on_sigterm)
     try:
         stop.wait(args.duration)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stopped):
         pass
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # stopping now; a second SIGTERM must not cut the clean-up short
     stop.set()
     for w in workers:
         w.join(30)

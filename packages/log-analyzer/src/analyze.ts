@@ -298,6 +298,7 @@ function analyzeEngine(options: AnalyzeOptions, patterns: SeriesPattern[]): Prom
   }
   return analyzeVictoriaLogs(options.paths[0], {
     series: toSeriesSpecs(patterns),
+    seriesNotes: patterns.map((p) => p.note),
     ratios: options.ratios,
     bucketMs: options.bucketMs ?? 'auto',
     groupBy: options.groupBy,

@@ -9,7 +9,7 @@ import { logs, logsJson, series } from './logs-cli.js';
 
 const TREND_KEYS = ['pValue', 'relativeChange', 'slopePerHour', 'verdict'];
 /** Present only when set: the warm-up left out, and a significant change called steady because the rate wandered. */
-const OPTIONAL_TREND_KEYS = ['wandering', 'warmupBuckets'];
+const OPTIONAL_TREND_KEYS = ['sustainedShift', 'wandering', 'warmupBuckets'];
 const trendKeys = (trend: object): string[] => Object.keys(trend).filter((k) => !OPTIONAL_TREND_KEYS.includes(k)).sort();
 
 describe('crawl-diag logs outputs', () => {

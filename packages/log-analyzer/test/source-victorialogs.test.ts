@@ -77,6 +77,20 @@ describe.skipIf(!target.url)('victorialogs:// source', () => {
     for (const s of fromFiles.series) expect(s.total, s.name).toBeGreaterThan(0);
   });
 
+  it('gauges, counters and keys (the first group extracted by the server) as from the files', async () => {
+    const series = [
+      { name: 'bytes', regex: String.raw`HTTP/1\.1" \d+ (\d+)`, kind: 'gauge' as const },
+      // Not a running total really: its drops exercise the counter's reset rule as well.
+      { name: 'bytes so far', regex: String.raw`HTTP/1\.1" 404 (\d+)`, kind: 'counter' as const },
+      { name: 'connections by host', regex: String.raw`Starting new HTTP connection \(\d+\): (?<host>[\w.-]+)`, kind: 'key' as const },
+    ];
+    const fromFiles = await analyzeLogs({ paths: [decayDir], tz: 'UTC', threads: 0, series });
+    const fromEngine = await analyzeLogs({ paths: [`${source}?query=run:${decayRun}`], groupBy: 'file', series });
+    expect(withoutInputs(fromEngine)).toEqual(withoutInputs(fromFiles));
+    expect(fromFiles.values!.map((v) => v.values.filter((x) => x !== null).length).every((n) => n > 10)).toBe(true);
+    expect(Object.keys(fromFiles.keys![0].perBucket.find((b) => Object.keys(b).length > 0)!).length).toBeGreaterThan(0);
+  });
+
   it('groups by a log field (NDJSON hostname) as the files do', async () => {
     const fromFiles = await analyzeLogs({ paths: [join(FIXTURES, 'pino-ndjson')], groupBy: 'hostname', threads: 0 });
     const fromEngine = await analyzeLogs({ paths: [`${source}?query=run:${pinoRun}`], groupBy: 'hostname' });
@@ -136,7 +150,6 @@ describe.skipIf(!target.url)('victorialogs:// source', () => {
       [[`${source}?qeury=x`], /unknown parameter 'qeury'/],
       [[source, '--regex', '(?<=URL )x'], /VictoriaLogs rejected the query: invalid regexp .*error parsing regexp/],
       [[`${source}?query=run:${runId()}`], /no records match run:t\w+\./],
-      [[source, '--value', 'q=queue (\\d+)'], /gauges and counters .* are read from log files only/],
       [[decayDir, '--since', '1h'], /--since\/--until select records on a log engine/],
     ];
     for (const [args, pattern] of cases) {

@@ -3,3 +3,4 @@ export { startSimWeb, type SimWeb, type SimRequest, type SimSiteInfo } from './s
 export { DEFAULT_ROBOTS_MIX, type Latency, type RobotsVariant, type SimWebOptions } from './options.js';
 export type { ReachabilityOptions } from './reachability.js';
 export { seededRandom } from './random.js';
+export { profileAt, type Profile, type ServerBehaviour, type TimelineBucket } from './behaviour.js';

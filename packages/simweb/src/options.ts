@@ -1,4 +1,5 @@
 // Options of the simulated web, with their defaults in one place.
+import { validateBehaviour, type ServerBehaviour } from './behaviour.js';
 
 /**
  * How a host answers `/robots.txt`:
@@ -68,6 +69,13 @@ export interface SimWebOptions {
   seedSites?: number;
   /** Requests kept in `requestLog` (counters keep counting past it). Default 100 000. */
   requestLogLimit?: number;
+  /**
+   * Pages of each site by size rank (index 0 = the largest), instead of the Zipf-like sizes: e.g. one huge site and
+   * many small ones, for a web whose frontier ends up on a single site. Its length must equal `sites`.
+   */
+  sitePages?: number[];
+  /** How the server changes over time (latency, refused requests, a concurrency limit). Default: never changes. */
+  behaviour?: ServerBehaviour;
 }
 
 export const DEFAULT_ROBOTS_MIX: Readonly<Record<RobotsVariant, number>> = {
@@ -80,7 +88,8 @@ export const DEFAULT_ROBOTS_MIX: Readonly<Record<RobotsVariant, number>> = {
   hang: 0,
 };
 
-export type ResolvedSimWebOptions = Required<Omit<SimWebOptions, 'robotsMix' | 'robotsOverrides' | 'latency'>> & {
+export type ResolvedSimWebOptions = Required<Omit<SimWebOptions, 'robotsMix' | 'robotsOverrides' | 'latency' | 'sitePages'>> & {
+  sitePages: number[] | undefined;
   robotsMix: Record<RobotsVariant, number>;
   robotsOverrides: Record<string, RobotsVariant>;
   latency: { large: Latency; small: Latency };
@@ -114,10 +123,16 @@ export function resolveOptions(opts: SimWebOptions = {}): ResolvedSimWebOptions 
     pageBytes: opts.pageBytes ?? 2048,
     seedSites: opts.seedSites ?? 1,
     requestLogLimit: opts.requestLogLimit ?? 100_000,
+    sitePages: opts.sitePages,
+    behaviour: { ...opts.behaviour },
   };
   if (!Number.isInteger(resolved.sites) || resolved.sites < 1) throw new RangeError(`sites must be a positive integer, got ${resolved.sites}`);
   if (resolved.seedSites < 1 || resolved.seedSites > resolved.sites) throw new RangeError(`seedSites must be between 1 and sites (${resolved.sites})`);
   if (resolved.minPagesPerSite < 1) throw new RangeError('minPagesPerSite must be at least 1');
+  if (resolved.sitePages && (resolved.sitePages.length !== resolved.sites || resolved.sitePages.some((n) => !Number.isInteger(n) || n < 1))) {
+    throw new RangeError(`sitePages must list ${resolved.sites} whole numbers ≥ 1 (one per site), got ${resolved.sitePages.length} entries`);
+  }
+  validateBehaviour(resolved.behaviour);
   const testHost = /^198\.(18|19)\.\d{1,3}\.\d{1,3}$/.test(resolved.listenHost);
   if (!['127.0.0.1', '::1', 'localhost'].includes(resolved.listenHost) && !resolved.listenHost.startsWith('127.') && !testHost) {
     throw new RangeError(`the simulated web listens on loopback (or a 198.18.0.0/15 test host address) only, not ${resolved.listenHost}`);

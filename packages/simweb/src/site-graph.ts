@@ -51,6 +51,7 @@ function hostFor(rank: number, large: boolean): string {
 }
 
 function pageCount(rank: number, opts: ResolvedSimWebOptions): number {
+  if (opts.sitePages) return opts.sitePages[rank - 1];
   return Math.max(opts.minPagesPerSite, Math.round(opts.maxPagesPerSite / Math.pow(rank, opts.zipfExponent)));
 }
 

@@ -29,6 +29,9 @@ const UNREACHABLE_NOTICE_MS = 3000;
 const UNREACHABLE_REPEAT_MS = 10_000;
 /** Consecutive store checks finding the crawl over (nothing open, something finished) before the supervisor stops. */
 const OVER_CHECKS = 2;
+/** The store is asked once the dispatcher has been unreachable this many liveness windows, then every few of them. */
+const STORE_CHECK_AFTER_LIVENESS = 6;
+const STORE_CHECK_EVERY_LIVENESS = 3;
 
 export class Supervisor {
   private readonly queue: LeasedUrl[] = [];
@@ -240,7 +243,7 @@ export class Supervisor {
   /**
    * The dispatcher cannot be reached: say so (where, for how long), and ask the store whether the crawl is over. A
    * supervisor cut off while the crawl ended would otherwise wait forever for a dispatcher that has gone: when the
-   * store has nothing pending or leased and some URLs finished, on two checks a liveness window apart, it stops.
+   * store has nothing pending or leased and some URLs finished, on two checks a few liveness windows apart, it stops.
    */
   private async whileUnreachable(now: number): Promise<void> {
     const since = (this.unreachableSince ??= now);
@@ -250,7 +253,9 @@ export class Supervisor {
       const how = this.everConnected ? 'lost' : 'never reached';
       this.notice('warn', `Cannot reach the dispatcher at ${this.endpoint()} for ${this.secondsSince(since)} s (${how}); still trying.`);
     }
-    if (now - since < 2 * livenessMs || now - this.lastStoreCheck < livenessMs) return;
+    // Not before a long silence, and not often: a lost dispatcher is usually back within seconds (a restart, a short
+    // cut), and on a large frontier even the store's summary costs the database a scan.
+    if (now - since < STORE_CHECK_AFTER_LIVENESS * livenessMs || now - this.lastStoreCheck < STORE_CHECK_EVERY_LIVENESS * livenessMs) return;
     this.lastStoreCheck = now;
     const state = await this.askCrawlState();
     if (!state || state.error !== undefined) return;

@@ -24,5 +24,8 @@ export type FromWorker =
   /** The URL could not be handled because the store failed; it goes back to the frontier after a backoff. */
   | { type: 'error'; url: string; message: string }
   | { type: 'released'; owner: string; count: number }
-  /** URLs open (pending, leased) and finished (done, failed, ignored) in the store; `error` when it could not tell. */
+  /**
+   * URLs open (pending, leased) and finished (done, failed, ignored) in the store (`finished` only counted when none
+   * is open); `error` when it could not tell.
+   */
   | { type: 'crawl-state'; open: number; finished: number; error?: string };

@@ -65,8 +65,15 @@ export async function runWorker(config: WorkerProcessConfig, channel: WorkerChan
           );
           break;
         case 'crawl-state':
-          void store.stats().then(
-            (st) => channel.send({ type: 'crawl-state', open: st.pending + st.leased, finished: st.done + st.failed + st.ignored }),
+          // The cheap summary first; the per-domain stats (a scan of every URL and page) only once nothing is open.
+          void (async () => {
+            const summary = await store.frontierSummary(Date.now());
+            const open = summary.pending + summary.leased;
+            if (open > 0) return { open, finished: 0 };
+            const st = await store.stats();
+            return { open: st.pending + st.leased, finished: st.done + st.failed + st.ignored };
+          })().then(
+            (state) => channel.send({ type: 'crawl-state', ...state }),
             (err) => channel.send({ type: 'crawl-state', open: 0, finished: 0, error: (err as Error).message }),
           );
           break;

@@ -3,7 +3,7 @@
 // Hand-written: no well-kept npm package implements the test (simple-statistics has none). Follows
 // Hamed, K.H. & Rao, A.R. (1998) "A modified Mann-Kendall trend test for autocorrelated data", J. Hydrology 204,
 // and the reference implementation in pyMannKendall (`hamed_rao_modification_test`).
-import { autocorrelation, averageRanks, normalQuantileTwoSided, presentPoints, twoSidedNormalP } from './robust.js';
+import { ar1Upper, autocorrelation, averageRanks, normalQuantileTwoSided, presentPoints, twoSidedNormalP } from './robust.js';
 import { theilSen } from './theil-sen.js';
 import { isotonicFit } from './isotonic.js';
 
@@ -100,9 +100,7 @@ export function hamedRaoFactor(values: readonly number[], xs: readonly number[],
  */
 export function ar1Factor(r1: number, n: number): number {
   if (n < 4) return 1;
-  const unbiased = (r1 * n + 1) / (n - 4);
-  // One standard error up (sqrt((1 − phi²)/n)): a short series underestimates a slow wander more often than not.
-  const phi = Math.min(0.98, unbiased + Math.sqrt(Math.max(0, 1 - unbiased * unbiased) / n));
+  const phi = ar1Upper(r1, n);
   if (!(phi > 0)) return 1;
   let sum = 0;
   let rho = 1;

@@ -3,7 +3,7 @@
 // rate) instead of moving one way and staying there (a decay). Both are measured against the noise scale read off
 // short-lag differences, which a smooth trend barely touches. Rules and thresholds: ANALYSIS.md, "Trend verdict".
 import { isotonicFit } from './isotonic.js';
-import { mean, median } from './robust.js';
+import { ar1Upper, mean, median } from './robust.js';
 
 /**
  * Standard deviation of the bucket-to-bucket noise, from first differences so a trend or a level shift does not
@@ -33,10 +33,16 @@ function monotoneSse(values: readonly number[], from: number, to: number, decrea
 export const MAX_WARMUP_SHARE = 0.15;
 
 /**
+ * Highest start of a warm-up, as a share of the level it rises to: a crawler starts with few requests in flight (an
+ * autoscaled pool, connections still opening). A rise from higher up is a wandering rate, not a start-up.
+ */
+export const MAX_WARMUP_START = 0.6;
+
+/**
  * Buckets of a start-up ramp (a pool still growing, caches still cold) before the rate's peak, or 0. The split is
  * the best unimodal fit (rising on [0, k), falling on [k, n), k ≤ MAX_WARMUP_SHARE of the run); it is a warm-up
- * only when the ramp's mean is at least 20% below the level just after it AND below it by more than 3 standard
- * errors of the short-lag noise, so a steady run's noise is not cut away.
+ * only when the rising fit starts at most MAX_WARMUP_START of the level just after the split AND the ramp's mean is
+ * below that level by more than 3 standard errors of the short-lag noise, so a steady run's noise is not cut away.
  */
 export function warmupLength(values: readonly number[]): number {
   const n = values.length;
@@ -52,6 +58,7 @@ export function warmupLength(values: readonly number[]): number {
     }
   }
   if (bestK === 0) return 0;
+  const start = isotonicFit(values.slice(0, bestK), false)[0];
   const ramp = mean(values.slice(0, bestK));
   const after = values.slice(bestK, bestK + Math.max(3, bestK));
   const level = mean(after);
@@ -59,7 +66,7 @@ export function warmupLength(values: readonly number[]): number {
   // Sparse counts (mostly zeros) have no measurable short-lag noise: no ramp can be told from chance there.
   if (!(noise > 0)) return 0;
   const se = noise * Math.sqrt(1 / bestK + 1 / after.length);
-  return ramp <= 0.8 * level && level - ramp > 3 * se ? bestK : 0;
+  return start <= MAX_WARMUP_START * level && level - ramp > 3 * se ? bestK : 0;
 }
 
 export interface Excursion {
@@ -88,4 +95,61 @@ export function monotoneExcursion(values: readonly number[], decreasing: boolean
   }
   const excess = Math.max(0, largest - (3 * shortLagNoise(values)) / Math.sqrt(window));
   return { drop, ratio: drop > 0 ? excess / drop : excess > 0 ? Number.POSITIVE_INFINITY : 0 };
+}
+
+export interface LevelShift {
+  /** First index after the split. */
+  index: number;
+  /** Mean after / mean before − 1. */
+  relativeChange: number;
+  /**
+   * (mean after − mean before) / its standard error, the residuals' variance scaled by the AR(1) long-run factor
+   * (1 + phi) / (1 − phi), phi their lag-1 autocorrelation bias-corrected (Marriott & Pope) and one standard error
+   * up, as for `ar1Factor`.
+   */
+  t: number;
+}
+
+/**
+ * The best single split of the run into two levels (least squares, each side at least a tenth of the run and 3
+ * buckets) and how far the two levels stand apart in long-run standard errors. Null for fewer than 6 values or a
+ * zero mean before the split.
+ */
+export function levelShift(values: readonly number[]): LevelShift | null {
+  const n = values.length;
+  const minSide = Math.max(3, Math.floor(n / 10));
+  if (n < 2 * minSide) return null;
+  const sum = [0];
+  const sumSq = [0];
+  for (const v of values) {
+    sum.push(sum[sum.length - 1] + v);
+    sumSq.push(sumSq[sumSq.length - 1] + v * v);
+  }
+  const sse = (a: number, b: number): number => sumSq[b] - sumSq[a] - (sum[b] - sum[a]) ** 2 / (b - a);
+  let index = -1;
+  let best = Number.POSITIVE_INFINITY;
+  for (let k = minSide; k <= n - minSide; k++) {
+    const e = sse(0, k) + sse(k, n);
+    if (e < best) {
+      best = e;
+      index = k;
+    }
+  }
+  const before = sum[index] / index;
+  const after = (sum[n] - sum[index]) / (n - index);
+  if (!(before > 0)) return null;
+  let c0 = 0;
+  let c1 = 0;
+  let previous = 0;
+  for (let i = 0; i < n; i++) {
+    const r = values[i] - (i < index ? before : after);
+    c0 += r * r;
+    if (i > 0) c1 += r * previous;
+    previous = r;
+  }
+  const relativeChange = after / before - 1;
+  if (c0 === 0) return { index, relativeChange, t: after === before ? 0 : Math.sign(after - before) * Number.POSITIVE_INFINITY };
+  const phi = Math.max(0, ar1Upper(c1 / c0, n));
+  const longRunVariance = (c0 / (n - 2)) * ((1 + phi) / (1 - phi));
+  return { index, relativeChange, t: (after - before) / Math.sqrt(longRunVariance * (1 / index + 1 / (n - index))) };
 }

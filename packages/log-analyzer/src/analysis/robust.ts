@@ -116,3 +116,14 @@ export function presentPoints(values: ReadonlyArray<number | null>): { xs: numbe
   });
   return { xs, ys };
 }
+
+/**
+ * AR(1) coefficient from a lag-1 autocorrelation r1 of n values with an estimated mean, bias-corrected
+ * (E[r1] ≈ phi − (1 + 4·phi)/n, Marriott & Pope 1954) and taken one standard error (sqrt((1 − phi²)/n)) up: a short
+ * series underestimates a slow wander more often than not. At most 0.98; may be ≤ 0 (no positive correlation).
+ */
+export function ar1Upper(r1: number, n: number): number {
+  if (n < 5) return 0;
+  const unbiased = (r1 * n + 1) / (n - 4);
+  return Math.min(0.98, unbiased + Math.sqrt(Math.max(0, 1 - unbiased * unbiased) / n));
+}

@@ -20,6 +20,11 @@ export interface Trend {
    * stretch: a wandering rate, called `steady`. Absent otherwise.
    */
   wandering?: boolean;
+  /**
+   * True when the verdict comes from a single sustained step that stands far above the noise (the rank test alone
+   * was not significant: `pValue` may then be ≥ 0.01). Absent otherwise.
+   */
+  sustainedShift?: boolean;
 }
 
 export interface ChangePoint {

@@ -8,14 +8,16 @@
 // A series pattern becomes a LogsQL filter on the message (`_msg`): a text is a substring filter `*"text"*`, which
 // counts what the file scanner counts (a phrase filter would also require word boundaries at both ends, so
 // `--line crawl` would miss "crawled"); a regex is `~"re"` (RE2 syntax: the server rejects what RE2 lacks, such as
-// lookaheads, and says so); a level is the `level` field (pino's numbers or names).
+// lookaheads, and says so); a level is the `level` field (pino's numbers or names). Gauges, counters and keys
+// extract the regex's first group (`extract_regexp`) and take per bucket its sum, its largest value, or a count per
+// key, which is what the report builder makes of the file scanner's slots too.
 // Groups are a log field (`--group-by node`), by default the stream (`_stream`), a log engine's file.
 // Node's global fetch (undici) does the HTTP: no dependency for two POST requests.
 import { autoBucketMs, formatBucket, MAX_BUCKETS } from '../bucketer/bucket-size.js';
 import { buildReport } from '../build-report.js';
 import { LogInputError } from '../errors.js';
 import type { LogsReport } from '../report.js';
-import { CHUNK_SLOTS, EventCounts } from '../scanner/event-counts.js';
+import { CHUNK_SLOTS, EventCounts, type GroupCounts } from '../scanner/event-counts.js';
 import type { SeriesSpec } from '../series.js';
 import { parseGroupBy } from './group-name.js';
 
@@ -83,6 +85,8 @@ export function seriesFilter(spec: SeriesSpec): string {
 
 export interface VictoriaLogsReadOptions {
   series: SeriesSpec[];
+  /** Per series: how its numbers were made (shown with value series), as with files. */
+  seriesNotes?: Array<string | undefined>;
   ratios?: Array<{ name: string; numerator: string; denominator: string }>;
   bucketMs: number | 'auto';
   groupBy?: string;
@@ -96,10 +100,6 @@ type Row = Record<string, string>;
 /** Reads one server's counts and builds the `crawl-diag/logs@1` report. */
 export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptions): Promise<LogsReport> {
   const target = parseVictoriaLogsPath(path);
-  if (o.series.some((s) => s.kind !== 'count')) {
-    const names = o.series.filter((s) => s.kind !== 'count').map((s) => s.name);
-    throw new LogInputError(`${path}: gauges and counters (--value, --counter: ${names.join(', ')}) are read from log files only; count series (--line, --regex, --level) and --ratio work here.`);
-  }
   const groupBy = parseGroupBy(o.groupBy);
   if (groupBy.kind === 'path') {
     throw new LogInputError(`--group-by ${o.groupBy}: a victorialogs:// source groups by a log field (node, host, pid, _stream), not a path regex.`);
@@ -137,23 +137,58 @@ export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptio
     throw new LogInputError(`--bucket ${formatBucket(bucketMs)} makes ${buckets} buckets over this time span; choose a larger bucket.`);
   }
 
-  const filters = o.series.map(seriesFilter);
-  const any = filters.length === 1 ? filters[0] : `(${filters.join(' or ')})`;
-  const stats = filters.map((f, i) => `count() if (${f}) as s${i}`).join(', ');
-  // Buckets of `_time:STEP` start at multiples of STEP since the epoch (UTC), as the file grid's do.
-  const rows = await query(target, `${target.filter} ${any} | stats by (_time:${bucketMs / 1000}s, ${by}) ${stats}`, range);
-  for (const row of rows) {
+  const place = (row: Row) => {
     const g = counts.group(groupName(row[groupField], groupField));
-    const t = parseTime(row._time, target);
-    const slot = Math.floor(t / resolutionMs);
-    const chunkIndex = Math.floor(slot / CHUNK_SLOTS);
-    for (let i = 0; i < filters.length; i++) {
-      const n = Number(row[`s${i}`]);
-      if (!(n > 0)) continue;
-      // Each bucket's count lands in its first slot; the report builder sums slots into buckets.
-      let chunk = g.series[i].get(chunkIndex);
-      if (!chunk) g.series[i].set(chunkIndex, (chunk = new Uint32Array(CHUNK_SLOTS)));
-      chunk[slot - chunkIndex * CHUNK_SLOTS] += n;
+    const slot = Math.floor(parseTime(row._time, target) / resolutionMs);
+    return { g, slot, chunkIndex: Math.floor(slot / CHUNK_SLOTS) };
+  };
+  const countAt = (g: GroupCounts, i: number, chunkIndex: number, slot: number, n: number): void => {
+    // Each bucket's count lands in its first slot; the report builder sums slots into buckets.
+    let chunk = g.series[i].get(chunkIndex);
+    if (!chunk) g.series[i].set(chunkIndex, (chunk = new Uint32Array(CHUNK_SLOTS)));
+    chunk[slot - chunkIndex * CHUNK_SLOTS] += n;
+  };
+  // Buckets of `_time:STEP` start at multiples of STEP since the epoch (UTC), as the file grid's do.
+  const byBucket = `_time:${bucketMs / 1000}s, ${by}`;
+
+  const plain = o.series.map((spec, i) => ({ spec, i })).filter(({ spec }) => spec.kind === 'count');
+  if (plain.length > 0) {
+    const filters = plain.map(({ spec }) => seriesFilter(spec));
+    const any = filters.length === 1 ? filters[0] : `(${filters.join(' or ')})`;
+    const stats = filters.map((f, k) => `count() if (${f}) as s${k}`).join(', ');
+    for (const row of await query(target, `${target.filter} ${any} | stats by (${byBucket}) ${stats}`, range)) {
+      const { g, slot, chunkIndex } = place(row);
+      plain.forEach(({ i }, k) => {
+        const n = Number(row[`s${k}`]);
+        if (n > 0) countAt(g, i, chunkIndex, slot, n);
+      });
+    }
+  }
+
+  // Gauges, counters and keys: the regex's first group is extracted per record, one query per series.
+  for (const [i, spec] of o.series.entries()) {
+    if (spec.kind === 'count') continue;
+    const extract = `extract_regexp ${quote(namedFirstGroup(spec))} from _msg | filter ${VALUE_FIELD}:*`;
+    const base = `${target.filter} ${seriesFilter(spec)} | ${extract}`;
+    if (spec.kind === 'key') {
+      for (const row of await query(target, `${base} | stats by (${byBucket}, ${VALUE_FIELD}) count() as n`, range)) {
+        const { g, slot, chunkIndex } = place(row);
+        const n = Number(row.n);
+        countAt(g, i, chunkIndex, slot, n);
+        counts.addKey(g, i, slot, row[VALUE_FIELD], n);
+      }
+      continue;
+    }
+    const counter = spec.kind === 'counter';
+    for (const row of await query(target, `${base} | stats by (${byBucket}) count() as n, ${counter ? 'max' : 'sum'}(${VALUE_FIELD}) as v`, range)) {
+      const value = Number(row.v);
+      if (!Number.isFinite(value)) continue; // not a number: the file scanner does not count it either
+      const { g, slot, chunkIndex } = place(row);
+      countAt(g, i, chunkIndex, slot, Number(row.n));
+      let chunk = g.values[i].get(chunkIndex);
+      if (!chunk) g.values[i].set(chunkIndex, (chunk = new Float64Array(CHUNK_SLOTS).fill(counter ? -Infinity : 0)));
+      const k = slot - chunkIndex * CHUNK_SLOTS;
+      chunk[k] = counter ? Math.max(chunk[k], value) : chunk[k] + value;
     }
   }
 
@@ -161,6 +196,7 @@ export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptio
     counts: counts.data,
     seriesNames: o.series.map((s) => s.name),
     seriesKinds: o.series.map((s) => s.kind),
+    seriesNotes: o.seriesNotes,
     ratios: o.ratios,
     files: [
       {
@@ -177,6 +213,31 @@ export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptio
     firstMs,
     lastMs,
   });
+}
+
+/** Where a value series' number (or a key series' key) is extracted to. */
+const VALUE_FIELD = 'crawl_diag_value';
+
+/**
+ * The series' regex with its first capturing group named VALUE_FIELD, for `extract_regexp` (RE2 wants named groups):
+ * the first `(` that is not escaped, not inside a character class and not `(?:`, `(?=`, `(?!`, `(?<=`, `(?<!`.
+ */
+export function namedFirstGroup(spec: SeriesSpec): string {
+  const src = seriesFilter(spec).slice(1); // the quoted RE2 source, inline flags included
+  const re = JSON.parse(src) as string;
+  let inClass = false;
+  for (let k = 0; k < re.length; k++) {
+    const c = re[k];
+    if (c === '\\') k++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') {
+      if (re[k + 1] !== '?') return `${re.slice(0, k + 1)}?P<${VALUE_FIELD}>${re.slice(k + 1)}`;
+      const named = /^\(\?P?<([A-Za-z_]\w*)>/.exec(re.slice(k));
+      if (named) return `${re.slice(0, k)}(?P<${VALUE_FIELD}>${re.slice(k + named[0].length)}`;
+    }
+  }
+  throw new LogInputError(`series '${spec.name}': the regex has no capture group for its value.`);
 }
 
 /** A field name as LogsQL takes it in `by (…)`: bare when it is a plain name, else quoted. */

@@ -83,6 +83,52 @@ export interface SplitResult {
   unmatched: number;
 }
 
+const PARKED_RUNNING = 0.05;
+const THREAD_RE = /^thread \([^)]*\)(?::.*)?$/;
+
+/**
+ * Threads that sat blocked nearly all the recording (running under 5% of it) with none of the program's own code on their stacks: a library's
+ * background threads (pymongo's server monitors, a pool's idle workers). `--idle` samples them as much as the
+ * thread doing the work, and they would otherwise hold most of a worker's "wall time". Both recordings must carry
+ * thread roots (`--threads`). Returns the recordings without them, and what was left out.
+ */
+export function dropParkedThreads(wall: FoldedCounts, running: FoldedCounts): { wall: FoldedCounts; dropped: string[] } {
+  const threadOf = (stack: string): string | undefined => stack.split(';').find((f) => THREAD_RE.test(f));
+  const count = (counts: FoldedCounts): Map<string | undefined, number> => {
+    const byThread = new Map<string | undefined, number>();
+    for (const [stack, n] of counts) byThread.set(threadOf(stack), (byThread.get(threadOf(stack)) ?? 0) + n);
+    return byThread;
+  };
+  const ran = count(running);
+  const sampled = count(wall);
+  const ownCode = new Set<string | undefined>();
+  for (const stack of wall.keys()) {
+    if (stack.split(';').some((f) => { const p = parsePySpyFrame(f); return p.kind === 'js' && !p.library; })) ownCode.add(threadOf(stack));
+  }
+  // Parked: running in under PARKED_RUNNING of its samples (a monitor's heartbeat now and then).
+  const parked = (thread: string | undefined): boolean => thread !== undefined && !ownCode.has(thread) && (ran.get(thread) ?? 0) < PARKED_RUNNING * (sampled.get(thread) ?? 0);
+  const kept: FoldedCounts = new Map();
+  const dropped = new Map<string, string>();
+  for (const [stack, n] of wall) {
+    const thread = threadOf(stack);
+    if (thread !== undefined && parked(thread)) {
+      const leaf = parsePySpyFrame(leafOf(stack));
+      dropped.set(thread, `${thread} in ${leaf.library ? `${leaf.library} ` : ''}${leaf.name}`);
+    } else kept.set(stack, n);
+  }
+  return { wall: kept, dropped: [...dropped.values()] };
+}
+
+/** The stacks without their thread roots (for a profile that was not asked for one root per thread). */
+export function withoutThreadRoots(counts: FoldedCounts): FoldedCounts {
+  const out: FoldedCounts = new Map();
+  for (const [stack, n] of counts) {
+    const key = stack.split(';').filter((f) => !THREAD_RE.test(f)).join(';');
+    if (key) out.set(key, (out.get(key) ?? 0) + n);
+  }
+  return out;
+}
+
 /** `name (file:line)` → `name (file)`: the function a leaf line belongs to. */
 const functionOf = (leaf: string): string => leaf.replace(/:\d+\)$/, ')');
 const leafOf = (stack: string): string => stack.slice(stack.lastIndexOf(';') + 1);

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ProfilerError } from '../errors.js';
 import type { Profile } from '../model.js';
 import { ProfileBuilder } from '../profile-builder.js';
-import { addPySpySplit, parseFoldedCounts } from '../inputs/py-spy.js';
+import { addPySpySplit, dropParkedThreads, parseFoldedCounts, withoutThreadRoots } from '../inputs/py-spy.js';
 import { cpuTimeMs, processInfo, processLabel, type ProcessInfo } from '../procfs/process-info.js';
 import type { SamplingOptions } from '../attach/attach-node.js';
 
@@ -94,7 +94,8 @@ export async function profilePython(info: ProcessInfo, opts: PySpyOptions = {}):
   try {
     const args = ['record', '--pid', String(info.pid), '--format', 'raw', '--rate', String(rateHz), '--duration', String(Math.max(1, Math.ceil(durationMs / 1000))), '--full-filenames'];
     if (opts.aggregate === 'function') args.push('--function');
-    if (opts.threads) args.push('--threads');
+    // Thread roots always: they tell a library's parked background threads from the worker's (dropParkedThreads).
+    args.push('--threads');
     if (opts.subprocesses) args.push('--subprocesses');
     // The wall-time sampler keeps every thread's stack, waiting or not; the running-only one (py-spy's default)
     // keeps a stack only when the kernel says its thread runs. Only one tracer can pause a process, so with
@@ -115,9 +116,19 @@ export async function profilePython(info: ProcessInfo, opts: PySpyOptions = {}):
       throw new ProfilerError('py-spy-failed', `py-spy could not sample PID ${info.pid}: ${lastLine(stderr) || `exit code ${code}`}`);
     }
     const builder = new ProfileBuilder();
-    const runningCounts = running && existsSync(running.out) ? parseFoldedCounts(await readFile(running.out, 'utf8')) : undefined;
+    let runningCounts = running && existsSync(running.out) ? parseFoldedCounts(await readFile(running.out, 'utf8')) : undefined;
     if (split && !runningCounts) builder.warnings.push(`the running-only py-spy sampler gave nothing (${lastLine(running?.stderr)}): CPU and waiting are not told apart`);
-    const result = addPySpySplit(builder, parseFoldedCounts(await readFile(wall.out, 'utf8')), runningCounts, intervalUs);
+    let wallCounts = parseFoldedCounts(await readFile(wall.out, 'utf8'));
+    if (runningCounts) {
+      const parked = dropParkedThreads(wallCounts, runningCounts);
+      wallCounts = parked.wall;
+      if (parked.dropped.length) builder.notes.push(`left out ${parked.dropped.length} library thread${parked.dropped.length > 1 ? 's' : ''} of PID ${info.pid} blocked the whole time with none of the program's code on the stack: ${parked.dropped.join('; ')}`);
+    }
+    if (!opts.threads) {
+      wallCounts = withoutThreadRoots(wallCounts);
+      if (runningCounts) runningCounts = withoutThreadRoots(runningCounts);
+    }
+    const result = addPySpySplit(builder, wallCounts, runningCounts, intervalUs);
     const elapsedMs = Date.now() - startTimeMs;
     if (code !== 0 && !opts.signal?.aborted) builder.warnings.push(`py-spy ended with code ${code}: ${lastLine(stderr)}`);
     const pySpyCpuMs = wall.cpuMs + (running?.cpuMs ?? 0);
