@@ -55,6 +55,11 @@ export interface AnalyzeOptions {
   stdin?: AsyncIterable<Buffer>;
   /** Called as bytes are read, with the total bytes on disk (0 when only stdin). */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /**
+   * `line`: scan with the JavaScript line scanner even where the WebAssembly kernel's whole-record scan applies (the
+   * reference it is tested and benchmarked against). Default: the kernel where it applies.
+   */
+  scanCore?: 'line';
   /** Called for files skipped while walking a directory (not logs, unreadable). */
   onWarning?: (message: string) => void;
   /**
@@ -150,6 +155,7 @@ export interface PreparedRun {
   resolutionMs: number;
   timeFormat?: string;
   ratios?: AnalyzeOptions['ratios'];
+  scanCore?: 'line';
 }
 
 /** Per input file: its lines, unparsed lines, NUL bytes and first and last record time, summed over its scans. */
@@ -210,12 +216,13 @@ export async function prepareRun(options: AnalyzeOptions): Promise<PreparedRun> 
     const short = shortenGroupNames(files.filter((f) => f.input.path !== '-').map((f) => f.group));
     for (const f of files) f.group = short.get(f.group) ?? f.group;
   }
-  return { files, specs, patterns, zone, groupBy, bucketMs, resolutionMs, timeFormat: options.timeFormat, ratios: options.ratios };
+  return { files, specs, patterns, zone, groupBy, bucketMs, resolutionMs, timeFormat: options.timeFormat, ratios: options.ratios, scanCore: options.scanCore };
 }
 
 /** What every scan of a run shares. */
-function scanBase(run: PreparedRun): Pick<ScanUnit, 'zone' | 'series' | 'resolutionMs' | 'timeFormat' | 'groupField'> {
+function scanBase(run: PreparedRun): Pick<ScanUnit, 'zone' | 'series' | 'resolutionMs' | 'timeFormat' | 'groupField' | 'core'> {
   return {
+    core: run.scanCore,
     zone: run.zone,
     series: run.specs,
     resolutionMs: run.resolutionMs,

@@ -8,7 +8,7 @@ import { addToTally, detectInputFormat, newTally, prepareRun, reportFrom, scanUn
 import { LogInputError } from './errors.js';
 import type { LogsReport } from './report.js';
 import { EventCounts } from './scanner/event-counts.js';
-import type { LineScanner } from './scanner/line-scanner.js';
+import type { ChunkScanner } from './scanner/chunk-scanner.js';
 import { createScanner, scanUnit } from './scanner/scan-unit.js';
 import { LineAssembler, READ_CHUNK_BYTES } from './source/read-bytes.js';
 
@@ -41,7 +41,7 @@ interface Followed {
   ino: number;
   offset: number;
   lines: LineAssembler;
-  scanner: LineScanner | null;
+  scanner: ChunkScanner | null;
   /** Bytes of a file whose format is not known yet (it was empty at the start). */
   undetected: Buffer[];
 }
@@ -199,7 +199,7 @@ export async function followLogs(options: FollowOptions): Promise<FollowSession>
   };
 }
 
-function scannerFor(run: PreparedRun, fileIndex: number, counts: EventCounts): LineScanner {
+function scannerFor(run: PreparedRun, fileIndex: number, counts: EventCounts): ChunkScanner {
   // One EventCounts for every file: one grid.
   return createScanner({ ...scanUnitFor(run, fileIndex) }, counts).scanner;
 }

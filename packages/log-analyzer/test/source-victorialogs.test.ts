@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeLogs } from '../src/analyze.js';
-import { seriesFilter } from '../src/source/victorialogs-source.js';
+import { namedFirstGroup, parseTimeBound, parseVictoriaLogsPath, seriesFilter } from '../src/source/victorialogs-source.js';
 import { toSeriesSpecs } from '../src/series.js';
 import { runCli } from '../../../test-support/run-cli.js';
 import { freePort } from '../../../test-support/services.js';
@@ -164,6 +164,26 @@ describe.skipIf(!target.url)('victorialogs:// source', () => {
   });
 });
 
+describe('victorialogs:// addresses and time bounds', () => {
+  it('takes HOST:PORT (9428 when no port), a query, and nothing else', () => {
+    expect(parseVictoriaLogsPath('victorialogs://10.0.0.9:9500')).toEqual({ baseUrl: 'http://10.0.0.9:9500', display: 'victorialogs://10.0.0.9:9500', filter: '*' });
+    expect(parseVictoriaLogsPath('victorialogs://logs.internal/?query=kind:worker%20node:n1').filter).toBe('kind:worker node:n1');
+    expect(parseVictoriaLogsPath('victorialogs://logs.internal').baseUrl).toBe('http://logs.internal:9428');
+    expect(parseVictoriaLogsPath('victorialogs://[::1]:9428').baseUrl).toBe('http://[::1]:9428');
+    for (const bad of ['victorialogs://h:', 'victorialogs://u:p@h:1', 'victorialogs://h:1#x', 'victorialogs://h:1/path']) {
+      expect(() => parseVictoriaLogsPath(bad), bad).toThrow(/write victorialogs:\/\/HOST:PORT/);
+    }
+  });
+
+  it('--since/--until: ISO times, or durations before now', () => {
+    const now = Date.parse('2026-12-02T12:00:00Z');
+    expect(parseTimeBound('--since', '2h', now)).toBe(Date.parse('2026-12-02T10:00:00Z'));
+    expect(parseTimeBound('--since', '1d', now)).toBe(Date.parse('2026-12-01T12:00:00Z'));
+    expect(parseTimeBound('--until', '2026-12-02T11:30:00Z', now)).toBe(Date.parse('2026-12-02T11:30:00Z'));
+    expect(() => parseTimeBound('--since', 'yesterday', now)).toThrow(/--since yesterday: give a time/);
+  });
+});
+
 describe('series patterns as LogsQL filters', () => {
   it('a text is a substring filter, a regex keeps its flags, a level is the level field', () => {
     const [text, quoted, re, level] = toSeriesSpecs([
@@ -176,5 +196,18 @@ describe('series patterns as LogsQL filters', () => {
     expect(seriesFilter(quoted)).toBe('*"say \\"hi\\" \\\\ now"*');
     expect(seriesFilter(re)).toBe('~"(?i)took \\\\d{4,}ms"');
     expect(seriesFilter(level)).toBe('level:in("error", "ERROR", "50")');
+  });
+
+  it('a value regex gets its first capturing group named for extract_regexp', () => {
+    const [plain, afterNonCapturing, named, inClass] = toSeriesSpecs([
+      { name: 'a', regex: String.raw`queue (\d+) (\w+)`, kind: 'gauge' },
+      { name: 'b', regex: String.raw`(?:x|y)=(\d+)`, kind: 'gauge' },
+      { name: 'c', regex: String.raw`host (?<h>\S+)`, kind: 'key' },
+      { name: 'd', regex: String.raw`[(]\((\d+)\)`, kind: 'counter' },
+    ]);
+    expect(namedFirstGroup(plain)).toBe(String.raw`queue (?P<crawl_diag_value>\d+) (\w+)`);
+    expect(namedFirstGroup(afterNonCapturing)).toBe(String.raw`(?:x|y)=(?P<crawl_diag_value>\d+)`);
+    expect(namedFirstGroup(named)).toBe(String.raw`host (?P<crawl_diag_value>\S+)`);
+    expect(namedFirstGroup(inClass)).toBe(String.raw`[(]\((?P<crawl_diag_value>\d+)\)`);
   });
 });

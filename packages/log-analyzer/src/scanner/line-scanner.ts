@@ -7,6 +7,7 @@ import type { SeriesSpec } from '../series.js';
 import { looksLikeContinuation } from './continuation.js';
 import { CHUNK_SLOTS, EventCounts, type GroupCounts } from './event-counts.js';
 import { SeriesMatcher } from './series-matcher.js';
+import type { ChunkScanner } from './chunk-scanner.js';
 
 export interface LineScannerOptions {
   format: LogFormat;
@@ -19,7 +20,7 @@ export interface LineScannerOptions {
   groupField?: string;
 }
 
-export class LineScanner {
+export class LineScanner implements ChunkScanner {
   lines = 0;
   unparsed = 0;
   /** NUL bytes skipped (runs of them are line breaks, not text). */

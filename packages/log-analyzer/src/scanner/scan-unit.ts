@@ -6,6 +6,8 @@ import type { FormatName } from '../formats/types.js';
 import type { SeriesSpec } from '../series.js';
 import { gunzipFile, readFileRange, readStream } from '../source/read-bytes.js';
 import { EventCounts, type EventCountsData } from './event-counts.js';
+import type { ChunkScanner } from './chunk-scanner.js';
+import { KernelScanner, kernelScannable } from './kernel-scanner.js';
 import { LineScanner } from './line-scanner.js';
 
 export interface ScanUnit {
@@ -23,6 +25,8 @@ export interface ScanUnit {
   group: string;
   groupField?: string;
   resolutionMs: number;
+  /** Force the line scanner (the reference the kernel's whole-record scan is tested against). Default: either. */
+  core?: 'line';
 }
 
 export interface UnitResult {
@@ -36,22 +40,29 @@ export interface UnitResult {
   counts: EventCountsData;
 }
 
+/**
+ * The scan core for a unit: the WebAssembly kernel's whole-record scan for fixed-layout formats with literal
+ * series (kernel-scanner.ts), else the line scanner (regexes, values, other formats); both count the same.
+ */
 export function createScanner(
   unit: Omit<ScanUnit, 'path' | 'gzip' | 'range' | 'fileIndex'>,
   /** Count into these (shared by several scanners, as --follow does); default: new counts. */
   shared?: EventCounts,
 ): {
-  scanner: LineScanner;
+  scanner: ChunkScanner;
   counts: EventCounts;
 } {
-  const ctx = { naive: new NaiveTimeConverter(unit.zone), referenceMs: unit.referenceMs };
-  const format = createFormat(unit.format, ctx, unit.timeFormat);
+  const naive = new NaiveTimeConverter(unit.zone);
+  const format = createFormat(unit.format, { naive, referenceMs: unit.referenceMs }, unit.timeFormat);
   const counts = shared ?? new EventCounts(unit.resolutionMs, unit.series.length, unit.series.map((s) => s.kind));
-  const scanner = new LineScanner({ format, series: unit.series, counts, group: unit.group, groupField: unit.groupField });
+  const scanner =
+    unit.core !== 'line' && kernelScannable(format, unit.series, unit.groupField)
+      ? new KernelScanner({ format, series: unit.series, counts, group: unit.group, naive })
+      : new LineScanner({ format, series: unit.series, counts, group: unit.group, groupField: unit.groupField });
   return { scanner, counts };
 }
 
-export function unitResult(fileIndex: number, scanner: LineScanner, counts: EventCounts): UnitResult {
+export function unitResult(fileIndex: number, scanner: ChunkScanner, counts: EventCounts): UnitResult {
   return {
     fileIndex,
     lines: scanner.lines,

@@ -53,8 +53,8 @@ export function parseVictoriaLogsPath(path: string): VictoriaLogsTarget {
   if (url.username || url.password) bad('credentials in the address are not supported');
   if (url.pathname !== '/' && url.pathname !== '') bad(`unexpected path '${url.pathname}'`);
   if (url.hash) bad(`unexpected '${url.hash}'`);
-  const port = /:(\d*)$/.exec(url.host)?.[1];
-  if (port === '') bad('empty port');
+  // URL drops an empty port (`h:` is `h`): look at the address as written.
+  if (/^[^/?#]*:$/.test(path.slice(VICTORIALOGS_SCHEME.length).split(/[/?#]/)[0])) bad('empty port');
   for (const key of url.searchParams.keys()) if (key !== 'query') bad(`unknown parameter '${key}' (only query=)`);
   const filter = url.searchParams.get('query')?.trim() || '*';
   const host = url.port ? url.host : `${url.host}:${VICTORIALOGS_DEFAULT_PORT}`;

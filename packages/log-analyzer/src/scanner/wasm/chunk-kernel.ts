@@ -47,9 +47,7 @@ export class NeedleMatches {
    * byte values: the fewer places both agree, the fewer candidates are compared in full.
    */
   tune(frequencies: Uint32Array): void {
-    const order = [...this.bytes.keys()].sort((x, y) => frequencies[this.bytes[x]] - frequencies[this.bytes[y]] || x - y);
-    this.a = order[0];
-    this.z = order.find((i) => this.bytes[i] !== this.bytes[this.a]) ?? order[order.length > 1 ? 1 : 0];
+    [this.a, this.z] = rarePositions(this.bytes, frequencies);
   }
 
   /** Starts over on the chunk just loaded. */
@@ -74,6 +72,29 @@ export class NeedleMatches {
       this.k = 0;
     }
   }
+}
+
+/**
+ * The positions of a needle's two rarest bytes (by the input's byte counts), preferring two different byte values:
+ * the fewer places both agree, the fewer candidates are compared in full.
+ */
+export function rarePositions(bytes: Uint8Array, frequencies: Uint32Array): [number, number] {
+  const order = [...bytes.keys()].sort((x, y) => frequencies[bytes[x]] - frequencies[bytes[y]] || x - y);
+  const a = order[0];
+  return [a, order.find((i) => bytes[i] !== bytes[a]) ?? order[order.length > 1 ? 1 : 0]];
+}
+
+/** Byte counts of the first SAMPLE_BYTES of buf[start, end). */
+export function byteFrequencies(buf: Uint8Array, start: number, end: number): Uint32Array {
+  const frequencies = new Uint32Array(256);
+  const sampleEnd = Math.min(end, start + SAMPLE_BYTES);
+  for (let i = start; i < sampleEnd; i++) frequencies[buf[i]]++;
+  return frequencies;
+}
+
+/** The compiled kernel module, compiled once per thread. */
+export function kernelModule(): WebAssembly.Module {
+  return (compiled ??= new WebAssembly.Module(Buffer.from(KERNEL_WASM_BASE64, 'base64')));
 }
 
 export class ChunkKernel {
@@ -105,8 +126,7 @@ export class ChunkKernel {
 
   /** `needles`: every byte string that will be searched, fixed for the kernel's life. */
   constructor(needles: Uint8Array[]) {
-    compiled ??= new WebAssembly.Module(Buffer.from(KERNEL_WASM_BASE64, 'base64'));
-    this.exports = new WebAssembly.Instance(compiled).exports as unknown as KernelExports;
+    this.exports = new WebAssembly.Instance(kernelModule()).exports as unknown as KernelExports;
     // Layout: needles, line-end batch, one match batch per needle, then the chunk.
     let at = 0;
     const needleAt = needles.map((n) => {
@@ -151,9 +171,7 @@ export class ChunkKernel {
     this.inputEnd = this.inputAt + len;
     if (!this.tuned && len > 0) {
       this.tuned = true;
-      const frequencies = new Uint32Array(256);
-      const sampleEnd = this.inputAt + Math.min(len, SAMPLE_BYTES);
-      for (let i = this.inputAt; i < sampleEnd; i++) frequencies[bytes[i]]++;
+      const frequencies = byteFrequencies(bytes, this.inputAt, this.inputEnd);
       for (const n of this.needles) n.tune(frequencies);
     }
     for (const n of this.needles) n.reset();
