@@ -120,6 +120,7 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
     const bucketMs = args.bucket ? parseBucket(args.bucket) : 'auto';
     if (args.follow) return follow(args, series, ratios, bucketMs);
     const bar = process.stderr.isTTY ? progressBar(process.stderr) : null;
+    if (process.stderr.isTTY && args.paths.some(isVictoriaLogsPath)) process.stderr.write(`crawl-diag: asking ${args.paths.join(' ')} for the counts…\n`);
     const report = await analyzeLogs({
       paths: pathsWithStdin(args.paths),
       series,

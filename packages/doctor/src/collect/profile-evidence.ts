@@ -77,7 +77,7 @@ export function compareKind(kind: string, before: Profile, after: Profile, crawl
         .filter((e): e is [string, RegExp] => e[1] !== undefined)
         .map(([name, re]) => [name, { early: shareOnStack(before, re), late: shareOnStack(after, re) }]),
     ),
-    store: storeShare(before, after, crawler.dbClients),
+    store: storeShare(before, after, crawler.dbClients, crawler.storeHooks),
   };
 }
 

@@ -22,7 +22,9 @@ export async function profileFilePairs(dir: string): Promise<ProfileFilePair[]> 
   for (const name of names) {
     const m = PHASE.exec(name);
     if (!m) continue;
-    const kind = name.slice(0, m.index).replace(/[-_.]+$/, '') || name.slice(m.index + m[0].length).replace(/^[-_.]+/, '').replace(/\..*$/, '') || 'process';
+    const named = name.slice(0, m.index).replace(/[-_.]+$/, '') || name.slice(m.index + m[0].length).replace(/^[-_.]+/, '').replace(/\..*$/, '');
+    // `profile-early.pprof`, `early.txt`: one process, the crawler.
+    const kind = !named || /^(?:profile|process)$/i.test(named) ? 'crawler' : named;
     const entry = byKind.get(kind) ?? {};
     entry[m[1].toLowerCase() as 'early' | 'late'] = join(dir, name);
     byKind.set(kind, entry);

@@ -29,13 +29,20 @@ export interface StoreShare {
 
 const basename = (file: string) => file.replace(/^.*[/\\]/, '');
 
-function clientOf(f: Frame, clients: readonly DbClient[]): DbClient | undefined {
+/** A store hook of the crawler's (Scrapy's item pipelines): the program's function where items are stored. */
+export interface StoreHook {
+  frame: RegExp;
+  label: string;
+}
+
+function clientOf(f: Frame, clients: readonly DbClient[], hook?: StoreHook): Pick<DbClient, 'library'> | undefined {
   if (f.kind === 'process' || f.kind === 'thread' || f.kind === 'idle') return undefined;
+  if (hook && ownCode(f) && f.kind !== 'wait' && hook.frame.test(f.name)) return { library: hook.label };
   for (const c of clients) {
     if (f.library && (f.library === c.library || f.library.startsWith(`${c.library}.`))) return c;
     if (f.kind === 'wait' && (f.name === c.library || f.name.startsWith(`${c.library} `))) return c;
     if (f.file && c.file.test(f.file)) return c;
-    if (c.native && f.kind === 'native' && c.native.test(f.name)) return c;
+    if (c.native && f.kind === 'native' && !f.file && c.native.test(f.name)) return c;
   }
   return undefined;
 }
@@ -55,8 +62,8 @@ interface Tally {
   sites: Map<string, { library: string; us: number }>;
 }
 
-function tally(profile: Profile, clients: readonly DbClient[]): Tally {
-  const client = profile.frames.map((f) => clientOf(f, clients));
+function tally(profile: Profile, clients: readonly DbClient[], hook?: StoreHook): Tally {
+  const client = profile.frames.map((f) => clientOf(f, clients, hook));
   const out: Tally = { totalUs: 0, activeUs: 0, storeUs: 0, sites: new Map() };
   for (const s of profile.samples) {
     if (s.stack.length === 0 || !(s.weightUs > 0)) continue;
@@ -67,9 +74,13 @@ function tally(profile: Profile, clients: readonly DbClient[]): Tally {
     if (at < 0) continue;
     out.storeUs += s.weightUs;
     const c = client[s.stack[at]]!;
-    // A wait frame on the client carries its call site; otherwise the innermost own-code frame below the client.
+    // A wait frame on the client carries its call site; a store hook is its own site (the innermost hook frame:
+    // its line); otherwise the innermost own-code frame below the client.
     let site = profile.frames[s.stack[at]];
-    if (!(site.kind === 'wait' && site.file)) {
+    if (c.library === hook?.label) {
+      const last = s.stack.findLastIndex((i) => client[i] === c);
+      site = profile.frames[s.stack[last]];
+    } else if (!(site.kind === 'wait' && site.file)) {
       for (let j = at - 1; j >= 0; j--) {
         const f = profile.frames[s.stack[j]];
         if (ownCode(f)) {
@@ -86,8 +97,8 @@ function tally(profile: Profile, clients: readonly DbClient[]): Tally {
   return out;
 }
 
-export function storeShare(early: Profile, late: Profile, clients: readonly DbClient[]): StoreShare {
-  const [a, b] = [tally(early, clients), tally(late, clients)];
+export function storeShare(early: Profile, late: Profile, clients: readonly DbClient[], hook?: StoreHook): StoreShare {
+  const [a, b] = [tally(early, clients, hook), tally(late, clients, hook)];
   const share = (us: number, of: number) => (of > 0 ? us / of : 0);
   const labels = new Set([...a.sites.keys(), ...b.sites.keys()]);
   const sites: StoreSite[] = [...labels]

@@ -23,7 +23,9 @@ export const PYTHON_DB_CLIENTS: DbClient[] = [
 
 export const NODE_DB_CLIENTS: DbClient[] = [
   { library: 'mongodb', store: 'MongoDB', file: /node_modules[/\\](?:mongodb|bson|mongodb-connection-string-url)[/\\]/ },
-  { library: 'better-sqlite3', store: 'SQLite', file: /node_modules[/\\]better-sqlite3[/\\]|better_sqlite3\.node/ },
+  // better-sqlite3's statements are C++ called straight from the program: V8 shows them as a native frame with no
+  // file (`storePage (crawler.mjs:53);get`), which V8 builtins (inlined into their caller) do not make.
+  { library: 'better-sqlite3', store: 'SQLite', file: /node_modules[/\\]better-sqlite3[/\\]|better_sqlite3\.node/, native: /^(?:get|all|run|iterate|exec|pluck|raw)$/ },
   { library: 'sqlite3', store: 'SQLite', file: /node_modules[/\\]sqlite3[/\\]|node_sqlite3\.node/ },
   { library: 'pg', store: 'PostgreSQL', file: /node_modules[/\\](?:pg|pg-pool|pg-protocol)[/\\]/ },
   { library: 'redis', store: 'Redis', file: /node_modules[/\\](?:redis|@redis[/\\]client|ioredis)[/\\]/ },

@@ -16,6 +16,14 @@ export interface CrawlerProfile {
   /** Frames (matched against `function (file:line)`) by what they stand for in the crawler's own code. */
   frames: { frontier?: RegExp; dedup?: RegExp; robots?: RegExp };
   dbClients: DbClient[];
+  /**
+   * The crawler's own hooks where a program stores what it crawled, when its architecture has them (Scrapy's item
+   * pipelines): time in them counts as store time even when the profile cannot see the database call inside (a
+   * C extension running on CPU, as sqlite3 does when it scans a table).
+   */
+  storeHooks?: { frame: RegExp; label: string };
+  /** How the crawler's per-domain limit is set (a delay, a per-domain concurrency), for the findings' text. */
+  perDomainLimitNote?: string;
 }
 
 /** Our crawler: the dispatcher leases from the frontier, workers check dedup and robots.txt (DESIGN.md). */
@@ -26,6 +34,7 @@ const CRAWL_DIAG: CrawlerProfile = {
   dispatcherKind: 'dispatcher',
   frames: { frontier: /leaseUrls|lease[A-Z]\w*|frontier/i, dedup: /addUrls|pageSeen|dedup/i, robots: /robots/i },
   dbClients: NODE_DB_CLIENTS,
+  perDomainLimitNote: 'a per-domain delay (--delay)',
 };
 
 /** The original Python crawler (the story's): strategic lines, a MongoDB frontier read through pymongo. */
@@ -35,6 +44,7 @@ const PYTHON: CrawlerProfile = {
   logs: CRAWLER_LOGS.python,
   frames: { frontier: /frontier|next_url|get_url|pending|lease/i, dedup: /seen|dedup|visited/i, robots: /robot/i },
   dbClients: PYTHON_DB_CLIENTS,
+  perDomainLimitNote: 'its politeness delay per domain (URLs postponed)',
 };
 
 /** Scrapy: the scheduler's queue is the frontier, the dupefilter the dedup check; item pipelines write the store. */
@@ -44,6 +54,9 @@ const SCRAPY: CrawlerProfile = {
   logs: CRAWLER_LOGS.scrapy,
   frames: { frontier: /scrapy[/\\]core[/\\]scheduler|next_request/, dedup: /dupefilter|request_seen/, robots: /robotstxt/i },
   dbClients: PYTHON_DB_CLIENTS,
+  // ITEM_PIPELINES classes' process_item (the program's, not Scrapy's own): Scrapy's place for storing items.
+  storeHooks: { frame: /(?:^|\.)process_item$/, label: 'Scrapy item pipeline' },
+  perDomainLimitNote: 'CONCURRENT_REQUESTS_PER_DOMAIN (8 by default) and DOWNLOAD_DELAY',
 };
 
 /** Crawlee: the request queue is the frontier (and its dedup, by unique key). */
@@ -53,6 +66,7 @@ const CRAWLEE: CrawlerProfile = {
   logs: CRAWLER_LOGS.crawlee,
   frames: { frontier: /fetchNextRequest|RequestQueue|request_queue/, dedup: /addRequests?|uniqueKey/, robots: /[Rr]obots/ },
   dbClients: NODE_DB_CLIENTS,
+  perDomainLimitNote: 'sameDomainDelaySecs, 0 by default (basic-crawler.ts)',
 };
 
 const UNKNOWN: CrawlerProfile = {

@@ -4,7 +4,7 @@ import { decayLine, rateEvidence, rateNumbers } from './evidence-text.js';
 import type { Cause, Rule } from './finding.js';
 
 /** Causes that explain a decay when found with some confidence. */
-const DECAY_CAUSES: Cause[] = ['dispatcher-query-slowing', 'worker-query-slowing', 'store-bound', 'politeness-contention', 'web-pushback', 'domain-concentration', 'node-stopped', 'cpu-saturation', 'memory-growth'];
+const DECAY_CAUSES: Cause[] = ['dispatcher-query-slowing', 'worker-query-slowing', 'store-bound', 'politeness-contention', 'web-pushback', 'web-slowing', 'domain-concentration', 'node-stopped', 'cpu-saturation', 'memory-growth'];
 
 export const decayUnexplained: Rule<Evidence> = {
   cause: 'decay-unexplained',

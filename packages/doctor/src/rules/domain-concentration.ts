@@ -2,6 +2,7 @@
 // falls), so per-domain politeness caps the whole crawl: a frontier drained of all but a few large sites. Any
 // crawler that is polite per domain meets it; read from the URLs of the pages in its logs.
 import type { DomainSignal } from '@crawl-diag/log-analyzer';
+import { crawlerOf } from '../collect/evidence.js';
 import { decayLine, isDecay, num, pct, rateEvidence, rateNumbers, ratioRose } from './evidence-text.js';
 import type { Rule } from './finding.js';
 
@@ -15,38 +16,56 @@ interface Detection {
   early: number;
   late: number;
   few: boolean;
+  /** Pages per second per effective domain, early and late. */
+  perDomainEarly: number;
+  perDomainLate: number;
+  /** The remaining domains are not crawled much harder than before: each is at its per-domain limit. */
+  capped: boolean;
 }
+
+/** Per-domain rate rising more than this means the domains could take more: they are not what caps the crawl. */
+const CAPPED_RISE = 1.5;
 
 export const domainConcentration: Rule<Detection> = {
   cause: 'domain-concentration',
   detect(e) {
-    const d = e.logs?.signals.domains;
+    const s = e.logs?.signals;
+    const d = s?.domains;
     const [early, late] = [d?.early.effective ?? null, d?.late.effective ?? null];
-    if (!d || early === null || late === null || early < 3) return [];
+    if (!s || !d || early === null || late === null || early < 3 || late <= 0) return [];
     const fell = late <= early * FALL;
     const few = late <= FEW_DOMAINS || (d.late.topShare ?? 0) >= 0.5;
-    return fell && (few || d.effectiveTrend.verdict === 'decay') ? [{ d, early, late, few }] : [];
+    if (!fell || !(few || d.effectiveTrend.verdict === 'decay')) return [];
+    const perDomainEarly = s.rate.perSecEarly / early;
+    const perDomainLate = s.rate.perSecLate / late;
+    return [{ d, early, late, few, perDomainEarly, perDomainLate, capped: perDomainLate <= perDomainEarly * CAPPED_RISE }];
   },
   confidence(x, e) {
-    // A fall to a handful of domains (or one site holding half the pages) is what lets politeness cap the crawl; a
-    // fall from 18 to 6 domains as a small web runs out is weaker evidence than a clear defect found beside it.
-    let c = 0.45;
-    if (x.few) c += 0.15;
+    // The cause is per-domain politeness capping a narrowed crawl: the rate falls with the domains while each
+    // remaining domain is crawled no harder than before. A crawl that narrows but crawls its few domains much harder
+    // (a crawler without a per-domain limit) or does not slow is an observation, not a cause.
+    let c = 0.35;
+    if (x.few) c += 0.1;
     if (x.d.effectiveTrend.verdict === 'decay') c += 0.05;
-    if (isDecay(e)) c += 0.15;
+    if (!isDecay(e) || !x.capped) return Math.min(c, 0.4);
+    c += 0.25;
     if (ratioRose(e.logs?.signals.postponedPerPage, 0.1)) c += 0.05;
     return c;
   },
-  explain({ d, early, late }, e) {
+  explain({ d, early, late, perDomainEarly, perDomainLate, capped }, e) {
     const top = d.late.top ? `; ${d.late.top} has ${pct(d.late.topShare)} of the pages late (${pct(d.early.topShare)} early)` : '';
+    const crawler = crawlerOf(e);
+    const perDomain = `; ${num(perDomainEarly)} → ${num(perDomainLate)} pages/s per effective domain (${capped ? 'no harder than before: each remaining domain is at its limit' : 'the remaining domains are crawled harder: they are not what limits the crawl'})`;
+    const limit = crawler.perDomainLimitNote ? ` (${crawler.label}'s per-domain limit: ${crawler.perDomainLimitNote})` : '';
     return {
       title: 'Domain concentration: pages come from fewer and fewer domains, so per-domain politeness limits the crawl',
-      summary: `Domain concentration: the effective number of domains fetched fell from ${num(early, 1)} to ${num(late, 1)} (distinct domains ${d.early.distinct} → ${d.late.distinct})${top}${decayLine(e) ? `; ${decayLine(e)}` : ''}`,
+      summary: `Domain concentration: the effective number of domains fetched fell from ${num(early, 1)} to ${num(late, 1)} (distinct domains ${d.early.distinct} → ${d.late.distinct})${top}${perDomain}${capped ? limit : ''}${decayLine(e) ? `; ${decayLine(e)}` : ''}`,
       evidence: [
         { what: 'effective number of domains (1/Σshare²), early → late', value: `${num(early, 1)} → ${num(late, 1)}`, source: 'logs' },
         { what: 'distinct domains, early → late', value: `${d.early.distinct} → ${d.late.distinct}`, source: 'logs' },
         ...(d.late.top ? [{ what: `share of pages from ${d.late.top}, early → late`, value: `${pct(d.early.topShare)} → ${pct(d.late.topShare)}`, source: 'logs' as const }] : []),
         { what: 'effective domains trend', value: d.effectiveTrend.verdict, source: 'logs' },
+        { what: 'pages per second per effective domain, early → late', value: `${num(perDomainEarly)} → ${num(perDomainLate)}`, source: 'logs' },
         ...rateEvidence(e),
       ],
       numbers: {
@@ -56,6 +75,8 @@ export const domainConcentration: Rule<Detection> = {
         distinctDomainsLate: d.late.distinct,
         topDomainShareEarly: d.early.topShare,
         topDomainShareLate: d.late.topShare,
+        perDomainRateEarly: perDomainEarly,
+        perDomainRateLate: perDomainLate,
         ...rateNumbers(e),
       },
     };

@@ -8,6 +8,7 @@ export type Cause =
   | 'store-bound'
   | 'politeness-contention'
   | 'web-pushback'
+  | 'web-slowing'
   | 'domain-concentration'
   | 'robots-refetching'
   | 'robots-undetermined'

@@ -11,6 +11,7 @@ import { robotsRefetch } from './robots-refetch.js';
 import { robotsUndetermined } from './robots-undetermined.js';
 import { storeBound } from './store-bound.js';
 import { webPushback } from './web-pushback.js';
+import { webSlowing } from './web-slowing.js';
 import { workerQuery } from './worker-query.js';
 
 // Each rule's detection type differs; the list only needs the common shape.
@@ -21,6 +22,7 @@ export const RULES: ReadonlyArray<Rule<any>> = [
   storeBound,
   politeness,
   webPushback,
+  webSlowing,
   domainConcentration,
   robotsRefetch,
   robotsUndetermined,

@@ -24,7 +24,8 @@ export const storeBound: Rule<Detection> = {
     return grown.slice(0, 1);
   },
   confidence({ k, growth }, e) {
-    let c = 0.35;
+    // At most 0.8: where the crawler profile names the query (our dedup check), that rule's finding says more.
+    let c = 0.3;
     if (growth >= 0.1) c += 0.15;
     // One calling line holding most of the growth names the query.
     const top = k.store.sites[0];
@@ -37,9 +38,9 @@ export const storeBound: Rule<Detection> = {
     const top = s.sites[0];
     const libraries = [...new Set(s.sites.map((x) => x.library))].join(', ');
     return {
-      title: `The ${k.kind} processes wait on the store more and more: a query slows as the data grows`,
+      title: `The ${k.kind} process${k.kind === 'crawler' ? '' : 'es'} spend${k.kind === 'crawler' ? 's' : ''} more and more of the time in store calls: a query slows as the data grows`,
       summary:
-        `Store-bound ${k.kind}: database calls (${libraries}) took ${pct(s.early)} → ${pct(s.late)} of its wall time` +
+        `Store-bound ${k.kind}: store calls (${libraries}) took ${pct(s.early)} → ${pct(s.late)} of its wall time` +
         (top ? `, most at ${top.site} (${pct(top.early)} → ${pct(top.late)})` : '') +
         ` — a query that slows as the data grows` +
         (decayLine(e) ? `; ${decayLine(e)}` : ''),

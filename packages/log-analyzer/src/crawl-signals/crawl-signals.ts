@@ -85,6 +85,8 @@ export interface CrawlSignals {
   timeoutsPerPage: RatioSignal | null;
   /** Requests given up (retries exhausted, content not retrieved) per page. */
   gaveUpPerPage: RatioSignal | null;
+  /** Mean time a request took (ms), per bucket, where the crawler logs it (Crawlee's statistics). */
+  requestMs: RatioSignal | null;
   /** `robots undetermined` lines per `will be crawled` line over the window. */
   robotsUndeterminedShare: number | null;
   /**
@@ -123,9 +125,10 @@ function perBucketOf(report: LogsReport, name: string): { counts: number[]; kind
 }
 
 /** The judged window: from the first page plus the warm-up to the last full bucket or the crawl's end. */
-export function judgedWindow(report: LogsReport, pages: number[], warmupSec?: number): { from: number; to: number; first: number; end: number } {
+export function judgedWindow(report: LogsReport, pages: number[], warmupSec?: number, knownTo?: number): { from: number; to: number; first: number; end: number } {
   const first = Math.max(0, pages.findIndex((c) => c > 0));
   let to = (report.lastBucketCoverage ?? 1) < 1 ? pages.length - 1 : pages.length;
+  if (knownTo !== undefined && knownTo > first) to = Math.min(to, knownTo);
   const end = report.series.find((s) => s.name === SIGNAL.crawlEnd)?.counts.findIndex((c) => c > 0) ?? -1;
   if (end > first) to = Math.min(to, end);
   const spanSec = ((to - first) * report.bucketMs) / 1000;
@@ -183,7 +186,10 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
   }
   if (!rateName) rateName = report.series.find((s) => s.total > 0)?.name ?? report.series[0]?.name;
   const pages = count(rateName!) ?? { counts: new Array<number>(report.buckets).fill(0), kind: 'count' as const, present: false, groups: {} };
-  const w = judgedWindow(report, pages.counts, options.warmupSec);
+  // A counter is known only up to its last reading: buckets after it are unknown, not zero.
+  const rateValues = pages.kind === 'counter' ? report.values!.find((v) => v.name === rateName)!.values : undefined;
+  const lastReading = rateValues ? rateValues.findLastIndex((v) => v !== null) : -1;
+  const w = judgedWindow(report, pages.counts, options.warmupSec, rateValues ? lastReading + 1 : undefined);
   const window = { from: w.from, to: w.to };
   const part = pages.counts.slice(w.from, w.to);
   const third = Math.max(1, Math.floor(part.length / 3));
@@ -192,7 +198,7 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
     pages.kind === 'count'
       ? analyzeTrend({ counts: part, bucketMs })
       : analyzeValueTrend(
-          part.map((x, i) => (report.values!.find((v) => v.name === rateName)!.values[w.from + i] === null ? null : x)),
+          part.map((x, i) => (rateValues![w.from + i] === null ? null : x)),
           bucketMs,
         );
   const rate: RateSignal = {
@@ -222,6 +228,7 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
   const postponed = logs?.postponedSeries ? named(logs.postponedSeries) : undefined;
   const timeouts = named(SIGNAL.timeouts);
   const gaveUp = named(SIGNAL.gaveUp);
+  const requestTime = named(SIGNAL.requestTimeMs);
 
   const accepted = named('will be crawled');
   const undetermined = named('robots undetermined');
@@ -300,6 +307,7 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
     pushbackShare: pushback ? ratio('429/503 share of attempts', pushback, attempts, window, bucketMs) : null,
     timeoutsPerPage: timeouts ? ratio('timeouts per page', timeouts, pageSeries, window, bucketMs) : null,
     gaveUpPerPage: gaveUp ? ratio('given up per page', gaveUp, pageSeries, window, bucketMs) : null,
+    requestMs: requestTime && rateName === 'requests (Crawlee stats)' ? ratio('ms per request', requestTime, pageSeries, window, bucketMs) : null,
     robotsUndeterminedShare,
     robotsRequests,
     domains,

@@ -23,6 +23,7 @@ export const SIGNAL = {
   gaveUp: 'gave up',
   timeouts: 'timeouts',
   memoryMiB: 'memory (Scrapy memusage, MiB)',
+  requestTimeMs: 'request time (Crawlee stats, ms)',
   fetchedDomains: 'fetched, by domain',
   acceptedDomains: 'accepted, by domain',
 } as const;
@@ -55,9 +56,12 @@ export const SIGNAL_SERIES: SeriesPattern[] = [
   { name: SIGNAL.gaveUp, regex: /Gave up retrying <|Request failed and reached maximum retries|Could not retrieve content for URL/ },
   { name: SIGNAL.timeouts, regex: /took longer than \d|[Tt]imeout ?Error|timed out/ },
   { name: SIGNAL.memoryMiB, regex: 'Peak memory usage is (\\d+)MiB', kind: 'gauge' },
-  // A page's domain: this crawler's `Crawling URL '…'`, Scrapy's `Crawled (200) <GET …>`, a request handler's
-  // `"url":"…"` field (Crawlee's JSON logger), a proxy's absolute-form request line.
-  { name: SIGNAL.fetchedDomains, regex: new RegExp(`(?:Crawling URL '|Crawled \\(\\d+\\) <GET |"url":"|"GET )${HOST}`), kind: 'key' },
+  // Crawlee's cumulative request time: differenced and divided by requestsTotal's increase, the mean time a request
+  // took in each interval (its requestAvgFinishedDurationMillis is an average since the start, like its rates).
+  { name: SIGNAL.requestTimeMs, regex: '"requestTotalDurationMillis":(\\d+)', kind: 'counter' },
+  // A page's domain: this crawler's `Crawling URL '…'`, Scrapy's `Crawled (200) <GET …>`, a Crawlee request
+  // handler's `Processing URL` (the wording of Crawlee's own examples), a proxy's absolute-form request line.
+  { name: SIGNAL.fetchedDomains, regex: new RegExp(`(?:Crawling URL '|Crawled \\(\\d+\\) <GET |Processing:? |"GET )${HOST}`), kind: 'key' },
   // The original Python crawler logs no fetch line; its accept line is where its pages are counted.
   { name: SIGNAL.acceptedDomains, regex: new RegExp(`The URL '${HOST}[^'\\n]*' will be crawled`), kind: 'key' },
 ];

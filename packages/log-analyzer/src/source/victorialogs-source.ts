@@ -262,6 +262,12 @@ function parseTime(text: string | undefined, target: VictoriaLogsTarget): number
   return t;
 }
 
+/**
+ * How long one query may take. The server stops a query itself after its -search.maxQueryDuration (30 s by default)
+ * and says so; this only guards against a server that accepted the connection and went silent.
+ */
+const QUERY_TIMEOUT_MS = 300_000;
+
 /** Runs a LogsQL query; its JSON-lines answer as rows. Every failure is one line naming the server and the cause. */
 async function query(target: VictoriaLogsTarget, logsql: string, range: { start?: number; end?: number }): Promise<Row[]> {
   const body = new URLSearchParams({ query: logsql });
@@ -269,8 +275,11 @@ async function query(target: VictoriaLogsTarget, logsql: string, range: { start?
   if (range.end !== undefined) body.set('end', new Date(range.end).toISOString());
   let res: Response;
   try {
-    res = await fetch(`${target.baseUrl}/select/logsql/query`, { method: 'POST', body });
+    res = await fetch(`${target.baseUrl}/select/logsql/query`, { method: 'POST', body, signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
   } catch (err) {
+    if ((err as Error).name === 'TimeoutError') {
+      throw new LogInputError(`${target.display}: VictoriaLogs did not answer within ${QUERY_TIMEOUT_MS / 1000} s; narrow the records (?query=, --since) or check the server.`);
+    }
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     const why = cause?.code ?? cause?.message ?? (err as Error).message;
     throw new LogInputError(`${target.display}: cannot reach VictoriaLogs at ${target.baseUrl} (${why}); is the server running and the address right?`);
