@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Collects the truth.json of every real-crawler fixture under fixtures/logs/real/ into fixtures/logs/ground-truth.json
 // (key "real") and rewrites the table between the `real-crawlers` markers of fixtures/logs/README.md, so the README
-// says exactly what the runs recorded:  node bench/real-crawlers/ground-truth.mjs
+// says exactly what the runs recorded:  node bench/real-crawlers/ground-truth.mjs [--skip DIR,DIR]
+// (--skip leaves out directories whose runs are being re-made).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +16,10 @@ const readmePath = join(root, 'fixtures', 'logs', 'README.md');
 const BEGIN = '<!-- real-crawlers: begin (written by bench/real-crawlers/ground-truth.mjs) -->';
 const END = '<!-- real-crawlers: end -->';
 
+const skipAt = process.argv.indexOf('--skip');
+const skip = new Set(skipAt > 0 ? (process.argv[skipAt + 1] ?? '').split(',') : []);
 const runs = readdirSync(realDir, { withFileTypes: true })
-  .filter((d) => d.isDirectory() && existsSync(join(realDir, d.name, 'truth.json')))
+  .filter((d) => d.isDirectory() && !skip.has(d.name) && existsSync(join(realDir, d.name, 'truth.json')))
   .map((d) => ({ dir: d.name, truth: JSON.parse(readFileSync(join(realDir, d.name, 'truth.json'), 'utf8')) }))
   .sort((a, b) => a.dir.localeCompare(b.dir));
 
@@ -31,7 +34,7 @@ for (const { dir, truth } of runs) {
     crawler: truth.crawler.version,
     scenario: truth.scenario.name,
     logs: truth.logs,
-    profiles: (truth.profiles ?? []).filter((p) => p.result === 'ok').map((p) => p.file),
+    profiles: (truth.profiles ?? []).filter((p) => p.result.startsWith('ok')).map((p) => p.file),
     durationSec: truth.durationSec,
     serverPagesPerSec: { start: r.startPagesPerSec, end: r.endPagesPerSec, relativeChange: r.relativeChange, windowSec: r.windowSec },
     crawlerLogLines: truth.crawlerLog?.total ?? null,

@@ -10,10 +10,15 @@ cd "$(dirname "$0")/../.."
 DURATION="${DURATION:-150s}"
 PARALLEL="${PARALLEL:-2}"
 if [ "$#" -eq 0 ]; then
+  # The committed set: verdict scenarios first (Scrapy, Crawlee), then the causes, then crawl-diag and the Python
+  # crawler (whose own unindexed frontier slows it in every scenario, so three are enough).
   set -- scrapy:slowing crawlee:slowing scrapy:constant crawlee:constant scrapy:step crawlee:step \
     scrapy:transient-decline crawlee:transient-decline \
     scrapy:rising-429 crawlee:rising-429 scrapy:concentration crawlee:concentration \
-    scrapy:unindexed-store crawlee:unindexed-store scrapy:steady crawlee:steady
+    scrapy:unindexed-store crawlee:unindexed-store scrapy:steady crawlee:steady \
+    crawl-diag:slowing crawl-diag:constant crawl-diag:step crawl-diag:transient-decline \
+    crawl-diag:rising-429 crawl-diag:concentration crawl-diag:unindexed-store crawl-diag:steady \
+    python:unindexed-store python:slowing python:step
 fi
 run_one() {
   local crawler="${1%%:*}" scenario="${1#*:}"

@@ -13,7 +13,7 @@ import { describeMachine } from '../common/machine.js';
 import { CRAWL_DIAG_BIN, REPO_ROOT } from '../common/repo-paths.js';
 import type { LaunchedCrawler } from './crawlers.js';
 import { countLogWindows } from './log-windows.js';
-import type { RealScenario } from './scenarios.js';
+import { expectedFor, type RealScenario } from './scenarios.js';
 
 export const TRUTH_BUCKET_SEC = 10;
 /** Logs bigger than this are gzipped (the analyzer reads .gz as it is). */
@@ -79,6 +79,7 @@ async function gzipBigLogs(dir: string, root: string): Promise<string[]> {
 
 export async function runReal(o: RealRunOptions): Promise<void> {
   const { crawler, scenario, web, durationSec, outDir, network, log } = o;
+  const expected = expectedFor(crawler.name, scenario);
   const machineAtStart = describeMachine();
   const startedAt = new Date();
   log(`real: ${crawler.version} on '${scenario.name}' for ${durationSec} s (load ${loadavg()[0].toFixed(2)}): ${scenario.about}`);
@@ -99,7 +100,7 @@ export async function runReal(o: RealRunOptions): Promise<void> {
 
   const profiles: Array<{ file: string; atSec: number; seconds: number; result: string }> = [];
   const profileJobs: Promise<void>[] = [];
-  if (scenario.expected.cause === 'store-bound') {
+  if (expected.cause === 'store-bound' || scenario.crawler.unindexedStore) {
     const seconds = Math.min(10, Math.round(durationSec / 10));
     for (const [label, share] of [['early', 0.2], ['late', 0.7]] as const) {
       const atSec = Math.round(share * durationSec);
@@ -114,6 +115,10 @@ export async function runReal(o: RealRunOptions): Promise<void> {
         }),
       );
     }
+  }
+
+  if (crawler.name === 'crawl-diag' && scenario.crawler.unindexedStore) {
+    profiles.push({ file: 'profiles', atSec: 0, seconds: durationSec, result: 'ok (the crawler\'s own profiling agent, --profile-dir)' });
   }
 
   const watchdog = setTimeout(() => {
@@ -159,7 +164,7 @@ export async function runReal(o: RealRunOptions): Promise<void> {
       sites: web.sites.length,
       behaviour: scenario.web.behaviour,
     },
-    expected: scenario.expected,
+    expected,
     serverRate: rate,
     bucketSec: TRUTH_BUCKET_SEC,
     timeline,
@@ -171,6 +176,6 @@ export async function runReal(o: RealRunOptions): Promise<void> {
   await writeFile(join(outDir, 'truth.json'), `${JSON.stringify(truth, null, 1)}\n`);
   log(
     `real: done: server rate ${rate.startPagesPerSec}/s → ${rate.endPagesPerSec}/s (${rate.relativeChange === null ? 'n/a' : `${Math.round(rate.relativeChange * 100)}%`}), ` +
-      `expected ${scenario.expected.verdict}${scenario.expected.cause ? ` (${scenario.expected.cause})` : ''}; truth in ${join(outDir, 'truth.json')}`,
+      `expected ${expected.verdict}${expected.cause ? ` (${expected.cause})` : ''}; truth in ${join(outDir, 'truth.json')}`,
   );
 }

@@ -1,5 +1,6 @@
-// A crawl across five test hosts (network namespaces on a bridge, see test-support/netns.ts): FerretDB, the simulated
-// web, the dispatcher and two supervisors each on a host of its own, talking over the test network as separate
+// A crawl across five test hosts (network namespaces on a bridge, see test-support/netns.ts): the databases (content on
+// FerretDB/PostgreSQL, politeness on FerretDB/SQLite), the simulated web, the dispatcher and two supervisors each on
+// a host of its own, talking over the test network as separate
 // machines would. In one crawl: a supervisor cut off past its heartbeat deadline while the web goes down (connections
 // refused), the content database unreachable, the dispatcher's host killed and the dispatcher restarted. Checked
 // against the web's ground truth: every reachable page stored, nothing pending or leased, every process exits 0.
@@ -71,8 +72,12 @@ describe.skipIf(unavailable !== undefined)(`a crawl across five test hosts${unav
     const h = net.hosts;
     const ferret = buildFerretDb();
     expect(ferret, 'FerretDB binary (tools/ferretdb)').toBeDefined();
-    const db = track(net.spawn('db', ferret!, ['--listen-addr', `${h.db!.address}:27017`, '--sqlite-dir', join(dir, 'ferret')]));
+    // The original two-server layout, both servers on the database host: content (frontier, pages) on FerretDB over
+    // PostgreSQL, robots.txt and politeness on FerretDB over SQLite.
+    const db = track(net.spawn('db', ferret!, ['--listen-addr', `${h.db!.address}:27017`, '--postgresql-data', join(dir, 'pg')]));
+    const politenessDb = track(net.spawn('db', ferret!, ['--listen-addr', `${h.db!.address}:27018`, '--sqlite-dir', join(dir, 'ferret')]));
     const mongo = `mongodb://${h.db!.address}:27017/crawl`;
+    const mongoPoliteness = `mongodb://${h.db!.address}:27018/politeness`;
 
     const web = track(net.spawn('web', process.execPath, [join(import.meta.dirname, 'support', 'netns-web.mjs'), JSON.stringify({ ...WEB, listenHost: h.web!.address, port: 80 })], { stdio: ['pipe', 'pipe', 'pipe'] }));
     const lines: Interface = createInterface({ input: web.child.stdout! });
@@ -94,7 +99,7 @@ describe.skipIf(unavailable !== undefined)(`a crawl across five test hosts${unav
     expect(truth.expected).toHaveLength(149);
 
     const logs = join(dir, 'logs');
-    const common = ['--mongo', mongo, '--heartbeat-ms', '500', '--log-dir', logs];
+    const common = ['--mongo', mongo, '--mongo-politeness', mongoPoliteness, '--heartbeat-ms', '500', '--log-dir', logs];
     const endpoint = `tcp://${h.disp!.address}:5555`;
     const cli = (host: string, args: string[]) => track(net.spawn(host, process.execPath, [CLI_BIN, 'crawl', ...args], { env: { ...process.env, NO_COLOR: '1' } }));
     const dispatcherArgs = ['dispatcher', '--bind', endpoint, '--lease-ms', '20000', ...common];
@@ -102,7 +107,7 @@ describe.skipIf(unavailable !== undefined)(`a crawl across five test hosts${unav
     const supervisor = (id: string) =>
       cli(id, ['supervisor', '--connect', endpoint, '--id', id, '--workers', '2', ...common, '--resolve', `*=${h.web!.address}:80`, '--allow-private', '--delay', '400', '--max-depth', '10', '--retry-delay', '1000']);
     const sups = [supervisor('sup1'), supervisor('sup2')];
-    const everything = () => [`dispatcher:\n${dispatcher.err}`, ...sups.map((s, i) => `sup${i + 1}:\n${s.err}`), `db:\n${db.err}`].join('\n');
+    const everything = () => [`dispatcher:\n${dispatcher.err}`, ...sups.map((s, i) => `sup${i + 1}:\n${s.err}`), `db:\n${db.err}${politenessDb.err}`].join('\n');
     const served = async () => (await ask<{ served: number }>('served')).served;
     const servedAtLeast = async (n: number) => {
       await within(`${n} pages served`, 60_000, (async () => {
@@ -133,7 +138,7 @@ describe.skipIf(unavailable !== undefined)(`a crawl across five test hosts${unav
     expect(dispatcher.err).toMatch(/dispatcher: stopped \(frontier exhausted\)/);
     for (const s of sups) expect(await within('a supervisor exits', 30_000, s.exited, everything), everything()).toBe(0);
 
-    const checker = track(net.spawn('disp', process.execPath, [join(import.meta.dirname, 'support', 'netns-store-check.mjs'), mongo], { stdio: ['pipe', 'pipe', 'pipe'] }));
+    const checker = track(net.spawn('disp', process.execPath, [join(import.meta.dirname, 'support', 'netns-store-check.mjs'), mongo, mongoPoliteness], { stdio: ['pipe', 'pipe', 'pipe'] }));
     checker.child.stdin!.end(JSON.stringify(truth.expected));
     expect(await within('the store check', 30_000, checker.exited, () => checker.err), checker.err).toBe(0);
     const { stats, missing, failed } = JSON.parse(checker.out) as {
@@ -158,7 +163,7 @@ describe.skipIf(unavailable !== undefined)(`a crawl across five test hosts${unav
     const refetched = Object.entries(hits).filter(([, n]) => n > 1);
     console.log(`multi-host crawl: ${stats.pages} of ${truth.expected.length} pages; ${refetched.length} fetched more than once (partition, outage); ${stats.failed} failed`);
     web.child.stdin!.end();
-    db.child.kill('SIGTERM');
-    await db.exited;
+    for (const server of [db, politenessDb]) server.child.kill('SIGTERM');
+    await Promise.all([db.exited, politenessDb.exited]);
   }, 120_000);
 });

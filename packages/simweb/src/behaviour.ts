@@ -17,7 +17,10 @@ export type Profile = ReadonlyArray<readonly [number, number]>;
 export interface ServerBehaviour {
   /** Multiplies every response's latency (1 = the host class's latency). Default constant 1. */
   latencyFactor?: Profile;
-  /** Share (0–1) of page requests answered with an error status instead of the page; robots.txt is never refused. Default 0. */
+  /**
+   * Chance (0–1) that a page request is answered with an error status instead of the page (drawn per request from
+   * a generator seeded by the web's seed); robots.txt is never refused. Default 0.
+   */
   errorShare?: Profile;
   /** Statuses used for refused requests, chosen in turn (e.g. `[429, 429, 429, 503]`). Default `[429]`. */
   errorStatuses?: number[];

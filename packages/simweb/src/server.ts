@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { ConcurrencyGate, profileAt, ServedCounter, type Answer, type ServerBehaviour, type TimelineBucket } from './behaviour.js';
 import { resolveOptions, type SimWebOptions } from './options.js';
+import { seededRandom } from './random.js';
 import { reachableUrls, type ReachabilityOptions } from './reachability.js';
 import { renderPage, renderRobots } from './render.js';
 import { buildGraph, type SimGraph, type SimSite } from './site-graph.js';
@@ -73,7 +74,7 @@ export async function startSimWeb(options: SimWebOptions = {}): Promise<SimWeb> 
   const served = new ServedCounter();
   const gate = behaviour.maxConcurrent ? new ConcurrencyGate(behaviour.maxConcurrent) : undefined;
   const errorStatuses = behaviour.errorStatuses ?? [429];
-  let refusedSoFar = 0;
+  const refuseRandom = seededRandom(opts.seed ^ 0x2545f491);
   let refusedCount = 0;
   let clockStart: number | undefined = behaviour.clock === 'start' ? Date.now() : undefined;
   const elapsedSec = () => (Date.now() - (clockStart ??= Date.now())) / 1000;
@@ -137,10 +138,10 @@ export async function startSimWeb(options: SimWebOptions = {}): Promise<SimWeb> 
       });
     }
     const share = profileAt(behaviour.errorShare, t, 0);
-    // Refusals are spread evenly (error diffusion), not drawn at random, so the served share follows the profile
-    // closely even in a short window.
-    if (share > 0 && (refusedSoFar += share) >= 1) {
-      refusedSoFar -= 1;
+    // Each page request is refused with the profile's probability, drawn from a generator seeded by the web's seed:
+    // random like a real rate limiter's answers (a refusal evenly spread every k-th request never refused a request
+    // retried right after its refusal), and the same sequence on every run.
+    if (share > 0 && refuseRandom() < share) {
       const status = errorStatuses[refusedCount++ % errorStatuses.length];
       record(url, status, 'refused', host);
       const headers: Record<string, string> = behaviour.retryAfterSec === undefined ? {} : { 'retry-after': String(behaviour.retryAfterSec) };

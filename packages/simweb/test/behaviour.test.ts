@@ -92,7 +92,7 @@ describe('latency over time', () => {
 });
 
 describe('refused requests', () => {
-  it('refuses the profile’s share of page requests, statuses in turn with Retry-After, and never robots.txt', async () => {
+  it('refuses page requests with the profile’s probability, statuses in turn with Retry-After, and never robots.txt', async () => {
     web = await startSimWeb({
       sites: 5,
       seed: 3,
@@ -101,20 +101,29 @@ describe('refused requests', () => {
     });
     const site = web.seeds[0];
     const answers: Answer[] = [];
-    for (let i = 1; i <= 20; i++) answers.push(await get(web, `${site}p/${i}.html`));
-    // Some page numbers live under /private/ on this site and answer 404: they count as page requests too.
+    for (let i = 1; i <= 80; i++) answers.push(await get(web, `${site}p/${i}.html`));
+    // Some page numbers live under /private/ on this site and answer 404: they are page requests too.
     const refused = answers.filter((a) => a.status === 429 || a.status === 503);
-    expect(refused).toHaveLength(10);
-    expect(refused.map((a) => a.status)).toEqual([429, 503, 429, 503, 429, 503, 429, 503, 429, 503]);
+    // Binomial(80, 0.5): mean 40, sd 4.5; outside 20–60 is a broken draw, not chance.
+    expect(refused.length).toBeGreaterThanOrEqual(20);
+    expect(refused.length).toBeLessThanOrEqual(60);
+    expect(refused.map((a) => a.status)).toEqual(refused.map((_a, i) => (i % 2 === 0 ? 429 : 503)));
     expect(refused.every((a) => a.headers['retry-after'] === '2')).toBe(true);
     expect(answers.filter((a) => !refused.includes(a)).every((a) => a.headers['retry-after'] === undefined)).toBe(true);
     const served = answers.filter((a) => a.status === 200).length;
     for (let i = 0; i < 6; i++) expect((await get(web, `${site}robots.txt`)).status).not.toBe(429);
     const [bucket] = web.timeline(60);
-    expect(bucket.refused).toEqual({ '429': 5, '503': 5 });
+    const n429 = refused.filter((a) => a.status === 429).length;
+    expect(bucket.refused).toEqual({ '429': n429, '503': refused.length - n429 });
     expect(bucket.pages).toBe(served);
-    expect(bucket.robots + bucket.otherErrors).toBe(6 + 10 - served);
+    expect(bucket.robots + bucket.otherErrors).toBe(6 + 80 - refused.length - served);
     expect(bucket.errorShare).toBe(0.5);
+    // The same seed refuses the same requests.
+    await web.close();
+    web = await startSimWeb({ sites: 5, seed: 3, latency: FIXED(0), behaviour: { errorShare: [[0, 0.5]], errorStatuses: [429, 503], retryAfterSec: 2 } });
+    const again: number[] = [];
+    for (let i = 1; i <= 80; i++) again.push((await get(web, `${site}p/${i}.html`)).status);
+    expect(again).toEqual(answers.map((a) => a.status));
   });
 });
 

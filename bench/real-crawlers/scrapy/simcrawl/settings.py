@@ -42,6 +42,7 @@ DOWNLOADER_MIDDLEWARES = {
 # The unindexed-store scenario turns on the pipeline (SIMWEB_STORE=path/to/pages.sqlite): items are written to a
 # SQLite table with no index, checked for a duplicate url or body first, so each write scans the whole table.
 SIMWEB_STORE = ""
+LOG_FORMATTER = "simcrawl.logformatter.UrlOnlyItemsLogFormatter"
 ITEM_PIPELINES = {
     "simcrawl.pipelines.UnindexedSqlitePipeline": 300,
 }
