@@ -6,6 +6,8 @@ import pprof from '@datadog/pprof';
 import type { AgentConfig } from './config.js';
 import { writeFileAtomic, writeFileAtomicSync } from './window-store.js';
 import { formatWindowFileName } from '../recording/window-file-name.js';
+import { WaitTracker, watchWaits } from './waits.js';
+import { addWaitSamples } from './wait-samples.js';
 
 /** What `time.stop` returns: pprof-format's Profile, as @datadog/pprof builds it. */
 type PprofProfile = ReturnType<typeof pprof.time.stop>;
@@ -64,6 +66,15 @@ export function startContinuousProfiler(config: AgentConfig, log: AgentLog = std
     return undefined;
   }
 
+  // Where the worker waits (MongoDB, HTTP, timers), by awaiting call site; a failure here costs the waits only.
+  const waits = new WaitTracker();
+  let unwatch: (() => void) | undefined;
+  try {
+    unwatch = watchWaits(waits);
+  } catch (err) {
+    log(`cannot watch waits (${describeError(err)}); the profile shows idle time as (idle)`);
+  }
+
   let running = true;
   let windowStartMs = Date.now();
   let timer: NodeJS.Timeout | undefined;
@@ -73,6 +84,8 @@ export function startContinuousProfiler(config: AgentConfig, log: AgentLog = std
 
   const stopProfilers = (): void => {
     running = false;
+    unwatch?.();
+    unwatch = undefined;
     if (timer) clearTimeout(timer);
     timer = undefined;
     try {
@@ -124,6 +137,7 @@ export function startContinuousProfiler(config: AgentConfig, log: AgentLog = std
   /** Ends the current window at `endMs`: the profiler restarts at once, the finished window is queued. */
   const closeWindow = (endMs: number, restart: boolean): PendingWindow => {
     const wall = pprof.time.stop(restart);
+    addWaitSamples(wall, waits.takeWindow(), intervalMicros, (endMs - windowStartMs) * 1000);
     const w: PendingWindow = { startMs: windowStartMs, wall: stampWindow(wall, windowStartMs, endMs), written: false };
     if (config.heap) w.heap = stampWindow(pprof.heap.profile(), windowStartMs, endMs);
     windowStartMs = endMs;

@@ -33,7 +33,7 @@ export function formatDiffTable(diff: ProfileDiff, opts: DiffReportOptions = {})
   const out = [
     `before: ${side(diff.before)}`,
     `after:  ${side(diff.after)}`,
-    `Shares are of each profile's own total time; idle (nothing running, nothing known waited on) ${pct(idle.before)} → ${pct(idle.after)}${waits}.`,
+    `Shares are of each profile's own total time; idle (no JS running: waiting on I/O, or for a CPU) ${pct(idle.before)} → ${pct(idle.after)}${waits}.`,
     '',
   ];
   const grown = topGrown(diff, top);

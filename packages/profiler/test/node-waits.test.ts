@@ -1,0 +1,79 @@
+// Where a Node worker waits, from the agent's recording of a real process: a worker awaiting a FerretDB query on a
+// growing unindexed collection (the official mongodb driver), a slow loopback HTTP server (fetch and node:http) and
+// a politeness timer. At least half of its wall time sits under the awaiting call sites, named by file:line, and
+// `flame diff` between the first and the last seconds names the MongoDB wait that grew.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentNodeOptions } from '../src/agent/node-options.js';
+import { loadRecordingRange } from '../src/recording/load-range.js';
+import { frameTimes } from '../src/frame-times.js';
+import { formatSummary, summarizeProfile } from '../src/outputs/summary.js';
+import { runCli } from '../../../test-support/run-cli.js';
+import { runNode, type ChildRun } from './agent-test-support.js';
+
+const WORKER = resolve(import.meta.dirname, 'fixtures', 'wait-worker.mjs');
+let server: Server;
+let dir: string;
+let run: ChildRun;
+
+/** The line of the first source line containing `text` in the worker. */
+async function lineOf(text: string): Promise<number> {
+  return (await readFile(WORKER, 'utf8')).split('\n').findIndex((l) => l.includes(text)) + 1;
+}
+
+beforeAll(async () => {
+  // A slow site: every page takes 200 ms.
+  server = createServer((_req, res) => setTimeout(() => res.end('<html>slow</html>'), 200));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const page = `http://127.0.0.1:${(server.address() as AddressInfo).port}/page`;
+  const mongo = new URL(process.env.CRAWL_DIAG_TEST_MONGO_URL!);
+  mongo.pathname = `/waits${process.pid}`;
+  dir = await mkdtemp(join(tmpdir(), 'crawl-diag-waits-'));
+  const { execArgv, env } = agentNodeOptions(dir, 'worker', { window: '1s' });
+  run = await runNode([...execArgv, WORKER, mongo.toString(), page, '7000'], { env, timeoutMs: 60_000 });
+}, 70_000);
+
+afterAll(async () => {
+  server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('Node waits in the agent', () => {
+  it('puts at least half of the worker\'s wall time under the awaiting call sites, by file:line', async () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('done');
+    // From the second second on: the first holds the process's start-up (module loading, the driver's handshake).
+    const profile = await loadRecordingRange(`${dir}@1s..10s`);
+    const times = frameTimes(profile);
+    const waits = [...times.frames.values()].filter((f) => f.kind === 'wait');
+    const summary = formatSummary(summarizeProfile(profile), profile);
+    process.stderr.write(`[node waits] ${(100 * times.waitUs / times.totalUs).toFixed(1)}% of wall time waiting\n${summary.split('\n').filter((l) => l.includes('waiting')).join('\n')}\n`);
+    expect(times.waitUs / times.totalUs).toBeGreaterThan(0.5);
+    const find = waits.find((w) => w.name === `mongodb find waits${process.pid}.frontier`);
+    expect(find, waits.map((w) => w.label).join('\n')).toBeDefined();
+    expect(find).toMatchObject({ file: WORKER, line: await lineOf('frontier.findOne('), library: 'mongodb' });
+    expect(waits.find((w) => w.name.startsWith('undici GET 127.0.0.1:'))).toMatchObject({ file: WORKER, line: await lineOf('await fetch(pageUrl)') });
+    // node:http: the line that made the request, inside httpGet (crawlRound's `await httpGet(…)` is below it).
+    expect(waits.find((w) => w.name.startsWith('http GET 127.0.0.1'))).toMatchObject({ file: WORKER, line: await lineOf('get(url, (res)') });
+    expect(waits.find((w) => w.name === 'timer setTimeout')).toMatchObject({ file: WORKER, line: await lineOf('await sleep(50)') });
+    // The wait sits under the awaiting function: crawlRound is the frame right below it.
+    expect(profile.samples.some((s) => {
+      const leaf = profile.frames[s.stack[s.stack.length - 1]];
+      const parent = profile.frames[s.stack[s.stack.length - 2]];
+      return leaf.kind === 'wait' && leaf.name.startsWith('mongodb find') && parent?.name === 'crawlRound';
+    })).toBe(true);
+    expect(summary).toMatch(/waiting in mongodb find \S+\.frontier at wait-worker\.mjs:\d+: [\d.]+% of wall time/);
+  });
+
+  it('flame diff between early and late seconds names the MongoDB wait that grew', async () => {
+    const r = await runCli(['flame', 'diff', `${dir}@1s..3s`, `${dir}@5s..8s`, '--json', '--top', '3'], { timeoutMs: 30_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const grown = (JSON.parse(r.stdout) as { grown: { label: string; selfDelta: number }[] }).grown;
+    process.stderr.write(`[node waits] grew most: ${grown.map((g) => `${g.label} +${(100 * g.selfDelta).toFixed(1)}%`).join(', ')}\n`);
+    expect(grown[0].label).toBe(`(wait) mongodb find waits${process.pid}.frontier (${WORKER}:${await lineOf('frontier.findOne(')})`);
+  });
+});
