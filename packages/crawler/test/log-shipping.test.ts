@@ -61,6 +61,17 @@ describe.skipIf(missing)('crawl --log-to victorialogs://', () => {
     expect(Object.keys(byNode.groups!)).toHaveLength(2);
     const streams = await analyzeLogs({ paths: [server.source] });
     expect(Object.keys(streams.groups!).every((g) => /^kind=(dispatcher|supervisor|worker),node=[^,]+,pid=\d+$/.test(g))).toBe(true);
+
+    // The doctor on the engine: the same crawler (ours, from the records' logger name), evidence and findings.
+    const doctor = async (path: string) => {
+      const d = await runCli(['doctor', '--logs', path, '--group-by', 'pid', '--json']);
+      expect(d.code, d.stderr).toBe(0);
+      const { generatedAt: _at, ...rest } = JSON.parse(d.stdout);
+      return rest;
+    };
+    const fileDoctor = await doctor(logDir);
+    expect(fileDoctor.crawler.kind).toBe('crawl-diag');
+    expect(await doctor(server.source)).toEqual(fileDoctor);
   }, 150_000);
 
   it('keeps the records on disk while the server is away and sends them when it is back: nothing lost', async () => {

@@ -19,6 +19,12 @@ export interface SeriesPattern {
   kind?: SeriesKind;
   /** What the reader should know about how the numbers were made; printed under its chart and in the JSON. */
   note?: string;
+  /**
+   * For a count series that looks at a line's syntax rather than its message (a logger name in a text line, a JSON
+   * key): the LogsQL filter that selects the same records in a log engine, where the message is a field of its own
+   * (`name:crawl_diag*`). Without it a log engine matches the pattern against the message.
+   */
+  engineFilter?: string;
 }
 
 export type SeriesKind = 'count' | 'gauge' | 'counter' | 'key';
@@ -40,6 +46,7 @@ export interface SeriesSpec {
   substring?: string;
   regex?: { source: string; flags: string };
   level?: string;
+  engineFilter?: string;
 }
 
 export function toSeriesSpecs(patterns: SeriesPattern[]): SeriesSpec[] {
@@ -53,7 +60,8 @@ export function toSeriesSpecs(patterns: SeriesPattern[]): SeriesSpec[] {
     if (kind !== 'count' && p.regex === undefined) {
       throw new LogInputError(`${kind} '${p.name}': give a regex whose first capture group is the number.`);
     }
-    if (p.regex === undefined) return { name: p.name, kind, substring: p.substring, level: p.level };
+    const engine = p.engineFilter ? { engineFilter: p.engineFilter } : {};
+    if (p.regex === undefined) return { name: p.name, kind, substring: p.substring, level: p.level, ...engine };
     let re: RegExp;
     try {
       re = typeof p.regex === 'string' ? new RegExp(p.regex) : p.regex;
@@ -63,7 +71,7 @@ export function toSeriesSpecs(patterns: SeriesPattern[]): SeriesSpec[] {
     if (kind !== 'count' && new RegExp(`${re.source}|`).exec('')!.length < 2) {
       throw new LogInputError(`${kind} '${p.name}': the regex ${re.source} has no capture group for the ${kind === 'key' ? 'key' : 'number'}.`);
     }
-    return { name: p.name, kind, regex: { source: re.source, flags: re.flags } };
+    return { name: p.name, kind, regex: { source: re.source, flags: re.flags }, ...engine };
   });
 }
 

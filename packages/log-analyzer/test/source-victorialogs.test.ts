@@ -196,6 +196,8 @@ describe('series patterns as LogsQL filters', () => {
     expect(seriesFilter(quoted)).toBe('*"say \\"hi\\" \\\\ now"*');
     expect(seriesFilter(re)).toBe('~"(?i)took \\\\d{4,}ms"');
     expect(seriesFilter(level)).toBe('level:in("error", "ERROR", "50")');
+    const [own] = toSeriesSpecs([{ name: 'own', regex: / - crawl_diag[.\s]|"name":"crawl_diag/, engineFilter: 'name:crawl_diag*' }]);
+    expect(seriesFilter(own)).toBe('(name:crawl_diag*)');
   });
 
   it('a value regex gets its first capturing group named for extract_regexp', () => {

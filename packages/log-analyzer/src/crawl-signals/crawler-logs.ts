@@ -43,7 +43,8 @@ const HOST = "https?://([^/:'\"<>\\s\\\\]+)";
 export const SIGNAL_SERIES: SeriesPattern[] = [
   // Our crawler's logger names (`crawl_diag.worker`): the original Python crawler writes the same strategic lines
   // under `crawlers.web.…`.
-  { name: SIGNAL.ownLines, regex: / - crawl_diag[.\s]|"name":"crawl_diag/ },
+  // In a log engine the logger name is the record's `name` field (pino's, as `--log-to` ships it).
+  { name: SIGNAL.ownLines, regex: / - crawl_diag[.\s]|"name":"crawl_diag/, engineFilter: 'name:crawl_diag*' },
   // Supervisors log this when the dispatcher ends the crawl: what follows is shutdown, not throughput.
   { name: SIGNAL.crawlEnd, substring: 'The dispatcher ends the crawl' },
   { name: SIGNAL.requests, regex: /"GET / },

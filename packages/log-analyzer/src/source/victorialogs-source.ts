@@ -68,14 +68,17 @@ function quote(text: string): string {
 
 const PINO_LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, warning: 40, error: 50, fatal: 60, critical: 60 };
 
+/** A JavaScript regex as RE2 source: the flags RE2 has inline; `g`, `y`, `u` change nothing for a yes/no match. */
+function re2Source(regex: { source: string; flags: string }): string {
+  const inline = [...regex.flags].filter((f) => 'ims'.includes(f)).join('');
+  return inline ? `(?${inline})${regex.source}` : regex.source;
+}
+
 /** The LogsQL filter that selects the records one series counts. */
 export function seriesFilter(spec: SeriesSpec): string {
+  if (spec.engineFilter) return `(${spec.engineFilter})`;
   if (spec.substring !== undefined) return `*${quote(spec.substring)}*`;
-  if (spec.regex) {
-    // JavaScript flags that RE2 has as inline flags; `g`, `y`, `u` change nothing for a yes/no match.
-    const inline = [...spec.regex.flags].filter((f) => 'ims'.includes(f)).join('');
-    return `~${quote(inline ? `(?${inline})${spec.regex.source}` : spec.regex.source)}`;
-  }
+  if (spec.regex) return `~${quote(re2Source(spec.regex))}`;
   const level = spec.level!;
   const name = level.toLowerCase();
   const num = PINO_LEVELS[name] ?? (/^\d+$/.test(level) ? Number(level) : undefined);
@@ -223,8 +226,7 @@ const VALUE_FIELD = 'crawl_diag_value';
  * the first `(` that is not escaped, not inside a character class and not `(?:`, `(?=`, `(?!`, `(?<=`, `(?<!`.
  */
 export function namedFirstGroup(spec: SeriesSpec): string {
-  const src = seriesFilter(spec).slice(1); // the quoted RE2 source, inline flags included
-  const re = JSON.parse(src) as string;
+  const re = re2Source(spec.regex!);
   let inClass = false;
   for (let k = 0; k < re.length; k++) {
     const c = re[k];
