@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { busyShare, machineCpu, processCpuMs } from '../src/common/cpu.js';
+import { busyShare, machineCpu, processCpuMs, processTreeCpuMs } from '../src/common/cpu.js';
 
 describe('bench CPU figures', () => {
   it('counts a spinning process and not a sleeping one', async () => {
@@ -36,4 +36,25 @@ describe('bench CPU figures', () => {
     await once(p, 'exit');
     expect(processCpuMs(p.pid!)).toBeUndefined();
   });
+
+  it('counts a process tree: a parent that only waits, with the CPU of the child it started (FerretDB and PostgreSQL)', async () => {
+    // The parent takes its spinning child along when it is stopped.
+    const child = `const c = require('node:child_process').spawn(process.execPath, ['-e', 'const end = Date.now() + 30000; while (Date.now() < end);'], { stdio: 'inherit' }); process.on('SIGTERM', () => { c.kill('SIGKILL'); process.exit(0); }); setTimeout(() => {}, 30000);`;
+    const parent = spawn(process.execPath, ['-e', child]);
+    try {
+      const started = Date.now();
+      while ((processTreeCpuMs(parent.pid!) ?? 0) - (processCpuMs(parent.pid!) ?? 0) < 300 && Date.now() - started < 20_000) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const tree = processTreeCpuMs(parent.pid!)!;
+      const own = processCpuMs(parent.pid!)!;
+      expect(tree - own).toBeGreaterThanOrEqual(300);
+      expect(processTreeCpuMs(2 ** 22 + 12345)).toBeUndefined();
+    } finally {
+      if (parent.exitCode === null) {
+        parent.kill('SIGTERM');
+        await once(parent, 'exit');
+      }
+    }
+  }, 30_000);
 });

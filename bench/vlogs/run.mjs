@@ -5,6 +5,7 @@
 //   B  crawl-diag logs victorialogs://… --group-by node --json              (the engine counts; same report)
 //   C  crawl-diag logs "victorialogs://…?query=node:node-3" --since T --group-by pid --json
 //      (one node's last 2 hours: the engine reads only those blocks; a file has to be scanned whole, as in A)
+//   E  one node's whole day: from the engine, and as `grep -F '"node":"node-3"' FILE | crawl-diag logs -` (identical)
 //   D  the counting query alone, literal series as substring filters (what B sends) against phrase filters
 // Records: bench/vlogs/make-records.mjs (8 nodes x 2 processes, 24 h, decaying), in bench/.work/ (git-ignored), page
 // cache warm; VictoriaLogs from .test-services/bin (npm test builds it) with its data in bench/.work/vlogs-data,
@@ -162,6 +163,9 @@ async function main() {
       filesAll: `node ${q(CLI)} logs ${q(file)} --group-by node --json > ${q(out('files'))}`,
       engineAll: `node ${q(CLI)} logs ${q(source)} --group-by node --json > ${q(out('engine'))}`,
       engineNarrow: `node ${q(CLI)} logs ${q(`${source}?query=node:node-3`)} --since ${since} --group-by pid --json > ${q(out('narrow'))}`,
+      // One node over the whole day: from the engine, and from the file with grep picking its lines first.
+      engineNode: `node ${q(CLI)} logs ${q(`${source}?query=node:node-3`)} --group-by pid --json > ${q(out('node-engine'))}`,
+      filesNodeGrep: `LC_ALL=C grep -F '"node":"node-3"' ${q(file)} | node ${q(CLI)} logs - --group-by pid --json > ${q(out('node-files'))}`,
     };
     // D: the counting query B sends (six series, per 15-minute bucket and node) with substring and phrase filters.
     const series = ['will be crawled', 'Crawling URL', 'was postponed', 'was ignored', 'Unable to determine if the URL', 'Could not retrieve content for URL'];
@@ -196,7 +200,9 @@ async function main() {
 
     const files = JSON.parse(readFileSync(out('files'), 'utf8'));
     const engine = JSON.parse(readFileSync(out('engine'), 'utf8'));
-    const identical = comparable(files) === comparable(engine);
+    const identical =
+      comparable(files) === comparable(engine) &&
+      comparable(JSON.parse(readFileSync(out('node-files'), 'utf8'))) === comparable(JSON.parse(readFileSync(out('node-engine'), 'utf8')));
     const summary = Object.fromEntries(
       Object.entries(samples).map(([k, v]) => [
         k,
@@ -223,6 +229,7 @@ async function main() {
       ratios: {
         engineAllVsFiles: summary.engineAll.seconds / summary.filesAll.seconds,
         engineNarrowVsFiles: summary.engineNarrow.seconds / summary.filesAll.seconds,
+        engineNodeVsGrepFiles: summary.engineNode.seconds / summary.filesNodeGrep.seconds,
         phraseVsSubstring: summary['query-phrase'].seconds / summary['query-substring'].seconds,
       },
       commands: { ...commands, ...raw },
@@ -234,7 +241,7 @@ async function main() {
         `${records} records (${(result.fileBytes / 1e9).toFixed(2)} GB NDJSON), ${rounds} rounds, load ${load.map((l) => l.map((x) => x.toFixed(1)).join(' ')).join(' -> ')}`,
         ingestSeconds === null ? 'ingest: kept from an earlier run' : `ingest: ${ingestSeconds.toFixed(1)} s (${result.ingest.recordsPerSecond} records/s), server CPU ${ingestServerCpu.toFixed(1)} s`,
         ...Object.entries(summary).map(([k, s]) => `${k.padEnd(16)} ${s.seconds.toFixed(2).padStart(7)} s wall  cli CPU ${s.cliCpuSeconds?.toFixed(2) ?? '-'} s  server CPU ${s.serverCpuSeconds.toFixed(2)} s`),
-        `engine/files (whole report): ${result.ratios.engineAllVsFiles.toFixed(2)}x; engine narrow/files: ${result.ratios.engineNarrowVsFiles.toFixed(2)}x; phrase/substring: ${result.ratios.phraseVsSubstring.toFixed(2)}x`,
+        `engine/files (whole report): ${result.ratios.engineAllVsFiles.toFixed(2)}x; engine narrow/files: ${result.ratios.engineNarrowVsFiles.toFixed(2)}x; one node engine/grep+files: ${result.ratios.engineNodeVsGrepFiles.toFixed(2)}x; phrase/substring: ${result.ratios.phraseVsSubstring.toFixed(2)}x`,
         `identical reports (files vs engine): ${identical}`,
       ].join('\n') + '\n',
     );

@@ -72,20 +72,25 @@ export async function runNodesBench(o: NodesBenchOptions): Promise<{ result: Nod
       const store =
         o.store === 'sqlite' ? { sqlite: join(dir, 'crawl.sqlite') } : { mongo: withDatabase(mongoUri!, `bench_${o.scenario.name.replace(/-/g, '_')}_${nodes}_${Date.now()}`) };
       const cpuSamples = sampleCpu(mongo);
-      const crawl = await runCrawlLocal({
-        supervisors: nodes,
-        workers: o.workers,
-        durationSec: o.durationSec,
-        seedsFile: bench.seedsFile,
-        resolveRule: bench.web.resolveRule,
-        logDir,
-        store,
-        faults: o.scenario.fault ? [o.scenario.fault] : [],
-        delayMs: o.delayMs,
-        maxDepth: o.maxDepth,
-        onProgressLine: o.live,
-      });
-      cpuSamples.stop();
+      // Stopped on a failed crawl too: its timer would keep the bench process alive (holding /tmp/bench.lock).
+      let crawl: Awaited<ReturnType<typeof runCrawlLocal>>;
+      try {
+        crawl = await runCrawlLocal({
+          supervisors: nodes,
+          workers: o.workers,
+          durationSec: o.durationSec,
+          seedsFile: bench.seedsFile,
+          resolveRule: bench.web.resolveRule,
+          logDir,
+          store,
+          faults: o.scenario.fault ? [o.scenario.fault] : [],
+          delayMs: o.delayMs,
+          maxDepth: o.maxDepth,
+          onProgressLine: o.live,
+        });
+      } finally {
+        cpuSamples.stop();
+      }
       const figures = await analyzeRunLogs(logDir, { bucketMs: o.bucketMs, warmupSec: o.warmupSec });
       const cpu = cpuInWindow(cpuSamples.samples, figures, o.bucketMs);
       const run: NodesRun = {

@@ -36,7 +36,10 @@ export interface RealRunOptions {
  * robots.txt first), which says nothing about the server.
  */
 export function serverRate(timeline: TimelineBucket[], durationSec: number, bucketSec = TRUTH_BUCKET_SEC) {
-  const all = timeline.filter((b) => b.t + bucketSec <= durationSec);
+  // Whole windows only: within the run, and before the crawler's last request (a crawler whose --duration counts
+  // from its own start stops a few seconds before the run's last window ends). Timelines written before windows
+  // had a span count every window as whole.
+  const all = timeline.filter((b) => b.t + bucketSec <= durationSec && (b.span ?? bucketSec) >= bucketSec);
   const full = all.length >= 5 ? all.slice(1) : all;
   const span = Math.max(1, Math.min(3, Math.floor(full.length / 3)));
   const mean = (bs: TimelineBucket[]) => bs.reduce((s, b) => s + b.pages, 0) / (bs.length * bucketSec);
@@ -160,6 +163,7 @@ export async function runReal(o: RealRunOptions): Promise<void> {
     machine: { ...machineAtStart, loadAtEnd: Number(loadavg()[0].toFixed(2)) },
     server: {
       latencyMs: scenario.web.latency,
+      linksPerPage: scenario.web.linksPerPage,
       pageBytes: scenario.web.pageBytes,
       sites: web.sites.length,
       behaviour: scenario.web.behaviour,

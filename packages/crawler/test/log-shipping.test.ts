@@ -80,15 +80,17 @@ describe.skipIf(missing)('crawl --log-to victorialogs://', () => {
       const dir = tempDir('ship-outage');
       const logDir = join(dir, 'logs');
       const spool = join(dir, 'spool');
-      // A slower crawl (per-domain delay 300 ms): it runs long enough for an outage in the middle.
+      // A slower crawl (per-domain delay 500 ms): it runs long enough for an outage in the middle.
       // The files in the default Python text format this time: the shipped records are pino's JSON all the same.
-      const run = startCrawl(localArgs(web, dir, ['--workers', '2', '--delay', '300', '--log-to', own.source, '--log-spool', spool]));
+      const run = startCrawl(localArgs(web, dir, ['--workers', '2', '--delay', '500', '--log-to', own.source, '--log-spool', spool]));
       await waitUntil('records reaching the server', async () => (await countRecords(own.url, '*')) > 20, 30_000);
       await own.stop();
       const stoppedAt = Date.now();
       await waitUntil('records spooled on disk', () => readdirSync(spool).some((f) => f.endsWith('.ndjson')), 15_000);
       await new Promise((r) => setTimeout(r, Math.max(0, 1500 - (Date.now() - stoppedAt))));
       await own.restart();
+      // The outage was in the middle: the crawl's processes are still there to send what waited.
+      expect(run.child.exitCode, 'the crawl ended during the outage; make it longer').toBeNull();
       const { code } = await finished(run, 120_000);
       expect(code, run.stderr()).toBe(0);
       // The operator is told, once per process each way.

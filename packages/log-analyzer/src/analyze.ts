@@ -1,6 +1,7 @@
 // analyzeLogs: the whole pipeline (source -> scanner -> bucketer -> analysis) behind one typed options object.
 import { availableParallelism } from 'node:os';
 import { autoBucketMs, MAX_BUCKETS, formatBucket } from './bucketer/bucket-size.js';
+import { valueSampleIntervals } from './bucketer/sample-interval.js';
 import { buildReport } from './build-report.js';
 import { LogInputError } from './errors.js';
 import { detectFormat } from './formats/detect-format.js';
@@ -13,7 +14,7 @@ import { EventCounts, type EventCountsData } from './scanner/event-counts.js';
 import { createScanner, unitResult, type ScanUnit, type UnitResult } from './scanner/scan-unit.js';
 import { splitAtRecords } from './scanner/split-ranges.js';
 import { runScanUnits } from './scanner/worker-pool.js';
-import { CRAWLEE_SERIES, DEFAULT_SERIES, SCRAPY_SERIES, looksLikeCrawlee, toSeriesSpecs, type SeriesPattern, type SeriesSpec } from './series.js';
+import { CRAWLEE_SERIES, DEFAULT_SERIES, SCRAPY_SERIES, looksLikeCrawlee, startsWithCrawleeStart, toSeriesSpecs, type SeriesPattern, type SeriesSpec } from './series.js';
 import { crawleeRunStart } from './formats/crawlee.js';
 import { readFileTail } from './source/read-head.js';
 import { expandPaths } from './source/expand-paths.js';
@@ -85,6 +86,8 @@ export interface PreparedFile {
   crawlee?: boolean;
   /** Reference time for the format when not the file's mtime: the run's start for an untimed Crawlee log. */
   referenceMs?: number;
+  /** Its first line is the crawler starting (Crawlee): its first record is when the crawler's totals were 0. */
+  startsAtCrawlerStart?: boolean;
 }
 
 export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> {
@@ -256,7 +259,12 @@ export function reportFrom(run: PreparedRun, counts: EventCountsData, tallies: F
   }
   if (Number.isNaN(firstMs)) return null;
 
-  const chosenBucketMs = run.bucketMs === 'auto' ? autoBucketMs(lastMs - firstMs) : run.bucketMs;
+  // Never finer than the statistics lines gauges and counters come from (unless that leaves too few buckets for
+  // the series counted line by line, which then say so through `bucketWarnings`).
+  const intervals = valueSampleIntervals(counts);
+  const dataIntervalMs = Math.max(0, ...intervals.map((v) => v ?? 0));
+  const countedLines = specs.some((s, i) => s.kind === 'count' && [...counts.groups.values()].some((g) => g.series[i].size > 0));
+  const chosenBucketMs = run.bucketMs === 'auto' ? autoBucketMs(lastMs - firstMs, dataIntervalMs, countedLines) : run.bucketMs;
   const buckets = Math.floor(lastMs / chosenBucketMs) - Math.floor(firstMs / chosenBucketMs) + 1;
   if (buckets > MAX_BUCKETS) {
     throw new LogInputError(
@@ -279,11 +287,21 @@ export function reportFrom(run: PreparedRun, counts: EventCountsData, tallies: F
   if (run.groupBy.kind !== 'field') {
     for (const f of files) groupFiles.set(f.group, [...(groupFiles.get(f.group) ?? []), f.input.displayPath]);
   }
+  // A group whose log begins with its crawler starting: its first record is when the crawler's totals were 0.
+  const crawlerStarts = new Map<string, number>();
+  files.forEach((f, i) => {
+    if (f.startsAtCrawlerStart && !Number.isNaN(tallies[i].first) && !(crawlerStarts.get(f.group)! <= tallies[i].first)) {
+      crawlerStarts.set(f.group, tallies[i].first);
+    }
+  });
   return buildReport({
     counts,
     seriesNames: specs.map((s) => s.name),
     seriesKinds: specs.map((s) => s.kind),
     seriesNotes: run.patterns.map((p) => p.note),
+    seriesZeroAtStart: run.patterns.map((p) => p.zeroAtStart === true),
+    sampleIntervals: intervals,
+    crawlerStarts,
     ratios: run.ratios,
     files: summaries,
     groupFiles,
@@ -351,6 +369,7 @@ async function prepareInput(
   }
   prepared.format = found.format;
   prepared.crawlee = found.format === 'crawlee' || looksLikeCrawlee(head);
+  if (prepared.crawlee && startsWithCrawleeStart(head)) prepared.startsAtCrawlerStart = true;
   if (found.format === 'crawlee' && !gzip) {
     // Untimed lines are placed by their crawlerRuntimeMillis from the run's start: mtime minus the last runtime.
     const start = crawleeRunStart(await readFileTail(input.path, input.size), input.mtimeMs);

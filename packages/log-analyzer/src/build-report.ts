@@ -16,6 +16,12 @@ export interface ReportInput {
   seriesKinds?: string[];
   /** Per series: a note on how its numbers were made (shown with value series), or undefined. */
   seriesNotes?: Array<string | undefined>;
+  /** Per series: a counter that is 0 when the crawler starts (see SeriesPattern.zeroAtStart). */
+  seriesZeroAtStart?: boolean[];
+  /** Per series: the typical time between a gauge's or counter's samples (null unknown, undefined for counts). */
+  sampleIntervals?: Array<number | null | undefined>;
+  /** Per group whose log begins with its crawler starting: that time (the crawler's totals were 0). */
+  crawlerStarts?: Map<string, number>;
   /** Ratios of two count series, by name. */
   ratios?: Array<{ name: string; numerator: string; denominator: string }>;
   files: FileSummary[];
@@ -77,7 +83,10 @@ export function buildReport(input: ReportInput): LogsReport {
     const samples: number[][] = [];
     for (const g of groupNames) {
       const gc = input.counts.groups.get(g)!;
-      if (kinds[i] === 'counter') groupValues[g] = counterIncreases(gc.values[i], res, grid);
+      if (kinds[i] === 'counter') {
+        const zeroAt = input.seriesZeroAtStart?.[i] ? input.crawlerStarts?.get(g) : undefined;
+        groupValues[g] = counterIncreases(gc.values[i], res, grid, zeroAt);
+      }
       else {
         const n = allSeries[i].groups[g].counts;
         const gs = gaugeSums(gc.values[i], n, res, grid);
@@ -94,7 +103,12 @@ export function buildReport(input: ReportInput): LogsReport {
             sumPerBucket(samples, grid.buckets),
           );
     const note = input.seriesNotes?.[i];
-    values.push({ ...valueSeries(name, kinds[i] as 'gauge' | 'counter', total, groupValues, grid.bucketMs), ...(note ? { note } : {}) });
+    const interval = input.sampleIntervals?.[i];
+    values.push({
+      ...valueSeries(name, kinds[i] as 'gauge' | 'counter', total, groupValues, grid.bucketMs),
+      ...(note ? { note } : {}),
+      ...(typeof interval === 'number' ? { sampleIntervalMs: interval } : {}),
+    });
   });
   for (const r of input.ratios ?? []) {
     const find = (n: string): SeriesReport => {

@@ -67,6 +67,26 @@ export interface ValueSeriesReport {
   trend: Trend;
   /** Extra: how the numbers were made, when it matters for reading them (Crawlee's statistics differenced). */
   note?: string;
+  /**
+   * Extra (gauges and counters): the typical time between the lines the values are read from (their statistics
+   * interval). A `bucketMs` below it splits or repeats each value: see `bucketWarnings`.
+   */
+  sampleIntervalMs?: number;
+}
+
+/**
+ * One warning per gauge or counter read from lines further apart than the report's buckets: its values repeat or
+ * split across buckets, and the bucket that would show it truly is named.
+ */
+export function bucketWarnings(report: Pick<LogsReport, 'bucketMs' | 'values'>): string[] {
+  const seconds = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`);
+  return (report.values ?? [])
+    .filter((v) => v.sampleIntervalMs !== undefined && v.sampleIntervalMs > report.bucketMs)
+    .map(
+      (v) =>
+        `'${v.name}' comes from lines every ${seconds(v.sampleIntervalMs!)}, more than the ${seconds(report.bucketMs)} buckets: ` +
+        `its values are split or repeated across buckets; give --bucket ${seconds(v.sampleIntervalMs!)} or more to see it at its own resolution.`,
+    );
 }
 
 /**

@@ -20,6 +20,11 @@ export interface SeriesPattern {
   /** What the reader should know about how the numbers were made; printed under its chart and in the JSON. */
   note?: string;
   /**
+   * A counter that is 0 when the crawler starts (its own statistics): in a log that begins with the crawler's
+   * start, the first statistics line's total is the first interval's increase instead of being dropped.
+   */
+  zeroAtStart?: boolean;
+  /**
    * For a count series that looks at a line's syntax rather than its message (a logger name in a text line, a JSON
    * key): the LogsQL filter that selects the same records in a log engine, where the message is a field of its own
    * (`name:crawl_diag*`). Without it a log engine matches the pattern against the message.
@@ -108,9 +113,19 @@ export const CRAWLEE_SERIES: SeriesPattern[] = [
     name: 'requests (Crawlee stats)',
     regex: '"requestsTotal":(\\d+)',
     kind: 'counter',
+    zeroAtStart: true,
     note: "increase of Crawlee's cumulative requestsTotal (finished + failed) between statistics lines; its requestsFinishedPerMinute is an average since the start and hides decay",
   },
 ];
+
+/** True when a Crawlee log's first line is its crawler starting: the log holds the run from its start. */
+export function startsWithCrawleeStart(head: Buffer): boolean {
+  const text = head.toString('latin1');
+  const nl = text.indexOf('\n');
+  return CRAWLEE_START.test(nl < 0 ? text : text.slice(0, nl));
+}
+
+const CRAWLEE_START = /\w*Crawler(?::\w+)*:(?:\x1b\[\d+m)? Starting the crawler\.|"msg":"Starting the crawler\."/;
 
 /** True when a log's first bytes are Crawlee's (text or JSON logger): a crawler's prefixed lines or its statistics. */
 export function looksLikeCrawlee(head: Buffer): boolean {

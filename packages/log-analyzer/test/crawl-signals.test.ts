@@ -61,7 +61,8 @@ describe('which crawler wrote the logs', () => {
     ];
     for (const [path, crawler, series, kind] of cases) {
       const { signals } = await analyzeCrawl({ paths: [join(FIX, path)], tz: 'UTC' });
-      expect([path, signals.crawler, signals.crawlerFrom, signals.rate.series, signals.rate.kind]).toEqual([path, crawler, 'detected', series, kind]);
+      // Fetch lines less the failed fetches, where a crawler logs both (`crawling − could not retrieve`).
+      expect([path, signals.crawler, signals.crawlerFrom, signals.rate.series.split(' − ')[0], signals.rate.kind]).toEqual([path, crawler, 'detected', series, kind]);
     }
   });
 
@@ -79,6 +80,35 @@ describe('which crawler wrote the logs', () => {
     expect(signals.crawlerFrom).toBe('given');
     expect(signals.warnings.join('\n')).toMatch(/--crawler crawlee: these logs have none of Crawlee's page lines.*look like Scrapy's/);
     await expect(analyzeCrawl({ paths: [join(FIX, 'scrapy/scrapy.log')], crawler: 'nutch' })).rejects.toThrow(LogInputError);
+  });
+});
+
+describe('the rate of a crawler that logs its fetches before their answers', () => {
+  it('is the fetch lines less the failed ones, bucket by bucket', async () => {
+    // Our crawler's lines: 10 fetches a second; from the third minute 4 of them fail (429) and are retried.
+    const lines: string[] = [];
+    const py = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ').replace('.', ',');
+    for (let s = 0; s < 300; s++) {
+      for (let i = 0; i < 10; i++) {
+        const at = T0 + s * 1000 + i * 90;
+        const url = `http://site-${i}.test/p/${s}`;
+        lines.push(`${py(at)} - crawl_diag.worker - DEBUG - Crawling URL '${url}'.`);
+        if (s >= 120 && i < 4) {
+          lines.push(`${py(at + 10)} - crawl_diag.worker - DEBUG - "GET /p/${s} HTTP/1.1" 429`);
+          lines.push(`${py(at + 20)} - crawl_diag.worker - ERROR - Could not retrieve content for URL '${url}'.`);
+        } else lines.push(`${py(at + 10)} - crawl_diag.worker - DEBUG - "GET /p/${s} HTTP/1.1" 200`);
+      }
+    }
+    const path = join(dir, 'worker-1-1.log');
+    await writeFile(path, lines.join('\n') + '\n');
+    const { report, signals } = await analyzeCrawl({ paths: [path], tz: 'UTC', bucketMs: 10_000 });
+    expect(signals.crawler).toBe('crawl-diag');
+    expect(signals.rate.series).toBe('crawling − could not retrieve');
+    const offset = (T0 - Date.parse(report.start)) / 10_000;
+    expect(signals.rate.perBucket.slice(offset + 1, offset + 12)).toEqual(new Array(11).fill(100));
+    expect(signals.rate.perBucket.slice(offset + 12, offset + 29)).toEqual(new Array(17).fill(60));
+    expect(signals.rate.perSecLate).toBeCloseTo(6, 10);
+    expect(signals.pushbackShare!.latePooled).toBeCloseTo(0.4, 10);
   });
 });
 

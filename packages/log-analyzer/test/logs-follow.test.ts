@@ -31,19 +31,12 @@ describe('crawl-diag logs --follow', () => {
   it('counts lines written after it started, across rotation and truncation, and prints the summary on SIGINT', async () => {
     const log = join(dir, 'crawler.log');
     writeFileSync(log, lines(30));
-    const child = spawn(process.execPath, [CLI_BIN, 'logs', log, '--follow', '--line', 'will be crawled', '--bucket', '10s', '--json'], {
-      env: { ...process.env, TZ: 'UTC', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
+    const run = followCli([log, '--line', 'will be crawled', '--bucket', '10s', '--json']);
+    const { child, exited } = run;
     const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
     // It says on stderr when it follows (the lines already there are read by then).
-    for (let waited = 0; !stderr.includes('following') && waited < 30_000; waited += 100) await pause(100);
-    expect(stderr).toMatch(/^crawl-diag: following .*crawler\.log; Ctrl-C prints the summary\.\n$/);
+    for (let waited = 0; !run.stderr.includes('following') && waited < 30_000; waited += 100) await pause(100);
+    expect(run.stderr).toMatch(/^crawl-diag: following .*crawler\.log; Ctrl-C prints the summary\.\n$/);
     appendFileSync(log, lines(20));
     await pause(2000);
     renameSync(log, `${log}.1`);
@@ -55,8 +48,8 @@ describe('crawl-diag logs --follow', () => {
     child.kill('SIGINT');
     const code = await exited;
     expect(code).toBe(0);
-    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
-    const report = JSON.parse(stdout) as LogsReport;
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    const report = JSON.parse(run.stdout) as LogsReport;
     expect(report.series[0].total).toBe(30 + 20 + 5 + 25 + 10);
     expect(report.bucketMs).toBe(10_000);
     expect(report.start).toBe(new Date(start).toISOString());
@@ -83,22 +76,26 @@ describe('crawl-diag logs --follow', () => {
     writer = startWriter(viaBinary);
     await until(() => existsSync(viaBinary) && statSync(viaBinary).size > 0);
     const ratio = ['--ratio', 'waste=postponed/will be crawled'];
-    const child = spawn(process.execPath, [CLI_BIN, 'logs', viaBinary, '--follow', ...ratio, '--json'], {
-      env: { ...process.env, TZ: 'UTC', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
-    await until(() => stderr.includes('following'));
+    const cli = followCli([viaBinary, ...ratio, '--json']);
+    await until(() => cli.stderr.includes('following'));
     expect(await writer).toBe(0);
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(JSON.parse(stdout)).toEqual(await logsJson([viaBinary, ...ratio]));
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(JSON.parse(cli.stdout)).toEqual(await logsJson([viaBinary, ...ratio]));
   }, 60_000);
 });
+
+/** `crawl-diag logs ARGS --follow` in a child process, its output collected as it comes. */
+function followCli(args: string[]) {
+  const child = spawn(process.execPath, [CLI_BIN, 'logs', ...args, '--follow'], {
+    env: { ...process.env, TZ: 'UTC', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const run = { child, stdout: '', stderr: '', exited: new Promise<number | null>((resolveExit) => child.on('close', resolveExit)) };
+  child.stdout.on('data', (d) => (run.stdout += d));
+  child.stderr.on('data', (d) => (run.stderr += d));
+  return run;
+}
 
 /** Python's logging writing a decaying crawl's log over a few seconds; resolves with its exit code. */
 function startWriter(path: string): Promise<number | null> {

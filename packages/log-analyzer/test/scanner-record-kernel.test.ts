@@ -78,10 +78,10 @@ const SERIES: SeriesPattern[] = [
   { name: 'warnings', level: 'WARNING' },
 ];
 
-function scanAll(kind: 'kernel' | 'line', format: FormatName, zone: string, log: Buffer, cuts: number[], resolutionMs: number) {
+function scanAll(kind: 'kernel' | 'line', format: FormatName, zone: string, log: Buffer, cuts: number[], resolutionMs: number, patterns = SERIES) {
   const naive = new NaiveTimeConverter(zone);
   const f = createFormat(format, { naive, referenceMs: 0 });
-  const series = toSeriesSpecs(SERIES);
+  const series = toSeriesSpecs(patterns);
   const counts = new EventCounts(resolutionMs, series.length);
   const scanner: ChunkScanner =
     kind === 'kernel' ? new KernelScanner({ format: f, series, counts, group: 'g', naive }) : new LineScanner({ format: f, series, counts, group: 'g' });
@@ -139,9 +139,10 @@ describe('the kernel whole-record scan', () => {
       // Across the end of daylight saving time in Europe (2016-10-30) and in the US (2016-11-06).
       const log = makeLog(format, 40_000, format.length * 7 + zone.length, Date.UTC(2016, 9, 29, 20, 0, 0));
       const cuts = cutsOf(log, zone.length);
-      for (const resolutionMs of [1000, 60_000, 7000]) {
-        const kernel = scanAll('kernel', format, zone, log, cuts, resolutionMs);
-        const line = scanAll('line', format, zone, log, cuts, resolutionMs);
+      // 3 texts (the kernel keeps up to 4 needles in registers) and all 5 series (levels: more needles than that).
+      for (const [resolutionMs, patterns] of [[1000, SERIES], [60_000, SERIES.slice(0, 3)], [7000, SERIES]] as const) {
+        const kernel = scanAll('kernel', format, zone, log, cuts, resolutionMs, patterns);
+        const line = scanAll('line', format, zone, log, cuts, resolutionMs, patterns);
         expect(kernel).toEqual(line);
         expect(kernel.nulBytes).toBeGreaterThan(0);
         expect(kernel.unparsed).toBeGreaterThan(0);

@@ -26,7 +26,7 @@ export { parsePerfScript, addPerfSamples, perfFrame, type PerfSample } from './l
 
 // Continuous profiling: the agent's spawn options, recordings read back by range, diffs and timelines
 export { agentNodeOptions, AGENT_ENTRY_PATH, AGENT_ENTRY_URL, type AgentNodeOptions } from './agent/node-options.js';
-export { readPprof, pprofToProfile, PprofDecodeError, type PprofReadOptions } from './pprof-read.js';
+export { readPprof, pprofToProfile, PprofDecodeError, type PprofReadOptions } from './inputs/pprof.js';
 export { loadRecordingRange, selectWindows, readWindow, type RecordingRangeOptions } from './recording/load-range.js';
 export { listRecording, type Recording, type RecordingWindow } from './recording/list-windows.js';
 export { loopStalls, type LoopStalls } from './recording/loop-stalls.js';
@@ -38,7 +38,7 @@ export { formatTimelineChart, type TimelineChartOptions } from './recording/time
 export { diffProfiles, topGrown, topShrunk, type ProfileDiff, type FrameDelta } from './diff/diff-profiles.js';
 export { formatDiffTable, diffToJson, type DiffReportOptions } from './diff/diff-table.js';
 export { renderDiffHtml, type DiffHtmlOptions } from './diff/diff-html.js';
-export { loadProfileInput, type LoadProfileOptions } from './diff/load-profile-input.js';
+export { loadProfileInput, type LoadProfileOptions } from './inputs/load-profile-input.js';
 export { buildFlameTree, frameColor, type FlameNode } from './outputs/flame-tree.js';
 export { renderFlameHtml, type FlameHtmlOptions } from './outputs/flame-html.js';
 export { renderFlameSvg, type FlameSvgOptions } from './outputs/flame-svg.js';

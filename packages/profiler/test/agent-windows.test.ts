@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Profile as PprofProfile } from 'pprof-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPprof } from '../src/pprof-read.js';
+import { readPprof } from '../src/inputs/pprof.js';
 import { parseWindowFileName } from '../src/recording/window-file-name.js';
 import { AGENT_ENTRY_PATH } from '../src/agent/node-options.js';
 import { recordWorkload, runNode, WORKLOAD, type ChildRun } from './agent-test-support.js';

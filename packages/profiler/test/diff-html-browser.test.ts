@@ -8,7 +8,7 @@ import { launchChromium, skipWithoutChromium } from '../../../test-support/chrom
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffProfiles } from '../src/diff/diff-profiles.js';
 import { renderDiffHtml } from '../src/diff/diff-html.js';
-import { loadProfileInput } from '../src/diff/load-profile-input.js';
+import { loadProfileInput } from '../src/inputs/load-profile-input.js';
 
 // Only skipped on a developer machine without Chromium; under CI a missing browser is a failure.
 describe.skipIf(skipWithoutChromium)('differential flame graph in headless Chromium', () => {
@@ -42,8 +42,8 @@ describe.skipIf(skipWithoutChromium)('differential flame graph in headless Chrom
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`file://${htmlPath}`);
-    const query = page.locator('.f', { hasText: 'frontierQuery' });
-    const hash = page.locator('.f', { hasText: 'hashLoop' });
+    const query = page.locator('#chart .frame', { hasText: 'frontierQuery' });
+    const hash = page.locator('#chart .frame', { hasText: 'hashLoop' });
     await expect.poll(() => query.count()).toBe(1);
     expect(errors).toEqual([]);
 
@@ -58,11 +58,11 @@ describe.skipIf(skipWithoutChromium)('differential flame graph in headless Chrom
     expect(qw / hw).toBeCloseTo(80 / 20, 0);
 
     await page.fill('#search', 'frontier');
-    await expect.poll(() => page.locator('.f.match').count()).toBe(1);
-    expect(await page.textContent('#status')).toBe('1 matching frames');
+    await expect.poll(() => page.locator('#chart .frame.match').count()).toBe(1);
+    expect(await page.textContent('#match-info')).toMatch(/^Matched: [\d.]+% of AFTER's time$/);
 
     await hash.click();
-    const zoomed = page.locator('.f', { hasText: 'hashLoop' });
+    const zoomed = page.locator('#chart .frame', { hasText: 'hashLoop' });
     await expect.poll(async () => (await zoomed.boundingBox())!.width).toBeGreaterThan(hw * 3);
     expect(requests).toEqual([]);
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffProfiles, topGrown, topShrunk } from '../src/diff/diff-profiles.js';
 import { diffToJson, formatDiffTable } from '../src/diff/diff-table.js';
 import { renderDiffHtml } from '../src/diff/diff-html.js';
-import { loadProfileInput } from '../src/diff/load-profile-input.js';
+import { loadProfileInput } from '../src/inputs/load-profile-input.js';
 import { listRecording } from '../src/recording/list-windows.js';
 import type { Profile } from '../src/model.js';
 import { runCli } from '../../../test-support/run-cli.js';
@@ -63,16 +63,17 @@ describe('diff of early and late ranges', () => {
   it('renders a self-contained HTML graph: widths from AFTER, the grown stack red, the shrunk one absent', () => {
     const html = renderDiffHtml(diffProfiles(before, after, { before: 'early', after: 'late' }));
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\//);
-    const data = JSON.parse(/<script id="diff-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]) as {
-      tree: { after: number; children: { label: string; after: number; before: number; children: unknown[] }[] };
-    };
-    expect(data.tree.after).toBeCloseTo(1, 6);
+    // The flame graph's own data: nodes [label, after, afterSelf, samples, children, colour, before, beforeSelf], shares in millionths.
+    type Node = [number, number, number, number, Node[], number, number, number];
+    const data = JSON.parse(/<script type="application\/json" id="flame-data">(.*?)<\/script>/s.exec(html)![1]) as { mode: string; tree: Node; strings: string[] };
+    expect(data.mode).toBe('diff');
+    expect(data.tree[1] / 1e6).toBeCloseTo(1, 5);
     const labels: { label: string; after: number; before: number }[] = [];
-    const walk = (n: { label: string; after: number; before: number; children: unknown[] }) => {
-      labels.push(n);
-      n.children.forEach((c) => walk(c as typeof n));
+    const walk = (n: Node) => {
+      labels.push({ label: data.strings[n[0]], after: n[1] / 1e6, before: n[6] / 1e6 });
+      n[4].forEach(walk);
     };
-    data.tree.children.forEach(walk);
+    data.tree[4].forEach(walk);
     const scan = labels.find((n) => n.label.startsWith('scanGrowingArray'))!;
     expect(scan.after - scan.before).toBeGreaterThan(0.2);
     expect(labels.filter((n) => n.label.startsWith('hashLoop')).every((n) => n.after === 0)).toBe(true);

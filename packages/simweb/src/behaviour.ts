@@ -76,6 +76,11 @@ export function validateBehaviour(b: ServerBehaviour): void {
 export interface TimelineBucket {
   /** Seconds since the clock started, at the window's start. */
   t: number;
+  /**
+   * Seconds of the window the server saw requests through (up to its last request so far): less than the
+   * window's length only in the last window, when the crawl stopped (or has not yet reached) its end.
+   */
+  span: number;
   /** Every request answered (any status; robots.txt included). */
   requests: number;
   /** HTML pages and other resources answered 200 (robots.txt not included). */
@@ -145,6 +150,7 @@ export class ServedCounter {
       const mid = start + perBucket / 2;
       out.push({
         t: start,
+        span: Math.min(perBucket, this.seconds.length - start),
         requests,
         pages,
         robots,

@@ -159,7 +159,7 @@ describe('timeline', () => {
     await get(web, `http://${b.host}/p/1.html`);
     const tl = web.timeline(1);
     expect(tl.length).toBeGreaterThanOrEqual(2);
-    expect(tl[0]).toMatchObject({ t: 0, requests: 5, pages: 4, otherErrors: 1, hosts: 2, latencyFactor: 1.5 });
+    expect(tl[0]).toMatchObject({ t: 0, span: 1, requests: 5, pages: 4, otherErrors: 1, hosts: 2, latencyFactor: 1.5 });
     expect(tl[0].topHosts).toEqual([[a.host, 3], [b.host, 1]]);
     const last = tl[tl.length - 1];
     expect(last).toMatchObject({ pages: 1, hosts: 1 });

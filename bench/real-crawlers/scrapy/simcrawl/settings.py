@@ -19,6 +19,10 @@ ROBOTSTXT_OBEY = True
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# A retry goes ahead of the queued pages. With Scrapy's default (-1) and the breadth-first order below, a retry waits
+# behind the whole next depth level, thousands of pages on this web: within a run no retry was ever sent again
+# (833 "failed 1 times", no second failure, no "Gave up retrying").
+RETRY_PRIORITY_ADJUST = 2
 AUTOTHROTTLE_ENABLED = False
 
 # Its own logging, as shipped: per-request "Crawled (200) <GET …>" lines at DEBUG, LogStats every 10 s, memusage.

@@ -49,7 +49,7 @@ const compareModule: CommandModule<object, CompareArgs> = {
           'Each RUN_DIR holds the logs of one run (one file per node or process). Throughput is lines of the main series per second over the same time window of every run (by default the first third of the shortest run, from each run\'s first full bucket), so decay later within a run does not bias the comparison. Efficiency is throughput per node relative to the run with the fewest nodes. With three or more node counts, the Universal Scalability Law is fitted (sigma: contention, kappa: coherency) and the node count where throughput peaks is given.',
         ].join('\n\n'),
       )
-      .positional('runs', { type: 'string', array: true, describe: 'one directory (or file, or glob) per run' })
+      .positional('runs', { type: 'string', array: true, describe: 'one directory (or file, or glob, or victorialogs://HOST:PORT?query=…) per run' })
       .option('nodes', { type: 'string', describe: 'node count of each run, in order: 2,4,8 (default: the number of groups that logged)' })
       .option('series', { type: 'string', describe: "which series is throughput (default: the crawler's page lines: 'crawling' for ours, 'crawled (scrapy)', Crawlee's statistics…)" })
       .option('crawler', { type: 'string', choices: [...CRAWLER_KINDS], describe: 'which crawler wrote the logs (default: detected from them)' })
@@ -66,6 +66,7 @@ const compareModule: CommandModule<object, CompareArgs> = {
       .example([
         ['$0 logs compare runs/2-nodes runs/4-nodes runs/8-nodes --nodes 2,4,8', 'three runs, USL fit'],
         ['$0 logs compare run-a run-b --json', 'node counts from the number of log files, JSON'],
+        ['$0 logs compare "victorialogs://10.0.0.9:9428?query=run:a" "victorialogs://10.0.0.9:9428?query=run:b" --group-by node', 'two runs kept in a log engine'],
       ]) as unknown as Argv<CompareArgs>,
   handler: async (args) => {
     const nodes = parseNodes(args.nodes, args.runs.length);

@@ -3,6 +3,7 @@
 // Argument parsing and output choice only: the work is @crawl-diag/log-analyzer's.
 import type { Argv, CommandModule } from 'yargs';
 import {
+  bucketWarnings,
   DEFAULT_SERIES,
   analyzeLogs,
   followLogs,
@@ -135,7 +136,7 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
       onWarning: (message) => process.stderr.write(`crawl-diag: ${message}\n`),
     });
     bar?.finish();
-    for (const line of unmatchedPatternWarnings(args, report)) process.stderr.write(`crawl-diag: ${line}\n`);
+    for (const line of [...unmatchedPatternWarnings(args, report), ...bucketWarnings(report)]) process.stderr.write(`crawl-diag: ${line}\n`);
     printReport(report, args);
   },
 };

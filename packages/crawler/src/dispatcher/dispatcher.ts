@@ -50,6 +50,7 @@ export interface DispatcherDeps {
   now?: () => number;
 }
 
+const SAID_GOODBYE = 'said goodbye';
 /** How long the dispatcher waits for supervisors to say goodbye once the crawl is over. */
 const SHUTDOWN_GRACE_MS = 20_000;
 /** Exhaustion is checked with a frontier summary query, at most this often. */
@@ -154,7 +155,7 @@ export class Dispatcher {
     const now = this.now();
     this.liveness.heard(peer, now);
     if (msg.type === 'bye') {
-      await this.dropSupervisor(peer, 'said goodbye');
+      await this.dropSupervisor(peer, SAID_GOODBYE);
       return;
     }
     const s = this.state(peer);
@@ -198,10 +199,19 @@ export class Dispatcher {
     }
   }
 
-  /** A supervisor is gone (goodbye, silence): whatever it still held goes back to the frontier. */
+  /**
+   * A supervisor is gone (goodbye, silence): whatever it still held goes back to the frontier. After a goodbye there
+   * is nothing: the supervisor released its leases in the store, or sent them back before it (see Supervisor.stop),
+   * so the store is not asked; on a Mongo store without an owner index, releaseLeases reads the whole frontier, and
+   * messages wait behind it here.
+   */
   private async dropSupervisor(peer: string, why: string): Promise<void> {
     this.supervisors.delete(peer);
     this.liveness.forget(peer);
+    if (why === SAID_GOODBYE) {
+      this.deps.log.info({ supervisor: peer }, `Supervisor '${peer}' ${why}.`);
+      return;
+    }
     const released = await this.deps.store.releaseLeases(peer);
     this.deps.log.info({ supervisor: peer, released }, `Supervisor '${peer}' ${why}; ${released} URL(s) released.`);
   }

@@ -21,9 +21,9 @@
 //
 // The parts: mongo-connection.ts (the two servers, retry), mongo-docs.ts (documents, claim rules), mongo-domains.ts
 // (domain documents and the leasing process's copy of them), mongo-frontier-view.ts and mongo-frontier-log.ts (lease
-// candidates), mongo-pages.ts (pages, robots.txt), mongo-status.ts (summary, stats, query plans), rows.ts (result
-// mappers shared with SqliteStore). This file is the CrawlStore façade with what is left: adding URLs, the lease
-// claim protocol and the lease transitions.
+// candidates), mongo-pages.ts (pages, robots.txt), mongo-status.ts (summary, stats, query plans), mongo-leases.ts (lease
+// transitions), rows.ts (result mappers shared with SqliteStore). This file is the CrawlStore façade with what is
+// left: adding URLs and the lease claim protocol.
 import type { Collection, CommandStartedEvent, Document, UpdateFilter } from 'mongodb';
 import { MongoConnection } from './mongo-connection.js';
 import {
@@ -41,6 +41,7 @@ import {
   type LeaseClaimDoc,
 } from './mongo-docs.js';
 import { DomainCache } from './mongo-domains.js';
+import { LeaseTransitions } from './mongo-leases.js';
 import { FrontierLog, type LogUrl } from './mongo-frontier-log.js';
 import { FrontierView, type ViewCandidate } from './mongo-frontier-view.js';
 import * as pagesAndRobots from './mongo-pages.js';
@@ -59,7 +60,6 @@ import type {
   RobotsEntry,
   StoredPage,
   StoreOptions,
-  UrlState,
 } from './store.js';
 
 export interface MongoStoreOptions extends StoreOptions {
@@ -99,6 +99,7 @@ export class MongoStore implements CrawlStore {
   private readonly faults: ReadonlySet<string>;
   private readonly conn: MongoConnection;
   private readonly domains: DomainCache;
+  private readonly leases: LeaseTransitions;
   /** Lease claims this process lost, with when it first lost them (wall clock), to spot stuck claims. */
   private readonly lostClaims = new Map<string, number>();
   /** Where URLs that become pending are announced (read by leasing processes). */
@@ -117,6 +118,10 @@ export class MongoStore implements CrawlStore {
     this.conn = new MongoConnection(options);
     this.location = this.conn.location;
     this.domains = new DomainCache(this.conn);
+    this.leases = new LeaseTransitions(this.conn, this.domains, {
+      announce: (urls) => this.announce(urls),
+      forget: (url) => this.view?.remove(url),
+    });
     this.log = new FrontierLog(
       () => this.conn.frontierLog,
       (operation, fn) => this.conn.op(operation, fn),
@@ -542,118 +547,26 @@ export class MongoStore implements CrawlStore {
     return leased;
   }
 
-  /** Reads a URL and applies `update` when `owner` holds it in one of `states`; returns the doc it changed. */
-  private async updateIfHeld(
-    operation: string,
-    url: string,
-    owner: string,
-    states: UrlState[],
-    update: UpdateFilter<FrontierDoc>,
-    /** On a retry: whether the lost first try already applied `update` (then it counts as done). */
-    alreadyApplied: (doc: FrontierDoc) => boolean,
-  ): Promise<FrontierDoc | undefined> {
-    let tries = 0;
-    return this.conn.op(operation, async () => {
-      tries++;
-      const doc = await this.conn.frontier.findOne({ _id: url });
-      if (!doc || doc.leaseOwner !== owner) return undefined;
-      // The connection dropped after the server applied our update but before it answered: report what it did.
-      if (tries > 1 && alreadyApplied(doc)) return { ...doc, state: 'leased' };
-      if (!states.includes(doc.state)) return undefined;
-      await this.conn.frontier.updateOne({ _id: url }, update);
-      return doc;
-    });
+  // ---- lease transitions (mongo-leases.ts) ----
+
+  renewLeases(owner: string, urls: string[], until: number): Promise<number> {
+    return this.leases.renew(owner, urls, until);
   }
 
-  private async clearBusy(doc: FrontierDoc): Promise<void> {
-    if (doc.state !== 'leased' || !doc.leaseDomain) return;
-    await this.conn.op('clear domain busy', () => this.conn.domains.updateOne({ _id: doc.domain }, { $set: { busyUntil: 0 } }), true);
-    this.domains.note(doc.domain, { busyUntil: 0 });
+  postponeUrl(url: string, owner: string, notBefore: number): Promise<boolean> {
+    return this.leases.postpone(url, owner, notBefore);
   }
 
-  async renewLeases(owner: string, urls: string[], until: number): Promise<number> {
-    const renewed = await Promise.all(
-      urls.map(async (url) => {
-        const doc = await this.updateIfHeld('renewLeases', url, owner, ['leased'], { $set: { dueAt: until } }, (d) => d.state === 'leased' && d.dueAt === until);
-        if (doc?.leaseDomain) {
-          await this.conn.op('renewLeases (domain busy)', () => this.conn.domains.updateOne({ _id: doc.domain }, { $max: { busyUntil: until } }), true);
-          const copy = this.domains.copyOf(doc.domain);
-          this.domains.note(doc.domain, { busyUntil: Math.max(copy?.busyUntil ?? 0, until) });
-        }
-        return doc !== undefined;
-      }),
-    );
-    return renewed.filter(Boolean).length;
+  retryUrl(url: string, owner: string, notBefore: number, reason: string): Promise<boolean> {
+    return this.leases.retry(url, owner, notBefore, reason);
   }
 
-  async postponeUrl(url: string, owner: string, notBefore: number): Promise<boolean> {
-    const doc = await this.updateIfHeld(
-      'postponeUrl',
-      url,
-      owner,
-      ['leased'],
-      { $set: { state: 'pending', dueAt: notBefore }, $inc: { attempts: -1, postponements: 1 } },
-      (d) => d.state === 'pending' && d.dueAt === notBefore,
-    );
-    if (doc) {
-      await this.announce([[url, doc.domain, notBefore]]);
-      await this.clearBusy(doc);
-    }
-    return doc !== undefined;
+  finishUrl(url: string, owner: string, state: 'done' | 'failed' | 'ignored', detail?: string): Promise<boolean> {
+    return this.leases.finish(url, owner, state, detail);
   }
 
-  async retryUrl(url: string, owner: string, notBefore: number, reason: string): Promise<boolean> {
-    const doc = await this.updateIfHeld(
-      'retryUrl',
-      url,
-      owner,
-      ['leased'],
-      { $set: { state: 'pending', dueAt: notBefore, detail: reason } },
-      (d) => d.state === 'pending' && d.dueAt === notBefore,
-    );
-    if (doc) {
-      await this.announce([[url, doc.domain, notBefore]]);
-      await this.clearBusy(doc);
-    }
-    return doc !== undefined;
-  }
-
-  async finishUrl(url: string, owner: string, state: 'done' | 'failed' | 'ignored', detail?: string): Promise<boolean> {
-    const doc = await this.updateIfHeld(
-      'finishUrl',
-      url,
-      owner,
-      OPEN_STATES,
-      // A done URL drops the reason of an earlier failed attempt.
-      detail !== undefined ? { $set: { state, dueAt: Date.now(), detail } } : { $set: { state, dueAt: Date.now() }, $unset: { detail: '' } },
-      (d) => d.state === state,
-    );
-    if (doc) {
-      this.view?.remove(url);
-      await this.clearBusy(doc);
-    }
-    return doc !== undefined;
-  }
-
-  async releaseLeases(owner: string, now: number = Date.now()): Promise<number> {
-    const held = await this.conn.op('releaseLeases', () => this.conn.frontier.find({ leaseOwner: owner, state: 'leased' }).toArray());
-    const released = await Promise.all(
-      held.map(async (d) => {
-        const doc = await this.updateIfHeld(
-          'releaseLeases',
-          d._id,
-          owner,
-          ['leased'],
-          { $set: { state: 'pending', dueAt: now }, $inc: { attempts: -1 } },
-          (x) => x.state === 'pending' && x.dueAt === now,
-        );
-        if (doc) await this.clearBusy(doc);
-        return doc;
-      }),
-    );
-    const back = released.filter((d): d is FrontierDoc => d !== undefined);
-    await this.announce(back.map((d) => [d._id, d.domain, now]));
-    return back.length;
+  releaseLeases(owner: string, now: number = Date.now()): Promise<number> {
+    return this.leases.release(owner, now);
   }
 
   // ---- pages and robots.txt (mongo-pages.ts), status (mongo-status.ts) ----

@@ -22,6 +22,14 @@ export interface CrawlerProfile {
    * C extension running on CPU, as sqlite3 does when it scans a table).
    */
   storeHooks?: { frame: RegExp; label: string };
+  /**
+   * Whether the crawler limits each domain by default (a delay, a per-domain concurrency). One that does crawls a
+   * narrowed frontier's few domains up to that limit, which a crawl bound by its total concurrency early had not
+   * reached; one that does not (Crawlee: sameDomainDelaySecs 0) can crawl one site as hard as forty.
+   */
+  perDomainLimit: boolean;
+  /** What to add to the crawler's logs so a slower web shows in them, when they do not carry request times. */
+  latencyHint?: string;
   /** How the crawler's per-domain limit is set (a delay, a per-domain concurrency), for the findings' text. */
   perDomainLimitNote?: string;
 }
@@ -35,6 +43,7 @@ const CRAWL_DIAG: CrawlerProfile = {
   frames: { frontier: /leaseUrls|lease[A-Z]\w*|frontier/i, dedup: /addUrls|pageSeen|dedup/i, robots: /robots/i },
   dbClients: NODE_DB_CLIENTS,
   perDomainLimitNote: 'a per-domain delay (--delay)',
+  perDomainLimit: true,
 };
 
 /** The original Python crawler (the story's): strategic lines, a MongoDB frontier read through pymongo. */
@@ -45,6 +54,7 @@ const PYTHON: CrawlerProfile = {
   frames: { frontier: /frontier|next_url|get_url|pending|lease/i, dedup: /seen|dedup|visited/i, robots: /robot/i },
   dbClients: PYTHON_DB_CLIENTS,
   perDomainLimitNote: 'its politeness delay per domain (URLs postponed)',
+  perDomainLimit: true,
 };
 
 /** Scrapy: the scheduler's queue is the frontier, the dupefilter the dedup check; item pipelines write the store. */
@@ -57,6 +67,8 @@ const SCRAPY: CrawlerProfile = {
   // ITEM_PIPELINES classes' process_item (the program's, not Scrapy's own): Scrapy's place for storing items.
   storeHooks: { frame: /(?:^|\.)process_item$/, label: 'Scrapy item pipeline' },
   perDomainLimitNote: 'CONCURRENT_REQUESTS_PER_DOMAIN (8 by default) and DOWNLOAD_DELAY',
+  perDomainLimit: true,
+  latencyHint: "Scrapy's log carries no request times: two profiles of the crawler, early and late (crawl-diag flame --pid), tell a crawler that slows from a web that slows, whose profile is waiting on the network",
 };
 
 /** Crawlee: the request queue is the frontier (and its dedup, by unique key). */
@@ -67,6 +79,7 @@ const CRAWLEE: CrawlerProfile = {
   frames: { frontier: /fetchNextRequest|RequestQueue|request_queue/, dedup: /addRequests?|uniqueKey/, robots: /[Rr]obots/ },
   dbClients: NODE_DB_CLIENTS,
   perDomainLimitNote: 'sameDomainDelaySecs, 0 by default (basic-crawler.ts)',
+  perDomainLimit: false,
 };
 
 const UNKNOWN: CrawlerProfile = {
@@ -74,6 +87,7 @@ const UNKNOWN: CrawlerProfile = {
   label: 'the crawler',
   frames: {},
   dbClients: [...PYTHON_DB_CLIENTS, ...NODE_DB_CLIENTS],
+  perDomainLimit: false,
 };
 
 export const CRAWLER_PROFILES: Record<CrawlerKind | 'unknown', CrawlerProfile> = {

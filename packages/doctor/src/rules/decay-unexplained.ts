@@ -1,5 +1,5 @@
 // The rate decays and no finding explains it: says which evidence to add. Runs after the other rules.
-import type { Evidence } from '../collect/evidence.js';
+import { crawlerOf, type Evidence } from '../collect/evidence.js';
 import { decayLine, rateEvidence, rateNumbers } from './evidence-text.js';
 import type { Cause, Rule } from './finding.js';
 
@@ -15,9 +15,10 @@ export const decayUnexplained: Rule<Evidence> = {
   confidence: () => 0.3,
   explain(e) {
     const missing = [!e.profiles && 'profiles (--profiles DIR or --pid)', !e.proc && 'process samples (--pid)'].filter(Boolean).join(' and ');
+    const hint = !e.logs?.signals.requestMs ? crawlerOf(e).latencyHint : undefined;
     return {
       title: 'The crawl rate decays; the evidence given names no cause',
-      summary: `${decayLine(e)!.replace(/^t/, 'T')}, but nothing in the evidence explains it${missing ? `; add ${missing}` : ''}`,
+      summary: `${decayLine(e)!.replace(/^t/, 'T')}, but nothing in the evidence explains it${missing ? `; add ${missing}` : ''}${hint ? ` (${hint})` : ''}`,
       evidence: rateEvidence(e),
       numbers: rateNumbers(e),
     };

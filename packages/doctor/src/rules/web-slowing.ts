@@ -20,16 +20,20 @@ export const webSlowing: Rule<Detection> = {
   detect(e) {
     const s = e.logs?.signals;
     const t = s?.requestMs;
-    if (!s || !t || t.early === null || t.late === null || t.early <= 0 || t.late < t.early * SLOWER) return [];
+    // Pooled (time of all requests / requests): an interval with three slow requests must not outweigh one with 300.
+    const [early, late] = [t?.earlyPooled ?? null, t?.latePooled ?? null];
+    if (!s || early === null || late === null || early <= 0 || late < early * SLOWER) return [];
     const r = s.rate;
-    const explained = r.perSecEarly > 0 && t.late > 0 ? r.perSecLate / r.perSecEarly / (t.early / t.late) : null;
-    return [{ earlyMs: t.early, lateMs: t.late, explained }];
+    const explained = r.perSecEarly > 0 && late > 0 ? r.perSecLate / r.perSecEarly / (early / late) : null;
+    return [{ earlyMs: early, lateMs: late, explained }];
   },
   confidence(x, e) {
     let c = 0.4 + Math.min(0.15, (x.lateMs / x.earlyMs - SLOWER) * 0.1 + 0.05);
     if (isDecay(e)) c += 0.2;
     // The rate fell about as much as the requests slowed (within 30%): latency accounts for the decay.
     if (x.explained !== null && x.explained > 0.7 && x.explained < 1.3) c += 0.1;
+    // The rate fell far more than the latency rose (a third as much explained): something else does most of it.
+    if (x.explained !== null && x.explained < 0.5) c -= 0.15;
     return c;
   },
   explain(x, e) {

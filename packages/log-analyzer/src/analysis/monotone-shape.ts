@@ -34,25 +34,34 @@ export const MAX_WARMUP_SHARE = 0.15;
 
 /**
  * Highest start of a warm-up, as a share of the level it rises to: a crawler starts with few requests in flight (an
- * autoscaled pool, connections still opening). A rise from higher up is a wandering rate, not a start-up.
+ * autoscaled pool, connections still opening). A longer rise from higher up is a wandering rate, not a start-up.
  */
 export const MAX_WARMUP_START = 0.6;
 
 /**
+ * A start-up of at most this many buckets may start higher, up to MAX_STARTUP_START of the level: the first bucket
+ * or two are partly idle (the log begins before the first responses arrive), a dip no wander makes that fast.
+ */
+export const STARTUP_BUCKETS = 2;
+export const MAX_STARTUP_START = 0.8;
+
+/**
  * Buckets of a start-up ramp (a pool still growing, caches still cold) before the rate's peak, or 0. The split is
  * the best unimodal fit (rising on [0, k), falling on [k, n), k ≤ MAX_WARMUP_SHARE of the run); it is a warm-up
- * only when the rising fit starts at most MAX_WARMUP_START of the level just after the split AND the ramp's mean is
+ * only when the rising fit starts at most MAX_WARMUP_START of the level just after the split (MAX_STARTUP_START
+ * for a start-up of STARTUP_BUCKETS or fewer) AND the ramp's mean is
  * below that level by more than 3 standard errors of the short-lag noise, so a steady run's noise is not cut away.
  */
 export function warmupLength(values: readonly number[]): number {
   const n = values.length;
   const maxK = Math.floor(n * MAX_WARMUP_SHARE);
-  if (maxK < 2) return 0;
+  if (maxK < 1) return 0;
   let bestK = 0;
   let bestSse = monotoneSse(values, 0, n, true);
-  for (let k = 2; k <= maxK; k++) {
+  for (let k = 1; k <= maxK; k++) {
     const sse = monotoneSse(values, 0, k, false) + monotoneSse(values, k, n, true);
-    if (sse < bestSse) {
+    // Ties (the peak fits either side exactly) keep the shorter warm-up: the peak belongs to the run.
+    if (sse < bestSse - 1e-9 * (1 + bestSse)) {
       bestSse = sse;
       bestK = k;
     }
@@ -66,7 +75,8 @@ export function warmupLength(values: readonly number[]): number {
   // Sparse counts (mostly zeros) have no measurable short-lag noise: no ramp can be told from chance there.
   if (!(noise > 0)) return 0;
   const se = noise * Math.sqrt(1 / bestK + 1 / after.length);
-  return start <= MAX_WARMUP_START * level && level - ramp > 3 * se ? bestK : 0;
+  const highestStart = bestK <= STARTUP_BUCKETS ? MAX_STARTUP_START : MAX_WARMUP_START;
+  return start <= highestStart * level && level - ramp > 3 * se ? bestK : 0;
 }
 
 export interface Excursion {

@@ -85,7 +85,7 @@ export function analyzeValueTrend(values: ReadonlyArray<number | null>, bucketMs
   const slopePerBucket = line.slope / (factor * factor);
   const slopePerHour = slopePerBucket * (3_600_000 / bucketMs);
   const change = relativeChangeOf(xs, ys, line.slope, line.intercept);
-  const relativeChange = change.value;
+  let relativeChange = change.value;
   let verdict = change.disputed ? 'steady' : decide(mk.pValue, line.slope, relativeChange, opts);
   let wandering = false;
   if ((verdict === 'decay' || verdict === 'growth') && opts.autocorrelationCorrection) {
@@ -93,19 +93,20 @@ export function analyzeValueTrend(values: ReadonlyArray<number | null>, bucketMs
     if (wandering) verdict = 'steady';
   }
   // A step that stands far above the noise is a decay (or growth) even where the rank test, which weighs every
-  // pair of buckets alike, is weak: a late step under autocorrelated noise.
+  // pair of buckets alike, is weak: a late step under autocorrelated noise. Its size is then the step's: the line
+  // through a late step is nearly flat, and the two levels are the run's start and end.
   let sustainedShift = false;
   if (verdict === 'steady' && !change.disputed && relativeChange !== null) {
     const shift = levelShift(ys);
-    const sign = Math.sign(relativeChange);
+    const sign = shift === null ? 0 : Math.sign(shift.relativeChange);
     if (
       shift !== null &&
-      Math.abs(relativeChange) >= opts.minRelativeChange &&
-      Math.sign(shift.relativeChange) === sign &&
+      Math.sign(relativeChange) === sign &&
       Math.abs(shift.relativeChange) >= opts.minRelativeChange &&
       sign * shift.t >= opts.minShiftT
     ) {
       verdict = sign < 0 ? 'decay' : 'growth';
+      relativeChange = shift.relativeChange;
       sustainedShift = true;
       wandering = false;
     }

@@ -1,5 +1,6 @@
 // Bucket sizes: parsing `--bucket 10s|1m|5m|1h`, and choosing one from the time span so a chart has 30 to 120
-// buckets (36 to 90 in practice: enough points for a trend test, enough events per bucket to be less noisy).
+// buckets (36 to 90 in practice: enough points for a trend test, enough events per bucket to be less noisy), never
+// finer than the statistics lines that gauges and counters are read from.
 import { LogInputError } from '../errors.js';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -23,10 +24,29 @@ export function parseBucket(text: string): number {
   return ms;
 }
 
-/** The smallest nice size that covers `spanMs` in at most MAX_BUCKETS_AUTO buckets. */
-export function autoBucketMs(spanMs: number): number {
-  for (const size of NICE_SIZES_MS) if (Math.floor(spanMs / size) + 1 <= MAX_BUCKETS_AUTO) return size;
-  return NICE_SIZES_MS[NICE_SIZES_MS.length - 1];
+/** Fewest buckets a trend is judged on (`TREND_DEFAULTS.minBuckets`): a data floor that leaves fewer is not applied. */
+const MIN_JUDGED_BUCKETS = 10;
+
+/**
+ * The smallest nice size that covers `spanMs` in at most MAX_BUCKETS_AUTO buckets; with `dataIntervalMs` (how often
+ * the run's statistics lines come), never finer than that: the smallest multiple of the interval at least the nice
+ * size, so each bucket holds whole intervals. The floor is left out when it would leave fewer than 10 buckets and
+ * `keepFine` (other series, counted line by line, still have their own resolution to lose).
+ */
+export function autoBucketMs(spanMs: number, dataIntervalMs?: number | null, keepFine = false): number {
+  let size = NICE_SIZES_MS[NICE_SIZES_MS.length - 1];
+  for (const s of NICE_SIZES_MS) {
+    if (Math.floor(spanMs / s) + 1 <= MAX_BUCKETS_AUTO) {
+      size = s;
+      break;
+    }
+  }
+  if (!dataIntervalMs || !(dataIntervalMs >= 1000)) return size;
+  // Whole seconds (bucket sizes are), and whole intervals per bucket.
+  const interval = Math.round(dataIntervalMs / 1000) * 1000;
+  const floored = interval * Math.ceil(size / interval);
+  if (floored > size && keepFine && Math.floor(spanMs / floored) < MIN_JUDGED_BUCKETS) return size;
+  return floored;
 }
 
 export function formatBucket(ms: number): string {

@@ -34,22 +34,35 @@ export function meanValues(sums: number[], samples: number[]): Values {
 /**
  * Counter: the increase per bucket of a running total. A total that goes down was reset (the process restarted):
  * the new total is the increase. An increase spanning buckets without a sample is spread evenly over them; the
- * buckets before the first sample have no value.
+ * buckets before the first sample have no value. With `zeroAtMs` (when the crawler started, its total then 0) the
+ * first sample's total is the first interval's increase, counted from that time's bucket on.
  */
-export function counterIncreases(values: Map<number, Float64Array>, resolutionMs: number, grid: BucketGrid): Values {
+export function counterIncreases(values: Map<number, Float64Array>, resolutionMs: number, grid: BucketGrid, zeroAtMs?: number): Values {
   const last = foldSlots(values, resolutionMs, grid, 'max');
   const out: Values = new Array(grid.buckets).fill(null);
   let prevIndex = -1;
   let prevTotal = NaN;
+  let started = false;
+  if (zeroAtMs !== undefined) {
+    const zeroBucket = Math.floor((zeroAtMs - grid.startMs) / grid.bucketMs);
+    const firstSample = last.findIndex((v) => !Number.isNaN(v));
+    if (zeroBucket >= 0 && firstSample >= zeroBucket) {
+      // A sample in the start's own bucket holds that bucket's increase; a later one, the buckets after it.
+      prevIndex = firstSample === zeroBucket ? zeroBucket - 1 : zeroBucket;
+      prevTotal = 0;
+      started = true;
+    }
+  }
   for (let b = 0; b < grid.buckets; b++) {
     if (Number.isNaN(last[b])) continue;
-    if (prevIndex >= 0) {
+    if (started) {
       const increase = last[b] >= prevTotal ? last[b] - prevTotal : last[b];
       const per = increase / (b - prevIndex);
       for (let k = prevIndex + 1; k <= b; k++) out[k] = per;
     }
     prevIndex = b;
     prevTotal = last[b];
+    started = true;
   }
   return out;
 }

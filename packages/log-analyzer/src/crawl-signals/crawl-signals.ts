@@ -31,6 +31,9 @@ export interface RatioSignal {
   /** Mean of the per-bucket ratios in the first and last third of the window. */
   early: number | null;
   late: number | null;
+  /** Σ numerator / Σ denominator over the first and last third (a bucket with a tiny denominator weighs little). */
+  earlyPooled: number | null;
+  latePooled: number | null;
   /** Σ numerator / Σ denominator over the window; null with a zero denominator. */
   overall: number | null;
   numeratorTotal: number;
@@ -153,8 +156,14 @@ function ratio(
   const perBucket = denominator.counts.map((d, i) => (d > 0 ? (numerator.counts[i] ?? 0) / d : null));
   const part = perBucket.slice(window.from, window.to);
   const third = Math.max(1, Math.floor(part.length / 3));
+  const pooled = (a: number, b: number) => {
+    const d = sum(den.slice(a, b));
+    return d > 0 ? sum(num.slice(a, b)) / d : null;
+  };
   return {
     name,
+    earlyPooled: pooled(0, third),
+    latePooled: pooled(part.length - third, part.length),
     numerator: numerator.name,
     denominator: denominator.name,
     perBucket,
@@ -185,7 +194,14 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
     warnings.push(`no ${logs.label} page lines (${logs.rateSeries.join(', ')}) in these logs`);
   }
   if (!rateName) rateName = report.series.find((s) => s.total > 0)?.name ?? report.series[0]?.name;
-  const pages = count(rateName!) ?? { counts: new Array<number>(report.buckets).fill(0), kind: 'count' as const, present: false, groups: {} };
+  let pages = count(rateName!) ?? { counts: new Array<number>(report.buckets).fill(0), kind: 'count' as const, present: false, groups: {} };
+  // Failed fetches out of a fetch-line rate (when they are more than 1% of it): pages, not attempts.
+  const failed = !options.rateSeries && logs?.failedFetchSeries && rateName === logs.rateSeries[0] ? count(logs.failedFetchSeries) : undefined;
+  if (failed && pages.kind === 'count' && sum(failed.counts) >= 0.01 * sum(pages.counts)) {
+    const minus = (a: number[], b: number[] | undefined) => a.map((x, i) => Math.max(0, x - (b?.[i] ?? 0)));
+    rateName = `${rateName} − ${logs!.failedFetchSeries}`;
+    pages = { ...pages, counts: minus(pages.counts, failed.counts), groups: Object.fromEntries(Object.entries(pages.groups).map(([g, c]) => [g, minus(c, failed.groups[g])])) };
+  }
   // A counter is known only up to its last reading: buckets after it are unknown, not zero.
   const rateValues = pages.kind === 'counter' ? report.values!.find((v) => v.name === rateName)!.values : undefined;
   const lastReading = rateValues ? rateValues.findLastIndex((v) => v !== null) : -1;

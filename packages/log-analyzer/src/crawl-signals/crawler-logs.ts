@@ -82,6 +82,12 @@ export interface CrawlerLogs {
   domainSeries: string;
   /** Count series of URLs put off for politeness, when the crawler logs them. */
   postponedSeries?: string;
+  /**
+   * Fetch lines that ended in failure, for crawlers that log a fetch line before the answer (ours: `Crawling URL`,
+   * then `Could not retrieve content` for a 429, a 5xx, a timeout): subtracted from the rate series, so a crawl whose
+   * sites refuse more and more shows its pages falling, not its attempts holding.
+   */
+  failedFetchSeries?: string;
 }
 
 export const CRAWLER_LOGS: Record<CrawlerKind, CrawlerLogs> = {
@@ -93,6 +99,7 @@ export const CRAWLER_LOGS: Record<CrawlerKind, CrawlerLogs> = {
     attemptsFromRequests: true,
     domainSeries: SIGNAL.fetchedDomains,
     postponedSeries: 'postponed',
+    failedFetchSeries: 'could not retrieve',
   },
   python: {
     kind: 'python',
@@ -103,6 +110,7 @@ export const CRAWLER_LOGS: Record<CrawlerKind, CrawlerLogs> = {
     attemptsFromRequests: true,
     domainSeries: SIGNAL.fetchedDomains,
     postponedSeries: 'postponed',
+    failedFetchSeries: 'could not retrieve',
   },
   scrapy: {
     kind: 'scrapy',

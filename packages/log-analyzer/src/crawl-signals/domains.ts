@@ -2,9 +2,12 @@
 // number of domains, 1 / Σ shareᵢ² (the inverse Simpson index: 40 domains fetched evenly count 40; one domain
 // with 90% of the pages and 39 with the rest count about 1.2). A frontier drained of all but a few large sites
 // shows it falling: per-domain politeness then caps the whole crawl at (effective domains) / (delay per domain).
-// The index is estimated without small-sample bias, Σ nᵢ(nᵢ − 1) / (N(N − 1)) for Σ shareᵢ², so a bucket with few
-// pages (a slow crawl) does not look concentrated for that reason alone; early and late are pooled over a third
-// of the judged window each.
+// Per bucket the index is estimated without small-sample bias, Σ nᵢ(nᵢ − 1) / (N(N − 1)) for Σ shareᵢ², so a bucket
+// with few pages does not look concentrated for that reason alone. Early and late (a third of the judged window
+// each) weigh every bucket alike: each domain's share is its mean share over the buckets with pages, so a crawl that
+// collapses onto one site in its last seconds shows it, where pooling the pages would let the busy minutes before
+// the collapse outvote it. (One bucket's few pages say little about the spread, but averaged over 20 buckets the
+// shares are close; pooled per-bucket indices would instead measure how many domains fit in 2 s of crawling.)
 import { analyzeValueTrend } from '../analysis/trend.js';
 import type { Trend } from '../analysis/types.js';
 import type { KeySeriesReport } from '../report.js';
@@ -25,7 +28,7 @@ export interface DomainSignal {
   /** The key series read (`fetched, by domain` or `accepted, by domain`). */
   series: string;
   perBucket: DomainSpread[];
-  /** Pooled over the first and the last third of the judged window. */
+  /** Over the first and the last third of the judged window, every bucket weighing alike (timeWeightedSpread). */
   early: DomainSpread;
   late: DomainSpread;
   /** Trend of the effective number per bucket over the judged window. */
@@ -52,10 +55,32 @@ export function domainSpread(perDomain: Record<string, number>): DomainSpread {
   return { pages, distinct, effective, top, topShare: pages > 0 ? topN / pages : null };
 }
 
-function pool(buckets: ReadonlyArray<Record<string, number>>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const b of buckets) for (const [k, n] of Object.entries(b)) out[k] = (out[k] ?? 0) + n;
-  return out;
+/** The spread over several buckets, each bucket weighing alike: domains' mean shares over the buckets with pages. */
+export function timeWeightedSpread(buckets: ReadonlyArray<Record<string, number>>): DomainSpread {
+  const share: Record<string, number> = {};
+  const pages: Record<string, number> = {};
+  let withPages = 0;
+  for (const b of buckets) {
+    let n = 0;
+    for (const x of Object.values(b)) n += x;
+    if (n === 0) continue;
+    withPages++;
+    for (const [k, x] of Object.entries(b)) {
+      share[k] = (share[k] ?? 0) + x / n;
+      pages[k] = (pages[k] ?? 0) + x;
+    }
+  }
+  const pooled = domainSpread(pages);
+  if (withPages === 0 || pooled.pages < 2) return pooled;
+  let squares = 0;
+  let top: string | null = null;
+  let topShare = 0;
+  for (const [k, x] of Object.entries(share)) {
+    const m = x / withPages;
+    squares += m * m;
+    if (m > topShare) [top, topShare] = [k, m];
+  }
+  return { pages: pooled.pages, distinct: pooled.distinct, effective: Math.min(pooled.distinct, 1 / squares), top, topShare };
 }
 
 /** Domain concentration over the judged window [from, to) of a key series; null when it holds too few pages. */
@@ -68,8 +93,8 @@ export function domainSignal(keys: KeySeriesReport, window: { from: number; to: 
   return {
     series: keys.name,
     perBucket,
-    early: domainSpread(pool(part.slice(0, third))),
-    late: domainSpread(pool(part.slice(-third))),
+    early: timeWeightedSpread(part.slice(0, third)),
+    late: timeWeightedSpread(part.slice(-third)),
     effectiveTrend: analyzeValueTrend(perBucket.slice(window.from, window.to).map((s) => s.effective), bucketMs),
   };
 }

@@ -41,6 +41,8 @@ const PAGE = 65536;
 const WINDOW_SLOTS = 2 * CHUNK_SLOTS;
 const NO_HOUR = -2147483648;
 const OLDER_ENTRIES = 4096;
+/** Room for a chunk copied in (not read in place): a joined line cut by reads, up to the reader's MAX_LINE_BYTES plus a chunk. */
+const SCRATCH_BYTES = 80 << 20;
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -142,9 +144,32 @@ class RecordKernel {
     });
   }
 
+  /**
+   * Two read buffers inside this module's memory, after a scratch region big enough for any chunk the reader
+   * joins (a line cut by a read, MAX_LINE_BYTES at most): the memory never grows after they are handed out (that
+   * would detach them). The scratch region is address space only until a long line is copied there.
+   */
+  readBuffers(chunkBytes: number): Buffer[] {
+    if (this.ownBuffers?.[0].length !== chunkBytes) {
+      const first = align(this.inputAt + SCRATCH_BYTES + this.padding, 64);
+      const second = align(first + chunkBytes + this.padding, 64);
+      this.ensure(second + chunkBytes + this.padding);
+      this.frozen = true;
+      this.ownBuffers = [first, second].map((at) => Buffer.from(this.exports.memory.buffer, at, chunkBytes));
+    }
+    return this.ownBuffers;
+  }
+
+  private ownBuffers: Buffer[] | null = null;
+  /** Read buffers were handed out: growing the memory would detach them. */
+  private frozen = false;
+
   ensure(bytes: number): void {
     const memory = this.exports.memory;
     if (memory.buffer.byteLength >= bytes) return;
+    if (this.frozen && this.ownBuffers) {
+      if (bytes > this.inputAt + SCRATCH_BYTES + this.padding) throw new Error(`scan kernel: a chunk of ${bytes - this.inputAt} bytes does not fit its scratch region`);
+    }
     memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
     this.bytes = new Uint8Array(memory.buffer);
     this.view = new DataView(memory.buffer);
@@ -218,16 +243,29 @@ export class KernelScanner implements ChunkScanner {
     v.setInt32(124, -1, true); // no line counted as garbage yet
   }
 
+  /** Two buffers to read a file into, inside the kernel's memory, so that chunks are scanned where they are read. */
+  readBuffers(chunkBytes: number): Buffer[] {
+    return this.kernel.readBuffers(chunkBytes);
+  }
+
   scan(buf: Buffer, start: number, end: number): void {
     const kernel = this.kernel;
     const len = end - start;
-    kernel.ensure(kernel.inputAt + len + kernel.padding);
+    let at: number;
+    if (buf.buffer === kernel.exports.memory.buffer) {
+      // Read straight into the kernel's memory (readBuffers): scanned where it is. The bytes after `end` are not
+      // zeroed (the reader still needs them); the kernel reads past its end but reports nothing there.
+      at = buf.byteOffset + start;
+    } else {
+      kernel.ensure(kernel.inputAt + len + kernel.padding);
+      at = kernel.inputAt;
+      kernel.bytes.set(buf.subarray(start, end), at);
+      kernel.bytes.fill(0, at + len, at + len + kernel.padding);
+    }
     const bytes = kernel.bytes;
-    bytes.set(buf.subarray(start, end), kernel.inputAt);
-    bytes.fill(0, kernel.inputAt + len, kernel.inputAt + len + kernel.padding);
     if (!kernel.tuned && len > 0) {
       kernel.tuned = true;
-      kernel.tune(byteFrequencies(bytes, kernel.inputAt, kernel.inputAt + len));
+      kernel.tune(byteFrequencies(bytes, at, at + len));
     }
     bytes.set(this.state, 0);
     const v = kernel.view;
@@ -237,8 +275,8 @@ export class KernelScanner implements ChunkScanner {
     v.setInt32(CFG.lines, 0, true);
     v.setInt32(CFG.unparsed, 0, true);
     v.setInt32(CFG.nulBytes, 0, true);
-    const stop = kernel.inputAt + len;
-    let from = kernel.inputAt;
+    const stop = at + len;
+    let from = at;
     for (;;) {
       const code = kernel.exports.scan(from, stop);
       if (code === 0) break;

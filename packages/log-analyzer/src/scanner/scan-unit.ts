@@ -4,7 +4,7 @@ import { NaiveTimeConverter } from '../formats/timezone.js';
 import { createFormat } from '../formats/registry.js';
 import type { FormatName } from '../formats/types.js';
 import type { SeriesSpec } from '../series.js';
-import { gunzipFile, readFileRange, readStream } from '../source/read-bytes.js';
+import { gunzipFile, READ_CHUNK_BYTES, readFileRange, readStream } from '../source/read-bytes.js';
 import { EventCounts, type EventCountsData } from './event-counts.js';
 import type { ChunkScanner } from './chunk-scanner.js';
 import { KernelScanner, kernelScannable } from './kernel-scanner.js';
@@ -81,7 +81,9 @@ export async function scanUnit(unit: ScanUnit, onBytes?: (n: number) => void): P
     await readStream(gunzipFile(unit.path, onBytes), consume);
   } else {
     const range = unit.range ?? { start: 0, end: Number.MAX_SAFE_INTEGER };
-    await readFileRange(unit.path, range.start, range.end, consume, onBytes);
+    // The kernel scan reads the file straight into its own memory.
+    const own = scanner instanceof KernelScanner ? scanner.readBuffers(READ_CHUNK_BYTES) : undefined;
+    await readFileRange(unit.path, range.start, range.end, consume, onBytes, READ_CHUNK_BYTES, own);
   }
   return unitResult(unit.fileIndex, scanner, counts);
 }

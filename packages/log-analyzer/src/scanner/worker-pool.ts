@@ -1,5 +1,5 @@
-// Runs scan units on worker threads (one per core) when there is more than one core's worth of input, else in
-// the main thread. The worker script is the built `dist/scanner/scan-worker.js`; when it cannot be found (source
+// Runs scan units on worker threads (one per core, the main thread counting as one) when there is more than one
+// core's worth of input, else in the main thread. The worker script is the built `dist/scanner/scan-worker.js`; when it cannot be found (source
 // run under vitest without a build) scanning stays in the main thread, which gives the same results.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -36,9 +36,18 @@ export async function runScanUnits(units: ScanUnit[], options: PoolOptions): Pro
   let next = 0;
   const threads = Math.min(options.threads, units.length);
   const workers: Worker[] = [];
+  // The main thread is one of the threads: it scans units too (between its reads it still hears the workers),
+  // so N threads cost N - 1 worker start-ups.
+  const mainThread = async (): Promise<void> => {
+    while (next < units.length) {
+      const index = next++;
+      results[index] = await scanUnit(units[index], options.onBytes);
+    }
+  };
   try {
-    await Promise.all(
-      Array.from({ length: threads }, () => {
+    await Promise.all([
+      mainThread(),
+      ...Array.from({ length: threads - 1 }, () => {
         const worker = new Worker(script);
         workers.push(worker);
         return new Promise<void>((resolveAll, rejectAll) => {
@@ -59,7 +68,7 @@ export async function runScanUnits(units: ScanUnit[], options: PoolOptions): Pro
           feed();
         });
       }),
-    );
+    ]);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -30,9 +30,14 @@ export async function readFileRange(
   consume: LinesConsumer,
   onBytes?: (n: number) => void,
   chunkBytes: number = READ_CHUNK_BYTES,
+  /**
+   * Two buffers of chunkBytes to read into, when the consumer has its own (the scan kernel's memory: the file is
+   * read straight where the kernel scans it). Default: two reused WebAssembly memories.
+   */
+  own?: Buffer[],
 ): Promise<void> {
   const fh = await open(path, 'r');
-  const buffers = takeReadBuffers(chunkBytes);
+  const buffers = own ?? takeReadBuffers(chunkBytes);
   try {
     let pos = start;
     const readInto = (buf: Buffer): Promise<number> => {
@@ -93,7 +98,7 @@ export async function readFileRange(
     }
   } finally {
     await fh.close();
-    returnReadBuffers(buffers);
+    if (!own) returnReadBuffers(buffers);
   }
 }
 

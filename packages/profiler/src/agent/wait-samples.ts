@@ -3,7 +3,7 @@
 // values are its time (wall nanoseconds; the sample count at the profiler's period). The waits' wall time overlaps
 // the JS that ran while they were in flight, so it is scaled to fit the part of the window the CPU samples leave
 // uncovered: running stays CPU, and waits and CPU together never exceed the window. Readers of the recording
-// (pprof-read.ts) turn the top function into a wait frame.
+// (inputs/pprof.ts) turn the top function into a wait frame.
 import { createRequire } from 'node:module';
 import type pprof from '@datadog/pprof';
 import { WAIT_PREFIX } from '../outputs/frame-label.js';

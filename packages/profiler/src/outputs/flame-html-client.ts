@@ -1,5 +1,6 @@
-// The browser side of the HTML flame graph: lays out frames as positioned <div>s, zooms on click, highlights
-// search matches, shows a tooltip with the sample share. Written by hand (about 150 lines) because the
+// The browser side of both HTML flame graphs, the plain one and the differential one (`D.mode === 'diff'`): lays
+// out frames as positioned <div>s, zooms on click, highlights search matches, shows a tooltip with the frame's share
+// (for a diff, its share before → after). Colours come with the data, one per node. Written by hand (about 150 lines) because the
 // maintained flame graph libraries need d3 (d3-flame-graph) or a framework; inlining d3 would triple the file
 // and still need glue. Plain ES2020 in a string: it runs in the page, not in Node, and is checked by the
 // browser test (test/flame-html.browser.test.ts).
@@ -8,10 +9,11 @@ export const FLAME_CLIENT_JS = String.raw`
 (function () {
   'use strict';
   var D = JSON.parse(document.getElementById('flame-data').textContent);
-  var S = D.strings, C = D.colors, ROW = 18;
+  var S = D.strings, C = D.colors, ROW = 18, DIFF = D.mode === 'diff';
   var nodes = [];
+  // A node: [label, total, self, samples, children, colour, total before, self before] (the last two in a diff).
   function build(a, parent, depth) {
-    var n = { id: nodes.length, s: a[0], t: a[1], self: a[2], samples: a[3], parent: parent, depth: depth, kids: [] };
+    var n = { id: nodes.length, s: a[0], t: a[1], self: a[2], samples: a[3], c: a[5], b: a[6], bs: a[7], parent: parent, depth: depth, kids: [] };
     nodes.push(n);
     for (var i = 0; i < a[4].length; i++) n.kids.push(build(a[4][i], n, depth + 1));
     return n;
@@ -37,7 +39,7 @@ export const FLAME_CLIENT_JS = String.raw`
     el.style.left = x + 'px';
     el.style.top = depth * ROW + 'px';
     el.style.width = Math.max(w - 1, 1) + 'px';
-    if (!hit) el.style.background = C[n.s];
+    if (!hit) el.style.background = C[n.c];
     el.setAttribute('data-id', String(n.id));
     if (w > 24) el.textContent = shortLabel(n);
     frag.appendChild(el);
@@ -77,7 +79,7 @@ export const FLAME_CLIENT_JS = String.raw`
       if (isMatch(n)) { sum += n.t; count++; return; }
       for (var i = 0; i < n.kids.length; i++) walk(n.kids[i]);
     })(root);
-    info.textContent = count ? 'Matched: ' + pct(sum) + ' of samples' : 'No match';
+    info.textContent = count ? 'Matched: ' + pct(sum) + (DIFF ? ' of AFTER\'s time' : ' of samples') : 'No match';
   }
 
   function nodeAt(target) {
@@ -99,7 +101,9 @@ export const FLAME_CLIENT_JS = String.raw`
     head.textContent = label(n);
     tip.appendChild(head);
     var body = document.createElement('div');
-    body.textContent = pct(n.t) + ' of samples (' + ms(n.t) + ', ' + n.samples + ' samples), self ' + pct(n.self);
+    body.textContent = DIFF
+      ? 'total ' + pct(n.b) + ' → ' + pct(n.t) + ', self ' + pct(n.bs) + ' → ' + pct(n.self) + ' (share of each side\'s time, before → after)'
+      : pct(n.t) + ' of samples (' + ms(n.t) + ', ' + n.samples + ' samples), self ' + pct(n.self);
     tip.appendChild(body);
     tip.style.display = 'block';
     var x = Math.min(e.pageX + 12, document.documentElement.scrollWidth - tip.offsetWidth - 8);

@@ -1,5 +1,6 @@
 // The self-contained HTML flame graph: one file, inline CSS and JS, no network access; frames zoom on click,
 // a search box highlights matching frames and says their share, a tooltip gives each frame's share of samples.
+// The page (renderFlamePage) and its client are shared with the differential flame graph (diff/diff-html.ts).
 import type { Profile } from '../model.js';
 import { FLAME_CLIENT_JS } from './flame-html-client.js';
 import { buildFlameTree, frameColor, type FlameNode } from './flame-tree.js';
@@ -9,60 +10,76 @@ export interface FlameHtmlOptions {
   title?: string;
 }
 
-type EncodedNode = [number, number, number, number, EncodedNode[]];
+/** `[label, total, self, samples, children, colour, total before, self before]`: the client's node (see flame-html-client.ts). */
+export type EncodedNode = [number, number, number, number, EncodedNode[], number, number?, number?];
 
-function escapeHtml(text: string): string {
+export interface FlameData {
+  mode: 'flame' | 'diff';
+  tree: EncodedNode;
+  strings: string[];
+  colors: string[];
+}
+
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** The tree as nested arrays over a string table: a fraction of the size of plain objects. */
-function encodeTree(root: FlameNode): { tree: EncodedNode; strings: string[]; colors: string[] } {
+/** Interning tables for labels and colours: the tree as nested arrays over them is a fraction of plain objects' size. */
+export function interner(): { strings: string[]; colors: string[]; label(text: string): number; color(css: string): number } {
   const strings: string[] = [];
   const colors: string[] = [];
-  const index = new Map<string, number>();
-  const idOf = (n: FlameNode): number => {
-    const key = `${n.kind}\u0000${n.label}`;
-    let id = index.get(key);
+  const labels = new Map<string, number>();
+  const colours = new Map<string, number>();
+  const intern = (table: string[], index: Map<string, number>, value: string): number => {
+    let id = index.get(value);
     if (id === undefined) {
-      id = strings.length;
-      strings.push(n.label);
-      colors.push(frameColor(n.label, n.kind));
-      index.set(key, id);
+      id = table.length;
+      table.push(value);
+      index.set(value, id);
     }
     return id;
   };
-  const encode = (n: FlameNode): EncodedNode => [idOf(n), Math.round(n.totalUs), Math.round(n.selfUs), n.samples, n.children.map(encode)];
-  return { tree: encode(root), strings, colors };
+  return { strings, colors, label: (t) => intern(strings, labels, t), color: (c) => intern(colors, colours, c) };
 }
 
-export function defaultTitle(profile: Profile): string {
-  const who = profile.source.processes.map((p) => p.label ?? `pid ${p.pid}`).join(', ');
-  return `Flame graph: ${who || 'profile'}`;
+function encodeTree(root: FlameNode): FlameData {
+  const t = interner();
+  const encode = (n: FlameNode): EncodedNode => [t.label(n.label), Math.round(n.totalUs), Math.round(n.selfUs), n.samples, n.children.map(encode), t.color(frameColor(n.label, n.kind))];
+  return { mode: 'flame', tree: encode(root), strings: t.strings, colors: t.colors };
 }
 
-export function renderFlameHtml(profile: Profile, opts: FlameHtmlOptions = {}): string {
-  const title = opts.title ?? defaultTitle(profile);
-  const root = buildFlameTree(profile);
+export interface FlamePage {
+  title: string;
+  /** One line under the title: what was sampled. */
+  facts: string;
+  /** HTML of the colour legend (trusted: built by the caller from fixed text). */
+  legendHtml: string;
+  warnings: string[];
+  data: FlameData;
+}
+
+/** The page both flame graphs share: header, legend, search and zoom bar, the chart, its data and its client. */
+export function renderFlamePage(page: FlamePage): string {
   // `<` escaped so no frame name can close the script element.
-  const data = JSON.stringify(encodeTree(root)).replace(/</g, '\\u003c');
-  const started = new Date(profile.startTimeMs).toISOString();
-  const facts = `${root.samples} samples over ${(profile.durationMs / 1000).toFixed(1)} s, started ${started}, ${profile.source.collector}, ${(1e6 / profile.intervalUs).toFixed(0)} Hz`;
-  const warnings = profile.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('');
+  const data = JSON.stringify(page.data).replace(/</g, '\\u003c');
+  const warnings = page.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+<title>${escapeHtml(page.title)}</title>
 <style>
   body { font: 13px system-ui, sans-serif; margin: 12px; color: #222; }
   h1 { font-size: 16px; margin: 0 0 4px; }
   .facts { color: #555; margin-bottom: 8px; }
+  .legend { margin-bottom: 8px; color: #444; }
+  .legend span { display: inline-block; padding: 0 6px; margin-right: 4px; border-radius: 2px; }
   .bar { display: flex; gap: 8px; align-items: center; margin-bottom: 8px; }
   #search { width: 320px; padding: 3px 6px; }
   #match-info { color: #a0a; font-weight: 600; }
   #chart { position: relative; width: 100%; overflow: hidden; }
-  .frame { position: absolute; height: ${17}px; line-height: 17px; box-sizing: border-box; padding: 0 3px; font: 12px ui-monospace, monospace;
+  .frame { position: absolute; height: 17px; line-height: 17px; box-sizing: border-box; padding: 0 3px; font: 12px ui-monospace, monospace;
            overflow: hidden; white-space: nowrap; text-overflow: ellipsis; cursor: pointer; border-radius: 2px; color: #111; }
   .frame:hover { outline: 1px solid #333; }
   .frame.dim { opacity: 0.55; }
@@ -73,8 +90,9 @@ export function renderFlameHtml(profile: Profile, opts: FlameHtmlOptions = {}): 
 </style>
 </head>
 <body>
-<h1>${escapeHtml(title)}</h1>
-<div class="facts">${escapeHtml(facts)}. Click a frame to zoom, Esc or Reset to zoom out; search takes a regular expression.</div>
+<h1>${escapeHtml(page.title)}</h1>
+<div class="facts">${escapeHtml(page.facts)}. Click a frame to zoom, Esc or Reset to zoom out; search takes a regular expression.</div>
+<div class="legend">${page.legendHtml}</div>
 ${warnings ? `<ul class="warnings">${warnings}</ul>` : ''}
 <div class="bar"><input id="search" type="search" placeholder="Search frames (regex)" aria-label="Search frames"><button id="reset" type="button">Reset zoom</button><span id="match-info"></span></div>
 <div id="chart"></div>
@@ -84,4 +102,23 @@ ${warnings ? `<ul class="warnings">${warnings}</ul>` : ''}
 </body>
 </html>
 `;
+}
+
+const FLAME_LEGEND = `colour: <span style="background:rgb(230,140,60)">running (CPU)</span><span style="background:${frameColor('', 'wait')};color:#fff">waiting (blocked in a call)</span><span style="background:${frameColor('', 'idle')}">idle</span><span style="background:${frameColor('', 'process')}">process / thread</span>`;
+
+export function defaultTitle(profile: Profile): string {
+  const who = profile.source.processes.map((p) => p.label ?? `pid ${p.pid}`).join(', ');
+  return `Flame graph: ${who || 'profile'}`;
+}
+
+export function renderFlameHtml(profile: Profile, opts: FlameHtmlOptions = {}): string {
+  const root = buildFlameTree(profile);
+  const started = new Date(profile.startTimeMs).toISOString();
+  return renderFlamePage({
+    title: opts.title ?? defaultTitle(profile),
+    facts: `${root.samples} samples over ${(profile.durationMs / 1000).toFixed(1)} s, started ${started}, ${profile.source.collector}, ${(1e6 / profile.intervalUs).toFixed(0)} Hz`,
+    legendHtml: FLAME_LEGEND,
+    warnings: profile.warnings,
+    data: encodeTree(root),
+  });
 }

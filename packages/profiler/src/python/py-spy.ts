@@ -140,7 +140,7 @@ export async function profilePython(info: ProcessInfo, opts: PySpyOptions = {}):
       const disagreement = result.running > 0 ? result.unmatched / result.running : 0;
       builder.notes.push(
         `CPU vs waiting on PID ${info.pid}: a second py-spy without --idle counted each stack's samples with its thread running (state R: on a CPU or ready for one): ` +
-          `${result.running} of ${result.samples} samples; ${(100 * disagreement).toFixed(1)}% of the running samples matched no wall-time stack (left out)`,
+          `${result.running} of ${result.samples} samples; ${(100 * disagreement).toFixed(1)}% of the running samples fell on no line the wall-time sampler saw in the same function (left out)`,
       );
     }
     return builder.build({

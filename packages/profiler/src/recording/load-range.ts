@@ -2,7 +2,7 @@
 // merged under a root frame per process.
 import { readFile } from 'node:fs/promises';
 import type { Profile, ProfiledProcess } from '../model.js';
-import { readPprof } from '../pprof-read.js';
+import { readPprof } from '../inputs/pprof.js';
 import { formatDurationMs } from './duration.js';
 import { RecordingError } from './errors.js';
 import { filterByProcess, listRecording, type Recording, type RecordingWindow } from './list-windows.js';

@@ -628,12 +628,19 @@
           (then
             (local.set $c0 (v128.and (i8x16.eq (v128.load (i32.add (local.get $i) (local.get $a0))) (local.get $A0))
                                      (i8x16.eq (v128.load (i32.add (local.get $i) (local.get $z0))) (local.get $Z0))))
-            (local.set $c1 (v128.and (i8x16.eq (v128.load (i32.add (local.get $i) (local.get $a1))) (local.get $A1))
-                                     (i8x16.eq (v128.load (i32.add (local.get $i) (local.get $z1))) (local.get $Z1))))
-            (local.set $c2 (v128.and (i8x16.eq (v128.load (i32.add (local.get $i) (local.get $a2))) (local.get $A2))
-                                     (i8x16.eq (v128.load (i32.add (local.get $i) (local.get $z2))) (local.get $Z2))))
-            (local.set $c3 (v128.and (i8x16.eq (v128.load (i32.add (local.get $i) (local.get $a3))) (local.get $A3))
-                                     (i8x16.eq (v128.load (i32.add (local.get $i) (local.get $z3))) (local.get $Z3))))
+            ;; Needles 2-4 only when there are that many (the unused slots stay all-zero vectors).
+            (if (i32.gt_u (local.get $n) (i32.const 1))
+              (then
+                (local.set $c1 (v128.and (i8x16.eq (v128.load (i32.add (local.get $i) (local.get $a1))) (local.get $A1))
+                                         (i8x16.eq (v128.load (i32.add (local.get $i) (local.get $z1))) (local.get $Z1))))
+                (if (i32.gt_u (local.get $n) (i32.const 2))
+                  (then
+                    (local.set $c2 (v128.and (i8x16.eq (v128.load (i32.add (local.get $i) (local.get $a2))) (local.get $A2))
+                                             (i8x16.eq (v128.load (i32.add (local.get $i) (local.get $z2))) (local.get $Z2))))
+                    (if (i32.gt_u (local.get $n) (i32.const 3))
+                      (then
+                        (local.set $c3 (v128.and (i8x16.eq (v128.load (i32.add (local.get $i) (local.get $a3))) (local.get $A3))
+                                                 (i8x16.eq (v128.load (i32.add (local.get $i) (local.get $z3))) (local.get $Z3))))))))))
             (local.set $cand (i8x16.bitmask (v128.or (v128.or (local.get $c0) (local.get $c1)) (v128.or (local.get $c2) (local.get $c3)))))
             (if (local.get $cand)
               (then

@@ -3,9 +3,9 @@
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { Profile as PprofProfile } from 'pprof-format';
-import type { Frame, FrameKind, Profile, ProfiledProcess, Sample } from './model.js';
-import { ProfileBuilder } from './profile-builder.js';
-import { WAIT_PREFIX, waitFrame } from './outputs/frame-label.js';
+import type { Frame, FrameKind, Profile, ProfiledProcess, Sample } from '../model.js';
+import { ProfileBuilder } from '../profile-builder.js';
+import { WAIT_PREFIX, waitFrame } from '../outputs/frame-label.js';
 
 export interface PprofReadOptions {
   /** The process the profile came from (the agent's file name says); defaults to an unknown one. */

@@ -1,0 +1,70 @@
+// Accuracy on real crawlers: runs of real Scrapy (PyPI), real Crawlee (npm), our crawler and a Python crawler in the
+// original log format against the simulated web, each with one induced cause (sites answering 429 more and more, a
+// frontier that narrows to one huge site, an unindexed SQLite table written by a Scrapy pipeline or a Crawlee
+// request handler, a FerretDB frontier that slows) or none (the controls), recorded by `npm run bench -- real` into
+// fixtures/logs/real/ with their ground truth in fixtures/logs/ground-truth.json (what the server saw, what was
+// induced). The doctor reads them as an operator would: the logs, and the early/late profiles where the run took them.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../test-support/run-cli.js';
+import { gatherEvidence } from '../src/collect/evidence.js';
+import { diagnose } from '../src/explain.js';
+
+const LOGS = join(import.meta.dirname, '../../../fixtures/logs');
+interface RealRun {
+  crawler: string;
+  scenario: string;
+  logs: string[];
+  profiles: string[];
+  expectedVerdict: 'decay' | 'steady';
+  expectedCause: string | null;
+}
+const runs = Object.entries(JSON.parse(readFileSync(join(LOGS, 'ground-truth.json'), 'utf8')).real as Record<string, RealRun>);
+
+/** The ground truth's cause names → the doctor's. */
+const CAUSE: Record<string, string> = { 'rate-limited': 'web-pushback', 'domain-concentration': 'domain-concentration', 'store-bound': 'store-bound' };
+
+async function doctorOn(name: string, run: RealRun) {
+  const dir = join(LOGS, 'real', name);
+  // Profiles sit beside the logs (profile-early.pprof, profile-late.pprof) or in a directory of their own.
+  const profilesDir = run.profiles.length ? join(dir, run.profiles[0].includes('/') ? run.profiles[0].slice(0, run.profiles[0].lastIndexOf('/')) : '') : undefined;
+  return diagnose(await gatherEvidence({ logs: run.logs.map((l) => join(dir, l)), profilesDir }));
+}
+
+describe('the doctor on real crawler runs', () => {
+  const causes = runs.filter(([, r]) => r.expectedCause !== null);
+  const controls = runs.filter(([, r]) => r.expectedCause === null && r.expectedVerdict === 'steady');
+
+  it('has induced-cause runs of Scrapy and Crawlee (and of others), and controls', () => {
+    expect(causes.length).toBeGreaterThanOrEqual(4);
+    for (const [name, r] of causes) expect(Object.keys(CAUSE), `${name}: a cause the doctor has a name for`).toContain(r.expectedCause);
+    const crawlers = new Set(causes.map(([, r]) => r.crawler.split(' ')[0]));
+    expect(crawlers.has('Scrapy') && crawlers.has('@crawlee/http'), [...crawlers].join(', ')).toBe(true);
+    expect(controls.length).toBeGreaterThanOrEqual(2);
+    for (const [name] of runs) expect(existsSync(join(LOGS, 'real', name)), name).toBe(true);
+  });
+
+  for (const [name, run] of causes) {
+    it(`${name}: the first finding names ${run.expectedCause}`, async () => {
+      const r = await doctorOn(name, run);
+      expect(r.findings[0]?.cause, `${r.headline}\n${r.findings.map((f) => `${f.cause}: ${f.summary}`).join('\n')}`).toBe(CAUSE[run.expectedCause!]);
+    });
+  }
+
+  for (const [name, run] of controls) {
+    it(`${name} (control): no decay and no finding`, async () => {
+      const r = await doctorOn(name, run);
+      expect(r.noDecay, r.headline).toBe(true);
+      expect(r.findings.map((f) => `${f.cause}: ${f.summary}`)).toEqual([]);
+    });
+  }
+
+  it('`crawl-diag doctor --logs scrapy.log` on a decaying Scrapy crawl says it decays', async () => {
+    const [name, run] = runs.find(([, r]) => r.crawler.startsWith('Scrapy') && r.scenario === 'slowing')!;
+    const r = await runCli(['doctor', '--logs', join(LOGS, 'real', name, run.logs[0])]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^crawl rate \(crawled \(scrapy\)\): [\d.]+\/s early → [\d.]+\/s late, verdict decay/m);
+    expect(r.stdout).not.toContain('no decay detected');
+  });
+});

@@ -1,0 +1,91 @@
+// The verdict on every real crawler run under fixtures/logs/real (Scrapy, Crawlee and the others there, run against
+// the simulated web by scripts in the repository), through the binary with no flag: the series that carry each
+// crawler's rate must give the run's ground truth (truth.json `expected.verdict`), at buckets no finer than the
+// statistics lines they are read from, and with an explicit finer --bucket the binary says so.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES } from './independent-count.js';
+import { logs, logsJson } from './logs-cli.js';
+import type { LogsReport } from '../src/report.js';
+
+const REAL = join(FIXTURES, 'real');
+
+/** The series that carry the crawl rate, by crawler: what an operator reads the verdict off. */
+const RATE_SERIES = ['crawled (scrapy)', 'pages (LogStats)', 'requests (Crawlee stats)', 'crawling', 'will be crawled'];
+
+/**
+ * Runs whose rate series the verdict still gets wrong, with why; each is checked for the weaker facts it shows, so a
+ * change that fixes it (or makes it worse) is seen. Listed in ANALYSIS.md, "Measured accuracy".
+ */
+const KNOWN_MISSES: Record<string, { series: string; why: string }> = {
+  'crawlee-unindexed-store': {
+    series: 'requests (Crawlee stats)',
+    why: 'statistics every 10 s over 150 s leave 14 judged buckets; the rate drops 87 → 54 in the first three, then stays: the rank test gives p ≈ 0.02',
+  },
+};
+
+interface Run {
+  dir: string;
+  log: string;
+  expected: string;
+}
+
+const runs: Run[] = existsSync(REAL)
+  ? readdirSync(REAL)
+      .filter((d) => existsSync(join(REAL, d, 'truth.json')))
+      .sort()
+      .map((d) => {
+        const truth = JSON.parse(readFileSync(join(REAL, d, 'truth.json'), 'utf8'));
+        const log = readdirSync(join(REAL, d)).find((f) => /\.(log|ndjson|jsonl)$/.test(f))!;
+        return { dir: d, log: join('fixtures', 'logs', 'real', d, log), expected: truth.expected.verdict as string };
+      })
+      .filter((r) => r.expected === 'decay' || r.expected === 'steady')
+  : [];
+
+/** Every rate series in the report that has data: [name, verdict, relative change]. */
+function rateVerdicts(report: LogsReport): Array<[string, string, number | null]> {
+  const out: Array<[string, string, number | null]> = [];
+  for (const s of report.series) if (RATE_SERIES.includes(s.name) && s.total > 0) out.push([s.name, s.trend.verdict, s.trend.relativeChange]);
+  for (const v of report.values ?? []) {
+    if (RATE_SERIES.includes(v.name) && v.values.some((x) => x !== null && x > 0)) out.push([v.name, v.trend.verdict, v.trend.relativeChange]);
+  }
+  return out;
+}
+
+describe('verdicts on real crawler runs', () => {
+  it('has real runs to judge, decaying and steady', () => {
+    expect(runs.filter((r) => r.expected === 'decay').length).toBeGreaterThan(0);
+    expect(runs.filter((r) => r.expected === 'steady').length).toBeGreaterThan(0);
+  });
+
+  it.each(runs.map((r) => [r.dir, r] as const))('%s: the ground truth verdict', async (_, run) => {
+    const report = await logsJson([run.log]);
+    const verdicts = rateVerdicts(report);
+    expect(verdicts.length).toBeGreaterThan(0);
+    const miss = KNOWN_MISSES[run.dir];
+    for (const [name, verdict, change] of verdicts) {
+      if (miss?.series === name) {
+        // Not yet right (see KNOWN_MISSES): steady, but falling by a fifth or more, at p < 0.05.
+        const trend = report.values!.find((v) => v.name === name)!.trend;
+        expect([name, verdict, trend.pValue! < 0.05, change! <= -0.2]).toEqual([name, 'steady', true, true]);
+        continue;
+      }
+      expect([name, verdict]).toEqual([name, run.expected]);
+      if (run.expected === 'decay') expect(change!).toBeLessThanOrEqual(-0.2);
+    }
+    // Buckets no finer than the statistics lines the values come from.
+    for (const v of report.values ?? []) if (v.sampleIntervalMs !== undefined) expect(report.bucketMs).toBeGreaterThanOrEqual(v.sampleIntervalMs);
+  });
+
+  it('says so when --bucket is finer than the statistics lines, and still reports', async () => {
+    const run = runs.find((r) => r.log.includes('crawlee'));
+    expect(run).toBeDefined();
+    const r = await logs([run!.log, '--bucket', '2s', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/'requests \(Crawlee stats\)' comes from lines every 10s, more than the 2s buckets/);
+    expect((JSON.parse(r.stdout) as LogsReport).bucketMs).toBe(2000);
+    const plain = await logs([run!.log, '--json']);
+    expect(plain.stderr).not.toMatch(/more than the/);
+  });
+});
