@@ -58,6 +58,25 @@ describe('the web pushes back', () => {
   });
 });
 
+describe('memory growth from Scrapy\'s own lines', () => {
+  it("MemoryUsage's `Peak memory usage is N MiB` lines rising are named", async () => {
+    // Scrapy's memusage extension logs its reading every MEMUSAGE_CHECK_INTERVAL_SECONDS (60 s by default; 5 s here).
+    const lines: string[] = [`${scrapyStamp(T0)} [scrapy.core.engine] INFO: Spider opened`];
+    for (let s = 0; s < 600; s++) {
+      for (let i = 0; i < 3; i++) lines.push(`${scrapyStamp(T0 + s * 1000)} [scrapy.core.engine] DEBUG: Crawled (200) <GET http://site-${(s + i) % 30}.test/p/${s}-${i}> (referer: None)`);
+      if (s % 5 === 0) lines.push(`${scrapyStamp(T0 + s * 1000)} [scrapy.extensions.memusage] INFO: Peak memory usage is ${Math.round(80 + s * 0.4)}MiB`);
+    }
+    const path = join(dir, 'scrapy-memory.log');
+    await writeFile(path, lines.join('\n') + '\n');
+    const r = diagnose(await gatherEvidence({ logs: [path] }));
+    const f = r.findings.find((x) => x.cause === 'memory-growth');
+    expect(f, JSON.stringify(r.findings.map((x) => x.summary))).toBeDefined();
+    expect(f!.summary).toMatch(/^Memory growth: the crawler \(Scrapy's memusage\) went from \d+ MB to \d+ MB of memory/);
+    // 80 + 0.4 s MiB: the first third of the judged window averages near 140 MiB, the last near 260.
+    expect(f!.numbers.rssChange!).toBeGreaterThan(0.5);
+  });
+});
+
 describe('domain concentration', () => {
   // A polite crawler (one page per second per site) on one huge site and 40 small ones that run dry one after
   // another: the rate falls with the number of sites left, each remaining site crawled no harder than before.
@@ -119,8 +138,10 @@ describe('store-bound processes', () => {
     const e = await gatherEvidence({ profilesDir: profiles });
     expect(e.profiles?.source).toBe('files');
     const r = diagnose(e);
-    // The report lists the calling lines with their shares.
-    expect(renderReport({ doctor: r, profiles: e.profiles })).toMatch(/<td>process_item \(pipelines\.py:33\)<\/td><td>sqlite3<\/td><td>5\.0%<\/td><td>60\.0%<\/td>|<td>pipelines\.py:33 \(waiting on sqlite3 execute\)<\/td><td>sqlite3<\/td><td>5\.0%<\/td><td>60\.0%<\/td>/);
+    // The report lists the calling lines with their shares, and the wait lines.
+    const html = renderReport({ doctor: r, profiles: e.profiles });
+    expect(html).toContain('<tr><td>sqlite3 execute at pipelines.py:33</td><td>5.0%</td><td>60.0%</td></tr>');
+    expect(html).toMatch(/<td>process_item \(pipelines\.py:33\)<\/td><td>sqlite3<\/td><td>5\.0%<\/td><td>60\.0%<\/td>|<td>pipelines\.py:33 \(waiting on sqlite3 execute\)<\/td><td>sqlite3<\/td><td>5\.0%<\/td><td>60\.0%<\/td>/);
     expect(r.findings[0]?.cause, JSON.stringify(r.findings.map((f) => f.summary))).toBe('store-bound');
     expect(r.findings[0].numbers.storeShareEarly).toBeCloseTo(0.05, 5);
     expect(r.findings[0].numbers.storeShareLate).toBeCloseTo(0.6, 5);

@@ -10,7 +10,8 @@ describe('readAgentConfig', () => {
 
   it('reads windows as 500ms, 10s or 1m, the rate in Hz, the heap switch and the kind', () => {
     const base = { CRAWL_DIAG_PROFILE_DIR: '/tmp/rec' };
-    expect(readAgentConfig(base, ['node', '/app/worker.js']).config).toMatchObject({ windowMs: 30_000, rateHz: 100, heap: false, kind: 'worker' });
+    expect(readAgentConfig(base, ['node', '/app/worker.js']).config).toMatchObject({ windowMs: 30_000, rateHz: 100, heap: false, kind: 'worker', waits: true });
+    expect(readAgentConfig({ ...base, CRAWL_DIAG_PROFILE_WAITS: '0' }, ['node', '/app/worker.js']).config).toMatchObject({ waits: false });
     expect(readAgentConfig({ ...base, CRAWL_DIAG_PROFILE_WINDOW: '500ms' }).config?.windowMs).toBe(500);
     expect(readAgentConfig({ ...base, CRAWL_DIAG_PROFILE_WINDOW: '10s' }).config?.windowMs).toBe(10_000);
     expect(readAgentConfig({ ...base, CRAWL_DIAG_PROFILE_WINDOW: '1m' }).config?.windowMs).toBe(60_000);

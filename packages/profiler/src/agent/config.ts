@@ -14,6 +14,8 @@ export interface AgentConfig {
   heap: boolean;
   /** Process kind in file names (`CRAWL_DIAG_PROCESS_KIND`, else the entry script's base name). */
   kind: string;
+  /** Record where the process waits (MongoDB, HTTP, timers) as wait frames (`CRAWL_DIAG_PROFILE_WAITS=0` turns it off; default on). */
+  waits: boolean;
 }
 
 export const DEFAULT_WINDOW_MS = 30_000;
@@ -27,6 +29,7 @@ export const ENV = {
   rate: 'CRAWL_DIAG_PROFILE_RATE',
   heap: 'CRAWL_DIAG_PROFILE_HEAP',
   kind: 'CRAWL_DIAG_PROCESS_KIND',
+  waits: 'CRAWL_DIAG_PROFILE_WAITS',
 } as const;
 
 export type ConfigResult = { config: AgentConfig; warnings: string[] } | { config: undefined; warnings: string[] };
@@ -58,7 +61,10 @@ export function readAgentConfig(env: NodeJS.ProcessEnv = process.env, argv: stri
   const heapText = env[ENV.heap]?.trim().toLowerCase();
   const heap = heapText === '1' || heapText === 'true' || heapText === 'yes';
 
-  return { config: { dir: resolve(dirText), windowMs, rateHz, heap, kind: processKind(env, argv) }, warnings };
+  const waitsText = env[ENV.waits]?.trim().toLowerCase();
+  const waits = !(waitsText === '0' || waitsText === 'false' || waitsText === 'no');
+
+  return { config: { dir: resolve(dirText), windowMs, rateHz, heap, kind: processKind(env, argv), waits }, warnings };
 }
 
 /** `worker` for `node /app/worker.js`; `node` for a REPL or `node -e`. */

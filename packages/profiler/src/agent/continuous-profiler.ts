@@ -70,7 +70,7 @@ export function startContinuousProfiler(config: AgentConfig, log: AgentLog = std
   const waits = new WaitTracker();
   let unwatch: (() => void) | undefined;
   try {
-    unwatch = watchWaits(waits);
+    if (config.waits) unwatch = watchWaits(waits);
   } catch (err) {
     log(`cannot watch waits (${describeError(err)}); the profile shows idle time as (idle)`);
   }
