@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { uslThroughput, type RatioSignal } from '@crawl-diag/log-analyzer';
-import { diffProfiles, renderDiffHtml, renderFlameHtml } from '@crawl-diag/profiler';
+import { diffProfiles, frameTimes, renderDiffHtml, renderFlameHtml } from '@crawl-diag/profiler';
 import type { DoctorResult } from './explain.js';
 import { fmtP, pct } from './rules/evidence-text.js';
 import type { LogEvidence } from './collect/log-evidence.js';
@@ -173,6 +173,36 @@ function logCharts(logs: LogEvidence): ChartSpec[] {
   return charts;
 }
 
+/** Per process kind, the lines where it waits (wait frames: on what, at which call site), share of wall time early → late. */
+function waitLinesHtml(p: ProfileEvidence): string {
+  const kinds = Object.entries(p.profiles ?? {});
+  const tables: string[] = [];
+  for (const [kind, { early, late }] of kinds) {
+    const [a, b] = [frameTimes(early), frameTimes(late)];
+    const waits = new Map<string, { early: number; late: number }>();
+    const add = (t: ReturnType<typeof frameTimes>, side: 'early' | 'late') => {
+      for (const f of t.frames.values()) {
+        if (f.kind !== 'wait' || t.totalUs <= 0) continue;
+        const where = f.file ? ` at ${f.file.replace(/^.*[/\\]/, '')}${f.line !== undefined ? `:${f.line}` : ''}` : '';
+        const key = `${f.name}${where}`;
+        const w = waits.get(key) ?? { early: 0, late: 0 };
+        w[side] += f.selfWaitUs / t.totalUs;
+        waits.set(key, w);
+      }
+    };
+    add(a, 'early');
+    add(b, 'late');
+    const rows = [...waits].sort((x, y) => Math.max(y[1].early, y[1].late) - Math.max(x[1].early, x[1].late)).slice(0, 8);
+    if (rows.length === 0) continue;
+    tables.push(
+      `<h3>${esc(kind)} <small>waiting ${pct(a.totalUs > 0 ? a.waitUs / a.totalUs : 0)} → ${pct(b.totalUs > 0 ? b.waitUs / b.totalUs : 0)} of wall time</small></h3><table class="store"><tr><th>waiting on, at</th><th>early</th><th>late</th></tr>${rows
+        .map(([what, w]) => `<tr><td>${esc(what)}</td><td>${pct(w.early, 1)}</td><td>${pct(w.late, 1)}</td></tr>`)
+        .join('')}</table>`,
+    );
+  }
+  return tables.length ? `<section id="wait-lines"><h2>Wait shares by line</h2>${tables.join('\n')}</section>` : '';
+}
+
 /** Per process kind, the program's lines that call the database, with their share of wall time early and late. */
 function storeLinesHtml(p: ProfileEvidence): string {
   const rows = p.kinds.filter((k) => (k.store?.sites.length ?? 0) > 0);
@@ -185,7 +215,7 @@ function storeLinesHtml(p: ProfileEvidence): string {
           .join('')}</table>`,
     )
     .join('\n');
-  return `<section id="store-lines"><h2>Wait shares by line: where the processes call the store</h2>${body}</section>`;
+  return `<section id="store-lines"><h2>Store calls by line: where the processes call their database</h2>${body}</section>`;
 }
 
 function benchChart(b: BenchNodesInput): ChartSpec {
@@ -332,6 +362,7 @@ ${findingsHtml(input.doctor)}
 ${logCh.length ? `<section id="rates"><h2>Rates over time</h2>${logCh.map(chartHtml).join('\n')}</section>` : ''}
 ${input.bench ? `<section id="bench"><h2>Across runs: throughput and node count</h2>${benchTable}${benchCh ? chartHtml(benchCh) : ''}</section>` : ''}
 ${input.profiles ? storeLinesHtml(input.profiles) : ''}
+${input.profiles ? waitLinesHtml(input.profiles) : ''}
 ${input.profiles ? flamesHtml(input.profiles) : ''}
 <script type="application/json" id="chart-data">${scriptJson(charts)}</script>
 <script type="application/json" id="palette">${scriptJson(PALETTE)}</script>

@@ -67,6 +67,13 @@ describe('crawl-diag flame --engine 0x', () => {
     expect(stacks(p).some((s) => s.includes('scanFrontier') && s.indexOf('scanFrontier') < s.indexOf('sqlite3VdbeExec'))).toBe(true);
   }, 60_000);
 
+  it('says so, with a non-zero exit, when the command fails (0x keeps nothing then)', async () => {
+    const r = await runCli(['flame', '--engine', '0x', '-f', 'folded', '-o', '-', '--', 'node', '-e', 'process.exit(3)']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(perfUsable ? /the command exited with code 3; 0x keeps no profile/ : /perf|sudo/);
+  }, 60_000);
+
   it('is refused for anything but a launched command, before touching a process', async () => {
     const r = await runCli(['flame', '--engine', '0x', '--pid', '1']);
     expect(r.code).toBe(2);

@@ -45,11 +45,23 @@ export async function launch0x(command: string[], opts: Launch0xOptions = {}): P
   const startTimeMs = Date.now();
   let exitCode: number | null = null;
   try {
+    // 0x never settles when the command fails (it only prints "Tracing subprocess error"): its exit code, which
+    // 0x reports first, ends the wait instead. 130 and 143 are Ctrl-C and SIGTERM, after which 0x does go on.
+    let failed: (code: number) => void = () => undefined;
+    const commandFailed = new Promise<never>((_, reject) => {
+      failed = (code) =>
+        reject(
+          new ProfilerError(
+            'launch-failed',
+            `the command exited with code ${code}; 0x keeps no profile of a command that fails, so nothing was written (the inspector engine does: run it without --engine 0x)`,
+          ),
+        );
+    });
     let folder: string;
     try {
       // Loaded here, not at the top: 0x's module tree costs every other crawl-diag command start-up time.
       const { default: zeroEks } = await import('0x');
-      folder = await zeroEks({
+      folder = await Promise.race([commandFailed, zeroEks({
         // Interpreted functions get their own entry in the perf map instead of all showing as V8's interpreter.
         argv: ['--interpreted-frames-native-stack', ...args],
         pathToNodeBinary: exe,
@@ -60,9 +72,13 @@ export async function launch0x(command: string[], opts: Launch0xOptions = {}): P
         status: (m) => {
           if (/^Profiling/.test(m)) opts.onSamplingStarted?.();
         },
-        onProcessExit: (code) => (exitCode = code),
-      });
+        onProcessExit: (code) => {
+          exitCode = code;
+          if (code !== null && code !== 0 && code !== 130 && code !== 143) failed(code);
+        },
+      })]);
     } catch (err) {
+      if (err instanceof ProfilerError) throw err;
       throw new ProfilerError('launch-failed', `0x could not profile '${command.join(' ')}': ${(err as Error).message}`);
     }
     const stacksFile = (await readdir(folder)).find((f) => /^stacks\.\d+\.out$/.test(f));
@@ -72,7 +88,7 @@ export async function launch0x(command: string[], opts: Launch0xOptions = {}): P
     const { mainTid } = addPerfSamples(builder, samples, startTimeMs);
     if (garbled > 0) builder.warnings.push(`${garbled} lines of perf's output could not be read and were skipped`);
     if (builder.samples.length === 0) builder.warnings.push('perf recorded no samples (is perf allowed here? see /proc/sys/kernel/perf_event_paranoid)');
-    if (exitCode !== null && exitCode !== 0) builder.warnings.push(`the command exited with code ${exitCode}`);
+    if (exitCode !== null && exitCode !== 0) builder.warnings.push(`the command was stopped (exit code ${exitCode}); kept what was sampled until then`);
     if (opts.rateHz !== undefined && opts.rateHz !== ZERO_X_RATE_HZ) builder.warnings.push(`--engine 0x samples at ${ZERO_X_RATE_HZ} Hz (0x's fixed perf rate); --rate ${opts.rateHz} was not used`);
     const pid = mainTid ?? 0;
     return builder.build({
