@@ -47,6 +47,8 @@ const evaluate = (expression) => ['Runtime.evaluate', { expression, includeComma
 const STEPS = [
   ['SIGUSR1: inspector opens', 'open'],
   ['WebSocket connect', 'connect'],
+  ['Runtime.getHeapUsage (the pause estimate)', 'Runtime.getHeapUsage', {}],
+  ['NodeWorker.enable', 'NodeWorker.enable', { waitForDebuggerOnStart: false }],
   ['Profiler.enable', 'Profiler.enable', {}],
   ['Profiler.setSamplingInterval 10 ms', 'Profiler.setSamplingInterval', { interval: 10_000 }],
   ['Profiler.start (first profile: code logged)', 'Profiler.start', {}],
@@ -60,6 +62,7 @@ const STEPS = [
   ['Profiler.stop while the anchor runs (2nd chunk)', 'Profiler.stop', {}],
   ['profileEnd() of the anchor (last profile)', ...evaluate(ANCHOR_END)],
   ['Profiler.disable', 'Profiler.disable', {}],
+  ['NodeWorker.disable', 'NodeWorker.disable', {}],
   ['Runtime.enable', 'Runtime.enable', {}],
   ['Runtime.evaluate "1"', 'Runtime.evaluate', { expression: '1' }],
   ['Runtime.disable', 'Runtime.disable', {}],

@@ -21,7 +21,8 @@ export interface SamplingOptions {
 export interface AttachNodeOptions extends SamplingOptions {
   /**
    * Profiles are fetched and restarted every `chunkMs` so that a target dying mid-run loses only the last
-   * chunk. Each rotation costs the target a short pause (see bench/profiler). Default 2000 ms.
+   * chunk. A rotation costs the target ~1 ms: the heap walk of a profiler start happens once per attach (see
+   * target-sampler.ts and bench/profiler/protocol-stalls.mjs). Default 2000 ms.
    */
   chunkMs?: number;
   /** Also sample worker threads (NodeWorker domain). Default true. */

@@ -9,7 +9,7 @@
 // 2730 of 2935 ticks in the addon, none resolved). The perf mode has 0x's own limits: it runs perf through
 // `sudo` (also as root; sudo must be installed), samples at a fixed 99 Hz, and runs the command to its end.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProfilerError } from '../errors.js';
@@ -27,6 +27,25 @@ export interface Launch0xOptions {
   onSamplingStarted?: () => void;
 }
 
+/** 0x's perf records, which it writes as /tmp/perf-RANDOM.data and never removes. */
+async function perfRecordsInTmp(): Promise<Set<string>> {
+  const names = await readdir('/tmp').catch(() => [] as string[]);
+  return new Set(names.filter((n) => /^perf-[0-9a-z]+\.data$/.test(n)));
+}
+
+/**
+ * Removes what 0x and node leave in /tmp: the perf records that appeared during this run (a concurrent 0x run's
+ * record could be taken for ours; 0x gives no way to tell), and node's --perf-basic-prof map of the command.
+ */
+async function removeLeftovers(before: Set<string>, startTimeMs: number, pid: number | undefined): Promise<void> {
+  for (const name of await perfRecordsInTmp()) {
+    if (before.has(name)) continue;
+    const info = await stat(join('/tmp', name)).catch(() => undefined);
+    if (info && info.mtimeMs >= startTimeMs - 1000) await rm(join('/tmp', name), { force: true });
+  }
+  if (pid) await rm(`/tmp/perf-${pid}.map`, { force: true });
+}
+
 function onPath(bin: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 }
@@ -42,14 +61,28 @@ export async function launch0x(command: string[], opts: Launch0xOptions = {}): P
     );
   }
   const workingDir = await mkdtemp(join(tmpdir(), 'crawl-diag-0x-'));
+  const recordsBefore = await perfRecordsInTmp();
   const startTimeMs = Date.now();
   let exitCode: number | null = null;
+  let nodePid: number | undefined;
   try {
+    // 0x never settles when the command fails (it only prints "Tracing subprocess error"): its exit code, which
+    // 0x reports first, ends the wait instead. 130 and 143 are Ctrl-C and SIGTERM, after which 0x does go on.
+    let failed: (code: number) => void = () => undefined;
+    const commandFailed = new Promise<never>((_, reject) => {
+      failed = (code) =>
+        reject(
+          new ProfilerError(
+            'launch-failed',
+            `the command exited with code ${code}; 0x keeps no profile of a command that fails, so nothing was written (the inspector engine does: run it without --engine 0x)`,
+          ),
+        );
+    });
     let folder: string;
     try {
       // Loaded here, not at the top: 0x's module tree costs every other crawl-diag command start-up time.
       const { default: zeroEks } = await import('0x');
-      folder = await zeroEks({
+      folder = await Promise.race([commandFailed, zeroEks({
         // Interpreted functions get their own entry in the perf map instead of all showing as V8's interpreter.
         argv: ['--interpreted-frames-native-stack', ...args],
         pathToNodeBinary: exe,
@@ -60,9 +93,13 @@ export async function launch0x(command: string[], opts: Launch0xOptions = {}): P
         status: (m) => {
           if (/^Profiling/.test(m)) opts.onSamplingStarted?.();
         },
-        onProcessExit: (code) => (exitCode = code),
-      });
+        onProcessExit: (code) => {
+          exitCode = code;
+          if (code !== null && code !== 0 && code !== 130 && code !== 143) failed(code);
+        },
+      })]);
     } catch (err) {
+      if (err instanceof ProfilerError) throw err;
       throw new ProfilerError('launch-failed', `0x could not profile '${command.join(' ')}': ${(err as Error).message}`);
     }
     const stacksFile = (await readdir(folder)).find((f) => /^stacks\.\d+\.out$/.test(f));
@@ -70,9 +107,10 @@ export async function launch0x(command: string[], opts: Launch0xOptions = {}): P
     const builder = new ProfileBuilder();
     const { samples, garbled } = parsePerfScript(text);
     const { mainTid } = addPerfSamples(builder, samples, startTimeMs);
+    nodePid = mainTid;
     if (garbled > 0) builder.warnings.push(`${garbled} lines of perf's output could not be read and were skipped`);
     if (builder.samples.length === 0) builder.warnings.push('perf recorded no samples (is perf allowed here? see /proc/sys/kernel/perf_event_paranoid)');
-    if (exitCode !== null && exitCode !== 0) builder.warnings.push(`the command exited with code ${exitCode}`);
+    if (exitCode !== null && exitCode !== 0) builder.warnings.push(`the command was stopped (exit code ${exitCode}); kept what was sampled until then`);
     if (opts.rateHz !== undefined && opts.rateHz !== ZERO_X_RATE_HZ) builder.warnings.push(`--engine 0x samples at ${ZERO_X_RATE_HZ} Hz (0x's fixed perf rate); --rate ${opts.rateHz} was not used`);
     const pid = mainTid ?? 0;
     return builder.build({
@@ -84,5 +122,6 @@ export async function launch0x(command: string[], opts: Launch0xOptions = {}): P
     });
   } finally {
     await rm(workingDir, { recursive: true, force: true });
+    await removeLeftovers(recordsBefore, startTimeMs, nodePid);
   }
 }
