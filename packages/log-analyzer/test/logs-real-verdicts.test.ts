@@ -99,6 +99,17 @@ describe('verdicts on real crawler runs', () => {
     for (const v of report.values ?? []) if (v.sampleIntervalMs !== undefined) expect(report.bucketMs).toBeGreaterThanOrEqual(v.sampleIntervalMs);
   });
 
+  it('the summary table says how a verdict was reached: a step, a warm-up left out', async () => {
+    const run = runs.find((r) => r.dir === 'scrapy-step');
+    expect(run).toBeDefined();
+    const r = await logs([run!.log]);
+    expect(r.code).toBe(0);
+    const report = await logsJson([run!.log]);
+    const lines = report.values!.find((v) => v.name === 'pages (LogStats)')!;
+    expect(lines.trend.sustainedShift).toBe(true);
+    expect(r.stdout).toMatch(/pages \(LogStats\) .*decay \(step\)/);
+  });
+
   it('says so when --bucket is finer than the statistics lines, and still reports', async () => {
     const run = runs.find((r) => r.log.includes('crawlee'));
     expect(run).toBeDefined();
