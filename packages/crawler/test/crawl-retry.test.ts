@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimWeb } from '@crawl-diag/simweb';
 import { runCli } from '../../../test-support/run-cli.js';
 import { checkCrawl, finished, localArgs, openSqlite, readLog, smallWeb, startCrawl, tempDir, waitUntil } from './crawl-harness.js';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -69,5 +70,6 @@ describe('crawl local with transient failures', () => {
     const status = await runCli(['crawl', 'status', '--sqlite', join(dir, 'crawl.sqlite')]);
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/^domain\s+pages\s+pending\s+retrying\s+leased/m);
+    rmSync(dir, { recursive: true, force: true });
   }, 150_000);
 });

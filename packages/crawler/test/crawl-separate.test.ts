@@ -1,6 +1,6 @@
 // `crawl dispatcher` and `crawl supervisor` as separate commands, as they run on different machines: the
 // supervisors connect over tcp to the dispatcher's address (here on loopback), workers write to the shared store.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimWeb } from '@crawl-diag/simweb';
@@ -78,6 +78,7 @@ describe('crawl dispatcher + crawl supervisor', () => {
       expect(Date.now() - started).toBeLessThan(20_000);
     } finally {
       sup.child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });

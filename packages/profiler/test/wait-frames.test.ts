@@ -1,5 +1,7 @@
 // Wait frames through the model: every reader gives back what every writer wrote, a frame's time splits into CPU
 // and waiting, the summary speaks of waiting (never a bare idle), and a diff names the wait that grew.
+import { gunzipSync } from 'node:zlib';
+import { Profile as PprofProfile } from 'pprof-format';
 import { describe, expect, it } from 'vitest';
 import type { Profile } from '../src/model.js';
 import { ProfileBuilder } from '../src/profile-builder.js';
@@ -59,6 +61,11 @@ describe('wait frames', () => {
       '(wait) http GET 127.0.0.1:8080 (/app/w.js:12)',
       '(wait) sqlite3 (/app/crawler.py:46)',
     ]);
+    // pprof: every sample labelled state=waiting or state=running, for `-tagfocus=state=waiting`.
+    const raw = PprofProfile.decode(gunzipSync(toPprof(p)));
+    const str = (i: unknown) => raw.stringTable.strings[Number(i)];
+    const states = raw.sample.map((s) => `${str(s.label[0].key)}=${str(s.label[0].str)}`);
+    expect(new Set(states)).toEqual(new Set(['state=waiting', 'state=running']));
     const ss = toSpeedscope(p);
     expect(ss.shared.frames.map((f) => f.name)).toContain('(wait) sqlite3');
   });

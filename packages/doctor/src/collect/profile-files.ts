@@ -22,7 +22,9 @@ export async function profileFilePairs(dir: string): Promise<ProfileFilePair[]> 
   for (const name of names) {
     const m = PHASE.exec(name);
     if (!m) continue;
-    const named = name.slice(0, m.index).replace(/[-_.]+$/, '') || name.slice(m.index + m[0].length).replace(/^[-_.]+/, '').replace(/\..*$/, '');
+    // The kind before the phase (`worker-early.pprof`), else after it (`early-worker.txt`; `.txt` alone is the extension).
+    const after = name.slice(m.index + m[0].length);
+    const named = name.slice(0, m.index).replace(/[-_.]+$/, '') || (/^[-_]/.test(after) ? after.slice(1).replace(/\..*$/, '') : '');
     // `profile-early.pprof`, `early.txt`: one process, the crawler.
     const kind = !named || /^(?:profile|process)$/i.test(named) ? 'crawler' : named;
     const entry = byKind.get(kind) ?? {};

@@ -9,7 +9,7 @@
 // 2730 of 2935 ticks in the addon, none resolved). The perf mode has 0x's own limits: it runs perf through
 // `sudo` (also as root; sudo must be installed), samples at a fixed 99 Hz, and runs the command to its end.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProfilerError } from '../errors.js';
@@ -27,6 +27,25 @@ export interface Launch0xOptions {
   onSamplingStarted?: () => void;
 }
 
+/** 0x's perf records, which it writes as /tmp/perf-RANDOM.data and never removes. */
+async function perfRecordsInTmp(): Promise<Set<string>> {
+  const names = await readdir('/tmp').catch(() => [] as string[]);
+  return new Set(names.filter((n) => /^perf-[0-9a-z]+\.data$/.test(n)));
+}
+
+/**
+ * Removes what 0x and node leave in /tmp: the perf records that appeared during this run (a concurrent 0x run's
+ * record could be taken for ours; 0x gives no way to tell), and node's --perf-basic-prof map of the command.
+ */
+async function removeLeftovers(before: Set<string>, startTimeMs: number, pid: number | undefined): Promise<void> {
+  for (const name of await perfRecordsInTmp()) {
+    if (before.has(name)) continue;
+    const info = await stat(join('/tmp', name)).catch(() => undefined);
+    if (info && info.mtimeMs >= startTimeMs - 1000) await rm(join('/tmp', name), { force: true });
+  }
+  if (pid) await rm(`/tmp/perf-${pid}.map`, { force: true });
+}
+
 function onPath(bin: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 }
@@ -42,8 +61,10 @@ export async function launch0x(command: string[], opts: Launch0xOptions = {}): P
     );
   }
   const workingDir = await mkdtemp(join(tmpdir(), 'crawl-diag-0x-'));
+  const recordsBefore = await perfRecordsInTmp();
   const startTimeMs = Date.now();
   let exitCode: number | null = null;
+  let nodePid: number | undefined;
   try {
     // 0x never settles when the command fails (it only prints "Tracing subprocess error"): its exit code, which
     // 0x reports first, ends the wait instead. 130 and 143 are Ctrl-C and SIGTERM, after which 0x does go on.
@@ -86,6 +107,7 @@ export async function launch0x(command: string[], opts: Launch0xOptions = {}): P
     const builder = new ProfileBuilder();
     const { samples, garbled } = parsePerfScript(text);
     const { mainTid } = addPerfSamples(builder, samples, startTimeMs);
+    nodePid = mainTid;
     if (garbled > 0) builder.warnings.push(`${garbled} lines of perf's output could not be read and were skipped`);
     if (builder.samples.length === 0) builder.warnings.push('perf recorded no samples (is perf allowed here? see /proc/sys/kernel/perf_event_paranoid)');
     if (exitCode !== null && exitCode !== 0) builder.warnings.push(`the command was stopped (exit code ${exitCode}); kept what was sampled until then`);
@@ -100,5 +122,6 @@ export async function launch0x(command: string[], opts: Launch0xOptions = {}): P
     });
   } finally {
     await rm(workingDir, { recursive: true, force: true });
+    await removeLeftovers(recordsBefore, startTimeMs, nodePid);
   }
 }

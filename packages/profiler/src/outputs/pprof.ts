@@ -1,7 +1,8 @@
 // pprof (profile.proto), gzipped as `go tool pprof` and most viewers expect, encoded with pprof-format (the
-// encoder @datadog/pprof uses). Two values per sample: the raw sample count and CPU time in nanoseconds.
+// encoder @datadog/pprof uses). Two values per sample: the raw sample count and time in nanoseconds; a `state`
+// label says whether the sample was waiting (its leaf is a wait frame) or running.
 import { gzipSync } from 'node:zlib';
-import { Function as PprofFunction, Location, Profile as PprofProfile, Sample as PprofSample, StringTable, ValueType } from 'pprof-format';
+import { Function as PprofFunction, Label, Location, Profile as PprofProfile, Sample as PprofSample, StringTable, ValueType } from 'pprof-format';
 import type { Profile } from '../model.js';
 import { frameName } from './frame-label.js';
 
@@ -34,9 +35,17 @@ export function toPprof(profile: Profile, opts: PprofOptions = {}): Uint8Array {
     entry.ns += Math.round(s.weightUs * 1000);
     merged.set(key, entry);
   }
+  // A `state` label on every sample, so pprof's tools can split the profile: `-tagfocus=state=waiting`.
+  const stateKey = strings.dedup('state');
+  const state = { waiting: strings.dedup('waiting'), running: strings.dedup('running') };
   const samples = [...merged.values()].map(
     // pprof stacks are leaf first.
-    (e) => new PprofSample({ locationId: [...e.stack].reverse().map((i) => i + 1), value: [e.count, e.ns] }),
+    (e) =>
+      new PprofSample({
+        locationId: [...e.stack].reverse().map((i) => i + 1),
+        value: [e.count, e.ns],
+        label: [new Label({ key: stateKey, str: profile.frames[e.stack[e.stack.length - 1]].kind === 'wait' ? state.waiting : state.running })],
+      }),
   );
   const cpu = new ValueType({ type: strings.dedup('cpu'), unit: strings.dedup('nanoseconds') });
   const pprof = new PprofProfile({
