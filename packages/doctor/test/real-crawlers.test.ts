@@ -4,8 +4,8 @@
 // request handler, a FerretDB frontier that slows) or none (the controls), recorded by `npm run bench -- real` into
 // fixtures/logs/real/ with their ground truth in fixtures/logs/ground-truth.json (what the server saw, what was
 // induced). The doctor reads them as an operator would: the logs, and the early/late profiles where the run took them.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../test-support/run-cli.js';
 import { gatherEvidence } from '../src/collect/evidence.js';
@@ -31,8 +31,9 @@ const accepted = (run: RealRun) =>
 
 async function doctorOn(name: string, run: RealRun) {
   const dir = join(LOGS, 'real', name);
-  // Profiles sit beside the logs (profile-early.pprof, profile-late.pprof) or in a directory of their own.
-  const profilesDir = run.profiles.length ? join(dir, run.profiles[0].includes('/') ? run.profiles[0].slice(0, run.profiles[0].lastIndexOf('/')) : '') : undefined;
+  // Profiles: a directory (our crawler's recording), or files beside the logs (profile-early.pprof, profile-late.pprof).
+  const first = run.profiles.length ? join(dir, run.profiles[0]) : undefined;
+  const profilesDir = first && (statSync(first).isDirectory() ? first : dirname(first));
   return diagnose(await gatherEvidence({ logs: run.logs.map((l) => join(dir, l)), profilesDir }));
 }
 

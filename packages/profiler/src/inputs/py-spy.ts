@@ -83,16 +83,16 @@ export interface SplitResult {
   unmatched: number;
 }
 
-const PARKED_RUNNING = 0.05;
 const THREAD_RE = /^thread \([^)]*\)(?::.*)?$/;
 
 /**
- * Threads that sat blocked nearly all the recording (running under 5% of it) with none of the program's own code on their stacks: a library's
- * background threads (pymongo's server monitors, a pool's idle workers). `--idle` samples them as much as the
- * thread doing the work, and they would otherwise hold most of a worker's "wall time". Both recordings must carry
- * thread roots (`--threads`). Returns the recordings without them, and what was left out.
+ * A library's own threads: none of the program's code on any of their stacks (pymongo's server monitors, a pool's
+ * idle workers, a logging queue). `--idle` samples them as much as the thread doing the work, and a parked monitor
+ * would otherwise hold half of a worker's "wall time". Both recordings carry thread roots (`--threads`). Returns
+ * the recording without them and what was left out, with how much of each one's time was running; when no thread
+ * runs any of the program's code (a program that is all library), nothing is left out.
  */
-export function dropParkedThreads(wall: FoldedCounts, running: FoldedCounts): { wall: FoldedCounts; dropped: string[] } {
+export function dropLibraryThreads(wall: FoldedCounts, running: FoldedCounts): { wall: FoldedCounts; dropped: string[] } {
   const threadOf = (stack: string): string | undefined => stack.split(';').find((f) => THREAD_RE.test(f));
   const count = (counts: FoldedCounts): Map<string | undefined, number> => {
     const byThread = new Map<string | undefined, number>();
@@ -105,15 +105,17 @@ export function dropParkedThreads(wall: FoldedCounts, running: FoldedCounts): { 
   for (const stack of wall.keys()) {
     if (stack.split(';').some((f) => { const p = parsePySpyFrame(f); return p.kind === 'js' && !p.library; })) ownCode.add(threadOf(stack));
   }
-  // Parked: running in under PARKED_RUNNING of its samples (a monitor's heartbeat now and then).
-  const parked = (thread: string | undefined): boolean => thread !== undefined && !ownCode.has(thread) && (ran.get(thread) ?? 0) < PARKED_RUNNING * (sampled.get(thread) ?? 0);
+  if (ownCode.size === 0) return { wall, dropped: [] };
   const kept: FoldedCounts = new Map();
   const dropped = new Map<string, string>();
   for (const [stack, n] of wall) {
     const thread = threadOf(stack);
-    if (thread !== undefined && parked(thread)) {
-      const leaf = parsePySpyFrame(leafOf(stack));
-      dropped.set(thread, `${thread} in ${leaf.library ? `${leaf.library} ` : ''}${leaf.name}`);
+    if (thread !== undefined && !ownCode.has(thread)) {
+      if (!dropped.has(thread)) {
+        const leaf = parsePySpyFrame(leafOf(stack));
+        const share = Math.min(1, (ran.get(thread) ?? 0) / Math.max(1, sampled.get(thread) ?? 0));
+        dropped.set(thread, `${thread} in ${leaf.library ? `${leaf.library} ` : ''}${leaf.name} (running ${(100 * share).toFixed(0)}% of its samples)`);
+      }
     } else kept.set(stack, n);
   }
   return { wall: kept, dropped: [...dropped.values()] };

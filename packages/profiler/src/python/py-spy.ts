@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ProfilerError } from '../errors.js';
 import type { Profile } from '../model.js';
 import { ProfileBuilder } from '../profile-builder.js';
-import { addPySpySplit, dropParkedThreads, parseFoldedCounts, withoutThreadRoots } from '../inputs/py-spy.js';
+import { addPySpySplit, dropLibraryThreads, parseFoldedCounts, withoutThreadRoots } from '../inputs/py-spy.js';
 import { cpuTimeMs, processInfo, processLabel, type ProcessInfo } from '../procfs/process-info.js';
 import type { SamplingOptions } from '../attach/attach-node.js';
 
@@ -94,7 +94,7 @@ export async function profilePython(info: ProcessInfo, opts: PySpyOptions = {}):
   try {
     const args = ['record', '--pid', String(info.pid), '--format', 'raw', '--rate', String(rateHz), '--duration', String(Math.max(1, Math.ceil(durationMs / 1000))), '--full-filenames'];
     if (opts.aggregate === 'function') args.push('--function');
-    // Thread roots always: they tell a library's parked background threads from the worker's (dropParkedThreads).
+    // Thread roots always: they tell a library's parked background threads from the worker's (dropLibraryThreads).
     args.push('--threads');
     if (opts.subprocesses) args.push('--subprocesses');
     // The wall-time sampler keeps every thread's stack, waiting or not; the running-only one (py-spy's default)
@@ -119,10 +119,11 @@ export async function profilePython(info: ProcessInfo, opts: PySpyOptions = {}):
     let runningCounts = running && existsSync(running.out) ? parseFoldedCounts(await readFile(running.out, 'utf8')) : undefined;
     if (split && !runningCounts) builder.warnings.push(`the running-only py-spy sampler gave nothing (${lastLine(running?.stderr)}): CPU and waiting are not told apart`);
     let wallCounts = parseFoldedCounts(await readFile(wall.out, 'utf8'));
-    if (runningCounts) {
-      const parked = dropParkedThreads(wallCounts, runningCounts);
-      wallCounts = parked.wall;
-      if (parked.dropped.length) builder.notes.push(`left out ${parked.dropped.length} library thread${parked.dropped.length > 1 ? 's' : ''} of PID ${info.pid} blocked the whole time with none of the program's code on the stack: ${parked.dropped.join('; ')}`);
+    // One root per thread was asked for: every thread is shown. Otherwise the program's threads are.
+    if (runningCounts && !opts.threads) {
+      const library = dropLibraryThreads(wallCounts, runningCounts);
+      wallCounts = library.wall;
+      if (library.dropped.length) builder.notes.push(`left out ${library.dropped.length} library thread${library.dropped.length > 1 ? 's' : ''} of PID ${info.pid} with none of the program's code on its stacks (--threads shows them): ${library.dropped.join('; ')}`);
     }
     if (!opts.threads) {
       wallCounts = withoutThreadRoots(wallCounts);
