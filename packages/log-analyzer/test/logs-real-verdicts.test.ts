@@ -21,11 +21,18 @@ const RATE_SERIES = ['crawled (scrapy)', 'pages (LogStats)', 'requests (Crawlee 
 const KNOWN_MISSES: Record<string, { series: string[]; why: string; check: (report: LogsReport) => void }> = {
   'crawlee-unindexed-store': {
     series: ['requests (Crawlee stats)'],
-    why: 'statistics every 10 s over 150 s leave 14 judged buckets; the rate drops 87 → 54 in the first three, then stays: the rank test gives p ≈ 0.02',
-    check: (report) => {
-      const trend = report.values!.find((v) => v.name === 'requests (Crawlee stats)')!.trend;
-      expect([trend.verdict, trend.pValue! < 0.05, trend.relativeChange! <= -0.2]).toEqual(['steady', true, true]);
-    },
+    why: 'statistics every 10 s over 150 s leave 14 judged buckets; the rate holds, then falls in the last four (p ≈ 0.4)',
+    check: (report) => fallsButSteady(report, ['requests (Crawlee stats)']),
+  },
+  'scrapy-unindexed-store': {
+    series: ['crawled (scrapy)', 'pages (LogStats)'],
+    why: 'statistics every 10 s over 150 s leave 14 judged buckets; the rate drops in the first three, then stays (p ≈ 0.011)',
+    check: (report) => fallsButSteady(report, ['crawled (scrapy)', 'pages (LogStats)']),
+  },
+  'crawl-diag-unindexed-store': {
+    series: ['crawling', 'will be crawled'],
+    why: 'a weak, noisy fall (−16% by the server, −20% judged) in a 150 s run: p ≈ 0.02',
+    check: (report) => fallsButSteady(report, ['crawling', 'will be crawled']),
   },
   'crawl-diag-rising-429': {
     series: ['crawling', 'will be crawled'],
@@ -37,6 +44,14 @@ const KNOWN_MISSES: Record<string, { series: string[]; why: string; check: (repo
     },
   },
 };
+
+/** A known miss of a decay: called steady (never growth), but with the fall seen in its size (10% or more). */
+function fallsButSteady(report: LogsReport, names: string[]): void {
+  for (const name of names) {
+    const trend = [...report.series, ...(report.values ?? [])].find((s) => s.name === name)!.trend;
+    expect([name, trend.verdict, trend.relativeChange! <= -0.1]).toEqual([name, 'steady', true]);
+  }
+}
 
 interface Run {
   dir: string;
@@ -97,6 +112,17 @@ describe('verdicts on real crawler runs', () => {
     }
     // Buckets no finer than the statistics lines the values come from.
     for (const v of report.values ?? []) if (v.sampleIntervalMs !== undefined) expect(report.bucketMs).toBeGreaterThanOrEqual(v.sampleIntervalMs);
+  });
+
+  it('the summary table says how a verdict was reached: a step, a warm-up left out', async () => {
+    const run = runs.find((r) => r.dir === 'scrapy-step');
+    expect(run).toBeDefined();
+    const r = await logs([run!.log]);
+    expect(r.code).toBe(0);
+    const report = await logsJson([run!.log]);
+    const lines = report.values!.find((v) => v.name === 'pages (LogStats)')!;
+    expect(lines.trend.sustainedShift).toBe(true);
+    expect(r.stdout).toMatch(/pages \(LogStats\) .*decay \(step\)/);
   });
 
   it('says so when --bucket is finer than the statistics lines, and still reports', async () => {

@@ -205,7 +205,7 @@ function percent(x: number | null): string {
 function row(name: string, total: number, counts: number[], trend: Trend, report: LogsReport): string[] {
   const rates = edgeRates(counts, report);
   const change = trend.relativeChange === null ? '-' : `${trend.relativeChange >= 0 ? '+' : ''}${Math.round(trend.relativeChange * 100)}%`;
-  return [name, String(total), rate(rates.startPerMin), rate(rates.endPerMin), change, trend.verdict];
+  return [name, String(total), rate(rates.startPerMin), rate(rates.endPerMin), change, verdictText(trend)];
 }
 
 /** A row for a value series: no total; "start" and "end" are its mean over the first and last quarter, scaled. */
@@ -214,7 +214,13 @@ function valueRow(name: string, values: Array<number | null>, trend: Trend, scal
   const quarter = Math.max(1, Math.floor(present.length / 4));
   const avg = (xs: number[]): number | null => (xs.length ? (xs.reduce((a, b) => a + b, 0) / xs.length) * scale : null);
   const change = trend.relativeChange === null ? '-' : `${trend.relativeChange >= 0 ? '+' : ''}${Math.round(trend.relativeChange * 100)}%`;
-  return [name, '', rate(avg(present.slice(0, quarter))), rate(avg(present.slice(-quarter))), change, trend.verdict];
+  return [name, '', rate(avg(present.slice(0, quarter))), rate(avg(present.slice(-quarter))), change, verdictText(trend)];
+}
+
+/** The verdict, with how it was reached when that is not the plain trend test: a step, a wander, a warm-up left out. */
+function verdictText(trend: Trend): string {
+  const how = [trend.sustainedShift ? 'step' : '', trend.wandering ? 'wanders' : '', trend.warmupBuckets ? 'after warm-up' : ''].filter(Boolean);
+  return how.length > 0 ? `${trend.verdict} (${how.join(', ')})` : trend.verdict;
 }
 
 /** Charts need a number per bucket: a missing value repeats the one before (0 before the first). */

@@ -2,9 +2,12 @@
 // from a VictoriaLogs server instead of scanning files, and feeds them to the same report builder the file scanner
 // feeds (same grid, verdicts, charts, JSON and CSV).
 //
-// Two LogsQL queries over /select/logsql/query, both answered by the server without sending records:
+// LogsQL queries over /select/logsql/query, each answered by the server without sending records:
 //   1. per group: records, first and last `_time` (the time span, each group's coverage of the edge buckets);
-//   2. per bucket and group: one `count() if (FILTER)` per series, over the records any series matches.
+//   2. per gauge or counter, per second and group: its samples (how often its statistics lines come sets the floor
+//      of the automatic bucket, as with files);
+//   3. per bucket and group: one `count() if (FILTER)` per counted series, over the records any series matches;
+//      and per key series, a count per key.
 // A series pattern becomes a LogsQL filter on the message (`_msg`): a text is a substring filter `*"text"*`, which
 // counts what the file scanner counts (a phrase filter would also require word boundaries at both ends, so
 // `--line crawl` would miss "crawled"); a regex is `~"re"` (RE2 syntax: the server rejects what RE2 lacks, such as
@@ -14,6 +17,7 @@
 // Groups are a log field (`--group-by node`), by default the stream (`_stream`), a log engine's file.
 // Node's global fetch (undici) does the HTTP: no dependency for two POST requests.
 import { autoBucketMs, formatBucket, MAX_BUCKETS } from '../bucketer/bucket-size.js';
+import { valueSampleIntervals } from '../bucketer/sample-interval.js';
 import { buildReport } from '../build-report.js';
 import { LogInputError } from '../errors.js';
 import type { LogsReport } from '../report.js';
@@ -111,7 +115,12 @@ export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptio
   const by = fieldName(groupField);
   const range = { start: o.sinceMs, end: o.untilMs };
 
-  const spans = await query(target, `${target.filter} | stats by (${by}) count() as lines, min(_time) as first, max(_time) as last`, range);
+  // Per group: records, time span, and whether each counted series matched at all (the automatic bucket keeps the
+  // counted series' own resolution when they have lines, as with files).
+  const plain = o.series.map((spec, i) => ({ spec, i })).filter(({ spec }) => spec.kind === 'count');
+  const plainFilters = plain.map(({ spec }) => seriesFilter(spec));
+  const plainTotals = plainFilters.map((f, k) => `, count() if (${f}) as s${k}`).join('');
+  const spans = await query(target, `${target.filter} | stats by (${by}) count() as lines, min(_time) as first, max(_time) as last${plainTotals}`, range);
   if (spans.length === 0) {
     throw new LogInputError(`${path}: no records${target.filter === '*' ? '' : ` match ${target.filter}`}${o.sinceMs !== undefined || o.untilMs !== undefined ? ' in the given time range' : ''}.`);
   }
@@ -120,6 +129,7 @@ export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptio
   let dataFirst = Infinity;
   let dataLast = -Infinity;
   let lines = 0;
+  let countedLines = false;
   for (const row of spans) {
     const g = counts.group(groupName(row[groupField], groupField));
     const first = parseTime(row.first, target);
@@ -129,16 +139,11 @@ export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptio
     dataFirst = Math.min(dataFirst, first);
     dataLast = Math.max(dataLast, last);
     lines += Number(row.lines);
+    if (plainFilters.some((_, k) => Number(row[`s${k}`]) > 0)) countedLines = true;
   }
   // With a range given, the grid is that range (silence at its start is zeros, not a later start), up to now.
   const firstMs = o.sinceMs ?? dataFirst;
   const lastMs = o.untilMs !== undefined ? Math.max(dataLast, Math.min(o.untilMs, Date.now())) : dataLast;
-
-  const bucketMs = o.bucketMs === 'auto' ? autoBucketMs(lastMs - firstMs) : o.bucketMs;
-  const buckets = Math.floor(lastMs / bucketMs) - Math.floor(firstMs / bucketMs) + 1;
-  if (buckets > MAX_BUCKETS) {
-    throw new LogInputError(`--bucket ${formatBucket(bucketMs)} makes ${buckets} buckets over this time span; choose a larger bucket.`);
-  }
 
   const place = (row: Row) => {
     const g = counts.group(groupName(row[groupField], groupField));
@@ -151,39 +156,16 @@ export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptio
     if (!chunk) g.series[i].set(chunkIndex, (chunk = new Uint32Array(CHUNK_SLOTS)));
     chunk[slot - chunkIndex * CHUNK_SLOTS] += n;
   };
-  // Buckets of `_time:STEP` start at multiples of STEP since the epoch (UTC), as the file grid's do.
-  const byBucket = `_time:${bucketMs / 1000}s, ${by}`;
+  const extractFor = (spec: SeriesSpec) =>
+    `${target.filter} ${seriesFilter(spec)} | extract_regexp ${quote(namedFirstGroup(spec))} from _msg | filter ${VALUE_FIELD}:*`;
 
-  const plain = o.series.map((spec, i) => ({ spec, i })).filter(({ spec }) => spec.kind === 'count');
-  if (plain.length > 0) {
-    const filters = plain.map(({ spec }) => seriesFilter(spec));
-    const any = filters.length === 1 ? filters[0] : `(${filters.join(' or ')})`;
-    const stats = filters.map((f, k) => `count() if (${f}) as s${k}`).join(', ');
-    for (const row of await query(target, `${target.filter} ${any} | stats by (${byBucket}) ${stats}`, range)) {
-      const { g, slot, chunkIndex } = place(row);
-      plain.forEach(({ i }, k) => {
-        const n = Number(row[`s${k}`]);
-        if (n > 0) countAt(g, i, chunkIndex, slot, n);
-      });
-    }
-  }
-
-  // Gauges, counters and keys: the regex's first group is extracted per record, one query per series.
+  // Gauges and counters first, at the counts' own resolution as the file scanner keeps them (statistics lines are
+  // sparse): how often they are sampled sets the floor of the automatic bucket.
+  const bySlot = `_time:${resolutionMs / 1000}s, ${by}`;
   for (const [i, spec] of o.series.entries()) {
-    if (spec.kind === 'count') continue;
-    const extract = `extract_regexp ${quote(namedFirstGroup(spec))} from _msg | filter ${VALUE_FIELD}:*`;
-    const base = `${target.filter} ${seriesFilter(spec)} | ${extract}`;
-    if (spec.kind === 'key') {
-      for (const row of await query(target, `${base} | stats by (${byBucket}, ${VALUE_FIELD}) count() as n`, range)) {
-        const { g, slot, chunkIndex } = place(row);
-        const n = Number(row.n);
-        countAt(g, i, chunkIndex, slot, n);
-        counts.addKey(g, i, slot, row[VALUE_FIELD], n);
-      }
-      continue;
-    }
+    if (spec.kind !== 'gauge' && spec.kind !== 'counter') continue;
     const counter = spec.kind === 'counter';
-    for (const row of await query(target, `${base} | stats by (${byBucket}) count() as n, ${counter ? 'max' : 'sum'}(${VALUE_FIELD}) as v`, range)) {
+    for (const row of await query(target, `${extractFor(spec)} | stats by (${bySlot}) count() as n, ${counter ? 'max' : 'sum'}(${VALUE_FIELD}) as v`, range)) {
       const value = Number(row.v);
       if (!Number.isFinite(value)) continue; // not a number: the file scanner does not count it either
       const { g, slot, chunkIndex } = place(row);
@@ -194,12 +176,46 @@ export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptio
       chunk[k] = counter ? Math.max(chunk[k], value) : chunk[k] + value;
     }
   }
+  const intervals = valueSampleIntervals(counts.data);
+  const dataIntervalMs = Math.max(0, ...intervals.map((v) => v ?? 0));
+
+  const bucketMs = o.bucketMs === 'auto' ? autoBucketMs(lastMs - firstMs, dataIntervalMs, countedLines) : o.bucketMs;
+  const buckets = Math.floor(lastMs / bucketMs) - Math.floor(firstMs / bucketMs) + 1;
+  if (buckets > MAX_BUCKETS) {
+    throw new LogInputError(`--bucket ${formatBucket(bucketMs)} makes ${buckets} buckets over this time span; choose a larger bucket.`);
+  }
+  // Buckets of `_time:STEP` start at multiples of STEP since the epoch (UTC), as the file grid's do.
+  const byBucket = `_time:${bucketMs / 1000}s, ${by}`;
+
+  if (plain.length > 0) {
+    const any = plainFilters.length === 1 ? plainFilters[0] : `(${plainFilters.join(' or ')})`;
+    const stats = plainFilters.map((f, k) => `count() if (${f}) as s${k}`).join(', ');
+    for (const row of await query(target, `${target.filter} ${any} | stats by (${byBucket}) ${stats}`, range)) {
+      const { g, slot, chunkIndex } = place(row);
+      plain.forEach(({ i }, k) => {
+        const n = Number(row[`s${k}`]);
+        if (n > 0) countAt(g, i, chunkIndex, slot, n);
+      });
+    }
+  }
+
+  // Keys: a count per extracted key and bucket.
+  for (const [i, spec] of o.series.entries()) {
+    if (spec.kind !== 'key') continue;
+    for (const row of await query(target, `${extractFor(spec)} | stats by (${byBucket}, ${VALUE_FIELD}) count() as n`, range)) {
+      const { g, slot, chunkIndex } = place(row);
+      const n = Number(row.n);
+      countAt(g, i, chunkIndex, slot, n);
+      counts.addKey(g, i, slot, row[VALUE_FIELD], n);
+    }
+  }
 
   return buildReport({
     counts: counts.data,
     seriesNames: o.series.map((s) => s.name),
     seriesKinds: o.series.map((s) => s.kind),
     seriesNotes: o.seriesNotes,
+    sampleIntervals: intervals,
     ratios: o.ratios,
     files: [
       {
