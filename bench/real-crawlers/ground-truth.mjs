@@ -45,7 +45,7 @@ for (const { dir, truth } of runs) {
   rows.push(
     `| \`real/${dir}/\` | ${truth.crawler.version} | ${truth.scenario.about} | ${r.startPagesPerSec.toFixed(1)} → ${r.endPagesPerSec.toFixed(1)} pages/s (**${pct(r.relativeChange)}**) | ` +
       `**${truth.expected.verdict}**${truth.expected.cause ? `, cause **${truth.expected.cause}**` : ''} | ${truth.machine.loadAtStart} / ${truth.machine.loadAtEnd} | ` +
-      `\`npm run bench -- real --crawler ${truth.crawler.name} --scenario ${truth.scenario.name} --duration ${truth.durationSec}s${dir.startsWith('crawlee') && truth.logs[0].includes('ndjson') ? ' --crawlee-log json' : ''} --out fixtures/logs/real/${dir}\` |`,
+      `\`npm run bench -- real --crawler ${truth.crawler.name} --scenario ${truth.scenario.name} --duration ${truth.durationSec}s${dir.startsWith('crawlee') && truth.logs[0].includes('ndjson') ? ' --crawlee-log json' : ''}${truth.crawler.version.includes('pymongo') ? ' --python-store mongo' : ''} --out fixtures/logs/real/${dir}\` |`,
   );
 }
 

@@ -30,6 +30,8 @@ export interface LaunchContext {
   /** Scratch space that is not kept (Crawlee's request queue, SQLite stores). */
   workDir: string;
   crawleeLog: 'text' | 'json';
+  /** The Python crawler's store: a mongodb:// URI with its database (pymongo), else a SQLite file in workDir. */
+  pythonDb?: string;
 }
 
 export interface LaunchedCrawler {
@@ -191,8 +193,7 @@ function launchPython(ctx: LaunchContext): LaunchedCrawler {
     '--workers', '4',
     '--duration', String(ctx.durationSec),
     '--politeness', String(crawler.domainDelaySec),
-    '--store', 'sqlite',
-    '--db', join(ctx.workDir, 'python-crawl.sqlite'),
+    ...(ctx.pythonDb ? ['--store', 'mongo', '--db', ctx.pythonDb] : ['--store', 'sqlite', '--db', join(ctx.workDir, 'python-crawl.sqlite')]),
     '--log-dir', join(ctx.outDir, 'logs'),
   ];
   const run = spawnGroup('python3', args, { cwd: REPO_ROOT, env: crawlerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -202,8 +203,12 @@ function launchPython(ctx: LaunchContext): LaunchedCrawler {
   run.child.stdout!.resume();
   return {
     name: 'python',
-    version: `python crawler (requests ${versionOf('python3', ['-c', 'import requests; print(requests.__version__)'])}, sqlite3 ${versionOf('python3', ['-c', 'import sqlite3; print(sqlite3.sqlite_version)'])})`,
-    command: `python3 ${quote(args.map((a) => a.replace(ctx.outDir, 'OUT').replace(ctx.workDir, 'TMP').replace(ctx.seedsFile, 'seeds.txt').replace(String(ctx.web.port), 'PORT')).map((a) => a.replace(REPO_ROOT + '/', '')))}`,
+    version: `python crawler (requests ${versionOf('python3', ['-c', 'import requests; print(requests.__version__)'])}, ${
+      ctx.pythonDb
+        ? `pymongo ${versionOf('python3', ['-c', 'import pymongo; print(pymongo.version)'])} on FerretDB`
+        : `sqlite3 ${versionOf('python3', ['-c', 'import sqlite3; print(sqlite3.sqlite_version)'])}`
+    })`,
+    command: `python3 ${quote(args.map((a) => a.replace(ctx.outDir, 'OUT').replace(ctx.workDir, 'TMP').replace(ctx.seedsFile, 'seeds.txt').replace(String(ctx.web.port), 'PORT')).map((a) => a.replace(REPO_ROOT + '/', '').replace(/^mongodb:\/\/127\.0\.0\.1:\d+/, 'mongodb://127.0.0.1:FERRETDB_PORT')))}`,
     logs: ['logs'],
     run,
     profileTarget: () => ['--children-of', String(run.child.pid)],

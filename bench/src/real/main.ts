@@ -10,11 +10,12 @@ import { startSimWeb } from '@crawl-diag/simweb';
 import { cleanupAll, onCleanup } from '../common/child-processes.js';
 import { durationSec, oneOf } from '../common/cli-args.js';
 import { BenchUsageError, reportBenchError } from '../common/errors.js';
+import { startFerretDb, withDatabase } from '../common/ferretdb.js';
 import { CRAWLER_NAMES, launchCrawler } from './crawlers.js';
 import { SCENARIO_NAMES, realScenario } from './scenarios.js';
 import { runReal } from './run-real.js';
 
-export const REAL_USAGE = `usage: npm run bench -- real --crawler NAME --scenario NAME [--duration 150s] --out DIR
+export const REAL_USAGE = `usage: npm run bench -- real --crawler NAME --scenario NAME [--duration 150s] [--python-store sqlite|mongo] --out DIR
 
 Runs a real crawler (not a model of one) against the simulated web on loopback while the server does what the
 scenario says, and writes into DIR the crawler's own logs, truth.json (what the server did and counted every 10 s,
@@ -30,6 +31,8 @@ unindexed-store, wall-clock profiles of the crawler early and late in the run.
                      left, polite crawler), unindexed-store (the crawler's store scans a growing table), steady
   --duration DUR     run length: 150s (default), 2m, 30
   --crawlee-log FMT  text (default) or json: Crawlee's logger
+  --python-store S   sqlite (default: one SQLite file the workers share) or mongo (pymongo against a FerretDB the
+                     runner starts on loopback, the original crawler's setup): the Python crawler's frontier
   --out DIR          where the logs and truth.json go (created; files in it are replaced)
   --no-isolate       do not run in a network namespace of its own (see below)
 
@@ -73,6 +76,7 @@ export async function realMain(argv: string[]): Promise<number> {
           scenario: { type: 'string' },
           duration: { type: 'string' },
           'crawlee-log': { type: 'string' },
+          'python-store': { type: 'string' },
           out: { type: 'string' },
           'no-isolate': { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
@@ -93,6 +97,8 @@ export async function realMain(argv: string[]): Promise<number> {
     const duration = durationSec('duration', str('duration'), 150);
     if (duration < 20) throw new BenchUsageError(`--duration must be at least 20s (two statistics intervals), got ${duration}s`);
     const crawleeLog = oneOf('crawlee-log', str('crawlee-log'), ['text', 'json'] as const, 'text');
+    const pythonStore = oneOf('python-store', str('python-store'), ['sqlite', 'mongo'] as const, 'sqlite');
+    if (pythonStore === 'mongo' && crawlerName !== 'python') throw new BenchUsageError(`--python-store mongo is for --crawler python\n${REAL_USAGE}`);
     const isolated = process.env[ISOLATED_ENV] === '1';
     if (!isolated && !values['no-isolate'] && canIsolate()) return await runIsolated(argv);
     const network = isolated
@@ -109,7 +115,11 @@ export async function realMain(argv: string[]): Promise<number> {
     onCleanup(() => web.close());
     const seedsFile = join(workDir, 'seeds.txt');
     await writeFile(seedsFile, `${web.seeds.join('\n')}\n`);
-    const crawler = launchCrawler(crawlerName, { scenario, durationSec: duration, web, seedsFile, outDir, workDir, crawleeLog });
+    // Started inside the run's own network namespace, like the web: the crawler reaches it on loopback.
+    const mongo = pythonStore === 'mongo' ? await startFerretDb('sqlite') : undefined;
+    if (mongo) onCleanup(() => mongo.stop());
+    const pythonDb = mongo ? withDatabase(mongo.uri, 'pycrawl') : undefined;
+    const crawler = launchCrawler(crawlerName, { scenario, durationSec: duration, web, seedsFile, outDir, workDir, crawleeLog, pythonDb });
     await runReal({ crawler, scenario, web, durationSec: duration, outDir, network, log: (line) => process.stdout.write(`${line}\n`) });
     return 0;
   } catch (err) {

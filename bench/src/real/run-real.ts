@@ -155,7 +155,7 @@ export async function runReal(o: RealRunOptions): Promise<void> {
     schema: 'crawl-diag/real-run@1',
     crawler: { name: crawler.name, version: crawler.version, command: crawler.command },
     scenario: { name: scenario.name, kind: scenario.kind, about: scenario.about, crawler: scenario.crawler },
-    runner: `npm run bench -- real --crawler ${crawler.name} --scenario ${scenario.name} --duration ${durationSec}s --out DIR`,
+    runner: `npm run bench -- real --crawler ${crawler.name} --scenario ${scenario.name} --duration ${durationSec}s${crawler.command.includes('--store mongo') ? ' --python-store mongo' : ''} --out DIR`,
     startedAt: startedAt.toISOString(),
     serverClockStartedAt: web.clockStartedAt() ? new Date(web.clockStartedAt()!).toISOString() : null,
     durationSec,
