@@ -19,49 +19,31 @@ function run(cmd, args) {
 
 const missing = [];
 
-if (!existsSync('/usr/bin/chromium')) {
+// Debian's packages, all in one apt-get run: headless Chromium (the HTML outputs' browser tests); PostgreSQL
+// (FerretDB's PostgreSQL backend, started by tools/ferretdb) and iproute2 (`ip netns`: the multi-host crawl test's
+// hosts); linux perf and sudo (`flame --engine 0x` runs perf through sudo, as 0x does, for native frames).
+const hasInitdb = () =>
+  existsSync('/usr/lib/postgresql') &&
+  readdirSync('/usr/lib/postgresql').some((v) => existsSync(join('/usr/lib/postgresql', v, 'bin', 'initdb')));
+const debian = [
+  ['chromium', () => existsSync('/usr/bin/chromium')],
+  ['postgresql', hasInitdb],
+  ['iproute2', () => has('ip')],
+  ['linux-perf', () => has('perf')],
+  ['sudo', () => has('sudo')],
+]
+  .filter(([, present]) => !present())
+  .map(([pkg]) => pkg);
+if (debian.length > 0) {
   if (process.getuid?.() === 0 && has('apt-get')) {
     try {
       run('apt-get', ['update', '-qq']);
-      run('apt-get', ['install', '-y', '-qq', 'chromium']);
+      run('apt-get', ['install', '-y', '-qq', ...debian]);
     } catch {
-      missing.push('chromium (apt-get install chromium failed)');
+      missing.push(`${debian.join(', ')} (apt-get install ${debian.join(' ')} failed)`);
     }
   } else {
-    missing.push('chromium (install Debian\'s chromium package as root)');
-  }
-}
-
-// PostgreSQL (FerretDB's PostgreSQL backend, started by tools/ferretdb) and iproute2 (`ip netns`: the multi-host
-// crawl test's hosts).
-const pgMissing = [];
-if (!(existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(join('/usr/lib/postgresql', v, 'bin', 'initdb'))))) pgMissing.push('postgresql');
-if (!has('ip')) pgMissing.push('iproute2');
-if (pgMissing.length > 0) {
-  if (process.getuid?.() === 0 && has('apt-get')) {
-    try {
-      run('apt-get', ['update', '-qq']);
-      run('apt-get', ['install', '-y', '-qq', ...pgMissing]);
-    } catch {
-      missing.push(`${pgMissing.join(', ')} (apt-get install ${pgMissing.join(' ')} failed)`);
-    }
-  } else {
-    missing.push(`${pgMissing.join(', ')} (install Debian's ${pgMissing.join(' ')} as root)`);
-  }
-}
-
-// linux perf and sudo: `flame --engine 0x` runs perf through sudo (0x does), for native frames.
-const perfMissing = [['perf', 'linux-perf'], ['sudo', 'sudo']].filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg);
-if (perfMissing.length > 0) {
-  if (process.getuid?.() === 0 && has('apt-get')) {
-    try {
-      run('apt-get', ['update', '-qq']);
-      run('apt-get', ['install', '-y', '-qq', ...perfMissing]);
-    } catch {
-      missing.push(`${perfMissing.join(', ')} (apt-get install ${perfMissing.join(' ')} failed)`);
-    }
-  } else {
-    missing.push(`${perfMissing.join(', ')} (install Debian's ${perfMissing.join(' ')} as root)`);
+    missing.push(`${debian.join(', ')} (install Debian's ${debian.join(' ')} as root)`);
   }
 }
 

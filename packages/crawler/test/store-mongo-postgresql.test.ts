@@ -2,12 +2,11 @@
 // writers: the shared contract suite with both databases on it, and again in the original two-server layout
 // (content on FerretDB/PostgreSQL, robots.txt and politeness on a second server, FerretDB/SQLite). Each FerretDB
 // here is the test file's own (test-support/services.ts startFerret; PostgreSQL started by tools/ferretdb).
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUnavailable, startFerret, type FerretInstance } from '../../../test-support/services.js';
 import { MongoStore } from '../src/store/mongo-store.js';
 import { describeStoreContract } from './store-contract.js';
-import { freshDbName, mongoTestTarget } from './support/store-mongo-env.js';
+import { dropDatabases, freshDbName, mongoTestTarget } from './support/store-mongo-env.js';
 
 const mongo = mongoTestTarget();
 const skip = mongo.skip ?? postgresUnavailable();
@@ -15,15 +14,6 @@ if (skip && process.env.CI) throw new Error(`FerretDB/PostgreSQL store tests mus
 
 let pg: FerretInstance | undefined;
 let sqlite: FerretInstance | undefined;
-
-async function dropDatabases(url: string, names: string[]): Promise<void> {
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
-  try {
-    for (const n of names) await client.db(n).dropDatabase();
-  } finally {
-    await client.close();
-  }
-}
 
 describe.skipIf(skip !== undefined)(`MongoStore on FerretDB/PostgreSQL${skip ? ` (skipped: ${skip})` : ''}`, () => {
   beforeAll(async () => {

@@ -4,18 +4,9 @@ import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { MongoStore } from '../src/store/mongo-store.js';
 import { describeStoreContract } from './store-contract.js';
-import { freshDbName, mongoTestTarget } from './support/store-mongo-env.js';
+import { dropDatabases, freshDbName, mongoTestTarget } from './support/store-mongo-env.js';
 
 const target = mongoTestTarget();
-
-async function dropDatabases(url: string, names: string[]): Promise<void> {
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
-  try {
-    for (const n of names) await client.db(n).dropDatabase();
-  } finally {
-    await client.close();
-  }
-}
 
 describeStoreContract(
   'MongoStore',
