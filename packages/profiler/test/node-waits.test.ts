@@ -82,11 +82,12 @@ describe('Node waits in the agent', () => {
     expect(r.code, r.stderr).toBe(0);
     const t = JSON.parse(r.stdout) as { verdict: string; first: number; last: number; points: { share: number }[] };
     process.stderr.write(`[node waits] timeline: ${t.points.map((p) => (100 * p.share).toFixed(0)).join(' ')} (%), ${t.verdict}\n`);
-    // The first and last window alone can be odd ones (start-up, the last partial second): halves compared.
-    const shares = t.points.map((p) => p.share);
+    // The first window holds the start-up and the last one the exit (a partial second, often 0%): both left out,
+    // then halves compared. How much the share grows depends on how fast the server scans (a quiet machine: less).
+    const shares = t.points.map((p) => p.share).slice(1, -1);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const half = Math.floor(shares.length / 2);
-    expect(mean(shares.slice(half))).toBeGreaterThan(mean(shares.slice(0, half)) + 0.1);
-    expect(t.verdict).not.toBe('absent');
+    expect(mean(shares.slice(half))).toBeGreaterThan(mean(shares.slice(0, half)) + 0.05);
+    expect(t.verdict).toBe('grew');
   });
 });

@@ -6,7 +6,8 @@
 //   1. per group: records, first and last `_time` (the time span, each group's coverage of the edge buckets);
 //   2. per gauge or counter, per second and group: its samples (how often its statistics lines come sets the floor
 //      of the automatic bucket, as with files);
-//   3. per bucket and group: one `count() if (FILTER)` per counted series, over the records any series matches;
+//   3. with an automatic bucket and gauges or counters, whether any counted series has lines at all;
+//   4. per bucket and group: one `count() if (FILTER)` per counted series, over the records any series matches;
 //      and per key series, a count per key.
 // A series pattern becomes a LogsQL filter on the message (`_msg`): a text is a substring filter `*"text"*`, which
 // counts what the file scanner counts (a phrase filter would also require word boundaries at both ends, so
@@ -115,12 +116,10 @@ export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptio
   const by = fieldName(groupField);
   const range = { start: o.sinceMs, end: o.untilMs };
 
-  // Per group: records, time span, and whether each counted series matched at all (the automatic bucket keeps the
-  // counted series' own resolution when they have lines, as with files).
   const plain = o.series.map((spec, i) => ({ spec, i })).filter(({ spec }) => spec.kind === 'count');
   const plainFilters = plain.map(({ spec }) => seriesFilter(spec));
-  const plainTotals = plainFilters.map((f, k) => `, count() if (${f}) as s${k}`).join('');
-  const spans = await query(target, `${target.filter} | stats by (${by}) count() as lines, min(_time) as first, max(_time) as last${plainTotals}`, range);
+  const anyPlain = plainFilters.length === 1 ? plainFilters[0] : `(${plainFilters.join(' or ')})`;
+  const spans = await query(target, `${target.filter} | stats by (${by}) count() as lines, min(_time) as first, max(_time) as last`, range);
   if (spans.length === 0) {
     throw new LogInputError(`${path}: no records${target.filter === '*' ? '' : ` match ${target.filter}`}${o.sinceMs !== undefined || o.untilMs !== undefined ? ' in the given time range' : ''}.`);
   }
@@ -129,7 +128,6 @@ export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptio
   let dataFirst = Infinity;
   let dataLast = -Infinity;
   let lines = 0;
-  let countedLines = false;
   for (const row of spans) {
     const g = counts.group(groupName(row[groupField], groupField));
     const first = parseTime(row.first, target);
@@ -139,7 +137,6 @@ export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptio
     dataFirst = Math.min(dataFirst, first);
     dataLast = Math.max(dataLast, last);
     lines += Number(row.lines);
-    if (plainFilters.some((_, k) => Number(row[`s${k}`]) > 0)) countedLines = true;
   }
   // With a range given, the grid is that range (silence at its start is zeros, not a later start), up to now.
   const firstMs = o.sinceMs ?? dataFirst;
@@ -179,6 +176,11 @@ export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptio
   const intervals = valueSampleIntervals(counts.data);
   const dataIntervalMs = Math.max(0, ...intervals.map((v) => v ?? 0));
 
+  // Whether any counted series has lines: the automatic bucket then keeps their own resolution, as with files.
+  const countedLines =
+    o.bucketMs === 'auto' && dataIntervalMs > 0 && plain.length > 0
+      ? Number((await query(target, `${target.filter} ${anyPlain} | stats count() as n`, range))[0]?.n ?? 0) > 0
+      : plain.length > 0;
   const bucketMs = o.bucketMs === 'auto' ? autoBucketMs(lastMs - firstMs, dataIntervalMs, countedLines) : o.bucketMs;
   const buckets = Math.floor(lastMs / bucketMs) - Math.floor(firstMs / bucketMs) + 1;
   if (buckets > MAX_BUCKETS) {
@@ -188,9 +190,8 @@ export async function analyzeVictoriaLogs(path: string, o: VictoriaLogsReadOptio
   const byBucket = `_time:${bucketMs / 1000}s, ${by}`;
 
   if (plain.length > 0) {
-    const any = plainFilters.length === 1 ? plainFilters[0] : `(${plainFilters.join(' or ')})`;
     const stats = plainFilters.map((f, k) => `count() if (${f}) as s${k}`).join(', ');
-    for (const row of await query(target, `${target.filter} ${any} | stats by (${byBucket}) ${stats}`, range)) {
+    for (const row of await query(target, `${target.filter} ${anyPlain} | stats by (${byBucket}) ${stats}`, range)) {
       const { g, slot, chunkIndex } = place(row);
       plain.forEach(({ i }, k) => {
         const n = Number(row[`s${k}`]);
