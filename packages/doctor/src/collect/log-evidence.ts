@@ -1,6 +1,12 @@
 // Log evidence for the doctor: the logs read through the log analyzer's crawl signals (which crawler wrote them, its
 // crawl rate over the judged window, the ratios that name causes, domain concentration, groups that stopped).
-import { analyzeCrawl, crawlSignals, type CrawlSignals, type LogsReport } from '@crawl-diag/log-analyzer';
+import { analyzeCrawl, crawlSignals, LogInputError, type CrawlSignals, type LogsReport } from '@crawl-diag/log-analyzer';
+
+/** What the doctor reads, for the errors that say a log is not one of them. */
+export const LOGS_THE_DOCTOR_READS =
+  "the doctor reads a crawler's own log: Scrapy's (LOG_FILE; `Crawled (200) <GET …>` or LogStats lines), Crawlee's (its " +
+  'statistics lines, text or JSON), crawl-diag\'s or the original Python crawler\'s (`Crawling URL` / `will be crawled`), ' +
+  "or a web server's or proxy's access log; give that file (rotated parts and .gz too), or say which crawler wrote it with --crawler";
 
 export interface LogEvidenceOptions {
   paths: string[];
@@ -20,7 +26,25 @@ export interface LogEvidence {
 }
 
 export async function gatherLogEvidence(o: LogEvidenceOptions): Promise<LogEvidence> {
-  return analyzeCrawl({ paths: o.paths, bucketMs: o.bucketMs ?? 'auto', groupBy: o.groupBy, warmupSec: o.warmupSec, crawler: o.crawler });
+  let got: LogEvidence;
+  try {
+    got = await analyzeCrawl({ paths: o.paths, bucketMs: o.bucketMs ?? 'auto', groupBy: o.groupBy, warmupSec: o.warmupSec, crawler: o.crawler });
+  } catch (err) {
+    // The analyzer says what was wrong with the files; the doctor adds what it would have needed.
+    if (err instanceof LogInputError) throw new LogInputError(`${err.message.replace(/\.$/, '')}; ${LOGS_THE_DOCTOR_READS}.`, { path: err.path, exitCode: err.exitCode });
+    throw err;
+  }
+  // Logs with timestamps but no crawler's lines (an application's log, a crawler the doctor does not know): judging
+  // "the crawl rate" of some other line would report a healthy or a decaying crawl that nobody measured.
+  if (got.signals.crawler === 'unknown') {
+    const files = got.report.files;
+    const lines = files.reduce((n, f) => n + f.lines, 0);
+    const formats = [...new Set(files.map((f) => f.format))].join(', ');
+    throw new LogInputError(
+      `${o.paths.join(' ')}: no crawler's page lines in ${files.length} file(s), ${lines} line(s) (format ${formats || 'none'}); ${LOGS_THE_DOCTOR_READS}.`,
+    );
+  }
+  return got;
 }
 
 /** The same from a report already built (it must have been read with the crawl signals' series, as analyzeCrawl does). */

@@ -30,6 +30,8 @@ export interface CrawlerProfile {
   perDomainLimit: boolean;
   /** What to add to the crawler's logs so a slower web shows in them, when they do not carry request times. */
   latencyHint?: string;
+  /** What to add to the crawler's logs so each page's URL (its domain) shows in them, when they have none. */
+  urlHint?: string;
   /** How the crawler's per-domain limit is set (a delay, a per-domain concurrency), for the findings' text. */
   perDomainLimitNote?: string;
 }
@@ -68,6 +70,7 @@ const SCRAPY: CrawlerProfile = {
   storeHooks: { frame: /(?:^|\.)process_item$/, label: 'Scrapy item pipeline' },
   perDomainLimitNote: 'CONCURRENT_REQUESTS_PER_DOMAIN (8 by default) and DOWNLOAD_DELAY',
   perDomainLimit: true,
+  urlHint: "Scrapy logs each page's URL and each 429/503 answer only at DEBUG (LOG_LEVEL=DEBUG, its default): at INFO its log has LogStats totals, not the domains",
   latencyHint: "Scrapy's log carries no request times: two profiles of the crawler, early and late (crawl-diag flame --pid), tell a crawler that slows from a web that slows, whose profile is waiting on the network",
 };
 
@@ -78,6 +81,7 @@ const CRAWLEE: CrawlerProfile = {
   logs: CRAWLER_LOGS.crawlee,
   frames: { frontier: /fetchNextRequest|RequestQueue|request_queue/, dedup: /addRequests?|uniqueKey/, robots: /[Rr]obots/ },
   dbClients: NODE_DB_CLIENTS,
+  urlHint: "Crawlee's statistics carry no URLs: log each request's URL in the request handler (log.info(`Processing ${request.url}`), as Crawlee's examples do) so the domains show",
   perDomainLimitNote: 'sameDomainDelaySecs, 0 by default (basic-crawler.ts)',
   perDomainLimit: false,
 };

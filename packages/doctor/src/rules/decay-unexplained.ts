@@ -15,7 +15,9 @@ export const decayUnexplained: Rule<Evidence> = {
   confidence: () => 0.3,
   explain(e) {
     const missing = [!e.profiles && 'profiles (--profiles DIR or --pid)', !e.proc && 'process samples (--pid)'].filter(Boolean).join(' and ');
-    const hint = !e.logs?.signals.requestMs ? crawlerOf(e).latencyHint : undefined;
+    const crawler = crawlerOf(e);
+    const hints = [!e.logs?.signals.domains && crawler.urlHint, !e.logs?.signals.requestMs && crawler.latencyHint].filter(Boolean);
+    const hint = hints.length ? hints.join('; ') : undefined;
     return {
       title: 'The crawl rate decays; the evidence given names no cause',
       summary: `${decayLine(e)!.replace(/^t/, 'T')}, but nothing in the evidence explains it${missing ? `; add ${missing}` : ''}${hint ? ` (${hint})` : ''}`,

@@ -1,7 +1,8 @@
 // The web pushes back: sites answer 429 (too many requests) or 503 more and more, requests are retried, time out or
 // are given up, while the rate falls. The crawler is being throttled by the sites, not slowed by its own code; any
 // crawler can meet it. From the logs alone: Scrapy's `Retrying …: 429` and `Crawled (429)`, Crawlee's `Request
-// blocked - received 429`, request lines and access logs with their status.
+// blocked - received 429`, request lines and access logs with their status; in a Scrapy log at LOG_LEVEL=INFO (no
+// per-answer lines), its `Gave up retrying …: 429` errors.
 import type { RatioSignal } from '@crawl-diag/log-analyzer';
 import { decayLine, isDecay, joinClauses, num, pct, rateEvidence, rateNumbers, ratioRose } from './evidence-text.js';
 import type { EvidenceItem, Rule } from './finding.js';
@@ -14,7 +15,10 @@ interface Detection {
   retries: RatioSignal | null;
   timeouts: RatioSignal | null;
   gaveUp: RatioSignal | null;
+  gaveUpRefused: RatioSignal | null;
   pushbackRising: boolean;
+  /** Requests given up after 429/503 to every attempt, per page, rising: what a log without per-answer lines shows. */
+  refusedRising: boolean;
   pushbackHigh: boolean;
   retriesRising: boolean;
   timeoutsRising: boolean;
@@ -32,12 +36,15 @@ export const webPushback: Rule<Detection> = {
     const pushbackHigh = (s.pushbackShare?.late ?? 0) >= HIGH_PUSHBACK;
     const retriesRising = ratioRose(s.retriesPerPage, 0.05);
     const timeoutsRising = ratioRose(s.timeoutsPerPage, 0.05);
-    if (!pushbackRising && !pushbackHigh && !retriesRising && !timeoutsRising) return [];
-    return [{ pushback: s.pushbackShare, retries: s.retriesPerPage, timeouts: s.timeoutsPerPage, gaveUp: s.gaveUpPerPage, pushbackRising, pushbackHigh, retriesRising, timeoutsRising }];
+    const refusedRising = ratioRose(s.gaveUpRefusedPerPage, 0.05);
+    if (!pushbackRising && !pushbackHigh && !retriesRising && !timeoutsRising && !refusedRising) return [];
+    return [
+      { pushback: s.pushbackShare, retries: s.retriesPerPage, timeouts: s.timeoutsPerPage, gaveUp: s.gaveUpPerPage, gaveUpRefused: s.gaveUpRefusedPerPage, pushbackRising, pushbackHigh, retriesRising, timeoutsRising, refusedRising },
+    ];
   },
   confidence(x, e) {
     let c = 0.3;
-    if (x.pushbackRising) c += 0.3;
+    if (x.pushbackRising || x.refusedRising) c += 0.3;
     else if (x.pushbackHigh) c += 0.15;
     if (x.retriesRising) c += 0.1;
     if (x.timeoutsRising) c += 0.1;
@@ -45,12 +52,14 @@ export const webPushback: Rule<Detection> = {
     return c;
   },
   explain(x, e) {
-    const { pushback, retries, timeouts, gaveUp } = x;
+    const { pushback, retries, timeouts, gaveUp, gaveUpRefused } = x;
+    // Where the log has no per-answer lines, the refusals show as requests given up on them.
+    const refusedClause = gaveUpRefused && x.refusedRising && !x.pushbackRising;
     const parts = [
       pushback && (x.pushbackRising || x.pushbackHigh) ? ratioText(pushback, '429/503 answers', true) + ' of attempts' : undefined,
       retries && (x.retriesRising || x.pushbackRising) ? ratioText(retries, 'retries per page', false) : undefined,
       timeouts && x.timeoutsRising ? ratioText(timeouts, 'timeouts per page', false) : undefined,
-      gaveUp && (gaveUp.late ?? 0) > 0 ? ratioText(gaveUp, 'given up per page', false) : undefined,
+      refusedClause ? ratioText(gaveUpRefused!, 'given up on 429/503 per page', false) : gaveUp && (gaveUp.late ?? 0) > 0 ? ratioText(gaveUp, 'given up per page', false) : undefined,
     ];
     const evidence: EvidenceItem[] = [];
     const item = (r: RatioSignal | null, what: string) => r && evidence.push({ what: `${what}, early → late`, value: `${num(r.early, 3)} → ${num(r.late, 3)}`, unit: 'ratio', source: 'logs' });
@@ -58,6 +67,7 @@ export const webPushback: Rule<Detection> = {
     item(retries, 'retries per page');
     item(timeouts, 'timeouts per page');
     item(gaveUp, 'requests given up per page');
+    item(gaveUpRefused, 'requests given up on 429/503 per page');
     return {
       title: 'The web pushes back: sites throttle the crawler (429/503, retries, timeouts)',
       summary: `The web pushes back: ${joinClauses(parts)}${decayLine(e) ? `; ${decayLine(e)}` : ''}`,
@@ -71,6 +81,8 @@ export const webPushback: Rule<Detection> = {
         timeoutsPerPageEarly: timeouts?.early ?? null,
         timeoutsPerPageLate: timeouts?.late ?? null,
         gaveUpPerPage: gaveUp?.overall ?? null,
+        gaveUpRefusedPerPageEarly: gaveUpRefused?.early ?? null,
+        gaveUpRefusedPerPageLate: gaveUpRefused?.late ?? null,
         ...rateNumbers(e),
       },
     };

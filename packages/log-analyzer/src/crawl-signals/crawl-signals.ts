@@ -88,6 +88,8 @@ export interface CrawlSignals {
   timeoutsPerPage: RatioSignal | null;
   /** Requests given up (retries exhausted, content not retrieved) per page. */
   gaveUpPerPage: RatioSignal | null;
+  /** Requests given up after 429/503 answers to every attempt, per page (in Scrapy's log at LOG_LEVEL=INFO too). */
+  gaveUpRefusedPerPage: RatioSignal | null;
   /** Mean time a request took (ms), per bucket, where the crawler logs it (Crawlee's statistics). */
   requestMs: RatioSignal | null;
   /** `robots undetermined` lines per `will be crawled` line over the window. */
@@ -244,6 +246,7 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
   const postponed = logs?.postponedSeries ? named(logs.postponedSeries) : undefined;
   const timeouts = named(SIGNAL.timeouts);
   const gaveUp = named(SIGNAL.gaveUp);
+  const gaveUpRefused = named(SIGNAL.gaveUpRefused);
   const requestTime = named(SIGNAL.requestTimeMs);
 
   const accepted = named('will be crawled');
@@ -323,6 +326,7 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
     pushbackShare: pushback ? ratio('429/503 share of attempts', pushback, attempts, window, bucketMs) : null,
     timeoutsPerPage: timeouts ? ratio('timeouts per page', timeouts, pageSeries, window, bucketMs) : null,
     gaveUpPerPage: gaveUp ? ratio('given up per page', gaveUp, pageSeries, window, bucketMs) : null,
+    gaveUpRefusedPerPage: gaveUpRefused ? ratio('given up on 429/503 per page', gaveUpRefused, pageSeries, window, bucketMs) : null,
     requestMs: requestTime && rateName === 'requests (Crawlee stats)' ? ratio('ms per request', requestTime, pageSeries, window, bucketMs) : null,
     robotsUndeterminedShare,
     robotsRequests,

@@ -21,6 +21,7 @@ export const SIGNAL = {
   pushback: 'answers 429/503',
   retries: 'retries',
   gaveUp: 'gave up',
+  gaveUpRefused: 'gave up on 429/503',
   timeouts: 'timeouts',
   memoryMiB: 'memory (Scrapy memusage, MiB)',
   requestTimeMs: 'request time (Crawlee stats, ms)',
@@ -55,6 +56,12 @@ export const SIGNAL_SERIES: SeriesPattern[] = [
   },
   { name: SIGNAL.retries, regex: /Retrying <|Reclaiming failed request back to the list or queue|Retrying \(Retry\(|' will be retried in / },
   { name: SIGNAL.gaveUp, regex: /Gave up retrying <|Request failed and reached maximum retries|Could not retrieve content for URL/ },
+  // Requests given up because the site refused every attempt. Scrapy logs them at ERROR, so they are there at
+  // LOG_LEVEL=INFO too, where its `Retrying` and `Crawled (429)` lines (DEBUG) are not; Crawlee's last failure.
+  {
+    name: SIGNAL.gaveUpRefused,
+    regex: /Gave up retrying <[^>\n]*> \(failed \d+ times\): (?:429|503)\b|Request failed and reached maximum retries\. Error: (?:Request blocked - received 429|503 - )/,
+  },
   { name: SIGNAL.timeouts, regex: /took longer than \d|[Tt]imeout ?Error|timed out/ },
   { name: SIGNAL.memoryMiB, regex: 'Peak memory usage is (\\d+)MiB', kind: 'gauge' },
   // Crawlee's cumulative request time: differenced and divided by requestsTotal's increase, the mean time a request
