@@ -1,0 +1,118 @@
+// The logs an operator actually brings, made from real runs in fixtures/logs/real/: Scrapy at LOG_LEVEL=INFO, a log
+// rotated into .2.gz / .1 / the live file, and a directory holding no crawler's log at all.
+// Scrapy at LOG_LEVEL=INFO writes the records of the same run less its DEBUG ones (logging's level filter drops
+// whole records; the multi-line stats dump is INFO), so the INFO log of a real DEBUG run is that log without its
+// DEBUG records: no `Crawled (200) <GET …>` or `Retrying …` lines, only LogStats, errors and INFO.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../test-support/run-cli.js';
+import { gatherEvidence } from '../src/collect/evidence.js';
+import { diagnose } from '../src/explain.js';
+
+const REAL = join(import.meta.dirname, '../../../fixtures/logs/real');
+const RECORD = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[/;
+
+/** The log without its DEBUG records (a continuation line goes with the record it continues). */
+function atInfo(log: string): string {
+  let keep = true;
+  return log
+    .split('\n')
+    .filter((line) => {
+      if (RECORD.test(line)) keep = !line.includes('] DEBUG: ');
+      return keep;
+    })
+    .join('\n');
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'doctor-operator-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function doctorOnText(name: string, text: string) {
+  const path = join(dir, name);
+  await writeFile(path, text);
+  return diagnose(await gatherEvidence({ logs: [path] }));
+}
+
+describe('Scrapy at LOG_LEVEL=INFO', () => {
+  it('a crawl throttled by 429s: the rate from LogStats, the cause from the give-ups Scrapy logs at ERROR', async () => {
+    const info = atInfo(await readFile(join(REAL, 'scrapy-rising-429/scrapy.log'), 'utf8'));
+    expect(info).not.toMatch(/\] DEBUG: /);
+    const r = await doctorOnText('scrapy-info-429.log', info);
+    expect(r.rate?.series).toBe('pages (LogStats)');
+    expect(r.rate?.verdict).toBe('decay');
+    expect(r.findings[0]?.cause, r.findings.map((f) => f.summary).join('\n')).toBe('web-pushback');
+    expect(r.findings[0].summary).toMatch(/given up on 429\/503 per page [\d.]+ → [\d.]+/);
+    expect(r.findings[0].numbers.gaveUpRefusedPerPageLate!).toBeGreaterThan(r.findings[0].numbers.gaveUpRefusedPerPageEarly! * 2);
+  });
+
+  it('a crawl whose domains run dry: no URLs at INFO, so the decay is unexplained and says which level shows them', async () => {
+    const r = await doctorOnText('scrapy-info-concentration.log', atInfo(await readFile(join(REAL, 'scrapy-concentration/scrapy.log'), 'utf8')));
+    expect(r.rate?.verdict).toBe('decay');
+    expect(r.findings.map((f) => f.cause)).toEqual(['decay-unexplained']);
+    expect(r.findings[0].summary).toContain('LOG_LEVEL=DEBUG');
+  });
+
+  it('the steady control stays without findings', async () => {
+    const r = await doctorOnText('scrapy-info-steady.log', atInfo(await readFile(join(REAL, 'scrapy-steady/scrapy.log'), 'utf8')));
+    expect(r.noDecay, r.headline).toBe(true);
+    expect(r.findings).toEqual([]);
+  });
+});
+
+describe('a rotated log', () => {
+  it('scrapy.log.2.gz, scrapy.log.1 and scrapy.log read as one crawl, as the whole log is', async () => {
+    const whole = await readFile(join(REAL, 'scrapy-rising-429/scrapy.log'), 'utf8');
+    const lines = whole.split('\n');
+    // Cut at record starts, as logging's rotation does.
+    const cut = (i: number) => {
+      while (!RECORD.test(lines[i])) i++;
+      return i;
+    };
+    const [a, b] = [cut(Math.floor(lines.length / 3)), cut(Math.floor((2 * lines.length) / 3))];
+    const rot = join(dir, 'rotated');
+    await mkdir(rot);
+    await writeFile(join(rot, 'scrapy.log.2.gz'), gzipSync(lines.slice(0, a).join('\n') + '\n'));
+    await writeFile(join(rot, 'scrapy.log.1'), lines.slice(a, b).join('\n') + '\n');
+    await writeFile(join(rot, 'scrapy.log'), lines.slice(b).join('\n'));
+    const parts = diagnose(await gatherEvidence({ logs: [rot] }));
+    const one = diagnose(await gatherEvidence({ logs: [join(REAL, 'scrapy-rising-429/scrapy.log')] }));
+    expect(parts.rate?.verdict).toBe('decay');
+    expect(parts.rate?.verdict).toBe(one.rate?.verdict);
+    expect(parts.findings[0]?.cause).toBe('web-pushback');
+    expect(parts.findings[0]?.cause).toBe(one.findings[0]?.cause);
+  });
+});
+
+describe('no crawler log', () => {
+  it('a directory with an application log, notes and binary: exit 2, saying what the doctor reads', async () => {
+    const junk = join(dir, 'junk');
+    await mkdir(junk);
+    await writeFile(join(junk, 'app.log'), '2026-12-02 06:00:00 INFO service started\n2026-12-02 06:00:01 INFO listening on 8080\n');
+    await writeFile(join(junk, 'notes.txt'), 'nothing here\n');
+    await writeFile(join(junk, 'core.bin'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 97) % 256)));
+    const r = await runCli(['doctor', '--logs', junk]);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/no crawler's page lines/);
+    expect(r.stderr).toMatch(/--crawler/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a directory with nothing readable: exit 2 with the same advice', async () => {
+    const bin = join(dir, 'binary');
+    await mkdir(bin);
+    await writeFile(join(bin, 'x.log'), Buffer.alloc(8192, 0));
+    const r = await runCli(['doctor', '--logs', bin]);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/the doctor reads a crawler's own log/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
