@@ -30,6 +30,17 @@ export interface CrawlerProfile {
   perDomainLimit: boolean;
   /** What to add to the crawler's logs so a slower web shows in them, when they do not carry request times. */
   latencyHint?: string;
+  /**
+   * The crawler logs every URL its per-domain limit holds back (the original Python crawler's `was postponed`): with
+   * none in the judged window that limit never held the crawl back, whatever the domains did.
+   */
+  logsEveryHeldBackUrl?: boolean;
+  /**
+   * Its failed fetches are logged without the status or error that failed them (the original Python crawler's
+   * `Could not retrieve content for URL '…'`, for a 429, a 503 or a timeout alike): failures per page are then the
+   * only sign of the sites refusing.
+   */
+  failuresWithoutStatus?: boolean;
   /** What to add to the crawler's logs so each page's URL (its domain) shows in them, when they have none. */
   urlHint?: string;
   /** How the crawler's per-domain limit is set (a delay, a per-domain concurrency), for the findings' text. */
@@ -57,6 +68,8 @@ const PYTHON: CrawlerProfile = {
   dbClients: PYTHON_DB_CLIENTS,
   perDomainLimitNote: 'its politeness delay per domain (URLs postponed)',
   perDomainLimit: true,
+  logsEveryHeldBackUrl: true,
+  failuresWithoutStatus: true,
 };
 
 /** Scrapy: the scheduler's queue is the frontier, the dupefilter the dedup check; item pipelines write the store. */

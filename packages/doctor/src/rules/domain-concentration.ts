@@ -46,7 +46,10 @@ export const domainConcentration: Rule<Detection> = {
     const perDomainLate = s.rate.perSecLate / late;
     // A crawl that narrows but crawls its few domains much harder, or no slower overall, is not held back by them:
     // not a finding. (The rate's own verdict may still say steady on a short noisy run; a fifth slower is asked.)
-    const rise = crawlerOf(e).perDomainLimit ? CAPPED_RISE.limited : CAPPED_RISE.unlimited;
+    const crawler = crawlerOf(e);
+    // A crawler that logs each URL its per-domain limit holds back, and logged none: the limit never bound.
+    if (crawler.logsEveryHeldBackUrl && (s.postponedPerPage?.numeratorTotal ?? 0) === 0) return [];
+    const rise = crawler.perDomainLimit ? CAPPED_RISE.limited : CAPPED_RISE.unlimited;
     if (perDomainLate > perDomainEarly * rise || s.rate.perSecLate > s.rate.perSecEarly * RATE_FELL) return [];
     return [{ d, early, late, few, perDomainEarly, perDomainLate }];
   },

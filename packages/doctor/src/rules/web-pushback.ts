@@ -2,8 +2,10 @@
 // are given up, while the rate falls. The crawler is being throttled by the sites, not slowed by its own code; any
 // crawler can meet it. From the logs alone: Scrapy's `Retrying …: 429` and `Crawled (429)`, Crawlee's `Request
 // blocked - received 429`, request lines and access logs with their status; in a Scrapy log at LOG_LEVEL=INFO (no
-// per-answer lines), its `Gave up retrying …: 429` errors.
+// per-answer lines), its `Gave up retrying …: 429` errors; for a crawler whose failure lines carry no status (the
+// original Python crawler's `Could not retrieve content`), failed fetches per page.
 import type { RatioSignal } from '@crawl-diag/log-analyzer';
+import { crawlerOf } from '../collect/evidence.js';
 import { decayLine, isDecay, joinClauses, num, pct, rateEvidence, rateNumbers, ratioRose } from './evidence-text.js';
 import type { EvidenceItem, Rule } from './finding.js';
 
@@ -19,6 +21,8 @@ interface Detection {
   pushbackRising: boolean;
   /** Requests given up after 429/503 to every attempt, per page, rising: what a log without per-answer lines shows. */
   refusedRising: boolean;
+  /** Failed fetches per page rising, for a crawler whose failure lines carry no status (its only sign of refusals). */
+  failedRising: boolean;
   pushbackHigh: boolean;
   retriesRising: boolean;
   timeoutsRising: boolean;
@@ -37,14 +41,17 @@ export const webPushback: Rule<Detection> = {
     const retriesRising = ratioRose(s.retriesPerPage, 0.05);
     const timeoutsRising = ratioRose(s.timeoutsPerPage, 0.05);
     const refusedRising = ratioRose(s.gaveUpRefusedPerPage, 0.05);
-    if (!pushbackRising && !pushbackHigh && !retriesRising && !timeoutsRising && !refusedRising) return [];
+    const failedRising = crawlerOf(e).failuresWithoutStatus === true && ratioRose(s.gaveUpPerPage, 0.05);
+    if (!pushbackRising && !pushbackHigh && !retriesRising && !timeoutsRising && !refusedRising && !failedRising) return [];
     return [
-      { pushback: s.pushbackShare, retries: s.retriesPerPage, timeouts: s.timeoutsPerPage, gaveUp: s.gaveUpPerPage, gaveUpRefused: s.gaveUpRefusedPerPage, pushbackRising, pushbackHigh, retriesRising, timeoutsRising, refusedRising },
+      { pushback: s.pushbackShare, retries: s.retriesPerPage, timeouts: s.timeoutsPerPage, gaveUp: s.gaveUpPerPage, gaveUpRefused: s.gaveUpRefusedPerPage, pushbackRising, pushbackHigh, retriesRising, timeoutsRising, refusedRising, failedRising },
     ];
   },
   confidence(x, e) {
     let c = 0.3;
     if (x.pushbackRising || x.refusedRising) c += 0.3;
+    // Failures of any kind: refusals most likely when the rate falls with them, but the log does not say.
+    else if (x.failedRising) c += 0.2;
     else if (x.pushbackHigh) c += 0.15;
     if (x.retriesRising) c += 0.1;
     if (x.timeoutsRising) c += 0.1;
@@ -59,7 +66,13 @@ export const webPushback: Rule<Detection> = {
       pushback && (x.pushbackRising || x.pushbackHigh) ? ratioText(pushback, '429/503 answers', true) + ' of attempts' : undefined,
       retries && (x.retriesRising || x.pushbackRising) ? ratioText(retries, 'retries per page', false) : undefined,
       timeouts && x.timeoutsRising ? ratioText(timeouts, 'timeouts per page', false) : undefined,
-      refusedClause ? ratioText(gaveUpRefused!, 'given up on 429/503 per page', false) : gaveUp && (gaveUp.late ?? 0) > 0 ? ratioText(gaveUp, 'given up per page', false) : undefined,
+      refusedClause
+        ? ratioText(gaveUpRefused!, 'given up on 429/503 per page', false)
+        : gaveUp && x.failedRising && !x.pushbackRising
+          ? ratioText(gaveUp, 'failed fetches per page (the log gives no status)', false)
+          : gaveUp && (gaveUp.late ?? 0) > 0
+            ? ratioText(gaveUp, 'given up per page', false)
+            : undefined,
     ];
     const evidence: EvidenceItem[] = [];
     const item = (r: RatioSignal | null, what: string) => r && evidence.push({ what: `${what}, early → late`, value: `${num(r.early, 3)} → ${num(r.late, 3)}`, unit: 'ratio', source: 'logs' });
