@@ -7,7 +7,7 @@ export { mergeProfiles } from './merge-profiles.js';
 
 // Collectors
 export { attachNode, attachNodeProcess, DEFAULT_RATE_HZ, DEFAULT_DURATION_MS, DEFAULT_CHUNK_MS, type AttachNodeOptions, type SamplingOptions } from './attach/attach-node.js';
-export { estimateStartPause, WALK_MS_PER_HEAP_MB, type StartPause } from './attach/start-pause.js';
+export { estimateStartPause, describeStartPause, WALK_MS_PER_HEAP_MB, DEFAULT_MAX_PAUSE_MS, type StartPause } from './attach/start-pause.js';
 export { openInspector, closeInspector, type InspectorEndpoint } from './attach/open-inspector.js';
 export { inspectorFlags, type InspectorFlags } from './attach/inspector-flags.js';
 export { profilePython, profilePythonPid, addPySpyFolded, parsePySpyFrame, type PySpyOptions } from './python/py-spy.js';

@@ -2,7 +2,6 @@
 // whose share of time grew most and writes a differential flame graph (self-contained HTML).
 import { writeFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { diffProfiles, diffToJson, formatDiffTable, loadProfileInput, renderDiffHtml } from '@crawl-diag/profiler';
 import { UsageError } from '../errors.js';
 
 interface FlameDiffArgs {
@@ -19,6 +18,8 @@ function stamp(d = new Date()): string {
 }
 
 async function runFlameDiff(args: FlameDiffArgs): Promise<void> {
+  // Loaded here, not at the top: `crawl-diag flame --pid` registers this subcommand and must not pay for it.
+  const { diffProfiles, diffToJson, formatDiffTable, loadProfileInput, renderDiffHtml } = await import('@crawl-diag/profiler');
   const top = Number(args.top);
   if (!Number.isInteger(top) || top <= 0) throw new UsageError(`--top '${args.top}' must be a positive whole number`);
   const [before, after] = await Promise.all([

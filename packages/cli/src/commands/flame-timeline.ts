@@ -1,6 +1,5 @@
 // `crawl-diag flame timeline DIR --frame NAME`: a frame's share of time, window by window, over a recording.
 import type { Argv, CommandModule } from 'yargs';
-import { formatTimelineChart, frameTimeline } from '@crawl-diag/profiler';
 
 interface FlameTimelineArgs {
   dir: string;
@@ -10,6 +9,8 @@ interface FlameTimelineArgs {
 }
 
 async function runFlameTimeline(args: FlameTimelineArgs): Promise<void> {
+  // Loaded here, not at the top: `crawl-diag flame --pid` registers this subcommand and must not pay for it.
+  const { formatTimelineChart, frameTimeline } = await import('@crawl-diag/profiler');
   const timeline = await frameTimeline(args.dir, args.frame, { process: args.process });
   if (args.json) process.stdout.write(`${JSON.stringify(timeline, null, 2)}\n`);
   else process.stdout.write(formatTimelineChart(timeline, { width: Math.max(20, Math.min(100, (process.stdout.columns || 100) - 12)) }));

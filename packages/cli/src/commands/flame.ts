@@ -4,21 +4,19 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+// Only the live-attach part of the profiler loads up front: it is what stands between the command's start and its
+// first sample. The outputs, recordings and launch modes load once they are needed.
 import {
+  DEFAULT_MAX_PAUSE_MS,
   FORMAT_EXTENSIONS,
   OUTPUT_FORMATS,
-  formatSummary,
+  describeStartPause,
   isOutputFormat,
-  launch0x,
-  launchNode,
-  loadRecordingRange,
   profileProcesses,
-  renderProfile,
   resolveTargets,
-  summarizeProfile,
   type OutputFormat,
-  type Profile,
-} from '@crawl-diag/profiler';
+} from '@crawl-diag/profiler/live';
+import type { Profile } from '@crawl-diag/profiler';
 import { UsageError } from '../errors.js';
 import { flameDiffCommand } from './flame-diff.js';
 import { flameTimelineCommand } from './flame-timeline.js';
@@ -44,9 +42,6 @@ interface FlameArgs {
   engine: string;
   '--'?: string[];
 }
-
-/** Longest pause of a live target's event loop (V8's start-up heap walk) accepted without --yes. */
-const MAX_PAUSE_MS = 1000;
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -77,7 +72,10 @@ function perProcessName(out: string, pid: number, format: OutputFormat): string 
   return e ? `${out.slice(0, -e.length)}-${pid}${e}` : `${out}-${pid}`;
 }
 
+const profiler = () => import('@crawl-diag/profiler');
+
 async function writeOutput(profile: Profile, format: OutputFormat, out: string): Promise<void> {
+  const { renderProfile } = await profiler();
   const bytes = renderProfile(profile, format, {});
   if (out === '-') process.stdout.write(bytes);
   else await writeFile(out, bytes);
@@ -165,9 +163,11 @@ async function collectProfiles(args: FlameArgs, run: FlameRun): Promise<{ merged
   const progress = (line: string) => process.stderr.write(`crawl-diag: ${line}\n`);
   if (recordings.length > 0) {
     if (recordings.length > 1) throw new UsageError('give one recording range at a time');
+    const { loadRecordingRange } = await profiler();
     return { merged: await loadRecordingRange(recordings[0], { process: args.process }), perProcess: [] };
   }
   if (command.length > 0 && args.engine === '0x') {
+    const { launch0x } = await profiler();
     const merged = await launch0x(command, {
       rateHz: args.rate === 100 ? undefined : rateHz,
       onSamplingStarted: () => progress(`sampling ${command.join(' ')} from its start through 0x (linux perf, native frames included; Ctrl-C stops it)`),
@@ -175,6 +175,7 @@ async function collectProfiles(args: FlameArgs, run: FlameRun): Promise<{ merged
     return { merged, perProcess: [] };
   }
   if (command.length > 0) {
+    const { launchNode } = await profiler();
     const merged = await launchNode(command, {
       rateHz,
       durationMs: args.duration === undefined ? undefined : durationMs,
@@ -195,9 +196,10 @@ async function collectProfiles(args: FlameArgs, run: FlameRun): Promise<{ merged
     python: { aggregate: args.aggregate as 'line' | 'function', threads: args.threads, subprocesses: args.subprocesses, blocking: args.blocking },
     onPlan: (plan) => progress(`${plan}, ${rateHz} Hz for ${durationMs / 1000} s (Ctrl-C stops early)`),
     // Starting V8's profiler walks the target's heap once: refuse a pause longer than a second unless told to.
-    maxPauseMs: args.yes ? undefined : MAX_PAUSE_MS,
-    onPauseEstimate: ({ pid, heapUsedMb, pauseMs }) => {
-      if (pauseMs >= 100 && (args.yes || pauseMs <= MAX_PAUSE_MS)) progress(`PID ${pid} has a ${heapUsedMb} MB heap: starting the profiler will hold its event loop once, for up to ~${pauseMs} ms`);
+    maxPauseMs: args.yes ? undefined : DEFAULT_MAX_PAUSE_MS,
+    onPauseEstimate: (e) => {
+      const line = describeStartPause(e);
+      if (line && (args.yes || e.pauseMs <= DEFAULT_MAX_PAUSE_MS)) progress(line);
     },
     onSamplingStarted: ({ pid, via }) => progress(`sampling started: PID ${pid} via ${via}`),
   });
@@ -217,6 +219,7 @@ async function collectAndWrite(args: FlameArgs, run: FlameRun): Promise<void> {
       written.push(name);
     }
   }
+  const { formatSummary, summarizeProfile } = await profiler();
   const summary = formatSummary(summarizeProfile(merged, { top }), merged);
   // The summary goes where the operator reads it: stdout, unless the profile itself is being written there.
   (out === '-' ? process.stderr : process.stdout).write(`${summary}\nwrote ${written.filter((w) => w !== '-').join(', ') || 'stdout'}\n`);
@@ -239,7 +242,7 @@ const flameRunCommand: CommandModule<object, FlameArgs> = {
       .option('split', { type: 'boolean', default: false, describe: 'Also write one file per process' })
       .option('top', { type: 'number', default: 10, describe: 'Frames in each top list of the summary' })
       .option('chunk', { type: 'string', default: '2s', describe: 'Fetch samples from the target this often, so a target that dies loses at most this much' })
-      .option('yes', { alias: 'y', type: 'boolean', default: false, describe: `Attach even when starting the profiler will pause the target longer than ${MAX_PAUSE_MS / 1000} s (a heap over ~700 MB: V8 walks it once)` })
+      .option('yes', { alias: 'y', type: 'boolean', default: false, describe: `Attach even when starting the profiler will pause the target longer than ${DEFAULT_MAX_PAUSE_MS / 1000} s (a heap over ~700 MB: V8 walks it once)` })
       .option('engine', { type: 'string', default: 'inspector', describe: 'With a command after --: inspector (JS frames, any rate) or 0x (linux perf through 0x: also native frames of V8, libuv and addons such as SQLite; 99 Hz; needs perf and sudo)' })
       .option('process', { type: 'string', describe: 'With a recording range: only this process kind or PID' })
       .option('aggregate', { type: 'string', default: 'line', describe: "Python: 'line' (a frame per source line) or 'function' (lines merged)" })

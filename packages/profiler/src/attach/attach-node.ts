@@ -56,7 +56,7 @@ function avoidPause(info: ProcessInfo): string {
     const hhmm = `${String(since.getHours()).padStart(2, '0')}:${String(since.getMinutes()).padStart(2, '0')}`;
     return `PID ${info.pid} runs the crawl-diag agent, so read its recording instead, which costs it nothing: crawl-diag flame ${dir}@${hhmm}.. (from a minute ago on)`;
   }
-  return 'start the process with the agent (node --import @crawl-diag/profiler/agent), which profiles from the start and never walks a big heap, and read its recording (crawl-diag flame DIR@5m..10m)';
+  return 'restart the process with the agent (CRAWL_DIAG_PROFILE_DIR=DIR node --import @crawl-diag/profiler/agent …), which profiles it from its start and never walks a big heap, then read any range of its recording with no pause at all (crawl-diag flame DIR@5m..10m)';
 }
 
 export async function attachNode(pid: number, opts: AttachNodeOptions = {}): Promise<Profile> {
@@ -87,7 +87,7 @@ export async function attachNodeProcess(info: ProcessInfo, opts: AttachNodeOptio
       else conn.close();
       throw new ProfilerError(
         'pause-too-long',
-        `PID ${pid} has a ${pause.heapUsedMb} MB JavaScript heap: starting V8's profiler walks all of it once, holding the process's event loop ` +
+        `PID ${pid} has a ${pause.heapUsedMb} MB JavaScript heap: starting V8's profiler walks all of it (through the inspector there is no way around that), holding the process's event loop ` +
           `for up to ~${(pause.pauseMs / 1000).toFixed(1)} s (${WALK_MS_PER_HEAP_MB} ms per MB of small objects), more than the ${(opts.maxPauseMs / 1000).toFixed(1)} s allowed; ` +
           `nothing was profiled${endpoint.openedByUs ? ' and its inspector was closed again' : ''}. Add --yes to accept the pause, or avoid it: ${avoidPause(info)}`,
       );

@@ -9,6 +9,9 @@ import { isLoopback, listeningAmong, listeningSocketsInNamespaceOf, processListe
 import { inspectorFlags, type InspectorFlags } from './inspector-flags.js';
 import { CdpConnection } from './cdp-session.js';
 
+/** How often, while the target opens its inspector, its sockets are looked at again (a few /proc reads each). */
+const OPEN_POLL_MS = 5;
+
 const SIGUSR1 = 10;
 
 export interface InspectorEndpoint {
@@ -140,7 +143,8 @@ export async function openInspector(info: ProcessInfo, opts: OpenInspectorOption
     throw err;
   }
 
-  // Poll the cheap fd list; read the TCP tables only for socket inodes not seen before.
+  // Poll the cheap fd list; read the TCP tables only for socket inodes not seen before. The inspector opens some
+  // 10-20 ms after the signal: polling every OPEN_POLL_MS, not every 20, keeps that wait from rounding up.
   const known = new Set(inodesBefore);
   const deadline = Date.now() + (opts.timeoutMs ?? 5000);
   let fresh: ListeningSocket | undefined;
@@ -152,7 +156,7 @@ export async function openInspector(info: ProcessInfo, opts: OpenInspectorOption
       for (const i of unseen) known.add(i); // the target's own connections
     }
     if (!processExists(pid)) throw new ProfilerError('no-such-process', `PID ${pid} exited right after SIGUSR1`);
-    await sleep(20);
+    await sleep(OPEN_POLL_MS);
   }
   if (!fresh) {
     const holder = flags.port !== 0 ? processListeningOn(flags.port, pid) : undefined;
@@ -179,10 +183,10 @@ export async function openInspector(info: ProcessInfo, opts: OpenInspectorOption
     refuseNonLoopback(pid, fresh.address, fresh.port);
   }
   // The socket listens before its HTTP side answers; retry /json/list briefly.
-  for (let attempt = 0; attempt < 50; attempt++) {
+  for (let attempt = 0; attempt < 200; attempt++) {
     const endpoint = await endpointFrom(pid, fresh, true);
     if (endpoint) return endpoint;
-    await sleep(20);
+    await sleep(OPEN_POLL_MS);
   }
   throw new ProfilerError('inspector-unavailable', `PID ${pid} opened port ${fresh.port} but it does not answer as an inspector`);
 }

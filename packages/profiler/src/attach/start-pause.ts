@@ -13,10 +13,29 @@ import type { CdpSession } from './cdp-session.js';
 /** Main-thread milliseconds per MB of used JS heap that the start-up walk costs (small objects: worst case). */
 export const WALK_MS_PER_HEAP_MB = 1.4;
 
+/**
+ * The longest start-up pause the command line accepts without being told (`--yes`): `crawl-diag flame --pid` and
+ * doctor's live profiles refuse a target whose estimated walk is longer (a heap of small objects over ~700 MB).
+ */
+export const DEFAULT_MAX_PAUSE_MS = 1000;
+
+/** Pauses shorter than this are not worth a line of progress. */
+const PAUSE_WORTH_TELLING_MS = 100;
+
 export interface StartPause {
   heapUsedMb: number;
   /** Estimated pause of the target's event loop when profiling starts, ms. */
   pauseMs: number;
+}
+
+/**
+ * The line that tells a person, before the profiler starts, what the pause will be; undefined when it is too short
+ * to matter. `times` is how often the caller will start a profiler in the target (doctor: at the start and the end).
+ */
+export function describeStartPause(e: { pid: number } & StartPause, times = 1): string | undefined {
+  if (e.pauseMs < PAUSE_WORTH_TELLING_MS) return undefined;
+  const when = times === 1 ? 'once' : `${times} times`;
+  return `PID ${e.pid} has a ${e.heapUsedMb} MB heap: starting the profiler will hold its event loop ${when}, for up to ~${e.pauseMs} ms${times === 1 ? '' : ' each'}`;
 }
 
 export async function estimateStartPause(session: CdpSession): Promise<StartPause | undefined> {

@@ -7,22 +7,9 @@ import { renderFlameSvg } from './flame-svg.js';
 import { toFolded } from './folded.js';
 import { toPprof } from './pprof.js';
 import { toSpeedscope } from './speedscope.js';
+import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from './formats.js';
 
-export const OUTPUT_FORMATS = ['html', 'svg', 'folded', 'speedscope', 'pprof', 'cpuprofile'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
-
-export const FORMAT_EXTENSIONS: Record<OutputFormat, string> = {
-  html: 'html',
-  svg: 'svg',
-  folded: 'folded',
-  speedscope: 'speedscope.json',
-  pprof: 'pb.gz',
-  cpuprofile: 'cpuprofile',
-};
-
-export function isOutputFormat(name: string): name is OutputFormat {
-  return (OUTPUT_FORMATS as readonly string[]).includes(name);
-}
+export { OUTPUT_FORMATS, FORMAT_EXTENSIONS, isOutputFormat, type OutputFormat } from './formats.js';
 
 export interface RenderOptions {
   /** Title shown in HTML/SVG flame graphs. Default: the profiled processes. */
