@@ -44,7 +44,7 @@ const cpuMsOf = (pid) => {
 };
 
 // The target: idle, a small heap, its inspector closed until the command opens it.
-const target = spawn(process.execPath, ['-e', "setInterval(() => {}, 1000); process.stdout.write('ready')"], { stdio: ['ignore', 'pipe', 'ignore'] });
+const target = spawn(process.execPath, ['--inspect-port=127.0.0.1:0', '-e', "setInterval(() => {}, 1000); process.stdout.write('ready')"], { stdio: ['ignore', 'pipe', 'ignore'] });
 await new Promise((r) => target.stdout.once('data', r));
 
 /** One run of `cli flame --pid TARGET`: wall and CPU ms from spawn to its "sampling started" line. */
@@ -66,7 +66,7 @@ function firstSample(cli) {
 function nodeAlone() {
   return new Promise((done) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--inspect-port=127.0.0.1:0', '-e', '0'], { stdio: 'ignore' });
     let cpuMs = NaN;
     // CPU time is read from /proc before the process is reaped: at exit, via a last poll.
     const poll = setInterval(() => (cpuMs = Number.isNaN(cpuMsOf(child.pid)) ? cpuMs : cpuMsOf(child.pid)), 5);

@@ -46,7 +46,7 @@ const median = (xs) => {
 };
 const r4 = (x) => Number(x.toFixed(4));
 
-const [targetCmd, targetArgs] = niced(process.execPath, [join(here, 'attach-workload.mjs')]);
+const [targetCmd, targetArgs] = niced(process.execPath, ['--inspect-port=127.0.0.1:0', join(here, 'attach-workload.mjs')]); // a port of its own: 9229 may be taken
 const target = spawn(targetCmd, targetArgs, { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
 await new Promise((r) => target.once('message', r));
 

@@ -39,7 +39,8 @@ const load = () => Number(loadavg()[0].toFixed(2));
 
 const agentDir = agent ? await mkdtemp(join(tmpdir(), 'crawl-diag-agent-stall-')) : undefined;
 const target = fork(TARGET, [String(heapMb)], {
-  execArgv: [`--max-old-space-size=${heapMb * 2 + 512}`, ...(agent ? ['--import', AGENT] : [])],
+  // A port of its own (the default 9229 may be another session's): SIGUSR1 opens the inspector there.
+  execArgv: [`--max-old-space-size=${heapMb * 2 + 512}`, '--inspect-port=127.0.0.1:0', ...(agent ? ['--import', AGENT] : [])],
   env: agent ? { ...process.env, CRAWL_DIAG_PROFILE_DIR: agentDir, CRAWL_DIAG_PROFILE_WINDOW: '2s' } : process.env,
   stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
 });

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { diagnose, formatDoctor, gatherEvidence } from '@crawl-diag/doctor';
-import { childrenOf, processesMatching } from '@crawl-diag/profiler';
+import { childrenOf, DEFAULT_MAX_PAUSE_MS, processesMatching } from '@crawl-diag/profiler';
 import { UsageError } from '../errors.js';
 import { parseDuration } from './flame.js';
 import { runObservedCrawl } from './doctor-crawl-local.js';
@@ -20,6 +20,7 @@ interface DoctorArgs {
   crawler?: string;
   warmup?: number;
   json: boolean;
+  yes: boolean;
   'crawl-local'?: string;
 }
 
@@ -66,6 +67,7 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
       .option('crawler', { type: 'string', choices: ['crawl-diag', 'python', 'scrapy', 'crawlee', 'access-log'], describe: 'Which crawler wrote the logs (default: detected from them)' })
       .option('warmup', { type: 'number', describe: 'Seconds of start-up left out of the judgement (default: min(15, a quarter of the run))' })
       .option('json', { type: 'boolean', default: false, describe: 'Print crawl-diag/doctor@1 JSON' })
+      .option('yes', { alias: 'y', type: 'boolean', default: false, describe: `Profile live Node processes even when starting the profiler will pause one longer than ${DEFAULT_MAX_PAUSE_MS / 1000} s (a heap over ~700 MB: V8 walks it, at the start and at the end of the window)` })
       .option('crawl-local', { type: 'string', describe: "Run 'crawl-diag crawl local ARGS' (with --duration) to its end, profiled, then examine it" })
       .example('$0 doctor --logs logs/', 'offline: judge the logs only')
       .example('$0 doctor --logs logs/ --children-of 4242 --duration 60s', 'also watch a supervisor’s workers for a minute')
@@ -94,6 +96,8 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
         durationMs: parseDuration(a.duration, 'duration'),
         profileMs,
         profilesDir: profiles,
+        // The same rule as crawl-diag flame --pid: no start-up pause over a second unless told.
+        maxPauseMs: a.yes ? undefined : DEFAULT_MAX_PAUSE_MS,
         groupBy: a['group-by'],
         crawler: a.crawler,
         warmupSec: a.warmup,

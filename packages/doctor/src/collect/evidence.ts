@@ -2,7 +2,7 @@
 // live processes over a window, and profiles per process kind — from the agent's recordings (`--profiles DIR`), from
 // early/late profile files in a directory, or live at the start and the end of the window (the profiler's attach
 // API for Node, py-spy for Python).
-import { attachNodeProcess, profilePython, processInfo, type Profile } from '@crawl-diag/profiler';
+import { attachNodeProcess, describeStartPause, profilePython, processInfo, ProfilerError, type Profile } from '@crawl-diag/profiler';
 import { crawlerProfile, type CrawlerProfile } from '../crawlers/profiles.js';
 import { gatherLogEvidence, type LogEvidence } from './log-evidence.js';
 import { procEvidence, type ProcEvidence } from './proc-evidence.js';
@@ -42,6 +42,12 @@ export interface GatherOptions {
    * profile-files.ts); used instead of live profiles.
    */
   profilesDir?: string;
+  /**
+   * Live Node profiles: do not attach to a process whose profiler start is estimated to hold its event loop longer
+   * than this, ms (V8 walks the heap when profiling starts; the CLI passes DEFAULT_MAX_PAUSE_MS unless --yes). A
+   * refused process is named in the warnings and left alone for the rest of the window. Default: no limit.
+   */
+  maxPauseMs?: number;
   signal?: AbortSignal;
   /** Progress for people (stderr). */
   onProgress?: (line: string) => void;
@@ -73,16 +79,45 @@ function kindAndLabel(pid: number): { kind: string; label: string } {
   }
 }
 
-async function liveProfiles(pids: number[], ms: number, warnings: string[], signal?: AbortSignal): Promise<Array<{ kind: string; profile: Profile }>> {
+/** How the live profiles treat each process's start-up pause (see GatherOptions.maxPauseMs). */
+interface LivePauses {
+  maxPauseMs?: number;
+  /** PIDs refused for their pause: not attached again at the end of the window. */
+  refused: Set<number>;
+  /** PIDs whose pause was already told, so it is said once, not at both ends. */
+  told: Set<number>;
+  onProgress?: (line: string) => void;
+}
+
+async function liveProfiles(pids: number[], ms: number, warnings: string[], pauses: LivePauses, signal?: AbortSignal): Promise<Array<{ kind: string; profile: Profile }>> {
   const out: Array<{ kind: string; profile: Profile }> = [];
   // One after another: processes started with the default inspector port would clash if attached together.
   for (const pid of pids) {
     if (signal?.aborted) break;
+    if (pauses.refused.has(pid)) continue;
     try {
       const info = processInfo(pid);
       if (info.runtime === 'python') out.push({ kind: processKind(info.argv), profile: await profilePython(info, { durationMs: ms, signal }) });
-      else if (info.runtime === 'node') out.push({ kind: processKind(info.argv), profile: await attachNodeProcess(info, { durationMs: ms, signal }) });
+      else if (info.runtime === 'node') {
+        const profile = await attachNodeProcess(info, {
+          durationMs: ms,
+          signal,
+          maxPauseMs: pauses.maxPauseMs,
+          onPauseEstimate: (e) => {
+            const line = describeStartPause(e, 2);
+            if (line && !pauses.told.has(pid) && !(pauses.maxPauseMs !== undefined && e.pauseMs > pauses.maxPauseMs)) {
+              pauses.told.add(pid);
+              pauses.onProgress?.(`doctor: ${line} (it is profiled at the start and at the end of the window)`);
+            }
+          },
+        });
+        out.push({ kind: processKind(info.argv), profile });
+      }
     } catch (err) {
+      if (err instanceof ProfilerError && err.code === 'pause-too-long') {
+        pauses.refused.add(pid);
+        pauses.onProgress?.(`doctor: not profiling PID ${pid}: ${err.message}`);
+      }
       warnings.push(`could not profile PID ${pid}: ${(err as Error).message}`);
     }
   }
@@ -104,12 +139,13 @@ export async function gatherEvidence(o: GatherOptions): Promise<Evidence> {
     let early: Array<{ kind: string; profile: Profile }> = [];
     let late: Array<{ kind: string; profile: Profile }> = [];
     if (profileMs > 0) {
+      const pauses: LivePauses = { maxPauseMs: o.maxPauseMs, refused: new Set(), told: new Set(), onProgress: o.onProgress };
       o.onProgress?.(`doctor: profiling for ${profileMs} ms at the start…`);
-      early = await liveProfiles(pids, profileMs, warnings, o.signal);
+      early = await liveProfiles(pids, profileMs, warnings, pauses, o.signal);
       const waitMs = durationMs - profileMs * pids.length * 2;
       if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
       o.onProgress?.(`doctor: profiling for ${profileMs} ms at the end…`);
-      late = await liveProfiles(pids, profileMs, warnings, o.signal);
+      late = await liveProfiles(pids, profileMs, warnings, pauses, o.signal);
     }
     evidence.proc = procEvidence(await sampling);
     if (early.length && late.length) live = { early, late };
