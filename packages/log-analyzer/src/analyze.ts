@@ -1,6 +1,6 @@
 // analyzeLogs: the whole pipeline (source -> scanner -> bucketer -> analysis) behind one typed options object.
 import { availableParallelism } from 'node:os';
-import { autoBucketMs, MAX_BUCKETS, formatBucket } from './bucketer/bucket-size.js';
+import { autoBucketMs, countTrendBucketMs, MAX_BUCKETS, formatBucket } from './bucketer/bucket-size.js';
 import { valueSampleIntervals } from './bucketer/sample-interval.js';
 import { buildReport } from './build-report.js';
 import { LogInputError } from './errors.js';
@@ -306,6 +306,7 @@ export function reportFrom(run: PreparedRun, counts: EventCountsData, tallies: F
     files: summaries,
     groupFiles,
     bucketMs: chosenBucketMs,
+    countTrendBucketMs: run.bucketMs === 'auto' ? countTrendBucketMs(lastMs - firstMs, chosenBucketMs, run.resolutionMs) : null,
     firstMs,
     lastMs,
   });

@@ -5,7 +5,8 @@ import { analyzeGroups, type GroupFindings } from './analysis/groups.js';
 import { counterIncreases, gaugeSums, meanValues, ratioValues, sumValues, type Values } from './bucketer/bucket-values.js';
 import { LogInputError } from './errors.js';
 import { bucketCounts, edgeCoverage, makeGrid, type BucketGrid } from './bucketer/bucket-grid.js';
-import type { EventCountsData } from './scanner/event-counts.js';
+import type { EventCountsData, SlotChunks } from './scanner/event-counts.js';
+import type { Trend } from './analysis/types.js';
 import type { FileSummary, GroupSpan, KeySeriesReport, LogsReport, SeriesReport, ValueSeriesReport } from './report.js';
 import { detectSeriesChangePoints } from './change-points.js';
 
@@ -28,6 +29,12 @@ export interface ReportInput {
   /** Files (display paths) per group, for the report's `groups`. */
   groupFiles: Map<string, string[]>;
   bucketMs: number;
+  /**
+   * Judge the trends of count series on buckets of this size when it is finer than `bucketMs` (a multiple of the
+   * counts' resolution): the report's bucket was raised to the statistics lines' interval, and a series counted line
+   * by line need not lose its own resolution for that (see `countTrendBucketMs`).
+   */
+  countTrendBucketMs?: number | null;
   firstMs: number;
   lastMs: number;
 }
@@ -41,6 +48,15 @@ export function buildReport(input: ReportInput): LogsReport {
   const groupNames = [...input.counts.groups.keys()].sort();
 
   const kinds = input.seriesKinds ?? input.seriesNames.map(() => 'count');
+  const fine = input.countTrendBucketMs;
+  const fineGrid = fine && fine < input.bucketMs && fine % res === 0 ? makeGrid(input.firstMs, input.lastMs, fine) : null;
+  /** The trend of the summed series `parts` (or one group's, with its own span) on the finer grid. */
+  const fineTrend = (g: BucketGrid, parts: SlotChunks[], span?: { first: number; last: number }): Trend => {
+    const counts = new Array<number>(g.buckets).fill(0);
+    for (const p of parts) bucketCounts(p, res, g).forEach((n, b) => (counts[b] += n));
+    const coverage = span && !Number.isNaN(span.first) ? edgeCoverage(g, span.first, span.last, res) : edgeCoverage(g, input.firstMs, input.lastMs, res);
+    return { ...analyzeTrend({ counts, bucketMs: g.bucketMs, ...coverage }), judgedBucketMs: g.bucketMs };
+  };
   const allSeries: SeriesReport[] = input.seriesNames.map((name, i) => {
     const total = new Array<number>(grid.buckets).fill(0);
     const groups: SeriesReport['groups'] = {};
@@ -51,13 +67,18 @@ export function buildReport(input: ReportInput): LogsReport {
       groups[g] = { total: sum(counts), counts, trend: null as unknown as SeriesReport['trend'] };
     }
     const countSeries = { counts: total, bucketMs: grid.bucketMs, ...overall };
-    const trend = analyzeTrend(countSeries);
+    const judged = kinds[i] === 'count' ? fineGrid : null;
+    const trend = judged ? fineTrend(judged, groupNames.map((g) => input.counts.groups.get(g)!.series[i])) : analyzeTrend(countSeries);
     for (const g of groupNames) {
       const gc = input.counts.groups.get(g)!;
       const coverage = Number.isNaN(gc.first) ? overall : edgeCoverage(grid, gc.first, gc.last, res);
       // One group is the whole series: same counts and same coverage, so the same trend (the tests are O(n^2)).
       groups[g].trend =
-        groupNames.length === 1 ? { ...trend } : analyzeTrend({ counts: groups[g].counts, bucketMs: grid.bucketMs, ...coverage });
+        groupNames.length === 1
+          ? { ...trend }
+          : judged
+            ? fineTrend(judged, [gc.series[i]], gc)
+            : analyzeTrend({ counts: groups[g].counts, bucketMs: grid.bucketMs, ...coverage });
     }
     const findings = groupNames.length > 1 ? groupFindings(groups, grid, overall) : null;
     if (findings) {

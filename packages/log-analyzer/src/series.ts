@@ -109,6 +109,10 @@ export const SCRAPY_SERIES: SeriesPattern[] = [
 export const CRAWLEE_SERIES: SeriesPattern[] = [
   { name: 'retried (Crawlee)', substring: 'Reclaiming failed request back to the list or queue' },
   { name: 'failed (Crawlee)', substring: 'Request failed and reached maximum retries' },
+  // A request handler's line per page, in the wording of Crawlee's own examples (`log.info(`Processing ${url}`)`,
+  // prefixed with the crawler's name by its logger): a line per page keeps the rate at every resolution, where the
+  // statistics lines give one value per interval.
+  { name: 'processed (Crawlee handler)', regex: /\w*Crawler:(?:\x1b\[\d+m)? Processing:? https?:\/\/|"msg":"\w*Crawler: Processing:? https?:\/\// },
   {
     name: 'requests (Crawlee stats)',
     regex: '"requestsTotal":(\\d+)',

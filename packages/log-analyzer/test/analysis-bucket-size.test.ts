@@ -1,12 +1,27 @@
 // Buckets no finer than the data: the automatic size against the statistics interval, the interval itself from the
 // sample times, and a counter's first interval counted from the crawler's start. Expected values by hand.
 import { describe, expect, it } from 'vitest';
-import { autoBucketMs } from '../src/bucketer/bucket-size.js';
+import { autoBucketMs, countTrendBucketMs } from '../src/bucketer/bucket-size.js';
 import { sampleIntervalMs } from '../src/bucketer/sample-interval.js';
 import { counterIncreases } from '../src/bucketer/bucket-values.js';
 import { EventCounts } from '../src/scanner/event-counts.js';
 
 const S = 1000;
+
+describe('the bucket a series counted line by line is judged on', () => {
+  it('is the span-based size when the statistics lines raised the report bucket, else none', () => {
+    // 150 s with LogStats every 10 s: the report has 10 s buckets, the Crawled lines are judged on 2 s.
+    expect(countTrendBucketMs(150 * S, 10 * S, 1 * S)).toBe(2 * S);
+    // Nothing raised (the span's size is the report's): no finer bucket.
+    expect(countTrendBucketMs(150 * S, 2 * S, 1 * S)).toBeNull();
+    // 1 h with statistics every 60 s: 60 s is the span's own size already (3600/60 + 1 = 61 buckets <= 90).
+    expect(countTrendBucketMs(3600 * S, 60 * S, 1 * S)).toBeNull();
+    // 1 h with statistics every 5 min: judged on 60 s.
+    expect(countTrendBucketMs(3600 * S, 300 * S, 1 * S)).toBe(60 * S);
+    // Counts kept at a resolution coarser than the span's size (an explicit bucket): none finer than the counts.
+    expect(countTrendBucketMs(150 * S, 10 * S, 5 * S)).toBeNull();
+  });
+});
 
 describe('automatic bucket against the statistics interval', () => {
   it('is the span-based nice size with no interval, or one finer than it', () => {

@@ -25,6 +25,12 @@ export interface Trend {
    * was not significant: `pValue` may then be ≥ 0.01). Absent otherwise.
    */
   sustainedShift?: boolean;
+  /**
+   * The bucket size (ms) the trend was judged on, when finer than the report's: a series counted line by line (a
+   * line per page) keeps its own resolution where the report's buckets follow slower statistics lines.
+   * `warmupBuckets` and `slopePerHour` are then in those buckets. Absent when it is the report's bucket.
+   */
+  judgedBucketMs?: number;
 }
 
 export interface ChangePoint {

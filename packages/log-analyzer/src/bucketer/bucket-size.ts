@@ -49,6 +49,18 @@ export function autoBucketMs(spanMs: number, dataIntervalMs?: number | null, kee
   return floored;
 }
 
+/**
+ * The bucket the trends of series counted line by line are judged on when the automatic bucket was raised to the
+ * statistics lines' interval (`autoBucketMs` with a data interval): the span's own automatic size, at least the
+ * counts' resolution; null when that is not finer than `chosenMs`. A line per page holds information at every
+ * resolution; only values read off periodic lines need whole intervals per bucket.
+ */
+export function countTrendBucketMs(spanMs: number, chosenMs: number, resolutionMs: number): number | null {
+  const own = autoBucketMs(spanMs);
+  if (!(own < chosenMs) || own < resolutionMs || own % resolutionMs !== 0) return null;
+  return own;
+}
+
 export function formatBucket(ms: number): string {
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;

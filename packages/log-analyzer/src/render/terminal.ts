@@ -219,7 +219,13 @@ function valueRow(name: string, values: Array<number | null>, trend: Trend, scal
 
 /** The verdict, with how it was reached when that is not the plain trend test: a step, a wander, a warm-up left out. */
 function verdictText(trend: Trend): string {
-  const how = [trend.sustainedShift ? 'step' : '', trend.wandering ? 'wanders' : '', trend.warmupBuckets ? 'after warm-up' : ''].filter(Boolean);
+  const how = [
+    trend.sustainedShift ? 'step' : '',
+    trend.wandering ? 'wanders' : '',
+    trend.warmupBuckets ? 'after warm-up' : '',
+    // A series counted line by line, judged at its own resolution under buckets that follow statistics lines.
+    trend.judgedBucketMs ? `on ${formatBucket(trend.judgedBucketMs)}` : '',
+  ].filter(Boolean);
   return how.length > 0 ? `${trend.verdict} (${how.join(', ')})` : trend.verdict;
 }
 
