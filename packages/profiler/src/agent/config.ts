@@ -16,6 +16,11 @@ export interface AgentConfig {
   kind: string;
   /** Record where the process waits (MongoDB, HTTP, timers) as wait frames (`CRAWL_DIAG_PROFILE_WAITS=0` turns it off; default on). */
   waits: boolean;
+  /**
+   * Capture the awaiting stack of every wait (`CRAWL_DIAG_PROFILE_WAITS=all`) rather than of the waits a
+   * wall-clock sampler at the profile's rate would hit (default): exact call-site splits, at tens of µs per wait.
+   */
+  waitsEveryStack: boolean;
 }
 
 export const DEFAULT_WINDOW_MS = 30_000;
@@ -63,8 +68,12 @@ export function readAgentConfig(env: NodeJS.ProcessEnv = process.env, argv: stri
 
   const waitsText = env[ENV.waits]?.trim().toLowerCase();
   const waits = !(waitsText === '0' || waitsText === 'false' || waitsText === 'no');
+  const waitsEveryStack = waitsText === 'all';
+  if (waitsText && waits && !waitsEveryStack && !['1', 'true', 'yes', 'on'].includes(waitsText)) {
+    warnings.push(`${ENV.waits}=${env[ENV.waits]?.trim()} is not 0 (off), 1 (on) or all (every wait's stack); using 1`);
+  }
 
-  return { config: { dir: resolve(dirText), windowMs, rateHz, heap, kind: processKind(env, argv), waits }, warnings };
+  return { config: { dir: resolve(dirText), windowMs, rateHz, heap, kind: processKind(env, argv), waits, waitsEveryStack }, warnings };
 }
 
 /** `worker` for `node /app/worker.js`; `node` for a REPL or `node -e`. */

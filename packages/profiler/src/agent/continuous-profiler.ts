@@ -67,7 +67,8 @@ export function startContinuousProfiler(config: AgentConfig, log: AgentLog = std
   }
 
   // Where the worker waits (MongoDB, HTTP, timers), by awaiting call site; a failure here costs the waits only.
-  const waits = new WaitTracker();
+  // Awaiting stacks captured as a wall-clock sampler at the profile's rate would hit the waits (or every one).
+  const waits = new WaitTracker({ periodUs: config.waitsEveryStack ? 0 : intervalMicros });
   let unwatch: (() => void) | undefined;
   try {
     if (config.waits) unwatch = watchWaits(waits);

@@ -34,23 +34,88 @@ export interface WaitTotal {
   us: number;
 }
 
+export interface WaitTrackerOptions {
+  /**
+   * The wall-clock sampling period the captures of awaiting stacks follow, µs (the agent passes its sampling
+   * interval: 10 000 at 100 Hz). A wait's stack is captured with probability min(1, its expected share of wall
+   * time / period), the chance a wall-clock sampler at that period would hit it, so the captures cost at most about
+   * one per period whatever the wait rate. 0: every wait's stack is captured (exact, and the cost of one capture,
+   * tens of µs, on every wait). Default 10 000.
+   */
+  periodUs?: number;
+  /** The clock, ms. Default performance.now. */
+  clockMs?: () => number;
+  /** Uniform [0, 1) numbers that decide the captures. Default Math.random. */
+  random?: () => number;
+  /**
+   * Files whose frames are never the program's own (besides node_modules, node: internals and the agent): a
+   * wrapper that feeds this tracker from elsewhere.
+   */
+  hideFiles?: string[];
+}
+
+/** One awaiting stack, keyed; `undefined` key: captured, but none of the program's own code was waiting. */
+interface Site {
+  key: string | undefined;
+  stack: WaitFrame[];
+  site: WaitFrame;
+}
+
+/** Per kind of wait (`what`): its exact time, and the captured stacks' estimates of how it splits by call site. */
+interface WhatStats {
+  /** µs of every wait of this kind, captured or not, in the current window. */
+  us: number;
+  /** By site key: Σ time / capture probability of the captured waits (Horvitz–Thompson), this window. */
+  weighted: Map<string | undefined, number>;
+  /** The last window's split, for a window in which no captured wait of this kind was in flight. */
+  lastWeighted?: Map<string | undefined, number>;
+  /** Moving mean of one wait's share of wall time, µs; undefined until a wait of this kind has ended. */
+  meanShareUs?: number;
+}
+
 interface InFlight {
-  key: string;
-  /** Idle-per-wait clock when this wait was last settled. */
+  what: WhatStats;
+  /** The awaiting site when this wait's stack was captured. */
+  site?: Site;
+  /** 1 / the capture probability (the captured wait stands for this many). */
+  weight: number;
+  /** Idle-per-wait clock when this wait was last settled, and when it started. */
   mark: number;
+  startMark: number;
 }
 
 const STACK_DEPTH = 40;
+const DEFAULT_PERIOD_US = 10_000;
+/** Weight of the latest wait in a kind's moving mean share: about the last ten waits. */
+const MEAN_SHARE_ALPHA = 0.1;
 
+/**
+ * Where the program waits. Each wait's time is exact (two clock reads); its awaiting stack is captured with a
+ * probability that follows its expected wall time, and a kind of wait's exact time is split among its call sites in
+ * proportion to their captured waits' time, each divided by its capture probability. Every kind's first wait is
+ * captured, as is any wait expected to last a sampling period or longer, so slow queries and slow pages are exact.
+ */
 export class WaitTracker {
   private readonly inFlight = new Map<object, InFlight>();
-  private readonly totals = new Map<string, WaitTotal>();
+  private readonly whats = new Map<string, WhatStats>();
+  private readonly sites = new Map<string, Site>();
   /** µs each in-flight wait has been owed since the tracker started (grows by elapsed time / waits in flight). */
   private perWait = 0;
   private lastMs: number;
+  private readonly periodUs: number;
+  private readonly clockMs: () => number;
+  private readonly random: () => number;
+  private readonly hideFiles: string[];
+  /** Stacks captured since the tracker started (what the sampling saves is the waits minus these). */
+  captures = 0;
+  waits = 0;
 
-  constructor(private readonly clockMs: () => number = () => performance.now()) {
-    this.lastMs = clockMs();
+  constructor(opts: WaitTrackerOptions = {}) {
+    this.periodUs = opts.periodUs ?? DEFAULT_PERIOD_US;
+    this.clockMs = opts.clockMs ?? (() => performance.now());
+    this.random = opts.random ?? Math.random;
+    this.hideFiles = opts.hideFiles ?? [];
+    this.lastMs = this.clockMs();
   }
 
   /** Brings the shared clock up to now: the time since the last event, split among the waits in flight. */
@@ -62,20 +127,32 @@ export class WaitTracker {
   }
 
   private settle(w: InFlight): void {
-    const t = this.totals.get(w.key);
-    if (t) t.us += this.perWait - w.mark;
+    const dt = this.perWait - w.mark;
     w.mark = this.perWait;
+    if (!(dt > 0)) return;
+    w.what.us += dt;
+    if (w.site) w.what.weighted.set(w.site.key, (w.what.weighted.get(w.site.key) ?? 0) + dt * w.weight);
   }
 
-  /** A wait begins; `token` identifies it at `end`. The awaiting stack is taken now. */
+  private captureProbability(what: WhatStats): number {
+    if (this.periodUs <= 0 || what.meanShareUs === undefined) return 1;
+    return Math.min(1, what.meanShareUs / this.periodUs);
+  }
+
+  /** A wait begins; `token` identifies it at `end`. Its awaiting stack is taken now, when it is to be captured. */
   start(token: object, what: string): void {
     if (this.inFlight.has(token)) return;
-    const awaiting = awaitingStack();
-    if (!awaiting) return; // nothing of the program's own code waits (a driver's heartbeat): not the worker's wait
+    let stats = this.whats.get(what);
+    if (!stats) this.whats.set(what, (stats = { us: 0, weighted: new Map() }));
+    const p = this.captureProbability(stats);
+    let site: Site | undefined;
+    if (p >= 1 || this.random() < p) {
+      this.captures++;
+      site = this.siteOf(awaitingStack(this.hideFiles), what);
+    }
+    this.waits++;
     this.advance();
-    const key = `${what}\u0000${awaiting.site.line}\u0000${awaiting.stack.map((f) => `${f.file}:${f.line}:${f.name}`).join(';')}`;
-    if (!this.totals.has(key)) this.totals.set(key, { what, ...awaiting, us: 0 });
-    this.inFlight.set(token, { key, mark: this.perWait });
+    this.inFlight.set(token, { what: stats, site, weight: site ? 1 / p : 0, mark: this.perWait, startMark: this.perWait });
   }
 
   end(token: object): void {
@@ -84,19 +161,56 @@ export class WaitTracker {
     this.advance();
     this.settle(w);
     this.inFlight.delete(token);
+    const share = this.perWait - w.startMark;
+    w.what.meanShareUs = w.what.meanShareUs === undefined ? share : w.what.meanShareUs + MEAN_SHARE_ALPHA * (share - w.what.meanShareUs);
+  }
+
+  private siteOf(awaiting: { stack: WaitFrame[]; site: WaitFrame } | undefined, what: string): Site {
+    // A wait none of the program's own code started (a driver's heartbeat): it keeps its share of the kind's
+    // time, which is then left out, so it is not the worker's wait.
+    if (!awaiting) return { key: undefined, stack: [], site: { name: '', file: '', line: 0 } };
+    const key = `${what}\u0000${awaiting.site.line}\u0000${awaiting.stack.map((f) => `${f.file}:${f.line}:${f.name}`).join(';')}`;
+    let site = this.sites.get(key);
+    if (!site) this.sites.set(key, (site = { key, ...awaiting }));
+    return site;
   }
 
   /** The waits of the window just ended (in-flight ones up to now), and a fresh start for the next. */
   takeWindow(): WaitTotal[] {
     this.advance();
     for (const w of this.inFlight.values()) this.settle(w);
-    const out = [...this.totals.values()].filter((t) => t.us > 0).map((t) => ({ ...t }));
-    const live = new Set([...this.inFlight.values()].map((w) => w.key));
-    for (const [key, t] of this.totals) {
-      if (live.has(key)) t.us = 0;
-      else this.totals.delete(key);
+    const out: WaitTotal[] = [];
+    const used = new Set<string>();
+    for (const w of this.inFlight.values()) if (w.site?.key) used.add(w.site.key);
+    for (const [what, stats] of this.whats) {
+      let split = stats.weighted.size > 0 ? stats.weighted : stats.lastWeighted;
+      if (stats.us > 0 && split) {
+        const sum = [...split.values()].reduce((a, b) => a + b, 0);
+        for (const [key, weighted] of split) {
+          if (key === undefined || !(weighted > 0)) continue;
+          const site = this.sites.get(key);
+          if (!site) continue;
+          used.add(key);
+          out.push({ what, stack: site.stack, site: site.site, us: (stats.us * weighted) / sum });
+        }
+      }
+      if (stats.weighted.size > 0) stats.lastWeighted = stats.weighted;
+      else if (stats.us === 0 && ![...this.inFlight.values()].some((w) => w.what === stats)) {
+        // A kind not seen for a whole window: forgotten, so a long-lived process does not keep every host it met.
+        this.whats.delete(what);
+        continue;
+      }
+      stats.weighted = new Map();
+      stats.us = 0;
     }
+    for (const [key, site] of this.sites) if (!used.has(key) && !this.isRemembered(site)) this.sites.delete(key);
     return out;
+  }
+
+  /** A site still in some kind's last split (kept for a window with no capture of that kind). */
+  private isRemembered(site: Site): boolean {
+    for (const stats of this.whats.values()) if (stats.lastWeighted?.has(site.key)) return true;
+    return false;
   }
 }
 
@@ -105,7 +219,7 @@ const AGENT_DIR = import.meta.dirname;
 type CallSiteWithEnclosing = NodeJS.CallSite & { getEnclosingLineNumber?: () => number };
 
 /** The program's own frames of the current (sync + async) stack, root first, and the awaiting line; undefined when there are none. */
-function awaitingStack(): { stack: WaitFrame[]; site: WaitFrame } | undefined {
+function awaitingStack(hideFiles: string[]): { stack: WaitFrame[]; site: WaitFrame } | undefined {
   const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
   let sites: CallSiteWithEnclosing[] = [];
@@ -122,7 +236,7 @@ function awaitingStack(): { stack: WaitFrame[]; site: WaitFrame } | undefined {
   const leafFirst: { frame: WaitFrame; callLine: number }[] = [];
   for (const s of sites) {
     const file = fileOf(s);
-    if (!file || file.startsWith('node:') || file.includes(`${sep}node_modules${sep}`) || file.startsWith(AGENT_DIR)) continue;
+    if (!file || file.startsWith('node:') || file.includes(`${sep}node_modules${sep}`) || file.startsWith(AGENT_DIR) || hideFiles.includes(file)) continue;
     const callLine = s.getLineNumber() ?? 0;
     leafFirst.push({ frame: { name: s.getFunctionName() || '(anonymous)', file, line: s.getEnclosingLineNumber?.() ?? callLine }, callLine });
   }
