@@ -6,7 +6,10 @@
 //   flock /tmp/bench.lock node bench/profiler/agent-wait-overhead.mjs [--pairs 8] [--run 4s] [--nice -10] [--against no-agent|no-waits] [--out FILE]
 //
 // --against no-waits compares with the agent run with CRAWL_DIAG_PROFILE_WAITS=0, so the ratio is the wait
-// tracking's own cost; the default compares with no agent at all.
+// tracking's own cost; the default compares with no agent at all. --waits all runs the agent side capturing every
+// wait's awaiting stack (CRAWL_DIAG_PROFILE_WAITS=all) instead of sampling them.
+// Besides throughput, each pair's ratio of the worker's CPU time per operation (without / with) is reported: on a
+// loaded machine throughput pairs spread too wide to resolve a few percent, CPU per operation much less.
 //
 // Needs the profiler built (npx tsc -b packages/profiler): the agent is loaded from its dist/.
 import { spawn } from 'node:child_process';
@@ -44,10 +47,11 @@ function run(cmd, args, env = {}) {
 }
 
 // The cost of one wait (start and end, eight async frames deep), as CPU time: unlike throughput it does not depend
-// on what else the machine runs. Times the waits per second of the workload, it bounds the wait tracking's share.
-async function perWaitCpuUs() {
+// on what else the machine runs. With every stack captured (periodUs 0) it is the capture's cost; sampled, in a
+// burst of waits that take no time, only the bookkeeping's (such waits are almost never captured).
+async function perWaitCpuUs(periodUs) {
   const { WaitTracker } = await import(join(root, 'packages', 'profiler', 'dist', 'agent', 'waits.js'));
-  const tracker = new WaitTracker();
+  const tracker = new WaitTracker({ periodUs });
   const n = 20_000;
   const burst = () => {
     for (let i = 0; i < n; i++) {
@@ -67,7 +71,9 @@ async function perWaitCpuUs() {
   const used = process.cpuUsage(before);
   return (used.user + used.system) / n;
 }
-const waitCpuUs = await perWaitCpuUs();
+const waitCpuUs = await perWaitCpuUs(0);
+const sampledWaitCpuUs = await perWaitCpuUs(10_000);
+const waitsMode = arg('waits', 'sampled');
 
 // The server: its own process, so the worker's event loop holds only the client side.
 const server = spawn(process.execPath, ['-e', "const s=require('http').createServer((q,r)=>r.end('<html>ok</html>'));s.listen(0,'127.0.0.1',()=>console.log(s.address().port))"], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -77,12 +83,13 @@ const dir = await mkdtemp(join(tmpdir(), 'crawl-diag-wait-bench-'));
 const once = async (withAgent) => {
   const agentLoaded = withAgent || against === 'no-waits';
   const args = [...(agentLoaded ? [`--import=${AGENT}`] : []), WORKLOAD, url, String(runMs), '500'];
-  const env = agentLoaded ? { CRAWL_DIAG_PROFILE_DIR: dir, CRAWL_DIAG_PROCESS_KIND: 'bench', ...(withAgent ? {} : { CRAWL_DIAG_PROFILE_WAITS: '0' }) } : {};
+  const env = agentLoaded ? { CRAWL_DIAG_PROFILE_DIR: dir, CRAWL_DIAG_PROCESS_KIND: 'bench', CRAWL_DIAG_PROFILE_WAITS: withAgent ? (waitsMode === 'all' ? 'all' : '1') : '0' } : {};
   const [cmd, cmdArgs] = niceLevel === undefined ? [process.execPath, args] : ['nice', ['-n', String(niceLevel), process.execPath, ...args]];
-  return JSON.parse((await run(cmd, cmdArgs, env)).trim().split('\n').pop()).opsPerSec;
+  return JSON.parse((await run(cmd, cmdArgs, env)).trim().split('\n').pop());
 };
 const loadStart = loadavg()[0];
 const ratios = [];
+const cpuRatios = [];
 const baseline = [];
 for (let i = 0; i < pairs; i++) {
   // ABBA: without, with, with, without.
@@ -90,19 +97,24 @@ for (let i = 0; i < pairs; i++) {
   const b1 = await once(true);
   const b2 = await once(true);
   const a2 = await once(false);
-  ratios.push((b1 + b2) / (a1 + a2));
-  baseline.push((a1 + a2) / 2);
-  process.stderr.write(`pair ${i + 1}/${pairs}: ${((a1 + a2) / 2).toFixed(0)} ops/s without, ${((b1 + b2) / 2).toFixed(0)} with (ratio ${ratios[i].toFixed(3)})\n`);
+  ratios.push((b1.opsPerSec + b2.opsPerSec) / (a1.opsPerSec + a2.opsPerSec));
+  cpuRatios.push((a1.cpuUsPerOp + a2.cpuUsPerOp) / (b1.cpuUsPerOp + b2.cpuUsPerOp));
+  baseline.push((a1.opsPerSec + a2.opsPerSec) / 2);
+  process.stderr.write(
+    `pair ${i + 1}/${pairs}: ${baseline[i].toFixed(0)} ops/s without, ${((b1.opsPerSec + b2.opsPerSec) / 2).toFixed(0)} with (ratio ${ratios[i].toFixed(3)}); ` +
+      `CPU per op ${((a1.cpuUsPerOp + a2.cpuUsPerOp) / 2).toFixed(0)} µs without, ${((b1.cpuUsPerOp + b2.cpuUsPerOp) / 2).toFixed(0)} with (ratio ${cpuRatios[i].toFixed(3)}), load ${loadavg()[0].toFixed(1)}\n`,
+  );
 }
 server.kill();
 await rm(dir, { recursive: true, force: true });
 const sorted = [...ratios].sort((a, b) => a - b);
 const median = sorted[Math.floor(sorted.length / 2)];
+const cpuMedian = [...cpuRatios].sort((a, b) => a - b)[Math.floor(cpuRatios.length / 2)];
 const slowdownPct = (1 - median) * 100;
 const result = {
   schema: 'crawl-diag/bench-profiler-agent-waits@1',
   machine: { cores: cpus().length, node: process.version, loadavg1mAtStart: loadStart, loadavg1mAtEnd: loadavg()[0] },
-  settings: { runMs, pairs, order: 'ABBA', waitsPerOp: 3, against, nice: niceLevel === undefined ? 0 : Number(niceLevel) },
+  settings: { runMs, pairs, order: 'ABBA', waitsPerOp: 3, against, waits: waitsMode, nice: niceLevel === undefined ? 0 : Number(niceLevel) },
   overhead: {
     throughputRatios: ratios.map((r) => Number(r.toFixed(4))),
     medianRatio: Number(median.toFixed(4)),
@@ -110,14 +122,17 @@ const result = {
     baselineOpsPerSecMedian: Number([...baseline].sort((a, b) => a - b)[Math.floor(baseline.length / 2)].toFixed(1)),
     targetSlowdownPct: TARGET_SLOWDOWN_PCT,
     withinTarget: slowdownPct <= TARGET_SLOWDOWN_PCT,
+    cpuPerOpRatios: cpuRatios.map((r) => Number(r.toFixed(4))),
+    cpuPerOpMedianRatio: Number(cpuMedian.toFixed(4)),
   },
   perWait: {
     cpuMicroseconds: Number(waitCpuUs.toFixed(2)),
-    // At the workload's own rate (3 waits per operation): the share of one core the tracking costs.
+    sampledBurstCpuMicroseconds: Number(sampledWaitCpuUs.toFixed(2)),
+    // At the workload's own rate (3 waits per operation), were every stack captured: the share of one core that costs.
     boundPctOfCoreAtBaseline: Number(((waitCpuUs * 3 * [...baseline].sort((a, b) => a - b)[Math.floor(baseline.length / 2)]) / 1e4).toFixed(3)),
   },
 };
 await mkdir(dirname(RESULT), { recursive: true });
 await writeFile(RESULT, `${JSON.stringify(result, null, 2)}\n`);
-process.stdout.write(`one wait costs ${waitCpuUs.toFixed(1)} µs of CPU (${result.perWait.boundPctOfCoreAtBaseline}% of a core at this workload's ${result.overhead.baselineOpsPerSecMedian} ops/s × 3 waits); `);
-process.stdout.write(`median throughput ratio with/without the agent ${median.toFixed(4)} (${slowdownPct.toFixed(2)}% slower; target ≤ ${TARGET_SLOWDOWN_PCT}%), load ${loadStart.toFixed(2)} → ${loadavg()[0].toFixed(2)}; wrote ${RESULT}\n`);
+process.stdout.write(`one wait costs ${waitCpuUs.toFixed(1)} µs of CPU with its stack captured, ${sampledWaitCpuUs.toFixed(1)} µs uncaptured (microbenchmark); `);
+process.stdout.write(`median throughput ratio with/without the agent (waits ${waitsMode}) ${median.toFixed(4)} (${slowdownPct.toFixed(2)}% slower; target ≤ ${TARGET_SLOWDOWN_PCT}%), CPU per operation ${cpuMedian.toFixed(4)}, load ${loadStart.toFixed(2)} → ${loadavg()[0].toFixed(2)}; wrote ${RESULT}\n`);
