@@ -3,6 +3,7 @@
 // fixed port (the 9229 default) cannot be sampled at the same time, so those go one after another.
 import { attachNodeProcess, type AttachNodeOptions } from './attach/attach-node.js';
 import { inspectorFlags } from './attach/inspector-flags.js';
+import { agentRecordingOf } from './attach/start-pause.js';
 import { ProfilerError } from './errors.js';
 import { mergeProfiles } from './merge-profiles.js';
 import type { Profile } from './model.js';
@@ -112,11 +113,19 @@ async function profileOne(info: ProcessInfo, opts: ProfileProcessesOptions): Pro
   if (info.runtime === 'python') {
     return profilePython(info, { ...opts, ...opts.python, onSamplingStarted: ({ pid }) => started?.({ pid, via: 'py-spy' }) });
   }
-  return attachNodeProcess(info, {
+  const profile = await attachNodeProcess(info, {
     ...opts,
     onSamplingStarted: ({ pid, endpoint }) =>
       started?.({ pid, via: `inspector ${endpoint.host}:${endpoint.port}${endpoint.openedByUs ? ' (opened by SIGUSR1, closed when done)' : ' (already open, left open)'}` }),
   });
+  // The inspector sees no waits; a target running the agent has them in its recording.
+  const recording = agentRecordingOf(info);
+  if (recording) {
+    const since = new Date(profile.startTimeMs);
+    const hhmm = `${String(since.getHours()).padStart(2, '0')}:${String(since.getMinutes()).padStart(2, '0')}`;
+    (profile.notes ??= []).push(`PID ${info.pid} runs the crawl-diag agent: where it waits is in its recording, crawl-diag flame ${recording}@${hhmm}..`);
+  }
+  return profile;
 }
 
 export async function profileProcesses(targets: ProcessInfo[], opts: ProfileProcessesOptions = {}): Promise<ProfiledSet> {

@@ -2,6 +2,7 @@
 // growing unindexed collection (the official mongodb driver), a slow loopback HTTP server (fetch and node:http) and
 // a politeness timer. At least half of its wall time sits under the awaiting call sites, named by file:line, and
 // `flame diff` between the first and the last seconds names the MongoDB wait that grew.
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -16,7 +17,9 @@ import { runCli } from '../../../test-support/run-cli.js';
 import { runNode, type ChildRun } from './agent-test-support.js';
 
 const WORKER = resolve(import.meta.dirname, 'fixtures', 'wait-worker.mjs');
+const HTTP_WAITER = resolve(import.meta.dirname, 'fixtures', 'http-waiter.mjs');
 let server: Server;
+let page: string;
 let dir: string;
 let run: ChildRun;
 
@@ -29,7 +32,7 @@ beforeAll(async () => {
   // A slow site: every page takes 200 ms.
   server = createServer((_req, res) => setTimeout(() => res.end('<html>slow</html>'), 200));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const page = `http://127.0.0.1:${(server.address() as AddressInfo).port}/page`;
+  page = `http://127.0.0.1:${(server.address() as AddressInfo).port}/page`;
   const mongo = new URL(process.env.CRAWL_DIAG_TEST_MONGO_URL!);
   mongo.pathname = `/waits${process.pid}`;
   dir = await mkdtemp(join(tmpdir(), 'crawl-diag-waits-'));
@@ -90,4 +93,36 @@ describe('Node waits in the agent', () => {
     expect(mean(shares.slice(half))).toBeGreaterThan(mean(shares.slice(0, half)) + 0.05);
     expect(t.verdict).toBe('grew');
   });
+});
+
+/** A worker waiting on the slow site, with or without the agent; resolves once it fetched its first page. */
+async function startHttpWaiter(agent: { dir: string } | undefined) {
+  const opts = agent ? agentNodeOptions(agent.dir, 'waiter') : { execArgv: [], env: {} };
+  const child = spawn(process.execPath, [...opts.execArgv, HTTP_WAITER, page], { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((ready, fail) => {
+    child.stdout.on('data', (d: Buffer) => String(d).includes('ready') && ready());
+    child.once('exit', (code) => fail(new Error(`http-waiter exited ${code}`)));
+  });
+  return child;
+}
+
+describe('Node waits through flame --pid', () => {
+  it('says the waits are not visible without the agent, rather than a bare (idle), and points at the recording with it', async () => {
+    const plain = await startHttpWaiter(undefined);
+    const recording = await mkdtemp(join(tmpdir(), 'crawl-diag-waiter-'));
+    const withAgent = await startHttpWaiter({ dir: recording });
+    try {
+      const r = await runCli(['flame', '--pid', String(plain.pid), '-d', '1500ms', '-f', 'folded', '-o', '-'], { timeoutMs: 30_000 });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/\(idle\) [\d.]+%: waits not visible: load the agent/);
+      expect(r.stderr).not.toMatch(/it is starved, not slow/);
+      const a = await runCli(['flame', '--pid', String(withAgent.pid), '-d', '1500ms', '-f', 'folded', '-o', '-'], { timeoutMs: 30_000 });
+      expect(a.code, a.stderr).toBe(0);
+      expect(a.stderr).toContain(`note: PID ${withAgent.pid} runs the crawl-diag agent: where it waits is in its recording, crawl-diag flame ${recording}@`);
+    } finally {
+      plain.kill('SIGKILL');
+      withAgent.kill('SIGKILL');
+      await rm(recording, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

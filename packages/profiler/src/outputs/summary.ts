@@ -41,6 +41,11 @@ export interface ProfileSummary {
   waits: WaitTime[];
   /** Idle above `starvedIdleShare`: the worker waits for work, look upstream. */
   starved: boolean;
+  /**
+   * Node sampled through its inspector, which sees no waits: its idle time may be waiting on I/O as much as
+   * starving, and only the agent in the process can tell them apart.
+   */
+  waitsHidden: boolean;
 }
 
 export interface SummaryOptions {
@@ -110,6 +115,11 @@ export function summarizeProfile(profile: Profile, opts: SummaryOptions = {}): P
     waitShare: share(times.waitUs),
     waits,
     starved: idleShare > (opts.starvedIdleShare ?? 0.5),
+    waitsHidden:
+      times.waitUs === 0 &&
+      idle > 0 &&
+      (profile.source.collector === 'inspector' || profile.source.collector === 'merge') &&
+      profile.source.processes.some((p) => p.runtime === 'node'),
   };
 }
 
@@ -139,7 +149,15 @@ export function formatSummary(summary: ProfileSummary, profile: Profile): string
     lines.push('');
   }
   lines.push(`${summary.waitShare > 0 ? `waiting ${pct(summary.waitShare).trim()}, ` : ''}idle ${pct(summary.idleShare).trim()}, garbage collector ${pct(summary.gcShare).trim()}, program ${pct(summary.programShare).trim()}`);
-  if (summary.starved) {
+  if (summary.waitsHidden) {
+    lines.push(
+      `(idle) ${pct(summary.idleShare).trim()}: waits not visible: load the agent. The inspector sees no waits, so a Node worker waiting on MongoDB or a slow site shows only (idle); ` +
+        'run it with node --import @crawl-diag/profiler/agent (CRAWL_DIAG_PROFILE_DIR set) and read its recording to see where it waits.',
+    );
+  }
+  if (summary.starved && summary.waitsHidden) {
+    lines.push(`The worker is idle ${pct(summary.idleShare).trim()} of the time: starved, or waiting on I/O the inspector cannot see (the agent tells which).`);
+  } else if (summary.starved) {
     lines.push(
       `The worker is idle ${pct(summary.idleShare).trim()} of the time: it is starved, not slow; look upstream (dispatcher, database, queue).`,
     );
