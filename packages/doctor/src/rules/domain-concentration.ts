@@ -42,8 +42,11 @@ export const domainConcentration: Rule<Detection> = {
     const fell = late <= early * FALL;
     const few = late <= FEW_DOMAINS || (d.late.topShare ?? 0) >= 0.5;
     if (!fell || !(few || d.effectiveTrend.verdict === 'decay')) return [];
-    const perDomainEarly = s.rate.perSecEarly / early;
-    const perDomainLate = s.rate.perSecLate / late;
+    // Per domain that served the pages: a third's pages per second over the effective number of the domains those
+    // pages came from, both pooled. (Over the time-weighted number, a crawl left with one site for its last seconds
+    // would have the pages of the busy seconds before credited to that one site, and look as if it crawled it harder.)
+    const perDomainEarly = s.rate.perSecEarly / (d.earlyPooled.effective ?? early);
+    const perDomainLate = s.rate.perSecLate / (d.latePooled.effective ?? late);
     // A crawl that narrows but crawls its few domains much harder, or no slower overall, is not held back by them:
     // not a finding. (The rate's own verdict may still say steady on a short noisy run; a fifth slower is asked.)
     const crawler = crawlerOf(e);

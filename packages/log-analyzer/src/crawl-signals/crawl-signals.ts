@@ -110,6 +110,8 @@ export interface CrawlSignals {
 
 /** Fewest page requests in the judged window to judge robots.txt requests per page (the analyzer's event minimum). */
 const MIN_PAGE_REQUESTS = 20;
+/** Crawlee's statistics counter of requests: the denominator of its request time, whatever the rate is read from. */
+const CRAWLEE_STATS = 'requests (Crawlee stats)';
 
 const sum = (a: ReadonlyArray<number | null>) => a.reduce<number>((s, x) => s + (x ?? 0), 0);
 function meanOf(values: ReadonlyArray<number | null>): number | null {
@@ -248,6 +250,7 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
   const gaveUp = named(SIGNAL.gaveUp);
   const gaveUpRefused = named(SIGNAL.gaveUpRefused);
   const requestTime = named(SIGNAL.requestTimeMs);
+  const crawleeStats = count(CRAWLEE_STATS);
 
   const accepted = named('will be crawled');
   const undetermined = named('robots undetermined');
@@ -327,7 +330,8 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
     timeoutsPerPage: timeouts ? ratio('timeouts per page', timeouts, pageSeries, window, bucketMs) : null,
     gaveUpPerPage: gaveUp ? ratio('given up per page', gaveUp, pageSeries, window, bucketMs) : null,
     gaveUpRefusedPerPage: gaveUpRefused ? ratio('given up on 429/503 per page', gaveUpRefused, pageSeries, window, bucketMs) : null,
-    requestMs: requestTime && rateName === 'requests (Crawlee stats)' ? ratio('ms per request', requestTime, pageSeries, window, bucketMs) : null,
+    // Both from the statistics lines, whatever the rate is read from: time of the requests per request counted.
+    requestMs: requestTime && crawleeStats?.present ? ratio('ms per request', requestTime, { name: CRAWLEE_STATS, counts: crawleeStats.counts }, window, bucketMs) : null,
     robotsUndeterminedShare,
     robotsRequests,
     domains,

@@ -25,6 +25,7 @@ export const SIGNAL = {
   timeouts: 'timeouts',
   memoryMiB: 'memory (Scrapy memusage, MiB)',
   requestTimeMs: 'request time (Crawlee stats, ms)',
+  crawleeHandled: 'processed (Crawlee handler)',
   fetchedDomains: 'fetched, by domain',
   acceptedDomains: 'accepted, by domain',
 } as const;
@@ -67,6 +68,9 @@ export const SIGNAL_SERIES: SeriesPattern[] = [
   // Crawlee's cumulative request time: differenced and divided by requestsTotal's increase, the mean time a request
   // took in each interval (its requestAvgFinishedDurationMillis is an average since the start, like its rates).
   { name: SIGNAL.requestTimeMs, regex: '"requestTotalDurationMillis":(\\d+)', kind: 'counter' },
+  // A Crawlee request handler's line per page, in the wording of Crawlee's own examples (`Processing ${request.url}`):
+  // Crawlee logs no line per page itself, and its statistics come every 60 s by default (a 5-minute crawl has five).
+  { name: SIGNAL.crawleeHandled, regex: /Processing:? https?:\/\// },
   // A page's domain: this crawler's `Crawling URL '…'`, Scrapy's `Crawled (200) <GET …>`, a Crawlee request
   // handler's `Processing URL` (the wording of Crawlee's own examples), a proxy's absolute-form request line.
   { name: SIGNAL.fetchedDomains, regex: new RegExp(`(?:Crawling URL '|Crawled \\(\\d+\\) <GET |Processing:? |"GET )${HOST}`), kind: 'key' },
@@ -130,7 +134,8 @@ export const CRAWLER_LOGS: Record<CrawlerKind, CrawlerLogs> = {
   crawlee: {
     kind: 'crawlee',
     label: 'Crawlee',
-    rateSeries: ['requests (Crawlee stats)'],
+    // The request handler's page lines where it logs them (a rate at any bucket size), else the statistics.
+    rateSeries: [SIGNAL.crawleeHandled, 'requests (Crawlee stats)'],
     retrySeries: SIGNAL.retries,
     attemptsFromRequests: false,
     domainSeries: SIGNAL.fetchedDomains,
@@ -146,4 +151,7 @@ export const CRAWLER_LOGS: Record<CrawlerKind, CrawlerLogs> = {
 };
 
 /** Everything the signals read, in one scan: the crawlers' own lines (as `logs` counts them) plus the signals. */
-export const CRAWL_SERIES: SeriesPattern[] = [...DEFAULT_SERIES, ...SCRAPY_SERIES, ...CRAWLEE_SERIES, ...SIGNAL_SERIES];
+// A signal series that a crawler's own table also counts (same name) is counted once, as that table has it.
+export const CRAWL_SERIES: SeriesPattern[] = [...DEFAULT_SERIES, ...SCRAPY_SERIES, ...CRAWLEE_SERIES, ...SIGNAL_SERIES].filter(
+  (p, i, all) => all.findIndex((q) => q.name === p.name) === i,
+);

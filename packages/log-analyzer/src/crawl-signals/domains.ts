@@ -31,6 +31,12 @@ export interface DomainSignal {
   /** Over the first and the last third of the judged window, every bucket weighing alike (timeWeightedSpread). */
   early: DomainSpread;
   late: DomainSpread;
+  /**
+   * The same thirds with their pages pooled (each page weighing alike): the domains those pages came from, the
+   * denominator of pages per second per domain (the pages of a third over the domains that served them).
+   */
+  earlyPooled: DomainSpread;
+  latePooled: DomainSpread;
   /** Trend of the effective number per bucket over the judged window. */
   effectiveTrend: Trend;
 }
@@ -83,6 +89,13 @@ export function timeWeightedSpread(buckets: ReadonlyArray<Record<string, number>
   return { pages: pooled.pages, distinct: pooled.distinct, effective: Math.min(pooled.distinct, 1 / squares), top, topShare };
 }
 
+/** The spread of several buckets' pages taken together. */
+function pooledSpread(buckets: ReadonlyArray<Record<string, number>>): DomainSpread {
+  const pages: Record<string, number> = {};
+  for (const b of buckets) for (const [k, x] of Object.entries(b)) pages[k] = (pages[k] ?? 0) + x;
+  return domainSpread(pages);
+}
+
 /** Domain concentration over the judged window [from, to) of a key series; null when it holds too few pages. */
 export function domainSignal(keys: KeySeriesReport, window: { from: number; to: number }, bucketMs: number): DomainSignal | null {
   const part = keys.perBucket.slice(window.from, window.to);
@@ -95,6 +108,8 @@ export function domainSignal(keys: KeySeriesReport, window: { from: number; to: 
     perBucket,
     early: timeWeightedSpread(part.slice(0, third)),
     late: timeWeightedSpread(part.slice(-third)),
+    earlyPooled: pooledSpread(part.slice(0, third)),
+    latePooled: pooledSpread(part.slice(-third)),
     effectiveTrend: analyzeValueTrend(perBucket.slice(window.from, window.to).map((s) => s.effective), bucketMs),
   };
 }
