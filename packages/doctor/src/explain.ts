@@ -13,7 +13,7 @@ export interface DoctorResult {
   crawler: { kind: string; from: 'given' | 'detected' | 'none'; reason: string };
   /** The crawl rate's verdict over the judged window; null without logs. */
   rate: { verdict: string; relativeChange: number | null; pValue: number | null; perSecEarly: number; perSecLate: number; series: string } | null;
-  /** True when logs were read and the rate does not decay. */
+  /** True when logs were read and the rate was judged not to decay (not when there was too little to judge it). */
   noDecay: boolean;
   /** One line for people: the top finding, or "no decay detected". */
   headline: string;
@@ -24,13 +24,16 @@ export interface DoctorResult {
 export function diagnose(e: Evidence): DoctorResult {
   const findings = findCauses(e);
   const r = e.logs?.signals.rate;
-  const noDecay = r !== undefined && r.verdict !== 'decay';
+  // Too little data is no verdict: saying "no decay" there would clear a crawl nobody could judge.
+  const noDecay = r !== undefined && (r.verdict === 'steady' || r.verdict === 'growth');
   const rateText = r
     ? r.verdict === 'insufficient-data'
-      ? 'too little data to judge the crawl rate'
+      ? `too little data to judge the crawl rate (${tooLittle(e)})`
       : `crawl rate ${r.verdict}${r.relativeChange !== null ? ` (${r.relativeChange >= 0 ? '+' : ''}${pct(r.relativeChange)}, ${fmtP(r.pValue)})` : ''}`
     : undefined;
-  const headline = noDecay
+  const headline = r?.verdict === 'insufficient-data' && findings.length === 0
+    ? rateText!
+    : noDecay
     ? `no decay detected: ${rateText}${findings.length ? `; ${findings.length} finding(s) below` : ''}`
     : findings.length
       ? findings[0].summary
@@ -56,6 +59,16 @@ export function diagnose(e: Evidence): DoctorResult {
   };
 }
 
+/** Why the rate could not be judged: what the judged window held, and what would give more. */
+function tooLittle(e: Evidence): string {
+  const s = e.logs!.signals;
+  const buckets = s.window.to - s.window.from;
+  const sec = Math.round((buckets * s.bucketMs) / 1000);
+  const readings = s.rate.kind === 'counter' ? `; '${s.rate.series}' is a running total logged every so often, not a line per page` : '';
+  const hint = s.rate.kind === 'counter' && !s.domains ? crawlerOf(e).urlHint : undefined;
+  return `${Math.round(s.rate.pages)} pages in a judged window of ${sec} s${readings}; give a longer log${hint ? `, or the page lines (${hint})` : ''}`;
+}
+
 /** The ranked list for a terminal: each finding with its evidence numbers in one or two lines. */
 export function formatDoctor(result: DoctorResult): string {
   const lines: string[] = [];
@@ -64,6 +77,7 @@ export function formatDoctor(result: DoctorResult): string {
     lines.push(`crawl rate (${r.series}): ${r.perSecEarly.toFixed(2)}/s early → ${r.perSecLate.toFixed(2)}/s late, verdict ${r.verdict}${r.pValue !== null ? ` (${fmtP(r.pValue)})` : ''}`);
   }
   if (result.noDecay) lines.push('no decay detected');
+  else if (result.rate?.verdict === 'insufficient-data') lines.push(`no verdict: ${result.headline.startsWith('too little') ? result.headline : 'too little data to judge the crawl rate'}`);
   if (result.findings.length === 0) lines.push(result.noDecay ? 'no findings: nothing in the evidence points at a problem' : 'no findings');
   result.findings.forEach((f, i) => {
     lines.push(`${i + 1}. [${pct(f.confidence)}] ${f.title}`);

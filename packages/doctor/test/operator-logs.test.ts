@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test-support/run-cli.js';
 import { gatherEvidence } from '../src/collect/evidence.js';
-import { diagnose } from '../src/explain.js';
+import { diagnose, formatDoctor } from '../src/explain.js';
 
 const REAL = join(import.meta.dirname, '../../../fixtures/logs/real');
 const RECORD = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[/;
@@ -64,6 +64,23 @@ describe('Scrapy at LOG_LEVEL=INFO', () => {
     const r = await doctorOnText('scrapy-info-steady.log', atInfo(await readFile(join(REAL, 'scrapy-steady/scrapy.log'), 'utf8')));
     expect(r.noDecay, r.headline).toBe(true);
     expect(r.findings).toEqual([]);
+  });
+});
+
+describe('too little to judge', () => {
+  it('the first 80 s of a Scrapy log at INFO: no verdict, never "no decay detected"', async () => {
+    const info = atInfo(await readFile(join(REAL, 'scrapy-slowing/scrapy.log'), 'utf8')).split('\n');
+    const start = Date.parse(info.find((l) => RECORD.test(l))!.slice(0, 19).replace(' ', 'T') + 'Z');
+    const first80 = info.filter((l) => !RECORD.test(l) || Date.parse(l.slice(0, 19).replace(' ', 'T') + 'Z') < start + 80_000);
+    const path = join(dir, 'scrapy-info-80s.log');
+    await writeFile(path, first80.join('\n'));
+    const r = diagnose(await gatherEvidence({ logs: [path] }));
+    expect(r.rate?.verdict).toBe('insufficient-data');
+    expect(r.noDecay).toBe(false);
+    expect(r.headline).toMatch(/^too little data to judge the crawl rate \(\d+ pages in a judged window of \d+ s; 'pages \(LogStats\)' is a running total/);
+    const text = formatDoctor(r);
+    expect(text).not.toContain('no decay detected');
+    expect(text).toContain('no verdict: too little data');
   });
 });
 
