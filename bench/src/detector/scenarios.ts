@@ -393,4 +393,50 @@ export const SCENARIOS: ScenarioClass[] = [
       return single(closedLoop(rng, n, concurrency, (u) => l0 * path[Math.min(n, Math.floor(u * n))], cv, 0), { truth: 'steady', relativeChange: 0 });
     },
   },
+  // Short runs (12–20 buckets: a 2–3 minute crawl read off statistics lines every 10 s): diagnostics, outside the
+  // targets (which are stated for 30+ buckets), to show what the verdict does with as few points as the real
+  // fixtures' statistics series have.
+  shortClosedLoop('short-steady-closed-loop', 'steady', () => () => 1),
+  shortClosedLoop('short-steady-closed-loop-wander', 'steady', () => () => 1, true),
+  shortClosedLoop('short-closed-loop-hyperbolic', 'decay', (drop) => DECLINES.hyperbolic(drop)),
+  shortClosedLoop('short-closed-loop-step', 'decay', (drop, at) => (u) => (u < at ? 1 : 1 - drop)),
 ];
+
+/**
+ * A closed-loop run of 12–20 buckets, 60–1500 pages per bucket: steady (optionally with the server's latency
+ * wandering, AR(1) phi 0.9–0.95, log sd 0.1–0.3, per bucket), a hyperbolic decline or a step (at 30–70%) of 20–60%.
+ */
+function shortClosedLoop(
+  name: string,
+  truth: Truth,
+  shape: (drop: number, at: number) => (u: number) => number,
+  wander = false,
+): ScenarioClass {
+  return {
+    name,
+    description: `closed-loop crawler, 12–20 buckets of 60–1500 pages: ${truth === 'steady' ? (wander ? 'steady, server latency wandering (AR(1) phi 0.9–0.95)' : 'steady') : name.includes('step') ? 'a step drop of 20–60% at 30–70% of the run' : 'a hyperbolic decline of 20–60%'}`,
+    target: 'diagnostic',
+    generate(rng) {
+      const n = intBetween(rng, 12, 20);
+      const rate = logUniform(rng, 60, 1500);
+      const concurrency = intBetween(rng, 2, 64);
+      const cv = uniform(rng, 0.1, 0.6);
+      const drop = truth === 'decay' ? uniform(rng, 0.2, 0.6) : 0;
+      const at = uniform(rng, 0.3, 0.7);
+      const rateShape = shape(drop, at);
+      const path: number[] = [];
+      if (wander) {
+        const phi = uniform(rng, 0.9, 0.95);
+        const sd = uniform(rng, 0.1, 0.3);
+        let x = sd * rng.normal();
+        for (let b = 0; b <= n; b++) {
+          path.push(Math.exp(x - (sd * sd) / 2));
+          x = phi * x + sd * Math.sqrt(1 - phi * phi) * rng.normal();
+        }
+      }
+      const l0 = concurrency / rate;
+      const latency = (u: number): number => (l0 / rateShape(u)) * (wander ? path[Math.min(n, Math.floor(u * n))] : 1);
+      return single(closedLoop(rng, n, concurrency, latency, cv, wander ? 0 : uniform(rng, 0, 0.04)), { truth, relativeChange: -drop });
+    },
+  };
+}
