@@ -63,8 +63,9 @@ describe('crawl local with transient failures', () => {
       await store.close();
     }
     const logs = readLog(dir, 'worker-1-1') + readLog(dir, 'worker-1-2');
-    expect(logs).toMatch(/ - WARNING - The URL 'http:\/\/[^']+' will be retried in 0\.4 s \(attempt 2 of 4\): connection refused\.$/m);
-    expect(logs).toMatch(/will be retried in 1\.6 s \(attempt 4 of 4\): robots\.txt undetermined/);
+    // 0.4 s before the second attempt, 1.6 s before the fourth, each spread by ±25% (jitter).
+    expect(logs).toMatch(/ - WARNING - The URL 'http:\/\/[^']+' will be retried in 0\.[345] s \(attempt 2 of 4\): connection refused\.$/m);
+    expect(logs).toMatch(/will be retried in (1\.[2-9]|2) s \(attempt 4 of 4\): robots\.txt undetermined/);
     expect(run.stderr()).toMatch(/\d+ retried;/);
 
     const status = await runCli(['crawl', 'status', '--sqlite', join(dir, 'crawl.sqlite')]);
@@ -72,4 +73,70 @@ describe('crawl local with transient failures', () => {
     expect(status.stdout).toMatch(/^domain\s+pages\s+pending\s+retrying\s+leased/m);
     rmSync(dir, { recursive: true, force: true });
   }, 150_000);
+});
+
+describe('crawl local against a server that refuses with 429/503 and Retry-After', () => {
+  const DELAY_MS = 250;
+  // The seconds form as the server's wait; the HTTP-date form an hour ahead, cut by --max-retry-after to 1 s. Either
+  // way the wait is about 1 s, where the backoff (--retry-delay 10 min) would hold the crawl far past the test's time.
+  const cases = [
+    { form: 'seconds', retryAfterSec: 1, extra: [], because: /\(Retry-After 1 s\)/ },
+    { form: 'http-date', retryAfterSec: 3600, extra: ['--max-retry-after', '1000'], because: /\(Retry-After 3[56]\d\d(\.\d)? s, cut to 1 s\)/ },
+  ] as const;
+  for (const c of cases) {
+    it(`waits what Retry-After asks (${c.form}${c.extra.length ? ', capped' : ''}), keeps the politeness delay, and stores every page once`, async () => {
+      const web = await smallWeb({ behaviour: { errorShare: [[0, 0.3]], errorStatuses: [429, 503], retryAfterSec: c.retryAfterSec, retryAfterForm: c.form } });
+      const dir = tempDir('retry-after');
+      try {
+        const args = ['--supervisors', '1', '--workers', '2', '--retries', '8', '--retry-delay', '600000', '--delay', String(DELAY_MS), ...c.extra];
+        const run = startCrawl(localArgs(web, dir, args));
+        const { code } = await finished(run, 120_000);
+        expect(code, run.stderr()).toBe(0);
+        const store = await openSqlite(dir);
+        try {
+          const { stats, expected, missing } = await checkCrawl(store, web);
+          expect(missing).toEqual([]);
+          expect(stats.pages).toBe(expected.size);
+          expect(stats).toMatchObject({ pending: 0, leased: 0, retrying: 0 });
+        } finally {
+          await store.close();
+        }
+
+        // The server's own log: some requests were refused, and each refused URL came back no sooner than 1 s later.
+        const log = web.requestLog;
+        const refusedAt = log.filter((r) => r.status === 429 || r.status === 503);
+        expect(refusedAt.length).toBeGreaterThan(3);
+        for (const r of refusedAt) {
+          const next = log.find((n) => n.url === r.url && n.at > r.at);
+          expect(next, r.url).toBeDefined();
+          expect(next!.at - r.at, r.url).toBeGreaterThanOrEqual(1000);
+        }
+        // Politeness held for the retries too: page requests to one host at least the delay apart (less half of it
+        // for the time between a worker's claim and its request's arrival, which load can stretch).
+        const pagesByHost = new Map<string, number[]>();
+        for (const r of log) {
+          if (r.url.endsWith('/robots.txt')) continue;
+          const host = new URL(r.url).host;
+          pagesByHost.set(host, [...(pagesByHost.get(host) ?? []), r.at]);
+        }
+        for (const [host, times] of pagesByHost) {
+          for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!, host).toBeGreaterThanOrEqual(DELAY_MS / 2);
+        }
+
+        const logs = readLog(dir, 'worker-1-1') + readLog(dir, 'worker-1-2');
+        const retried = logs.split('\n').filter((l) => / will be retried in /.test(l));
+        expect(retried.length).toBeGreaterThan(3);
+        for (const line of retried) {
+          expect(line).toMatch(c.because);
+          // 1 s, lengthened by the jitter (at most a quarter), never shortened.
+          const secs = Number(/ will be retried in ([\d.]+) s /.exec(line)![1]);
+          expect(secs, line).toBeGreaterThanOrEqual(1);
+          expect(secs, line).toBeLessThanOrEqual(1.25);
+        }
+      } finally {
+        await web.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 150_000);
+  }
 });

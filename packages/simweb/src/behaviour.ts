@@ -26,6 +26,11 @@ export interface ServerBehaviour {
   errorStatuses?: number[];
   /** `Retry-After` header (seconds) sent with refused requests; none when undefined. */
   retryAfterSec?: number;
+  /**
+   * How Retry-After is written: delay-seconds (`2`, default) or an HTTP-date that many seconds ahead
+   * (`Wed, 02 Dec 2026 06:30:02 GMT`; whole seconds, so the wait it gives is up to a second shorter).
+   */
+  retryAfterForm?: 'seconds' | 'http-date';
   /** Requests the server works on at once; more wait in arrival order (their wait counts as latency). Default unlimited. */
   maxConcurrent?: number;
   /**

@@ -144,7 +144,7 @@ export async function startSimWeb(options: SimWebOptions = {}): Promise<SimWeb> 
     if (share > 0 && refuseRandom() < share) {
       const status = errorStatuses[refusedCount++ % errorStatuses.length];
       record(url, status, 'refused', host);
-      const headers: Record<string, string> = behaviour.retryAfterSec === undefined ? {} : { 'retry-after': String(behaviour.retryAfterSec) };
+      const headers: Record<string, string> = behaviour.retryAfterSec === undefined ? {} : { 'retry-after': retryAfterValue(behaviour) };
       return later(delay, () => send(res, status, 'text/html', `<h1>${status}</h1>`, headers));
     }
     const resource = q < 0 ? graph.resource(site, path) : undefined;
@@ -215,4 +215,9 @@ export async function startSimWeb(options: SimWebOptions = {}): Promise<SimWeb> 
       await done;
     },
   };
+}
+
+function retryAfterValue(b: ServerBehaviour): string {
+  const sec = b.retryAfterSec ?? 0;
+  return b.retryAfterForm === 'http-date' ? new Date(Date.now() + sec * 1000).toUTCString() : String(sec);
 }

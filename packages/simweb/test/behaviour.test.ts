@@ -127,6 +127,25 @@ describe('refused requests', () => {
   });
 });
 
+describe('Retry-After as an HTTP-date', () => {
+  let web: SimWeb | undefined;
+  afterEach(async () => {
+    await web?.close();
+  });
+
+  it('names the second that many seconds ahead, in IMF-fixdate', async () => {
+    web = await startSimWeb({ sites: 5, seed: 3, latency: FIXED(0), behaviour: { errorShare: [[0, 1]], errorStatuses: [429], retryAfterSec: 30, retryAfterForm: 'http-date' } });
+    const before = Date.now();
+    const a = await get(web, `${web.seeds[0]}p/1.html`);
+    expect(a.status).toBe(429);
+    const header = String(a.headers['retry-after']);
+    expect(header).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    const at = Date.parse(header);
+    expect(at).toBeGreaterThanOrEqual(Math.floor((before + 30_000) / 1000) * 1000);
+    expect(at).toBeLessThanOrEqual(Date.now() + 30_000);
+  });
+});
+
 describe('proxy requests and site sizes', () => {
   it('answers an absolute-form request target as the host it names', async () => {
     web = await startSimWeb({ sites: 5, seed: 3, latency: FIXED(0) });

@@ -54,6 +54,7 @@ interface CrawlingArgs extends StoreArgs {
   'heartbeat-ms': number;
   retries: number;
   'retry-delay': number;
+  'max-retry-after': number;
 }
 
 interface DispatchArgs extends CrawlingArgs {
@@ -91,7 +92,12 @@ function crawlingOptions(y: Argv): Argv {
     .option('profile-dir', { type: 'string', describe: 'Profile every process continuously (pprof agent) into this directory' })
     .option('heartbeat-ms', { type: 'number', default: DEFAULT_HEARTBEAT.heartbeatMs, describe: 'Heartbeat interval; a peer is dead after 5 silent intervals' })
     .option('retries', { type: 'number', default: DEFAULT_WORKER.retries, describe: 'Retries of a URL after a transient failure (refused, reset, timeout, 5xx, 429) before it fails' })
-    .option('retry-delay', { type: 'number', default: DEFAULT_WORKER.retryDelayMs, describe: 'Wait in ms before the first retry; doubled for each later one' });
+    .option('retry-delay', { type: 'number', default: DEFAULT_WORKER.retryDelayMs, describe: 'Wait in ms before the first retry; doubled for each later one (spread ±25%)' })
+    .option('max-retry-after', {
+      type: 'number',
+      default: DEFAULT_WORKER.maxRetryAfterMs,
+      describe: 'Longest Retry-After in ms (of a 429 or 503) that is followed; a longer one is cut to this',
+    });
 }
 
 function dispatchOptions(y: Argv): Argv {
@@ -157,6 +163,7 @@ function workerOptions(a: CrawlingArgs): WorkerOptions {
     allowPrivate: a['allow-private'],
     retries: positiveInt('retries', a.retries, 0)!,
     retryDelayMs: positiveInt('retry-delay', a['retry-delay'], 0)!,
+    maxRetryAfterMs: positiveInt('max-retry-after', a['max-retry-after'], 0)!,
     logDir: a['log-dir'] ? resolve(a['log-dir']) : undefined,
     logFormat: a['log-format'],
     ...shipping(a),

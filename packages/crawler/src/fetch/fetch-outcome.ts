@@ -49,6 +49,8 @@ export interface TooLargeOutcome extends OutcomeBase {
 export interface HttpErrorOutcome extends OutcomeBase {
   kind: 'http-error';
   status: number;
+  /** The wait the response's Retry-After header asked for (ms from when it arrived), when it had a readable one. */
+  retryAfterMs?: number;
 }
 
 /** DNS failure, refused or reset connection, or a timeout (`timeout` says which phase, when it was one). */

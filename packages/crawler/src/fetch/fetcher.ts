@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector } from 'undici';
 import { BlockedAddressError, NetworkPolicy } from '../net/network-policy.js';
 import type { FetchFailure, FetchOutcome, FetchTextOutcome } from './fetch-outcome.js';
+import { parseRetryAfter } from './retry-after.js';
 
 export const DEFAULT_USER_AGENT = 'crawl-diag/0.1 (a polite test crawler)';
 
@@ -173,7 +174,8 @@ export function createFetcher(opts: FetcherOptions = {}): Fetcher {
         }
         if (status < 200 || status > 299) {
           await res.body.dump();
-          return { kind: 'http-error', ...base(), status };
+          const retryAfterMs = parseRetryAfter(res.headers['retry-after'] === undefined ? undefined : headerValue(res.headers['retry-after']), Date.now());
+          return { kind: 'http-error', ...base(), status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
         }
         const contentType = headerValue(res.headers['content-type']);
         if (mode === 'html' && !HTML_TYPES.has(mimeOf(contentType))) {

@@ -7,7 +7,8 @@ import { extractLinks } from '../fetch/links.js';
 import { domainOf } from '../fetch/url.js';
 import type { UrlOutcome } from '../transport/protocol.js';
 import type { CrawlEvents, PolitenessGate, RobotsGate } from './crawl-ports.js';
-import { mayRetry, retryDelay, transientReason, type FetchRetryOptions } from './retry.js';
+import type { FetchFailure } from '../fetch/fetch-outcome.js';
+import { mayRetry, retryWait, transientReason, type FetchRetryOptions } from './retry.js';
 
 export interface CrawlUrlContext {
   store: CrawlStore;
@@ -45,11 +46,12 @@ export async function crawlUrl(ctx: CrawlUrlContext, leased: LeasedUrl): Promise
     return { outcome: 'ignored', domainFreeAt };
   };
   /** Back to the frontier for a later attempt, when attempts are left; undefined when this one was the last. */
-  const retry = async (reason: string): Promise<CrawlUrlResult | undefined> => {
+  const retry = async (reason: string, failure?: FetchFailure): Promise<CrawlUrlResult | undefined> => {
     if (!mayRetry(ctx.retry, leased.attempts)) return undefined;
-    const inMs = retryDelay(ctx.retry, leased.attempts);
-    if (!(await store.retryUrl(url, owner, Date.now() + inMs, reason))) return { outcome: 'retried', domainFreeAt };
-    events.willBeRetried(url, inMs, leased.attempts + 1, ctx.retry.retries + 1, reason);
+    const { inMs, because } = retryWait(ctx.retry, leased.attempts, failure);
+    const why = because ? `${reason} (${because})` : reason;
+    if (!(await store.retryUrl(url, owner, Date.now() + inMs, why))) return { outcome: 'retried', domainFreeAt };
+    events.willBeRetried(url, inMs, leased.attempts + 1, ctx.retry.retries + 1, why);
     return { outcome: 'retried', domainFreeAt };
   };
   const attemptsNote = leased.attempts > 1 ? ` (after ${leased.attempts} attempts)` : '';
@@ -87,7 +89,7 @@ export async function crawlUrl(ctx: CrawlUrlContext, leased: LeasedUrl): Promise
     events.couldNotRetrieve(url);
     const detail = result.kind === 'network-error' ? `${result.code}: ${result.message}` : 'status' in result ? `${result.kind} ${result.status}` : result.kind;
     const reason = transientReason(result);
-    const retried = reason === undefined ? undefined : await retry(reason);
+    const retried = reason === undefined ? undefined : await retry(reason, result);
     if (retried) return retried;
     await store.finishUrl(url, owner, 'failed', `${detail}${attemptsNote}`);
     return { outcome: 'failed', domainFreeAt };

@@ -39,7 +39,7 @@ export async function runWorker(config: WorkerProcessConfig, channel: WorkerChan
     fetchedBy: config.name,
     maxDepth: config.maxDepth,
     allowedDomains: config.allowedDomains,
-    retry: { retries: config.retries, retryDelayMs: config.retryDelayMs },
+    retry: { retries: config.retries, retryDelayMs: config.retryDelayMs, maxRetryAfterMs: config.maxRetryAfterMs },
   };
 
   let stopRequested = false;
