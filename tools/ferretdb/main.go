@@ -30,12 +30,13 @@ func main() {
 	dir := flag.String("sqlite-dir", "", "directory for FerretDB's SQLite databases (the SQLite backend; required unless --postgresql-url)")
 	pgURL := flag.String("postgresql-url", "", "use the PostgreSQL backend on this server instead of SQLite, e.g. postgres://user@127.0.0.1:5432/ferretdb")
 	pgData := flag.String("postgresql-data", "", "use the PostgreSQL backend on a server of its own with its cluster in this directory (initdb on first use; see postgres.go)")
+	pgStatements := flag.Bool("postgresql-statements", false, "with --postgresql-data: load pg_stat_statements (diagnosis: which statements cost what; read it with psql on the URL in the start-up line)")
 	quiet := flag.Bool("quiet", true, "log errors only (FerretDB logs every unsupported command, such as the driver's endSessions, as a warning with the whole message)")
 	// FerretDB's SQLite files run in WAL mode with SQLite's default synchronous=FULL: an fsync on every commit, which
 	// makes each insert cost ~15 ms here. NORMAL keeps every commit through a crash of FerretDB (only a power cut can
 	// lose the last ones), which is what tests and the bench need.
 	synchronous := flag.String("sqlite-synchronous", "normal", "SQLite synchronous pragma: full or normal")
-	idIndexes := flag.Bool("id-path-indexes", true, "add the _id index FerretDB's SQLite queries can use (see idindex.go); false shows FerretDB's own behaviour")
+	idIndexes := flag.Bool("id-path-indexes", true, "add the _id index FerretDB's queries can use: SQLite's path index (idindex.go), or on PostgreSQL a GIN index with custom plans (pgindex.go); false shows FerretDB's own behaviour")
 	pprofAddr := flag.String("pprof-addr", "", "serve Go's net/http/pprof on this loopback address (e.g. 127.0.0.1:6060); off by default")
 	// FerretDB allocates for every document it encodes or decodes; with Go's default (100) the collector ran often
 	// enough to be ~6% of its CPU in a bench crawl (pprof). Its live heap is small (tens of MB), so trading memory
@@ -61,7 +62,7 @@ func main() {
 	var pg *pgServer
 	if *pgData != "" {
 		var err error
-		if pg, err = startPostgres(*pgData); err != nil {
+		if pg, err = startPostgres(*pgData, *pgStatements); err != nil {
 			fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
 			os.Exit(1)
 		}
@@ -92,8 +93,16 @@ func main() {
 	if *pgURL != "" {
 		// PostgreSQL pushes equality filters down to its indexes and takes concurrent writers; the SQLite
 		// backend's _id path indexes (idindex.go) do not apply.
-		config.Handler, config.SQLiteURL, config.PostgreSQLURL = "postgresql", "", *pgURL
 		where = "backend " + redactPassword(*pgURL)
+		if *idIndexes {
+			u, err := withCustomPlans(*pgURL)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "ferretdb: --postgresql-url: %v\n", err)
+				os.Exit(2)
+			}
+			*pgURL = u
+		}
+		config.Handler, config.SQLiteURL, config.PostgreSQLURL = "postgresql", "", *pgURL
 	}
 	f, err := ferretdb.New(config)
 	if err != nil {
@@ -123,6 +132,9 @@ func main() {
 	fmt.Fprintf(os.Stderr, "ferretdb: listening on %s, %s\n", *listen, where)
 	if *idIndexes && *dir != "" {
 		go keepIDIndexes(ctx, *dir, 200*time.Millisecond, logger)
+	}
+	if *idIndexes && *pgURL != "" {
+		go keepPgIDIndexes(ctx, *pgURL, 200*time.Millisecond, logger)
 	}
 	f.Run(ctx)
 }

@@ -83,7 +83,7 @@ func chownTree(dir string, cred *syscall.Credential) error {
 }
 
 // startPostgres initialises dataDir when it holds no cluster yet and starts the server; its log is dataDir + ".log".
-func startPostgres(dataDir string) (*pgServer, error) {
+func startPostgres(dataDir string, statements bool) (*pgServer, error) {
 	bin, err := pgBinDir()
 	if err != nil {
 		return nil, err
@@ -133,6 +133,11 @@ func startPostgres(dataDir string) (*pgServer, error) {
 	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", dataDir, "-p", strconv.Itoa(port),
 		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+dataDir,
 		"-c", "synchronous_commit=off", "-c", "max_connections=200")
+	if statements {
+		// pg_stat_statements (shipped with Debian's server package): calls, time and rows per statement shape, to see
+		// which of FerretDB's statements a workload costs (diagnosis only; it adds a little to every statement).
+		cmd.Args = append(cmd.Args, "-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=all")
+	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	// Pdeathsig: the server goes when this process does, even on SIGKILL (no orphaned cluster holding the port).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGQUIT}

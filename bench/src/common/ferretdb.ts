@@ -78,7 +78,10 @@ export async function startFerretDb(backend: FerretBackend = 'sqlite'): Promise<
   // CRAWL_DIAG_FERRETDB_PPROF=127.0.0.1:PORT serves Go's pprof from FerretDB (diagnosis; the wrapper refuses
   // anything but a loopback address).
   const pprof = process.env.CRAWL_DIAG_FERRETDB_PPROF;
-  const storage = backend === 'postgresql' ? ['--postgresql-data', join(dataDir, 'pg')] : ['--sqlite-dir', dataDir];
+  // CRAWL_DIAG_FERRETDB_PG_STATEMENTS=1 loads pg_stat_statements into the PostgreSQL server (which statements a crawl
+  // costs; read it with psql on the URL in FerretDB's log, see bench/MONGO.md).
+  const statements = backend === 'postgresql' && process.env.CRAWL_DIAG_FERRETDB_PG_STATEMENTS === '1' ? ['--postgresql-statements'] : [];
+  const storage = backend === 'postgresql' ? ['--postgresql-data', join(dataDir, 'pg'), ...statements] : ['--sqlite-dir', dataDir];
   const args = ['--listen-addr', `127.0.0.1:${port}`, ...storage, ...(pprof ? ['--pprof-addr', pprof] : [])];
   const proc = spawnGroup(bin, args, { stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);

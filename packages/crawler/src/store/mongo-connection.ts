@@ -29,6 +29,8 @@ export class MongoConnection {
   private content!: Db;
   private politeness!: Db;
   private closed = false;
+  /** Whether the content server is FerretDB (known after init): some of its costs are worked around (addUrls). */
+  contentIsFerretDb = false;
 
   constructor(private readonly options: MongoStoreOptions) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -120,7 +122,8 @@ export class MongoConnection {
     // the whole collection and never uses them, while every insert and update pays to maintain them (each one is a
     // SQLite expression index that parses the document's JSON again). Only the built-in _id index is used there.
     await this.op('init (content indexes)', async () => {
-      if (await isFerretDb(this.content)) return;
+      this.contentIsFerretDb = await isFerretDb(this.content);
+      if (this.contentIsFerretDb) return;
       // Frontier query: {state: 'pending'|'leased' (equality, $in)} sorted by {dueAt, _id}, range dueAt <= now. _id
       // is in the index so the sort's tie-break comes from the index too: no in-memory sort of every due URL.
       await this.frontier.createIndex({ state: 1, dueAt: 1, _id: 1 }, { name: 'state_dueAt_id' });
