@@ -5,7 +5,7 @@
 // compared with the neighbouring off blocks'. The agent's sampling profiler is not running here (its own cost is
 // agent-overhead.mjs's and agent-wait-overhead.mjs's); this isolates what the waits add.
 //
-//   flock /tmp/bench.lock node bench/profiler/agent-wait-tracking-cost.mjs [--rounds 12] [--block 500ms] [--out FILE]
+//   flock /tmp/bench.lock node --expose-gc bench/profiler/agent-wait-tracking-cost.mjs [--rounds 12] [--block 500ms] [--out FILE]
 //
 // Needs the profiler built (npx tsc -b packages/profiler). Writes bench/results/profiler-agent-wait-tracking.json.
 import { spawn } from 'node:child_process';
@@ -62,6 +62,9 @@ class TimedTracker extends WaitTracker {
 const trackers = { sampled: () => new TimedTracker('sampled', { periodUs: 10_000 }), every: () => new TimedTracker('every', { periodUs: 0 }) };
 const stats = { captures: { sampled: 0, every: 0 }, waits: { sampled: 0, every: 0 }, ops: { off: 0, sampled: 0, every: 0 }, cpuUs: { off: 0, sampled: 0, every: 0 } };
 async function block(mode) {
+  // Each block starts with a collected heap: one block's garbage (every stack's CallSites) must not be paid for by
+  // the next block's collector.
+  globalThis.gc?.();
   const tracker = mode === 'off' ? undefined : trackers[mode]();
   const unwatch = tracker ? watchWaits(tracker) : undefined;
   let ops = 0;
