@@ -28,7 +28,11 @@ const range = (from: number, to: number) => `${dir}@${crawlFrom + from}s..${craw
 
 /** The line of the first source line containing `text` in the worker. */
 async function lineOf(text: string): Promise<number> {
-  return (await readFile(WORKER, 'utf8')).split('\n').findIndex((l) => l.includes(text)) + 1;
+  return lineOfIn(WORKER, text);
+}
+
+async function lineOfIn(file: string, text: string): Promise<number> {
+  return (await readFile(file, 'utf8')).split('\n').findIndex((l) => l.includes(text)) + 1;
 }
 
 beforeAll(async () => {
@@ -101,16 +105,55 @@ describe('Node waits in the agent', () => {
   });
 });
 
-/** A worker waiting on the slow site, with or without the agent; resolves once it fetched its first page. */
-async function startHttpWaiter(agent: { dir: string } | undefined) {
-  const opts = agent ? agentNodeOptions(agent.dir, 'waiter') : { execArgv: [], env: {} };
-  const child = spawn(process.execPath, [...opts.execArgv, HTTP_WAITER, page], { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** A worker waiting on a slow site, with or without the agent; resolves once it fetched its first page. */
+async function startHttpWaiter(agent: { dir: string; window?: string } | undefined, url = page) {
+  const opts = agent ? agentNodeOptions(agent.dir, 'waiter', { window: agent.window }) : { execArgv: [], env: {} };
+  const child = spawn(process.execPath, [...opts.execArgv, HTTP_WAITER, url], { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
   await new Promise<void>((ready, fail) => {
-    child.stdout.on('data', (d: Buffer) => String(d).includes('ready') && ready());
+    child.stdout.on('data', (d: Buffer) => {
+      out += String(d);
+      if (/crawling \d+/.test(out)) ready();
+    });
     child.once('exit', (code) => fail(new Error(`http-waiter exited ${code}`)));
   });
-  return child;
+  return { child, pid: child.pid!, crawlingMs: Number(/crawling (\d+)/.exec(out)![1]), kill: () => child.kill('SIGKILL') };
 }
+
+describe('Node waits on a slow site, in the agent', () => {
+  it('puts at least half of the time under the awaiting fetch line, and flame diff names that wait when the site slows', async () => {
+    // 20 ms a page for the first 3 s of the crawl, then 150 ms.
+    let firstMs: number | undefined;
+    const slowing = createServer((_req, res) => {
+      firstMs ??= Date.now();
+      setTimeout(() => res.end('<html>page</html>'), Date.now() - firstMs < 3000 ? 20 : 150);
+    });
+    await new Promise<void>((r) => slowing.listen(0, '127.0.0.1', r));
+    const recording = await mkdtemp(join(tmpdir(), 'crawl-diag-slowing-'));
+    try {
+      const waiter = await startHttpWaiter({ dir: recording, window: '1s' }, `http://127.0.0.1:${(slowing.address() as AddressInfo).port}/`);
+      await new Promise((r) => setTimeout(r, 7000));
+      waiter.kill();
+      await new Promise((r) => setTimeout(r, 200));
+      const from = Math.ceil((waiter.crawlingMs - (await loadRecordingRange(recording)).startTimeMs) / 1000);
+      const at = (a: number, b: number) => `${recording}@${from + a}s..${from + b}s`;
+      const site = { file: HTTP_WAITER, line: await lineOfIn(HTTP_WAITER, 'await (await fetch(pageUrl))') };
+      const late = frameTimes(await loadRecordingRange(at(4, 6)));
+      const fetchWait = [...late.frames.values()].find((f) => f.kind === 'wait' && f.name.startsWith('undici GET 127.0.0.1:'));
+      expect(fetchWait, [...late.frames.values()].map((f) => f.label).join('\n')).toMatchObject(site);
+      process.stderr.write(`[node waits] slow site, late: ${(100 * fetchWait!.selfUs / late.totalUs).toFixed(1)}% under ${fetchWait!.label}\n`);
+      expect(fetchWait!.selfUs / late.totalUs).toBeGreaterThan(0.5);
+      const r = await runCli(['flame', 'diff', at(0, 2), at(4, 6), '--json', '--top', '3'], { timeoutMs: 30_000 });
+      expect(r.code, r.stderr).toBe(0);
+      const grown = (JSON.parse(r.stdout) as { grown: { label: string; selfDelta: number }[] }).grown;
+      process.stderr.write(`[node waits] slow site grew most: ${grown.map((g) => `${g.label} +${(100 * g.selfDelta).toFixed(1)}%`).join(', ')}\n`);
+      expect(grown[0].label).toBe(fetchWait!.label);
+    } finally {
+      slowing.close();
+      await rm(recording, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
 
 describe('Node waits through flame --pid', () => {
   it('says the waits are not visible without the agent, rather than a bare (idle), and points at the recording with it', async () => {
@@ -126,8 +169,8 @@ describe('Node waits through flame --pid', () => {
       expect(a.code, a.stderr).toBe(0);
       expect(a.stderr).toContain(`note: PID ${withAgent.pid} runs the crawl-diag agent: where it waits is in its recording, crawl-diag flame ${recording}@`);
     } finally {
-      plain.kill('SIGKILL');
-      withAgent.kill('SIGKILL');
+      plain.kill();
+      withAgent.kill();
       await rm(recording, { recursive: true, force: true });
     }
   }, 60_000);
