@@ -4,8 +4,10 @@
 // how much of the gap its main thread was on a CPU (the work's own time, not other tenants'). Writes
 // bench/results/profiler-protocol-stalls.json and prints a Markdown table.
 //
-//   flock /tmp/bench.lock node bench/profiler/protocol-stalls.mjs [--sizes 200,1024,2048] [--perf] [--out FILE]
+//   flock /tmp/bench.lock node bench/profiler/protocol-stalls.mjs [--sizes 200,1024,2048] [--perf] [--fields 2] [--out FILE]
 //
+// --fields N: properties per object of the target's heap (2: ~48-byte objects, the costliest per MB; 12: ~130-byte
+// ones). The walk costs per object, so the same megabytes of bigger objects walk faster.
 // --perf also records the target with linux perf (`perf record -g`, needs perf and root) during the first
 // Profiler.start, and splits that walk by the V8 function that iterates the heap (node's binary has symbols):
 // which passes over the heap the pause is made of.
@@ -31,10 +33,11 @@ function arg(name, fallback) {
 }
 const sizes = String(arg('sizes', '200,1024,2048')).split(',').map(Number);
 const withPerf = process.argv.includes('--perf');
+const fields = Number(arg('fields', 2));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function startTarget(heapMb) {
-  const child = fork(TARGET, [String(heapMb)], {
+  const child = fork(TARGET, [String(heapMb), String(fields)], {
     // A port of its own (the default 9229 may be another session's): SIGUSR1 opens the inspector there.
     execArgv: [`--max-old-space-size=${Math.max(1024, heapMb * 2)}`, '--inspect-port=127.0.0.1:0'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -174,7 +177,7 @@ for (const heapMb of sizes) {
   conn?.terminate();
   t.child.disconnect();
   t.child.kill();
-  results.push({ heapMb, heapUsedMb: ready.heapUsedMb, objects: ready.objects, rows, ...(walk ? { firstStartWalk: walk } : {}) });
+  results.push({ heapMb, heapUsedMb: ready.heapUsedMb, rssMb: ready.rssMb, objects: ready.objects, fields, rows, ...(walk ? { firstStartWalk: walk } : {}) });
   await sleep(1000);
 }
 

@@ -1,10 +1,12 @@
 // How long starting V8's CPU profiler will hold a live target's event loop, told before it happens. The first
-// profile of a CpuProfiler logs the code already on the heap (ProfilingScope → LogCompiledFunctions and
-// LogAccessorCallbacks, each a HeapObjectIterator over every object), on the target's main thread, with no way
-// around it through the inspector. Its cost grows with the number of objects: measured on this project's
-// machines (bench/profiler/protocol-stalls.mjs), 1.3–1.5 ms of main-thread CPU per MB of a heap of small objects;
-// heaps of bigger objects walk faster, so the figure is an upper estimate. Runtime.getHeapUsage reads V8's
-// counters and walks nothing.
+// profile of a CpuProfiler logs the code already on the heap (V8 11, Node 20: ProfilingScope), which is four
+// passes of a HeapObjectIterator over every object, on the target's main thread: source positions for every
+// function (Isolate::CollectSourcePositionsForAllBytecodeArrays), compiled functions and then wasm modules
+// (LogCompiledFunctions), accessors (LogAccessorCallbacks), about a quarter of the time each (perf, see
+// bench/profiler/protocol-stalls.mjs --perf). None of them depends on a flag or can be skipped through the inspector.
+// The cost is per object: 1.3–1.5 ms of main-thread CPU per MB of a heap of small (~48-byte) objects, the most
+// objects a megabyte can hold, so the figure is an upper estimate. Runtime.getHeapUsage reads V8's counters and
+// walks nothing.
 import { readlinkSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { readEnviron, type ProcessInfo } from '../procfs/process-info.js';

@@ -3,8 +3,8 @@
 // only the current chunk is lost with its inspector (V8 keeps the samples inside the target until Profiler.stop).
 //
 // What a chunk must not cost: V8 builds its profiler's code map when the first profile of a CpuProfiler starts
-// (ProfilingScope → LogCompiledFunctions, a walk over every object of the heap, on the target's main thread:
-// ~0.3 s per 200 MB of small objects, see the README), and drops it when the last one stops. The inspector keeps
+// (ProfilingScope: four passes over every object of the heap, on the target's main thread, ~0.3 s per 200 MB of
+// small objects; see start-pause.ts and the README), and drops it when the last one stops. The inspector keeps
 // one CpuProfiler per session while any of its profiles runs. So before the first chunk we start a second
 // profile, the anchor (the command-line API's `profile()`, which the same session's Profiler agent records), and
 // keep it running until the end: every chunk's start and stop then find the profiler running and cost the target
