@@ -88,7 +88,7 @@ export async function attachNodeProcess(info: ProcessInfo, opts: AttachNodeOptio
       throw new ProfilerError(
         'pause-too-long',
         `PID ${pid} has a ${pause.heapUsedMb} MB JavaScript heap: starting V8's profiler walks all of it (through the inspector there is no way around that), holding the process's event loop ` +
-          `for up to ~${(pause.pauseMs / 1000).toFixed(1)} s (${WALK_MS_PER_HEAP_MB} ms per MB of small objects), more than the ${(opts.maxPauseMs / 1000).toFixed(1)} s allowed; ` +
+          `for up to ~${(pause.pauseMs / 1000).toFixed(1)} s (~${WALK_MS_PER_HEAP_MB} ms per MB of heap), more than the ${(opts.maxPauseMs / 1000).toFixed(1)} s allowed; ` +
           `nothing was profiled${endpoint.openedByUs ? ' and its inspector was closed again' : ''}. Add --yes to accept the pause, or avoid it: ${avoidPause(info)}`,
       );
     }

@@ -4,15 +4,16 @@
 // function (Isolate::CollectSourcePositionsForAllBytecodeArrays), compiled functions and then wasm modules
 // (LogCompiledFunctions), accessors (LogAccessorCallbacks), about a quarter of the time each (perf, see
 // bench/profiler/protocol-stalls.mjs --perf). None of them depends on a flag or can be skipped through the inspector.
-// The cost is per object: 1.3–1.5 ms of main-thread CPU per MB of a heap of small (~48-byte) objects, the most
-// objects a megabyte can hold, so the figure is an upper estimate. Runtime.getHeapUsage reads V8's counters and
-// walks nothing.
+// The cost follows the megabytes walked, four times over (the passes read memory; objects of 48 or 130 bytes cost
+// the same per MB): 0.9–1.5 ms of main-thread CPU per MB of used heap on this project's machines. Only objects far
+// bigger than that (long strings, big arrays) walk faster. Runtime.getHeapUsage reads V8's counters and walks
+// nothing.
 import { readlinkSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { readEnviron, type ProcessInfo } from '../procfs/process-info.js';
 import type { CdpSession } from './cdp-session.js';
 
-/** Main-thread milliseconds per MB of used JS heap that the start-up walk costs (small objects: worst case). */
+/** Main-thread milliseconds per MB of used JS heap that the start-up walk costs (the upper part of what was measured). */
 export const WALK_MS_PER_HEAP_MB = 1.4;
 
 /**
