@@ -20,7 +20,8 @@ process.stdout.write('ready');
 
 let target: ChildProcess;
 beforeAll(async () => {
-  target = spawn(process.execPath, ['-e', HEAP_TARGET], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // A port of its own: another test file's target may be opening the default 9229 at the same moment.
+  target = spawn(process.execPath, ['--inspect-port=127.0.0.1:0', '-e', HEAP_TARGET], { stdio: ['ignore', 'pipe', 'ignore'] });
   await new Promise((r) => target.stdout!.once('data', r));
 });
 afterAll(() => {

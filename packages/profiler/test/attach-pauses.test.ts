@@ -27,7 +27,8 @@ afterAll(() => {
 });
 
 async function bigHeapTarget(heapMb: number, execArgv: string[] = []): Promise<{ pid: number; report: () => Promise<{ stalls: Stall[] }> }> {
-  const child = fork(resolve(FIXTURES, 'big-heap-target.mjs'), [String(heapMb)], { execArgv, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  // A port of its own: another test file's target may be opening the default 9229 at the same moment.
+  const child = fork(resolve(FIXTURES, 'big-heap-target.mjs'), [String(heapMb)], { execArgv: [...execArgv, '--inspect-port=127.0.0.1:0'], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
   children.push(child);
   const replies: ((m: { stalls: Stall[] }) => void)[] = [];
   await new Promise((r) => child.once('message', r));
