@@ -65,6 +65,24 @@ describe('the doctor on real crawler runs', () => {
     });
   }
 
+  // A held-out run kept beside these tests, not in fixtures/logs/real: over its whole log the analyzer's own buckets
+  // (2 s, finer than the 10 s statistics lines) are what `crawl-diag logs` gives a 90 s Crawlee log, which the
+  // verdict suite's real-run check does not accept. What the doctor must get right on it: Crawlee's rate from the
+  // request handler's page lines (its 7 statistics readings read steady), and a crawl left with one site for its
+  // last 15 s read as domain concentration (each domain crawled no harder than before, per the domains its pages
+  // came from).
+  it('crawlee-concentration-90s (held out): decay, and the first finding names domain-concentration', async () => {
+    const dir = join(import.meta.dirname, 'fixtures/real-heldout/crawlee-concentration-90s');
+    const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8'));
+    expect([truth.durationSec, truth.expected.cause]).toEqual([90, 'domain-concentration']);
+    const r = diagnose(await gatherEvidence({ logs: [join(dir, truth.logs[0])] }));
+    expect(r.rate?.series).toBe('processed (Crawlee handler)');
+    expect(r.rate?.verdict).toBe('decay');
+    expect(r.findings[0]?.cause, r.findings.map((f) => `${f.cause}: ${f.summary}`).join('\n')).toBe('domain-concentration');
+    const n = r.findings[0].numbers;
+    expect(n.perDomainRateLate!).toBeLessThanOrEqual(n.perDomainRateEarly! * 2);
+  });
+
   it('`crawl-diag doctor --logs scrapy.log` on a decaying Scrapy crawl says it decays', async () => {
     const [name, run] = runs.find(([, r]) => r.crawler.startsWith('Scrapy') && r.scenario === 'slowing')!;
     const r = await runCli(['doctor', '--logs', join(LOGS, 'real', name, run.logs[0])]);
