@@ -72,7 +72,7 @@ describe('the doctor on real crawler runs', () => {
   // last 15 s read as domain concentration (each domain crawled no harder than before, per the domains its pages
   // came from).
   it('crawlee-concentration-90s (held out): decay, and the first finding names domain-concentration', async () => {
-    const dir = join(import.meta.dirname, 'fixtures/real-heldout/crawlee-concentration-90s');
+    const dir = join(import.meta.dirname, 'real-heldout/crawlee-concentration-90s');
     const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8'));
     expect([truth.durationSec, truth.expected.cause]).toEqual([90, 'domain-concentration']);
     const r = diagnose(await gatherEvidence({ logs: [join(dir, truth.logs[0])] }));
