@@ -63,7 +63,11 @@ export const domainConcentration: Rule<Detection> = {
     if (x.few) c += 0.1;
     if (x.d.effectiveTrend.verdict === 'decay') c += 0.05;
     if (isDecay(e)) c += 0.25;
-    if (ratioRose(e.logs?.signals.postponedPerPage, 0.1)) c += 0.05;
+    // The per-domain limit seen holding URLs back: postponements rising, or, for a crawler that logs each URL its
+    // limit holds back, at least one per page crawled (its politeness binds; the domains falling say why it binds
+    // more, where the postponements alone, level, would not explain a decay).
+    const postponed = e.logs?.signals.postponedPerPage;
+    if (ratioRose(postponed, 0.1) || (crawlerOf(e).logsEveryHeldBackUrl && (postponed?.late ?? 0) >= 1)) c += 0.05;
     return c;
   },
   explain({ d, early, late, perDomainEarly, perDomainLate }, e) {
