@@ -56,7 +56,12 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
   describe: 'Rank the likely causes of a decaying crawl from its logs, live processes and profiles',
   builder: (y: Argv) =>
     y
-      .option('logs', { type: 'string', array: true, describe: 'Log files, directories or globs to analyse' })
+      .option('logs', {
+        type: 'string',
+        array: true,
+        describe:
+          "The crawler's own logs: files, directories or globs (rotated parts and .gz too): Scrapy's LOG_FILE (DEBUG shows each page's domain and 429s), Crawlee's output (text or JSON), crawl-diag's --log-dir, the original Python crawler's, or a web server's access log",
+      })
       .option('pid', { type: 'number', array: true, describe: 'Live process to sample (repeatable)' })
       .option('children-of', { type: 'number', array: true, describe: 'Sample the children of this PID (e.g. a supervisor)' })
       .option('match', { type: 'string', describe: 'Sample processes whose command line matches this regex' })
