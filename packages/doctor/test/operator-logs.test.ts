@@ -123,6 +123,15 @@ describe('no crawler log', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('the same with --crawler scrapy given: exit 2, not a crawl rate of zero', async () => {
+    const junk = join(dir, 'junk-given');
+    await mkdir(junk);
+    await writeFile(join(junk, 'app.log'), '2026-12-02 06:00:00 INFO service started\n2026-12-02 06:00:01 INFO listening on 8080\n');
+    const r = await runCli(['doctor', '--logs', junk, '--crawler', 'scrapy']);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/none of scrapy's page lines, nor any other crawler's/);
+  });
+
   it('a directory with nothing readable: exit 2 with the same advice', async () => {
     const bin = join(dir, 'binary');
     await mkdir(bin);

@@ -1,6 +1,6 @@
 // Log evidence for the doctor: the logs read through the log analyzer's crawl signals (which crawler wrote them, its
 // crawl rate over the judged window, the ratios that name causes, domain concentration, groups that stopped).
-import { analyzeCrawl, crawlSignals, LogInputError, type CrawlSignals, type LogsReport } from '@crawl-diag/log-analyzer';
+import { analyzeCrawl, crawlSignals, detectCrawler, LogInputError, type CrawlSignals, type LogsReport } from '@crawl-diag/log-analyzer';
 
 /** What the doctor reads, for the errors that say a log is not one of them. */
 export const LOGS_THE_DOCTOR_READS =
@@ -36,12 +36,14 @@ export async function gatherLogEvidence(o: LogEvidenceOptions): Promise<LogEvide
   }
   // Logs with timestamps but no crawler's lines (an application's log, a crawler the doctor does not know): judging
   // "the crawl rate" of some other line would report a healthy or a decaying crawl that nobody measured.
-  if (got.signals.crawler === 'unknown') {
+  // The same with --crawler given: none of that crawler's page lines, and nothing of any other crawler either.
+  const noneGiven = got.signals.crawlerFrom === 'given' && got.signals.rate.perBucket.every((c) => c === 0) && detectCrawler(got.report).crawler === 'unknown';
+  if (got.signals.crawler === 'unknown' || noneGiven) {
     const files = got.report.files;
     const lines = files.reduce((n, f) => n + f.lines, 0);
     const formats = [...new Set(files.map((f) => f.format))].join(', ');
     throw new LogInputError(
-      `${o.paths.join(' ')}: no crawler's page lines in ${files.length} file(s), ${lines} line(s) (format ${formats || 'none'}); ${LOGS_THE_DOCTOR_READS}.`,
+      `${o.paths.join(' ')}: ${noneGiven ? `none of ${got.signals.crawler}'s page lines, nor any other crawler's,` : "no crawler's page lines"} in ${files.length} file(s), ${lines} line(s) (format ${formats || 'none'}); ${LOGS_THE_DOCTOR_READS}.`,
     );
   }
   return got;
