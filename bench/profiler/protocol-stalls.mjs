@@ -4,10 +4,11 @@
 // how much of the gap its main thread was on a CPU (the work's own time, not other tenants'). Writes
 // bench/results/profiler-protocol-stalls.json and prints a Markdown table.
 //
-//   flock /tmp/bench.lock node bench/profiler/protocol-stalls.mjs [--sizes 200,1024,2048] [--perf] [--fields 2] [--out FILE]
+//   flock /tmp/bench.lock node bench/profiler/protocol-stalls.mjs [--sizes 200,1024,2048] [--perf] [--fields 2|12|strings] [--out FILE]
 //
-// --fields N: properties per object of the target's heap (2: ~48-byte objects, the costliest per MB; 12: ~130-byte
-// ones). The walk costs per object, so the same megabytes of bigger objects walk faster.
+// --fields N: properties per object of the target's heap (2: ~48-byte objects; 12: ~130-byte ones); --fields strings:
+// flat 100 KB strings instead. The walk reads every object's header: objects of a few hundred bytes cost the same
+// per MB (the whole heap is read), big ones far less.
 // --perf also records the target with linux perf (`perf record -g`, needs perf and root) during the first
 // Profiler.start, and splits that walk by the V8 function that iterates the heap (node's binary has symbols):
 // which passes over the heap the pause is made of.
@@ -33,7 +34,7 @@ function arg(name, fallback) {
 }
 const sizes = String(arg('sizes', '200,1024,2048')).split(',').map(Number);
 const withPerf = process.argv.includes('--perf');
-const fields = Number(arg('fields', 2));
+const fields = arg('fields', '2');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function startTarget(heapMb) {
