@@ -151,7 +151,9 @@ function logCharts(logs: LogEvidence): ChartSpec[] {
       marks: windowMarks,
     });
   };
-  ratioChart('pushback', 'the web pushing back: 429/503 answers per attempt, retries and timeouts per page', 'ratio', [sig.pushbackShare, sig.retriesPerPage, sig.timeoutsPerPage, sig.gaveUpPerPage]);
+  // Requests given up on 429/503: where the log has no line per answer (Scrapy at LOG_LEVEL=INFO), the refusals' one trace.
+  const refusedGivenUp = sig.pushbackShare?.numeratorTotal ? [] : [sig.gaveUpRefusedPerPage];
+  ratioChart('pushback', 'the web pushing back: 429/503 answers per attempt, retries and timeouts per page', 'ratio', [sig.pushbackShare, sig.retriesPerPage, sig.timeoutsPerPage, sig.gaveUpPerPage, ...refusedGivenUp]);
   ratioChart('postponed-ratio', 'postponed per crawled page', 'ratio', [sig.postponedPerPage]);
   if (sig.domains) {
     const d = sig.domains;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test-support/run-cli.js';
 import { gatherEvidence } from '../src/collect/evidence.js';
 import { diagnose, formatDoctor } from '../src/explain.js';
+import { renderReport } from '../src/report-html.js';
 
 const REAL = join(import.meta.dirname, '../../../fixtures/logs/real');
 const RECORD = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[/;
@@ -51,6 +52,18 @@ describe('Scrapy at LOG_LEVEL=INFO', () => {
     expect(r.findings[0]?.cause, r.findings.map((f) => f.summary).join('\n')).toBe('web-pushback');
     expect(r.findings[0].summary).toMatch(/given up on 429\/503 per page [\d.]+ → [\d.]+/);
     expect(r.findings[0].numbers.gaveUpRefusedPerPageLate!).toBeGreaterThan(r.findings[0].numbers.gaveUpRefusedPerPageEarly! * 2);
+  });
+
+  it('the report draws the give-ups on 429/503 over time, the one trace of the refusals at INFO', async () => {
+    const path = join(dir, 'scrapy-info-429-report.log');
+    await writeFile(path, atInfo(await readFile(join(REAL, 'scrapy-rising-429/scrapy.log'), 'utf8')));
+    const e = await gatherEvidence({ logs: [path] });
+    const html = renderReport({ doctor: diagnose(e), logs: e.logs });
+    const charts = JSON.parse(/<script type="application\/json" id="chart-data">(.*?)<\/script>/s.exec(html)![1]) as Array<{ id: string; series: Array<{ label: string; values: Array<number | null> }> }>;
+    const pushback = charts.find((c) => c.id === 'pushback');
+    const refused = pushback?.series.find((x) => x.label === 'given up on 429/503 per page');
+    expect(refused, JSON.stringify(pushback?.series.map((x) => x.label))).toBeDefined();
+    expect(refused!.values.some((v) => v !== null && v > 0)).toBe(true);
   });
 
   it('a crawl whose domains run dry: no URLs at INFO, so the decay is unexplained and says which level shows them', async () => {
