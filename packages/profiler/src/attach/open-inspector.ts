@@ -143,17 +143,18 @@ export async function openInspector(info: ProcessInfo, opts: OpenInspectorOption
     throw err;
   }
 
-  // Poll the cheap fd list; read the TCP tables only for socket inodes not seen before. The inspector opens some
-  // 10-20 ms after the signal: polling every OPEN_POLL_MS, not every 20, keeps that wait from rounding up.
-  const known = new Set(inodesBefore);
+  // Poll the cheap fd list; read the TCP tables only when the process has sockets it did not have before the
+  // signal. Such a socket is looked at again on every poll until it listens: the inspector's socket exists a moment
+  // before its listen(), and one seen in that moment must not be taken for one of the target's own connections.
+  // The inspector opens some 10-20 ms after the signal: polling every OPEN_POLL_MS, not every 20, keeps that wait
+  // from rounding up.
   const deadline = Date.now() + (opts.timeoutMs ?? 5000);
   let fresh: ListeningSocket | undefined;
   while (Date.now() < deadline) {
-    const unseen = new Set([...socketInodesOf(pid)].filter((i) => !known.has(i)));
+    const unseen = new Set([...socketInodesOf(pid)].filter((i) => !inodesBefore.has(i)));
     if (unseen.size > 0) {
       fresh = listeningAmong(pid, unseen)[0];
       if (fresh) break;
-      for (const i of unseen) known.add(i); // the target's own connections
     }
     if (!processExists(pid)) throw new ProfilerError('no-such-process', `PID ${pid} exited right after SIGUSR1`);
     await sleep(OPEN_POLL_MS);
