@@ -476,7 +476,10 @@ export class MongoStore implements CrawlStore {
       }
       const leased = await Promise.all(
         chosen.map(async (c) => {
-          const fresh = await this.verifyCandidates(view, c.candidates, req.now);
+          // The view is kept current by the log, so its oldest candidate is nearly always still due: read that one
+          // alone, and the others only when it was not (each read is a FerretDB command and a statement).
+          let fresh = await this.verifyCandidates(view, c.candidates.slice(0, 1), req.now);
+          if (fresh.length === 0 && c.candidates.length > 1) fresh = await this.verifyCandidates(view, c.candidates.slice(1), req.now);
           return fresh.length > 0 ? this.leaseFromDomain(c.domain, fresh, req.owner, req.now, expires) : undefined;
         }),
       );
