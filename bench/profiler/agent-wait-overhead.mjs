@@ -3,11 +3,14 @@
 // a shared machine hits both sides alike. The agent's wait tracking costs per wait, not per sample, so this is its
 // worst case; agent-overhead.mjs measures the CPU-bound case. Writes bench/results/profiler-agent-waits.json.
 //
-//   flock /tmp/bench.lock node bench/profiler/agent-wait-overhead.mjs [--pairs 8] [--run 4s] [--nice -10] [--against no-agent|no-waits] [--out FILE]
+//   flock /tmp/bench.lock node bench/profiler/agent-wait-overhead.mjs [--pairs 8] [--run 4s] [--nice -10] [--against no-agent|no-waits] [--concurrent] [--out FILE]
 //
 // --against no-waits compares with the agent run with CRAWL_DIAG_PROFILE_WAITS=0, so the ratio is the wait
 // tracking's own cost; the default compares with no agent at all. --waits all runs the agent side capturing every
 // wait's awaiting stack (CRAWL_DIAG_PROFILE_WAITS=all) instead of sampling them.
+// --concurrent runs the two sides of a pair at the same time instead of ABBA, each with a core's worth of the
+// machine if it has them, so a busy machine's moment-to-moment load hits both alike (on a quiet 2-core machine
+// they compete for the cores with the server, so prefer ABBA there).
 // Besides throughput, each pair's ratio of the worker's CPU time per operation (without / with) is reported: on a
 // loaded machine throughput pairs spread too wide to resolve a few percent, CPU per operation much less.
 //
@@ -91,12 +94,20 @@ const loadStart = loadavg()[0];
 const ratios = [];
 const cpuRatios = [];
 const baseline = [];
+const concurrent = process.argv.includes('--concurrent');
 for (let i = 0; i < pairs; i++) {
-  // ABBA: without, with, with, without.
-  const a1 = await once(false);
-  const b1 = await once(true);
-  const b2 = await once(true);
-  const a2 = await once(false);
+  let a1, a2, b1, b2;
+  if (concurrent) {
+    // Both sides at once, twice (started in either order).
+    [a1, b1] = await Promise.all([once(false), once(true)]);
+    [b2, a2] = await Promise.all([once(true), once(false)]);
+  } else {
+    // ABBA: without, with, with, without.
+    a1 = await once(false);
+    b1 = await once(true);
+    b2 = await once(true);
+    a2 = await once(false);
+  }
   ratios.push((b1.opsPerSec + b2.opsPerSec) / (a1.opsPerSec + a2.opsPerSec));
   cpuRatios.push((a1.cpuUsPerOp + a2.cpuUsPerOp) / (b1.cpuUsPerOp + b2.cpuUsPerOp));
   baseline.push((a1.opsPerSec + a2.opsPerSec) / 2);
@@ -114,7 +125,7 @@ const slowdownPct = (1 - median) * 100;
 const result = {
   schema: 'crawl-diag/bench-profiler-agent-waits@1',
   machine: { cores: cpus().length, node: process.version, loadavg1mAtStart: loadStart, loadavg1mAtEnd: loadavg()[0] },
-  settings: { runMs, pairs, order: 'ABBA', waitsPerOp: 3, against, waits: waitsMode, nice: niceLevel === undefined ? 0 : Number(niceLevel) },
+  settings: { runMs, pairs, order: concurrent ? 'concurrent' : 'ABBA', waitsPerOp: 3, against, waits: waitsMode, nice: niceLevel === undefined ? 0 : Number(niceLevel) },
   overhead: {
     throughputRatios: ratios.map((r) => Number(r.toFixed(4))),
     medianRatio: Number(median.toFixed(4)),

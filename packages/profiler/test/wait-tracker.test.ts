@@ -18,7 +18,8 @@ function seeded(seed: number): () => number {
 
 function harness(opts: { periodUs: number; hideFiles?: string[] }) {
   let nowMs = 0;
-  const tracker = new WaitTracker({ ...opts, clockMs: () => nowMs, random: seeded(7) });
+  // No CPU budget here: the test's clock does not move while a stack is captured (the budget has a test of its own).
+  const tracker = new WaitTracker({ captureBudget: 0, ...opts, clockMs: () => nowMs, random: seeded(7) });
   return {
     tracker,
     /** One wait of `ms`, started from the calling line. */
@@ -84,7 +85,7 @@ describe('WaitTracker', () => {
 
   it('shares time between waits in flight together, and a window with no capture of a kind keeps its last split', () => {
     let nowMs = 0;
-    const tracker = new WaitTracker({ periodUs: 10_000, clockMs: () => nowMs, random: () => 0.999 });
+    const tracker = new WaitTracker({ periodUs: 10_000, captureBudget: 0, clockMs: () => nowMs, random: () => 0.999 });
     const a = {};
     const b = {};
     slowQuery(() => tracker.start(a, 'undici GET sim-1.test'));
@@ -105,6 +106,31 @@ describe('WaitTracker', () => {
     expect([...kept.keys()].sort()).toEqual(['shortQuery', 'slowQuery']);
     expect(kept.get('slowQuery')).toBeCloseTo(50, 6);
     expect(kept.get('shortQuery')).toBeCloseTo(50, 6);
+  });
+
+  it('stretches the period while the captures cost more than their share of the CPU, and relaxes it after', () => {
+    let nowMs = 0;
+    let cpuUs = 0;
+    // Every clock read moves 0.1 ms on, so a capture (two reads) takes time; the process's CPU is the test's to set.
+    const tracker = new WaitTracker({ periodUs: 10_000, captureBudget: 0.01, clockMs: () => (nowMs += 0.1), cpuUs: () => cpuUs, random: seeded(3) });
+    const waitOf = (ms: number) => {
+      const token = {};
+      slowQuery(() => tracker.start(token, 'http GET 127.0.0.1'));
+      nowMs += ms;
+      tracker.end(token);
+    };
+    for (let i = 0; i < 600; i++) waitOf(5); // 3 s of waits, the process using no CPU: any capture is over budget
+    expect(tracker.periodStretch).toBe(64);
+    const before = tracker.captures;
+    for (let i = 0; i < 200; i++) waitOf(5);
+    expect(tracker.captures - before).toBeLessThan(20); // p = 5 ms / 640 ms: about 1.6 of 200
+    const total = tracker.takeWindow().reduce((a, w) => a + w.us, 0);
+    expect(total).toBeGreaterThan(0); // the kind's time is still all there
+    for (let i = 0; i < 1500; i++) {
+      cpuUs += 100_000; // now plenty of CPU to spend: back down, half a step a second at most
+      waitOf(5);
+    }
+    expect(tracker.periodStretch).toBe(1);
   });
 
   it('leaves out waits none of the program\'s own code started', () => {

@@ -48,6 +48,16 @@ export interface WaitTrackerOptions {
   /** Uniform [0, 1) numbers that decide the captures. Default Math.random. */
   random?: () => number;
   /**
+   * Share of the process's CPU time the captures may take (default 0.01). Checked every second: when the captures
+   * took more (a busy machine makes them slower and the waits longer, so more of them are drawn), the period is
+   * stretched for the next second in proportion, and shrunk back towards `periodUs` when they take less. 0: no
+   * budget. The capture probabilities stay known, so the split by call site stays unbiased; fewer captures only
+   * widen its error.
+   */
+  captureBudget?: number;
+  /** The process's CPU time, µs, for the budget. Default process.cpuUsage (user + system). */
+  cpuUs?: () => number;
+  /**
    * Files whose frames are never the program's own (besides node_modules, node: internals and the agent): a
    * wrapper that feeds this tracker from elsewhere.
    */
@@ -86,6 +96,11 @@ interface InFlight {
 
 const STACK_DEPTH = 40;
 const DEFAULT_PERIOD_US = 10_000;
+const DEFAULT_CAPTURE_BUDGET = 0.01;
+/** How often the captures' cost is weighed against the budget, ms. */
+const BUDGET_CHECK_MS = 1000;
+/** The period is never stretched beyond this many times `periodUs`. */
+const MAX_PERIOD_STRETCH = 64;
 /** Weight of the latest wait in a kind's moving mean share: about the last ten waits. */
 const MEAN_SHARE_ALPHA = 0.1;
 
@@ -106,6 +121,14 @@ export class WaitTracker {
   private readonly clockMs: () => number;
   private readonly random: () => number;
   private readonly hideFiles: string[];
+  private readonly captureBudget: number;
+  private readonly cpuUs: () => number;
+  /** The period in force: `periodUs`, stretched while the captures cost more than their budget. */
+  private effectivePeriodUs: number;
+  private budgetMarkMs: number;
+  private budgetMarkCpuUs = 0;
+  /** Time spent capturing since the last budget check, ms. */
+  private captureMs = 0;
   /** Stacks captured since the tracker started (what the sampling saves is the waits minus these). */
   captures = 0;
   waits = 0;
@@ -116,6 +139,33 @@ export class WaitTracker {
     this.random = opts.random ?? Math.random;
     this.hideFiles = opts.hideFiles ?? [];
     this.lastMs = this.clockMs();
+    this.captureBudget = opts.captureBudget ?? DEFAULT_CAPTURE_BUDGET;
+    this.cpuUs = opts.cpuUs ?? (() => {
+      const u = process.cpuUsage();
+      return u.user + u.system;
+    });
+    this.effectivePeriodUs = this.periodUs;
+    this.budgetMarkMs = this.lastMs;
+    if (this.captureBudget > 0 && this.periodUs > 0) this.budgetMarkCpuUs = this.cpuUs();
+  }
+
+  /** How far the period is stretched now to keep the captures within their CPU budget (1: not at all). */
+  get periodStretch(): number {
+    return this.periodUs > 0 ? this.effectivePeriodUs / this.periodUs : 1;
+  }
+
+  /** Once a second: stretch the period if the captures took more than their share of the CPU, relax it if less. */
+  private checkBudget(nowMs: number): void {
+    const cpu = this.cpuUs();
+    const allowedMs = (this.captureBudget * (cpu - this.budgetMarkCpuUs)) / 1000;
+    const stretch = this.effectivePeriodUs / this.periodUs;
+    const wanted = allowedMs > 0 ? (stretch * this.captureMs) / allowedMs : MAX_PERIOD_STRETCH;
+    // Up at once to what the last second asked for; down by half a step at most, so it does not oscillate.
+    const next = wanted > stretch ? wanted : Math.max(wanted, stretch / 2);
+    this.effectivePeriodUs = this.periodUs * Math.min(MAX_PERIOD_STRETCH, Math.max(1, next));
+    this.budgetMarkMs = nowMs;
+    this.budgetMarkCpuUs = cpu;
+    this.captureMs = 0;
   }
 
   /** Brings the shared clock up to now: the time since the last event, split among the waits in flight. */
@@ -136,7 +186,7 @@ export class WaitTracker {
 
   private captureProbability(what: WhatStats): number {
     if (this.periodUs <= 0 || what.meanShareUs === undefined) return 1;
-    return Math.min(1, what.meanShareUs / this.periodUs);
+    return Math.min(1, what.meanShareUs / this.effectivePeriodUs);
   }
 
   /** A wait begins; `token` identifies it at `end`. Its awaiting stack is taken now, when it is to be captured. */
@@ -144,11 +194,15 @@ export class WaitTracker {
     if (this.inFlight.has(token)) return;
     let stats = this.whats.get(what);
     if (!stats) this.whats.set(what, (stats = { us: 0, weighted: new Map() }));
+    const budgeted = this.captureBudget > 0 && this.periodUs > 0;
+    if (budgeted && this.lastMs - this.budgetMarkMs >= BUDGET_CHECK_MS) this.checkBudget(this.lastMs);
     const p = this.captureProbability(stats);
     let site: Site | undefined;
     if (p >= 1 || this.random() < p) {
       this.captures++;
+      const t0 = budgeted ? this.clockMs() : 0;
       site = this.siteOf(awaitingStack(this.hideFiles), what);
+      if (budgeted) this.captureMs += this.clockMs() - t0;
     }
     this.waits++;
     this.advance();
