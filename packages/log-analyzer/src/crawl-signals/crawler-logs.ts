@@ -25,6 +25,8 @@ export const SIGNAL = {
   timeouts: 'timeouts',
   memoryMiB: 'memory (Scrapy memusage, MiB)',
   requestTimeMs: 'request time (Crawlee stats, ms)',
+  // Counted by Crawlee's own table (CRAWLEE_SERIES): a request handler's line per page. Crawlee logs no line per
+  // page itself, and its statistics come every 60 s by default (a 5-minute crawl has five).
   crawleeHandled: 'processed (Crawlee handler)',
   fetchedDomains: 'fetched, by domain',
   acceptedDomains: 'accepted, by domain',
@@ -68,9 +70,6 @@ export const SIGNAL_SERIES: SeriesPattern[] = [
   // Crawlee's cumulative request time: differenced and divided by requestsTotal's increase, the mean time a request
   // took in each interval (its requestAvgFinishedDurationMillis is an average since the start, like its rates).
   { name: SIGNAL.requestTimeMs, regex: '"requestTotalDurationMillis":(\\d+)', kind: 'counter' },
-  // A Crawlee request handler's line per page, in the wording of Crawlee's own examples (`Processing ${request.url}`):
-  // Crawlee logs no line per page itself, and its statistics come every 60 s by default (a 5-minute crawl has five).
-  { name: SIGNAL.crawleeHandled, regex: /Processing:? https?:\/\// },
   // A page's domain: this crawler's `Crawling URL '…'`, Scrapy's `Crawled (200) <GET …>`, a Crawlee request
   // handler's `Processing URL` (the wording of Crawlee's own examples), a proxy's absolute-form request line.
   { name: SIGNAL.fetchedDomains, regex: new RegExp(`(?:Crawling URL '|Crawled \\(\\d+\\) <GET |Processing:? |"GET )${HOST}`), kind: 'key' },
