@@ -132,7 +132,8 @@ describe('Node waits on a slow site, in the agent', () => {
     const recording = await mkdtemp(join(tmpdir(), 'crawl-diag-slowing-'));
     try {
       const waiter = await startHttpWaiter({ dir: recording, window: '1s' }, `http://127.0.0.1:${(slowing.address() as AddressInfo).port}/`);
-      await new Promise((r) => setTimeout(r, 7000));
+      // Two seconds past the last window used (from + 6 s), so it has been written before the worker is killed.
+      await new Promise((r) => setTimeout(r, 8000));
       waiter.kill();
       await new Promise((r) => setTimeout(r, 200));
       const from = Math.ceil((waiter.crawlingMs - (await loadRecordingRange(recording)).startTimeMs) / 1000);
