@@ -13,7 +13,11 @@ import { levelShift, monotoneExcursion, warmupLength } from './monotone-shape.js
 import type { CountSeries, Trend, Verdict } from './types.js';
 
 export interface TrendOptions {
-  /** Two-sided significance level of the Mann-Kendall test. Default 0.01. */
+  /**
+   * Two-sided significance level of the Mann-Kendall test. Default 0.0027, |z| >= 3: a report judges several rate
+   * series of one crawl (per-page lines, statistics lines, attempts, failures; doctor and `logs compare` more), and
+   * 0.01 spread over about four of them (Bonferroni) is 0.0025 per series.
+   */
   alpha?: number;
   /** Smallest |relative change| start→end that counts as decay or growth. Default 0.10 (10%). */
   minRelativeChange?: number;
@@ -28,7 +32,10 @@ export interface TrendOptions {
   autocorrelationCorrection?: boolean;
   /**
    * Largest sustained excursion against the trend's direction, as a share of the trend's size, that still counts
-   * as a trend (see `monotoneExcursion`). Default 0.15.
+   * as a trend (see `monotoneExcursion`). Default 0.08: the excursion is already net of what white noise reaches
+   * (3 standard errors), so a monotone decay leaves next to none, while a slowly wandering steady rate leaves its
+   * swing; 0.15 let those wanders through (6-7.5% false alarms), and at 0.05 a real decline with a short late
+   * recovery is lost (the curve and the real run: ANALYSIS.md).
    */
   maxExcursion?: number;
   /** Leave a start-up ramp before the rate's peak out of the judged window (see `warmupLength`). Default true. */
@@ -42,12 +49,12 @@ export interface TrendOptions {
 }
 
 export const TREND_DEFAULTS: Required<TrendOptions> = {
-  alpha: 0.01,
+  alpha: 0.0027,
   minRelativeChange: 0.1,
   minBuckets: 10,
   minEvents: 20,
   autocorrelationCorrection: true,
-  maxExcursion: 0.15,
+  maxExcursion: 0.08,
   warmup: true,
   minShiftT: 9,
 };
