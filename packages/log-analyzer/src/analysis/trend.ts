@@ -13,11 +13,7 @@ import { levelShift, monotoneExcursion, warmupLength } from './monotone-shape.js
 import type { CountSeries, Trend, Verdict } from './types.js';
 
 export interface TrendOptions {
-  /**
-   * Two-sided significance level of the Mann-Kendall test. Default 0.0027, |z| >= 3: a report judges several rate
-   * series of one crawl (per-page lines, statistics lines, attempts, failures; doctor and `logs compare` more), and
-   * 0.01 spread over about four of them (Bonferroni) is 0.0025 per series.
-   */
+  /** Two-sided significance level of the Mann-Kendall test. Default 0.01. */
   alpha?: number;
   /** Smallest |relative change| start→end that counts as decay or growth. Default 0.10 (10%). */
   minRelativeChange?: number;
@@ -49,7 +45,7 @@ export interface TrendOptions {
 }
 
 export const TREND_DEFAULTS: Required<TrendOptions> = {
-  alpha: 0.0027,
+  alpha: 0.01,
   minRelativeChange: 0.1,
   minBuckets: 10,
   minEvents: 20,
