@@ -66,6 +66,20 @@ describe('run-shape statistics against reference implementations', () => {
     expect(shortLagNoise(noise.map((v, i) => v - 0.5 * i))).toBeCloseTo(shortLagNoise(noise), 0);
   });
 
+  it('short-lag noise of counts whose differences are mostly 0: the mean absolute deviation, scaled, not 0', () => {
+    // Differences 0,0,0,1,-1,0,0,2 (median 0, MAD 0): mean |d| = 4/8 = 0.5; × √(π/2) / √2 = 0.5 × 0.886227 = 0.443113.
+    const y = [1, 1, 1, 1, 2, 1, 1, 1, 3];
+    expect(shortLagNoise(y)).toBeCloseTo(0.443113, 5);
+    // Poisson counts of mean 0.3 (most buckets 0), where the MAD alone gives 0: the estimate is of the order of the
+    // true noise sd, √0.3 (about 0.72 of it: the differences of sparse counts are far from normal).
+    const rng = seededRandom(5);
+    const sparse = Array.from({ length: 4000 }, () => rng.poisson(0.3));
+    const d = sparse.slice(1).map((v, i) => v - sparse[i]);
+    expect(sortedMedian(d.map((x) => Math.abs(x - sortedMedian(d))))).toBe(0);
+    expect(shortLagNoise(sparse)).toBeGreaterThan(0.6 * Math.sqrt(0.3));
+    expect(shortLagNoise(sparse)).toBeLessThan(1.25 * Math.sqrt(0.3));
+  });
+
   it('ar1Upper: Marriott-Pope bias correction plus one standard error (hand values)', () => {
     // r1 = 0.5, n = 50: unbiased (25 + 1) / 46 = 0.565217; + sqrt((1 − 0.319471) / 50) = 0.116664 → 0.681881.
     expect(ar1Upper(0.5, 50)).toBeCloseTo(0.681881, 5);

@@ -8,13 +8,19 @@ import { ar1Upper, mean, median } from './robust.js';
 /**
  * Standard deviation of the bucket-to-bucket noise, from first differences so a trend or a level shift does not
  * inflate it: 1.4826·MAD(diff)/√2 (exact for white noise; a smooth trend only shifts the differences' median).
+ * Counts of a few lines per bucket make most differences 0, and so the MAD 0, whatever the noise: then the mean
+ * absolute deviation stands in, scaled to a standard deviation (√(π/2), exact for normal noise), as robust z-scores
+ * do when the MAD vanishes.
  */
 export function shortLagNoise(values: readonly number[]): number {
   if (values.length < 3) return 0;
   const diffs: number[] = [];
   for (let i = 1; i < values.length; i++) diffs.push(values[i] - values[i - 1]);
   const center = median(diffs);
-  return (1.4826 * median(diffs.map((d) => Math.abs(d - center)))) / Math.SQRT2;
+  const deviations = diffs.map((d) => Math.abs(d - center));
+  const mad = median(deviations);
+  if (mad > 0) return (1.4826 * mad) / Math.SQRT2;
+  return (Math.sqrt(Math.PI / 2) * mean(deviations)) / Math.SQRT2;
 }
 
 /** Sum of squared residuals of the monotone fit of values[from, to). */

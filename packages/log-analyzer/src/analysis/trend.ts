@@ -89,7 +89,11 @@ export function analyzeValueTrend(values: ReadonlyArray<number | null>, bucketMs
   const slopePerHour = slopePerBucket * (3_600_000 / bucketMs);
   const change = relativeChangeOf(xs, ys, line.slope, line.intercept);
   let relativeChange = change.value;
-  let verdict = change.disputed ? 'steady' : decide(mk.pValue, line.slope, relativeChange, opts);
+  // The direction: the Sen slope's sign, or Kendall's S where ties make that slope exactly 0 (counts of a few lines
+  // per bucket, mostly zeros late in a falling run: over half the pairs tie, so the median slope is 0 however
+  // clearly the rate fell).
+  const direction = Math.sign(line.slope) || Math.sign(mk.s);
+  let verdict = change.disputed ? 'steady' : decide(mk.pValue, direction, relativeChange, opts);
   let wandering = false;
   if ((verdict === 'decay' || verdict === 'growth') && opts.autocorrelationCorrection) {
     wandering = monotoneExcursion(ys, verdict === 'decay').ratio > opts.maxExcursion;
@@ -144,14 +148,14 @@ export function fullBuckets(series: CountSeries): { counts: number[]; offset: nu
   return { counts, offset };
 }
 
-function decide(pValue: number, slope: number, relativeChange: number | null, opts: Required<TrendOptions>): Verdict {
+function decide(pValue: number, direction: number, relativeChange: number | null, opts: Required<TrendOptions>): Verdict {
   if (!(pValue < opts.alpha)) return 'steady';
   if (relativeChange === null) {
     // Rate starts at zero: only growth is possible, and its size cannot be expressed relative to zero.
-    return slope > 0 ? 'growth' : 'steady';
+    return direction > 0 ? 'growth' : 'steady';
   }
-  if (relativeChange <= -opts.minRelativeChange && slope < 0) return 'decay';
-  if (relativeChange >= opts.minRelativeChange && slope > 0) return 'growth';
+  if (relativeChange <= -opts.minRelativeChange && direction < 0) return 'decay';
+  if (relativeChange >= opts.minRelativeChange && direction > 0) return 'growth';
   return 'steady';
 }
 
