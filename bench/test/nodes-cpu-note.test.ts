@@ -52,6 +52,14 @@ describe('CPU-bound note', () => {
     );
   });
 
+  it('on FerretDB/PostgreSQL names the server’s CPU per page, not SQLite’s one writer, as the cap', () => {
+    const r = { ...result([run(2, { machineBusy: 0.87, storeServer: { coreShare: 1.18, msPerPage: 103.4 } })]), backend: 'postgresql' } as NodesResult;
+    const note = cpuBoundNote(r)!;
+    expect(note).toMatch(/^Store-bound: 2 node\(s\) \(FerretDB 118% of a core, machine 87% busy, ceiling ≈ 9\.7 pages\/s at 103 ms\/page\)/);
+    expect(note).toMatch(/its CPU per page \(FerretDB translating each command to SQL, PostgreSQL running it\) caps the crawl/);
+    expect(note).not.toMatch(/SQLite/);
+  });
+
   it('says nothing when no run was CPU-bound or CPU was not measured', () => {
     expect(cpuBoundNote(result([run(1, { machineBusy: 0.5 }), run(2, undefined)]))).toBeUndefined();
     expect(runsTable(result([run(1, undefined)])).split('\n')[0]).not.toMatch(/machine busy/);

@@ -99,8 +99,9 @@ export function cpuBoundNote(r: NodesResult): string | undefined {
         `runs measure the machine (and whatever else ran on it), not how the crawler scales.`,
     );
   }
-  // The store server near one full core while the machine still had CPU to spare: the server's one-at-a-time part
-  // (FerretDB's SQLite backend writes one transaction at a time) is the ceiling, about 1000 / (its ms per page).
+  // The store server near one full core while the machine still had CPU to spare: on SQLite the server's
+  // one-at-a-time part (one write transaction at a time) is the ceiling, about 1000 / (its ms per page); on
+  // PostgreSQL, its CPU per page against the cores left to it.
   const serverBound = runs.filter((x) => (x.cpu?.storeServer?.coreShare ?? 0) >= CPU_BOUND_BUSY && (x.cpu?.machineBusy ?? 1) < CPU_BOUND_BUSY);
   if (serverBound.length > 0) {
     const list = serverBound
@@ -110,10 +111,12 @@ export function cpuBoundNote(r: NodesResult): string | undefined {
         return `${x.nodes} node(s) (FerretDB ${(s.coreShare * 100).toFixed(0)}% of a core, machine ${((x.cpu?.machineBusy ?? 0) * 100).toFixed(0)}% busy${ceiling})`;
       })
       .join(', ');
-    notes.push(
-      `Store-bound: ${list}. The store server used about one full core while the machine had CPU to spare: its serial ` +
-        `part (FerretDB's SQLite backend writes one transaction at a time) caps the crawl, whatever the node count.`,
-    );
+    const why =
+      r.backend === 'postgresql'
+        ? `its CPU per page (FerretDB translating each command to SQL, PostgreSQL running it) caps the crawl at about ` +
+          `the cores it can have divided by that cost`
+        : `its serial part (FerretDB's SQLite backend writes one transaction at a time) caps the crawl, whatever the node count`;
+    notes.push(`Store-bound: ${list}. The store server used about one full core while the machine had CPU to spare: ${why}.`);
   }
   return notes.length > 0 ? notes.join('\n') : undefined;
 }
