@@ -28,10 +28,11 @@ export interface TrendOptions {
   autocorrelationCorrection?: boolean;
   /**
    * Largest sustained excursion against the trend's direction, as a share of the trend's size, that still counts
-   * as a trend (see `monotoneExcursion`). Default 0.08: the excursion is already net of what white noise reaches
+   * as a trend (see `monotoneExcursion`). Default 0.10: the excursion is already net of what white noise reaches
    * (3 standard errors), so a monotone decay leaves next to none, while a slowly wandering steady rate leaves its
-   * swing; 0.15 let those wanders through (6-7.5% false alarms), and at 0.05 a real decline with a short late
-   * recovery is lost (the curve and the real run: ANALYSIS.md).
+   * swing; 0.15 let more of those wanders through (6.5-7.5% false alarms against 6%), and at 0.08 two real decays
+   * of 51% and 60% with a bump on the way down (excursions 0.089 and 0.092) were lost (the curve and the real
+   * runs: ANALYSIS.md).
    */
   maxExcursion?: number;
   /** Leave a start-up ramp before the rate's peak out of the judged window (see `warmupLength`). Default true. */
@@ -50,7 +51,7 @@ export const TREND_DEFAULTS: Required<TrendOptions> = {
   minBuckets: 10,
   minEvents: 20,
   autocorrelationCorrection: true,
-  maxExcursion: 0.08,
+  maxExcursion: 0.1,
   warmup: true,
   minShiftT: 9,
 };
