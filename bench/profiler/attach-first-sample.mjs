@@ -10,11 +10,11 @@
 //
 // Needs the CLI built (npx tsc -b).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processCpuMs } from '../dist/common/cpu.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -34,14 +34,8 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-const cpuMsOf = (pid) => {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, USER_HZ 100
-  } catch {
-    return NaN;
-  }
-};
+// The command's CPU time from /proc, by the bench's one reader of it; NaN once the process is gone.
+const cpuMsOf = (pid) => processCpuMs(pid) ?? NaN;
 
 // The target: idle, a small heap, its inspector closed until the command opens it.
 const target = spawn(process.execPath, ['--inspect-port=127.0.0.1:0', '-e', "setInterval(() => {}, 1000); process.stdout.write('ready')"], { stdio: ['ignore', 'pipe', 'ignore'] });
