@@ -5,10 +5,9 @@ import { attachNodeProcess, type AttachNodeOptions } from './attach/attach-node.
 import { inspectorFlags } from './attach/inspector-flags.js';
 import { agentRecordingOf } from './attach/start-pause.js';
 import { ProfilerError } from './errors.js';
-import { mergeProfiles } from './merge-profiles.js';
 import type { Profile } from './model.js';
 import { childrenOf, processInfo, processesMatching, readEnviron, type ProcessInfo } from './procfs/process-info.js';
-import { profilePython, type PySpyOptions } from './python/py-spy.js';
+import type { PySpyOptions } from './python/py-spy.js';
 
 export interface TargetSelection {
   pids?: number[];
@@ -111,6 +110,9 @@ function describePlan(groups: ProcessInfo[][]): string {
 async function profileOne(info: ProcessInfo, opts: ProfileProcessesOptions): Promise<Profile> {
   const started = opts.onSamplingStarted;
   if (info.runtime === 'python') {
+    // Loaded only for a Python target, and merging only once the samples are in: neither stands between a Node
+    // target and its first sample.
+    const { profilePython } = await import('./python/py-spy.js');
     return profilePython(info, { ...opts, ...opts.python, onSamplingStarted: ({ pid }) => started?.({ pid, via: 'py-spy' }) });
   }
   const profile = await attachNodeProcess(info, {
@@ -153,6 +155,7 @@ export async function profileProcesses(targets: ProcessInfo[], opts: ProfileProc
   if (perProcess.length === 0) {
     throw new ProfilerError('inspector-unavailable', `no process could be profiled: ${failures.join('; ')}`);
   }
+  const { mergeProfiles } = await import('./merge-profiles.js');
   const merged = mergeProfiles(perProcess);
   merged.warnings.push(...failures.map((f) => `not profiled: ${f}`));
   return { merged, perProcess, plan };

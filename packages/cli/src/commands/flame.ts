@@ -201,7 +201,11 @@ async function collectProfiles(args: FlameArgs, run: FlameRun): Promise<{ merged
       const line = describeStartPause(e);
       if (line && (args.yes || e.pauseMs <= DEFAULT_MAX_PAUSE_MS)) progress(line);
     },
-    onSamplingStarted: ({ pid, via }) => progress(`sampling started: PID ${pid} via ${via}`),
+    onSamplingStarted: ({ pid, via }) => {
+      progress(`sampling started: PID ${pid} via ${via}`);
+      // The outputs load while the target is sampled, not after; a failure to load surfaces where they are used.
+      profiler().catch(() => undefined);
+    },
   });
 }
 

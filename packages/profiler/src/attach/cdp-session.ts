@@ -6,9 +6,16 @@ import type WebSocketType from 'ws';
 
 // `ws` is CommonJS: required, not imported. An ESM import of it runs Node's CommonJS export scan (cjs-module-lexer)
 // and the package's ESM wrapper, ~50 ms of CPU on this machine before `crawl-diag flame --pid` can send its
-// first message; require() loads the same module in about a third of that.
-const WebSocket = createRequire(import.meta.url)('ws') as typeof WebSocketType;
+// first message; require() loads the same module in about a third of that. It is required on first use, not when
+// this module loads, so that an attach can load it while the target is still opening its inspector (loadWebSocket).
 type WebSocket = WebSocketType;
+let WebSocketClass: typeof WebSocketType | undefined;
+
+/** Loads the WebSocket client now (synchronously, 10-50 ms of CPU) rather than at the first connect. */
+export function loadWebSocket(): typeof WebSocketType {
+  WebSocketClass ??= createRequire(import.meta.url)('ws') as typeof WebSocketType;
+  return WebSocketClass;
+}
 
 type Listener = (params: Record<string, unknown>) => void;
 
@@ -130,6 +137,7 @@ export class CdpConnection {
   static connect(url: string, timeoutMs = 5000): Promise<CdpConnection> {
     return new Promise((resolve, reject) => {
       // perMessageDeflate off: the inspector does not negotiate it, and it only costs CPU on loopback.
+      const WebSocket = loadWebSocket();
       const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs, maxPayload: 1 << 30 });
       socket.once('open', () => {
         // Errors after the handshake end in 'close', which fails every pending call; nothing else to do.

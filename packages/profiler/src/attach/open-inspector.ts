@@ -7,7 +7,7 @@ import { ProfilerError } from '../errors.js';
 import { caughtSignals, processExists, readEnviron, type ProcessInfo } from '../procfs/process-info.js';
 import { isLoopback, listeningAmong, listeningSocketsInNamespaceOf, processListeningOn, socketInodesOf, type ListeningSocket } from '../procfs/listening-sockets.js';
 import { inspectorFlags, type InspectorFlags } from './inspector-flags.js';
-import { CdpConnection } from './cdp-session.js';
+import { CdpConnection, loadWebSocket } from './cdp-session.js';
 
 /** How often, while the target opens its inspector, its sockets are looked at again (a few /proc reads each). */
 const OPEN_POLL_MS = 5;
@@ -142,6 +142,9 @@ export async function openInspector(info: ProcessInfo, opts: OpenInspectorOption
     if (code === 'ESRCH') throw new ProfilerError('no-such-process', `PID ${pid} exited before its inspector could be opened`);
     throw err;
   }
+  // The target takes 10-20 ms to open its inspector, on its own threads: load the WebSocket client meanwhile rather
+  // than after.
+  loadWebSocket();
 
   // Poll the cheap fd list; read the TCP tables only when the process has sockets it did not have before the
   // signal. Such a socket is looked at again on every poll until it listens: the inspector's socket exists a moment

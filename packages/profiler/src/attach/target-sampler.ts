@@ -5,10 +5,16 @@
 // What a chunk must not cost: V8 builds its profiler's code map when the first profile of a CpuProfiler starts
 // (ProfilingScope: four passes over every object of the heap, on the target's main thread, ~0.3 s per 200 MB of
 // small objects; see start-pause.ts and the README), and drops it when the last one stops. The inspector keeps
-// one CpuProfiler per session while any of its profiles runs. So before the first chunk we start a second
-// profile, the anchor (the command-line API's `profile()`, which the same session's Profiler agent records), and
-// keep it running until the end: every chunk's start and stop then find the profiler running and cost the target
-// ~1 ms instead of a walk. The anchor's own samples are never fetched: Profiler.disable drops it unserialized.
+// one CpuProfiler per session while any of its profiles runs. So right after the first chunk starts we start a
+// second profile, the anchor (the command-line API's `profile()`, which the same session's Profiler agent records),
+// and keep it running until the end: every chunk's stop and start then find the profiler running and cost the
+// target ~1 ms instead of a walk. The anchor's own samples are never fetched: Profiler.disable drops it unserialized.
+//
+// The anchor comes after the first chunk's start, not before, and the first sample does not wait for its answer:
+// `profile()` sends a Profiler.consoleProfileStarted event just before its reply, and the inspector's socket (Nagle's
+// algorithm on) holds that small reply until our side acknowledges the event, which a delayed ACK puts ~40 ms later
+// (the event arrives after ~1 ms, the reply after ~44 ms; the target spends ~1 ms of CPU on the call). The inspector
+// handles a session's messages in order, so the anchor is running before the first chunk's Profiler.stop is read.
 import type { CdpSession } from './cdp-session.js';
 import type { V8CpuProfile } from '../v8-cpuprofile.js';
 
@@ -34,11 +40,16 @@ export class TargetSampler {
     private readonly intervalUs: number,
   ) {}
 
+  /** Resolves once the anchor answered (started, or `anchorFailure` set); never rejects. */
+  private anchorStarted: Promise<void> = Promise.resolve();
+
+  /** Starts the first chunk; resolves when its profile runs. */
   async start(): Promise<void> {
+    // One at a time: two replies written back to back are the same ~40 ms wait as the anchor's (below).
     await this.session.send('Profiler.enable');
     await this.session.send('Profiler.setSamplingInterval', { interval: this.intervalUs });
-    await this.startAnchor();
     await this.begin();
+    this.anchorStarted = this.startAnchor();
   }
 
   /** The profile that keeps the code map alive between chunks (see the top comment). */
@@ -66,6 +77,7 @@ export class TargetSampler {
   private async end(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    await this.anchorStarted;
     try {
       const { profile } = await this.session.send<{ profile: V8CpuProfile }>('Profiler.stop');
       this.chunks.push({ profile, epochOffsetUs: this.startedAtEpochUs - profile.startTime });
