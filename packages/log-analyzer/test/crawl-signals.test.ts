@@ -110,6 +110,31 @@ describe('the rate of a crawler that logs its fetches before their answers', () 
     expect(signals.rate.perSecLate).toBeCloseTo(6, 10);
     expect(signals.pushbackShare!.latePooled).toBeCloseTo(0.4, 10);
   });
+
+  it("the original multi-worker Python crawler's accept line is its fetch line: failures come off it", async () => {
+    // Its lines (bench/real-crawlers/python/crawler.py): `will be crawled` just before each fetch, `Could not retrieve
+    // content` after a 429; 8 a second, from the second minute 5 of them refused.
+    const lines: string[] = [];
+    const py = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ').replace('.', ',');
+    const who = 'crawlers.web.multi_worker_web_crawler';
+    for (let s = 0; s < 180; s++) {
+      for (let i = 0; i < 8; i++) {
+        const at = T0 + s * 1000 + i * 110;
+        const url = `http://www.site-${i}.test/p/${s}`;
+        lines.push(`${py(at)} - ${who} - DEBUG - The URL '${url}' will be crawled.`);
+        if (s >= 60 && i < 5) lines.push(`${py(at + 50)} - ${who} - ERROR - Could not retrieve content for URL '${url}'`);
+      }
+    }
+    const path = join(dir, 'crawler-1.log');
+    await writeFile(path, lines.join('\n') + '\n');
+    const { report, signals } = await analyzeCrawl({ paths: [path], tz: 'UTC', bucketMs: 10_000 });
+    expect(signals.crawler).toBe('python');
+    expect(signals.rate.series).toBe('will be crawled − could not retrieve');
+    const offset = (T0 - Date.parse(report.start)) / 10_000;
+    expect(signals.rate.perBucket.slice(offset, offset + 6)).toEqual(new Array(6).fill(80));
+    expect(signals.rate.perBucket.slice(offset + 6, offset + 17)).toEqual(new Array(11).fill(30));
+    expect(signals.rate.perSecLate).toBeCloseTo(3, 10);
+  });
 });
 
 describe('the ratios and the domains', () => {
@@ -140,6 +165,24 @@ describe('the ratios and the domains', () => {
     expect(d.late.effective).toBe(1);
     expect(d.late.topShare).toBe(1);
     expect(d.early.effective!).toBeGreaterThan(5);
+  });
+
+  it('one site however its host is spelled: case and a trailing dot do not make another domain', async () => {
+    // Links spelled as pages write them (`http://WWW.SITE-1.TEST:80/…`), logged as the crawler fetched them.
+    const lines: string[] = [];
+    for (let s = 0; s < 120; s++) {
+      for (let i = 0; i < 4; i++) {
+        const host = [`www.site-${i}.test`, `WWW.SITE-${i}.TEST:80`, `www.site-${i}.test.`][(s + i) % 3];
+        lines.push(`${stamp(T0 + s * 1000 + i * 200)} [scrapy.core.engine] DEBUG: Crawled (200) <GET http://${host}/p/${s}> (referer: None)`);
+      }
+    }
+    const path = join(dir, 'scrapy-spellings.log');
+    await writeFile(path, lines.join('\n') + '\n');
+    const { signals } = await analyzeCrawl({ paths: [path], tz: 'UTC', bucketMs: 10_000, warmupSec: 0 });
+    const d = signals.domains!;
+    expect([d.early.distinct, d.late.distinct, d.earlyPooled.distinct]).toEqual([4, 4, 4]);
+    expect(d.early.effective).toBeCloseTo(4, 10);
+    expect(d.late.top).toMatch(/^www\.site-\d\.test$/);
   });
 
   it('domainSpread: inverse Simpson without small-sample bias, capped at the distinct count', () => {

@@ -200,7 +200,7 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
   if (!rateName) rateName = report.series.find((s) => s.total > 0)?.name ?? report.series[0]?.name;
   let pages = count(rateName!) ?? { counts: new Array<number>(report.buckets).fill(0), kind: 'count' as const, present: false, groups: {} };
   // Failed fetches out of a fetch-line rate (when they are more than 1% of it): pages, not attempts.
-  const failed = !options.rateSeries && logs?.failedFetchSeries && rateName === logs.rateSeries[0] ? count(logs.failedFetchSeries) : undefined;
+  const failed = !options.rateSeries && logs?.failedFetchSeries && (logs.fetchLineSeries ?? logs.rateSeries.slice(0, 1)).includes(rateName!) ? count(logs.failedFetchSeries) : undefined;
   if (failed && pages.kind === 'count' && sum(failed.counts) >= 0.01 * sum(pages.counts)) {
     const minus = (a: number[], b: number[] | undefined) => a.map((x, i) => Math.max(0, x - (b?.[i] ?? 0)));
     rateName = `${rateName} − ${logs!.failedFetchSeries}`;

@@ -98,6 +98,12 @@ export interface CrawlerLogs {
    * sites refuse more and more shows its pages falling, not its attempts holding.
    */
   failedFetchSeries?: string;
+  /**
+   * Which of `rateSeries` are such fetch lines (default: the first). The original multi-worker Python crawler logs
+   * `will be crawled` just before it fetches and `Could not retrieve content` when the answer is a 429, a 5xx or an
+   * error, so its accept line is a fetch line too; our crawler's `will be crawled` is not.
+   */
+  fetchLineSeries?: string[];
 }
 
 export const CRAWLER_LOGS: Record<CrawlerKind, CrawlerLogs> = {
@@ -121,6 +127,7 @@ export const CRAWLER_LOGS: Record<CrawlerKind, CrawlerLogs> = {
     domainSeries: SIGNAL.fetchedDomains,
     postponedSeries: 'postponed',
     failedFetchSeries: 'could not retrieve',
+    fetchLineSeries: ['crawling', 'will be crawled'],
   },
   scrapy: {
     kind: 'scrapy',

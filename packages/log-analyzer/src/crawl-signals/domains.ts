@@ -96,13 +96,28 @@ function pooledSpread(buckets: ReadonlyArray<Record<string, number>>): DomainSpr
   return domainSpread(pages);
 }
 
+/**
+ * One domain however the log spells its host: host names are case-insensitive, and crawlers log the URL as the page
+ * wrote its link (`http://WWW.EXAMPLE.TEST:80/…` and `http://www.example.test/…` are one site; the key is read up
+ * to the port), so spellings counted apart would double the domains a crawl fetched.
+ */
+function foldHosts(bucket: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [host, n] of Object.entries(bucket)) {
+    const k = host.toLowerCase().replace(/\.$/, '');
+    out[k] = (out[k] ?? 0) + n;
+  }
+  return out;
+}
+
 /** Domain concentration over the judged window [from, to) of a key series; null when it holds too few pages. */
 export function domainSignal(keys: KeySeriesReport, window: { from: number; to: number }, bucketMs: number): DomainSignal | null {
-  const part = keys.perBucket.slice(window.from, window.to);
+  const buckets = keys.perBucket.map(foldHosts);
+  const part = buckets.slice(window.from, window.to);
   const pages = part.reduce((s, b) => s + Object.values(b).reduce((a, n) => a + n, 0), 0);
   if (part.length < 3 || pages < 20) return null;
   const third = Math.max(1, Math.floor(part.length / 3));
-  const perBucket = keys.perBucket.map(domainSpread);
+  const perBucket = buckets.map(domainSpread);
   return {
     series: keys.name,
     perBucket,
