@@ -97,6 +97,28 @@ describe('too little to judge', () => {
   });
 });
 
+describe('a short log whose statistics lines are slower than its page lines', () => {
+  it("the first 120 s of a Scrapy step: the rate judged on its page lines' own resolution, not on LogStats' 10 s", async () => {
+    // The latency doubles at 75 s. LogStats every 10 s set the report's bucket to 10 s: 9 buckets in the judged
+    // window, too few for a verdict, although there is a `Crawled (200)` line per page.
+    const lines = (await readFile(join(REAL, 'scrapy-step/scrapy.log'), 'utf8')).split('\n');
+    const start = Date.parse(lines.find((l) => RECORD.test(l))!.slice(0, 19).replace(' ', 'T') + 'Z');
+    const first = lines.filter((l) => !RECORD.test(l) || Date.parse(l.slice(0, 19).replace(' ', 'T') + 'Z') < start + 120_000);
+    const path = join(dir, 'scrapy-step-120s.log');
+    await writeFile(path, first.join('\n'));
+    const e = await gatherEvidence({ logs: [path] });
+    expect(e.logs!.signals.bucketMs).toBe(10_000);
+    const rate = e.logs!.signals.rate;
+    expect(rate.series).toBe('crawled (scrapy)');
+    expect(rate.judgedBucketMs).toBeLessThan(10_000);
+    expect(rate.verdict).toBe('decay');
+    expect(rate.perSecLate).toBeLessThan(rate.perSecEarly * 0.8);
+    // At INFO the same 120 s has only the LogStats totals: still too little, as before.
+    await writeFile(join(dir, 'scrapy-step-120s-info.log'), atInfo(first.join('\n')));
+    expect((await gatherEvidence({ logs: [join(dir, 'scrapy-step-120s-info.log')] })).logs!.signals.rate.verdict).toBe('insufficient-data');
+  });
+});
+
 describe('a rotated log', () => {
   it('scrapy.log.2.gz, scrapy.log.1 and scrapy.log read as one crawl, as the whole log is', async () => {
     const whole = await readFile(join(REAL, 'scrapy-rising-429/scrapy.log'), 'utf8');
