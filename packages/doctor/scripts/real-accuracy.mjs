@@ -9,7 +9,7 @@
 // count); a decay with no induced cause (the web slows, a step) is right with no finding, decay-unexplained or
 // web-slowing; a control (steady) only with no finding at all. The verdict is right when it is truth.json's
 // expected one. `server` is the server's own count of the rate's change (truth.json serverRate): where it contradicts
-// the scenario's expected verdict (a "steady" crawl that fell by half, an induced decay that never showed), the row
+// the scenario's expected verdict (a "steady" crawl that fell by half or grew by a quarter, an induced decay that never showed), the row
 // says so, and the verdict is scored against the label all the same.
 // Build first: npx tsc -b packages/cli
 import { execFileSync } from 'node:child_process';
@@ -44,7 +44,7 @@ for (const dir of positionals) {
   const want = exp.cause ? (exp.cause === 'store-bound' && t.crawler.name === 'crawl-diag' ? OWN_STORE : CAUSE[exp.cause]) : null;
   const causeOk = want ? want.includes(first) : exp.verdict === 'decay' ? [null, 'decay-unexplained', 'web-slowing'].includes(first) : r.findings.length === 0;
   const server = t.serverRate?.relativeChange ?? null;
-  const contradicted = server !== null && ((exp.verdict === 'decay' && server > -0.1) || (exp.verdict === 'steady' && server < -0.25));
+  const contradicted = server !== null && ((exp.verdict === 'decay' && server > -0.1) || (exp.verdict === 'steady' && (server < -0.25 || server > 0.25)));
   rows.push({
     run: basename(dir),
     crawler: t.crawler.version,
