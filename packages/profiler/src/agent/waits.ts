@@ -1,13 +1,13 @@
 // Where a Node process waits: the agent's record of the I/O a worker awaits, by the JS call site that awaits it.
 // V8's profile says only `(idle)` while a worker's promise waits on MongoDB or a slow site; here each wait is seen
-// where it starts and ends (the mongodb driver's command monitoring, undici's diagnostics_channel events, node:http
+// where it starts and ends (the mongodb driver's connections, undici's diagnostics_channel events, node:http
 // requests, the awaitable timers), and the wall time between two such events is shared equally by the waits in
 // flight then: with ten requests in flight each holds a tenth, so the waits never add up to more than the time that
 // passed. The agent then fits them into the part of its window that the CPU samples leave uncovered
 // (wait-samples.ts), so time spent running JS stays CPU time. (libuv's idle clock, performance.eventLoopUtilization,
 // would be the direct measure, but V8's sampling profiler interrupts the loop's poll a hundred times a second and the
 // clock then misses most of the idle time: 350 ms a second measured against 900 without the profiler.)
-// Cost: one structured stack capture and two clock reads per wait (a few microseconds), nothing per sample.
+// Cost: two clock reads per wait, and a structured stack capture for the waits a wall-clock sampler would hit.
 import diagnosticsChannel from 'node:diagnostics_channel';
 import Module, { syncBuiltinESMExports } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -120,7 +120,7 @@ export class WaitTracker {
   private readonly periodUs: number;
   private readonly clockMs: () => number;
   private readonly random: () => number;
-  private readonly hideFiles: string[];
+  private readonly files: OwnFiles;
   private readonly captureBudget: number;
   private readonly cpuUs: () => number;
   /** The period in force: `periodUs`, stretched while the captures cost more than their budget. */
@@ -137,7 +137,7 @@ export class WaitTracker {
     this.periodUs = opts.periodUs ?? DEFAULT_PERIOD_US;
     this.clockMs = opts.clockMs ?? (() => performance.now());
     this.random = opts.random ?? Math.random;
-    this.hideFiles = opts.hideFiles ?? [];
+    this.files = new OwnFiles(opts.hideFiles ?? []);
     this.lastMs = this.clockMs();
     this.captureBudget = opts.captureBudget ?? DEFAULT_CAPTURE_BUDGET;
     this.cpuUs = opts.cpuUs ?? (() => {
@@ -201,7 +201,7 @@ export class WaitTracker {
     if (p >= 1 || this.random() < p) {
       this.captures++;
       const t0 = budgeted ? this.clockMs() : 0;
-      site = this.siteOf(awaitingStack(this.hideFiles), what);
+      site = this.siteOf(awaitingStack(this.files), what);
       if (budgeted) this.captureMs += this.clockMs() - t0;
     }
     this.waits++;
@@ -269,11 +269,35 @@ export class WaitTracker {
 }
 
 const AGENT_DIR = import.meta.dirname;
+/** Past this many distinct script names the cache of which are the program's own starts over (eval'd code, say). */
+const MAX_KNOWN_FILES = 10_000;
 
 type CallSiteWithEnclosing = NodeJS.CallSite & { getEnclosingLineNumber?: () => number };
 
+/**
+ * A script name's path when its frames are the program's own, null when they are not (node: internals,
+ * node_modules, the agent, hidden files, no name). Decided once per name: an ES module's frames are file:// URLs,
+ * and parsing and decoding one for every frame of every capture was a fifth of a capture's instructions.
+ */
+class OwnFiles {
+  private readonly known = new Map<string, string | null>();
+  constructor(private readonly hideFiles: string[]) {}
+
+  pathOf(scriptName: string | null | undefined): string | null {
+    if (!scriptName) return null;
+    let path = this.known.get(scriptName);
+    if (path === undefined) {
+      if (this.known.size >= MAX_KNOWN_FILES) this.known.clear();
+      const file = scriptName.startsWith('file://') ? decodeURIComponent(new URL(scriptName).pathname) : scriptName;
+      const hidden = file.startsWith('node:') || file.includes(`${sep}node_modules${sep}`) || file.startsWith(AGENT_DIR) || this.hideFiles.includes(file);
+      this.known.set(scriptName, (path = hidden ? null : file));
+    }
+    return path;
+  }
+}
+
 /** The program's own frames of the current (sync + async) stack, root first, and the awaiting line; undefined when there are none. */
-function awaitingStack(hideFiles: string[]): { stack: WaitFrame[]; site: WaitFrame } | undefined {
+function awaitingStack(files: OwnFiles): { stack: WaitFrame[]; site: WaitFrame } | undefined {
   const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
   let sites: CallSiteWithEnclosing[] = [];
@@ -289,8 +313,8 @@ function awaitingStack(hideFiles: string[]): { stack: WaitFrame[]; site: WaitFra
   }
   const leafFirst: { frame: WaitFrame; callLine: number }[] = [];
   for (const s of sites) {
-    const file = fileOf(s);
-    if (!file || file.startsWith('node:') || file.includes(`${sep}node_modules${sep}`) || file.startsWith(AGENT_DIR) || hideFiles.includes(file)) continue;
+    const file = files.pathOf(s.getFileName());
+    if (file === null) continue;
     const callLine = s.getLineNumber() ?? 0;
     leafFirst.push({ frame: { name: s.getFunctionName() || '(anonymous)', file, line: s.getEnclosingLineNumber?.() ?? callLine }, callLine });
   }
@@ -299,16 +323,10 @@ function awaitingStack(hideFiles: string[]): { stack: WaitFrame[]; site: WaitFra
   return { stack: leafFirst.map((f) => f.frame).reverse(), site: { ...inner.frame, line: inner.callLine } };
 }
 
-function fileOf(s: NodeJS.CallSite): string | undefined {
-  const name = s.getFileName() ?? undefined;
-  if (!name) return undefined;
-  return name.startsWith('file://') ? decodeURIComponent(new URL(name).pathname) : name;
-}
-
 /**
  * Starts watching the waits the process makes: undici (fetch) through diagnostics_channel, node:http(s) client
- * requests, timers/promises' setTimeout (and util.promisify(setTimeout)), and every MongoClient of the
- * official mongodb driver (command monitoring turned on as clients connect). Returns a function that stops it.
+ * requests, timers/promises' setTimeout (and util.promisify(setTimeout)), and the commands of the official
+ * mongodb driver's connections. Returns a function that stops it.
  */
 export function watchWaits(tracker: WaitTracker): () => void {
   const undo: (() => void)[] = [];
@@ -319,9 +337,10 @@ export function watchWaits(tracker: WaitTracker): () => void {
 
   // undici, Node's own fetch included: a request is waited on from its creation to its end or error.
   type UndiciRequest = { method?: string; origin?: string | URL; path?: string };
+  const undiciLabel = labels((method, origin) => `undici ${method} ${hostOf(origin)}`);
   subscribe('undici:request:create', (m) => {
     const r = (m as { request: UndiciRequest }).request;
-    tracker.start(r, `undici ${r.method ?? 'GET'} ${hostOf(String(r.origin ?? ''))}`);
+    tracker.start(r, undiciLabel(r.method ?? 'GET', String(r.origin ?? '')));
   });
   for (const channel of ['undici:request:trailers', 'undici:request:error']) subscribe(channel, (m) => tracker.end((m as { request: object }).request));
 
@@ -342,6 +361,7 @@ type HttpRequest = { method?: string; host?: string; once(event: string, fn: () 
 
 function watchHttpRequests(tracker: WaitTracker): () => void {
   const require = createRequire(import.meta.url);
+  const httpLabel = labels((method, host) => `http ${method} ${host}`.trimEnd());
   const restore: (() => void)[] = [];
   for (const name of ['node:http', 'node:https']) {
     const mod = require(name) as Record<'request' | 'get', (...args: unknown[]) => HttpRequest>;
@@ -350,7 +370,7 @@ function watchHttpRequests(tracker: WaitTracker): () => void {
       mod[fn] = function (this: unknown, ...args: unknown[]) {
         const req = original.apply(this, args);
         try {
-          tracker.start(req, `http ${req.method ?? 'GET'} ${req.host ?? ''}`.trimEnd());
+          tracker.start(req, httpLabel(req.method ?? 'GET', req.host ?? ''));
           req.once('close', () => tracker.end(req));
         } catch {
           // Watching must never break the host's request.
@@ -364,6 +384,27 @@ function watchHttpRequests(tracker: WaitTracker): () => void {
   return () => {
     for (const r of restore) r();
     syncBuiltinESMExports();
+  };
+}
+
+/** Past this many origins of one method the labels start over (a crawler meets hosts without end). */
+const MAX_LABELS = 1000;
+
+/**
+ * A wait's `what` by method and host, built once per pair rather than on every wait (a new string each time, and
+ * for undici a URL parse): the label is the kind the tracker looks every wait up by.
+ */
+function labels(build: (method: string, host: string) => string): (method: string, host: string) => string {
+  const byMethod = new Map<string, Map<string, string>>();
+  return (method, host) => {
+    let byHost = byMethod.get(method);
+    if (!byHost) byMethod.set(method, (byHost = new Map()));
+    let label = byHost.get(host);
+    if (label === undefined) {
+      if (byHost.size >= MAX_LABELS) byHost.clear();
+      byHost.set(host, (label = build(method, host)));
+    }
+    return label;
   };
 }
 
@@ -409,28 +450,64 @@ interface MongoCommandEvent {
   commandName: string;
   command?: Record<string, unknown>;
 }
+type ConnectionCommand = (this: unknown, ns: { db?: string }, command: Record<string, unknown>, ...rest: unknown[]) => Promise<unknown>;
+
+/** `mongodb find crawl.frontier`: the command's name (its first key), the database, and the collection it names. */
+function mongoLabel(commandName: string, db: string | undefined, command: Record<string, unknown> | undefined): string {
+  const collection = typeof command?.[commandName] === 'string' ? `.${String(command[commandName])}` : '';
+  return `mongodb ${commandName} ${db ?? ''}${collection}`.trimEnd();
+}
 
 /**
  * The mongodb driver, however it is loaded (require, or import: the driver's own modules are always loaded by
- * require): its MongoClient's connect is wrapped to turn command monitoring on and listen to it.
+ * require). Each command a connection sends (its `Connection.command`, an async method in the drivers of today) is a wait
+ * from the call to its reply. Command monitoring would say the same, but it makes the driver build two event
+ * objects per command and deserialize every reply in full for the succeeded event, where a cursor's batch is
+ * otherwise read lazily; so it is used only for a driver without that async method, turned on as each MongoClient
+ * connects.
  */
 function watchMongo(tracker: WaitTracker): () => void {
   const mod = Module as unknown as { _load: (request: string, parent: { filename?: string } | undefined, isMain: boolean) => unknown };
   const originalLoad = mod._load;
   const patched = new WeakSet<object>();
-  const clients = new WeakSet<object>();
+  const restore: (() => void)[] = [];
   const marker = `${sep}mongodb${sep}lib${sep}`;
+  let connectionWatched = false;
+
+  const watchConnection = (proto: { command: ConnectionCommand }): void => {
+    const command = proto.command;
+    proto.command = function (this: unknown, ns, cmd, ...rest) {
+      const token = {};
+      try {
+        let name: string | undefined;
+        for (const key in cmd) {
+          name = key;
+          break;
+        }
+        if (name !== undefined) tracker.start(token, mongoLabel(name, ns?.db, cmd));
+      } catch {
+        // Watching must never break the host's query.
+      }
+      const reply = command.call(this, ns, cmd, ...rest);
+      const done = () => tracker.end(token);
+      reply.then(done, done);
+      return reply;
+    };
+    restore.push(() => (proto.command = command));
+    connectionWatched = true;
+  };
+
   const tokens = new Map<string, object>();
   const keyOf = (e: MongoCommandEvent) => `${e.connectionId ?? ''}:${e.requestId}`;
-  const instrument = (client: MongoClientLike): void => {
-    if (clients.has(client)) return;
+  const clients = new WeakSet<object>();
+  const monitor = (client: MongoClientLike): void => {
+    if (connectionWatched || clients.has(client)) return;
     clients.add(client);
     client.monitorCommands = true;
     client.on('commandStarted', (e) => {
       const token = {};
       tokens.set(keyOf(e), token);
-      const collection = typeof e.command?.[e.commandName] === 'string' ? `.${String(e.command[e.commandName])}` : '';
-      tracker.start(token, `mongodb ${e.commandName} ${e.databaseName ?? ''}${collection}`.trimEnd());
+      tracker.start(token, mongoLabel(e.commandName, e.databaseName, e.command));
     });
     const finish = (e: MongoCommandEvent) => {
       const token = tokens.get(keyOf(e));
@@ -441,17 +518,30 @@ function watchMongo(tracker: WaitTracker): () => void {
     client.on('commandSucceeded', finish);
     client.on('commandFailed', finish);
   };
+
+  type DriverExports = {
+    Connection?: { prototype: { command?: unknown; sendCommand?: unknown } };
+    MongoClient?: { prototype: { connect: (...a: unknown[]) => unknown } };
+  };
   mod._load = function (this: unknown, request: string, parent: { filename?: string } | undefined, isMain: boolean) {
-    const exports = originalLoad.call(this, request, parent, isMain) as { MongoClient?: { prototype: { connect: (...a: unknown[]) => unknown } } };
+    const exports = originalLoad.call(this, request, parent, isMain) as DriverExports | undefined;
     try {
-      const proto = exports?.MongoClient?.prototype;
-      if (proto && typeof proto.connect === 'function' && !patched.has(proto) && parent?.filename?.includes(marker)) {
-        patched.add(proto);
-        const connect = proto.connect;
-        proto.connect = function (this: MongoClientLike, ...args: unknown[]) {
-          instrument(this);
-          return connect.apply(this, args);
-        };
+      if (parent?.filename?.includes(marker)) {
+        const conn = exports?.Connection?.prototype;
+        if (conn && !patched.has(conn) && typeof conn.sendCommand === 'function' && conn.command?.constructor?.name === 'AsyncFunction') {
+          patched.add(conn);
+          watchConnection(conn as { command: ConnectionCommand });
+        }
+        const client = exports?.MongoClient?.prototype;
+        if (client && typeof client.connect === 'function' && !patched.has(client)) {
+          patched.add(client);
+          const connect = client.connect;
+          client.connect = function (this: MongoClientLike, ...args: unknown[]) {
+            monitor(this);
+            return connect.apply(this, args);
+          };
+          restore.push(() => (client.connect = connect));
+        }
       }
     } catch {
       // Never let watching break the host's module loading.
@@ -460,5 +550,6 @@ function watchMongo(tracker: WaitTracker): () => void {
   };
   return () => {
     mod._load = originalLoad;
+    for (const r of restore) r();
   };
 }
