@@ -27,15 +27,10 @@ export function processCpuMs(pid: number): number | undefined {
   }
 }
 
-/**
- * CPU time (ms) of a process and all its descendants so far: each live one's own time plus what its exited children
- * used (cutime, cstime: counted once the parent has waited for them, as PostgreSQL's postmaster does for its
- * backends). For FerretDB on PostgreSQL the store server is the wrapper plus the cluster it started.
- */
-export function processTreeCpuMs(pid: number): number | undefined {
-  let byParent: Map<number, number[]>;
+/** The pids of a process's live descendants (children first, then theirs); empty when /proc cannot tell. */
+export function descendantPids(pid: number): number[] {
+  const byParent = new Map<number, number[]>();
   try {
-    byParent = new Map();
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
@@ -47,8 +42,24 @@ export function processTreeCpuMs(pid: number): number | undefined {
       }
     }
   } catch {
-    return undefined;
+    return [];
   }
+  const out: number[] = [];
+  const queue = [...(byParent.get(pid) ?? [])];
+  while (queue.length > 0) {
+    const p = queue.shift()!;
+    out.push(p);
+    queue.push(...(byParent.get(p) ?? []));
+  }
+  return out;
+}
+
+/**
+ * CPU time (ms) of a process and all its descendants so far: each live one's own time plus what its exited children
+ * used (cutime, cstime: counted once the parent has waited for them, as PostgreSQL's postmaster does for its
+ * backends). For FerretDB on PostgreSQL the store server is the wrapper plus the cluster it started.
+ */
+export function processTreeCpuMs(pid: number): number | undefined {
   const own = (p: number): number | undefined => {
     try {
       const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
@@ -60,14 +71,7 @@ export function processTreeCpuMs(pid: number): number | undefined {
   };
   const root = own(pid);
   if (root === undefined) return undefined;
-  let total = root;
-  const queue = [...(byParent.get(pid) ?? [])];
-  while (queue.length > 0) {
-    const p = queue.shift()!;
-    total += own(p) ?? 0;
-    queue.push(...(byParent.get(p) ?? []));
-  }
-  return total;
+  return descendantPids(pid).reduce((total, p) => total + (own(p) ?? 0), root);
 }
 
 export interface MachineCpuSample {
