@@ -91,6 +91,35 @@ describe.skipIf(target.skip !== undefined)('frontier log and leasing from it (re
     expect((await logs[2]!.readFrom(35)).notes).toHaveLength(5);
   });
 
+  it('reads up to the hint with one read per note, and past a lagging hint only when it probes', async () => {
+    const dbName = freshDbName('hint');
+    dbs.push(dbName);
+    const c = new MongoClient(target.url!);
+    clients.push(c);
+    const coll = c.db(dbName).collection<LogDoc>('frontierLog');
+    let reads = 0;
+    const log = new FrontierLog(() => coll, (op, fn) => ((reads += op === 'frontier log (read)' ? 1 : 0), fn()), isDup);
+    for (let i = 0; i < 6; i++) await (await log.append([[`http://a.test/${i}`, 'a.test', T + i]])).hintWritten;
+    // A note whose writer died before raising the hint: the hint says 6, note 6 exists.
+    await coll.insertOne({ _id: 'L6', packed: `http://a.test/6\ta.test\t${T + 6}` });
+    const tail = await log.tail();
+    expect(tail).toBe(6);
+
+    reads = 0;
+    const upTo = await log.readUpTo(2, tail, false);
+    expect(upTo.next).toBe(6);
+    expect(upTo.notes.flat().map(([u]) => u)).toEqual([2, 3, 4, 5].map((i) => `http://a.test/${i}`));
+    expect(reads).toBe(4);
+
+    // Nothing new below the hint: without a probe nothing is read; with one, the note past the hint is found.
+    reads = 0;
+    expect(await log.readUpTo(6, tail, false)).toEqual({ notes: [], next: 6 });
+    expect(reads).toBe(0);
+    const probed = await log.readUpTo(6, tail, true);
+    expect(probed.next).toBe(7);
+    expect(probed.notes.flat().map(([u]) => u)).toEqual(['http://a.test/6']);
+  });
+
   it('a leaser sees URLs another connection adds after its first lease, and postponed ones when due', async () => {
     const dbName = freshDbName('view');
     dbs.push(dbName);
@@ -114,6 +143,36 @@ describe.skipIf(target.skip !== undefined)('frontier log and leasing from it (re
     expect(await leaser.leaseUrls({ owner: 'd', limit: 5, leaseMs: 60_000, now: T + 499 })).toEqual([]);
     const again = await leaser.leaseUrls({ owner: 'd', limit: 5, leaseMs: 60_000, now: T + 500 });
     expect(again.map((l) => l.url)).toEqual(['http://b.test/1']);
+  });
+
+  it('claimDomain takes a current slot hint without reading the domain, and a stale one as no hint', async () => {
+    const dbName = freshDbName('slot');
+    dbs.push(dbName);
+    let domainReads = 0;
+    const store = new MongoStore({
+      uri: target.url!,
+      dbName,
+      maxPoolSize: 2,
+      onCommand: (e) => {
+        if (e.commandName === 'find' && (e.command as { find?: string }).find === 'domains') domainReads++;
+      },
+    });
+    await store.init();
+    stores.push(store);
+    await store.addUrls([{ url: 'http://a.test/1', domain: 'a.test', depth: 0 }], T);
+    // A domainsFree lease carries the slot as the leaser saw it: never claimed yet.
+    const [leased] = await store.leaseUrls({ owner: 'w', limit: 1, leaseMs: 60_000, now: T, domainsFree: true });
+    expect(leased?.domainSlot).toEqual({ gen: 0, freeAt: 0 });
+
+    domainReads = 0;
+    expect(await store.claimDomain('a.test', T, 500, leased!.domainSlot)).toEqual({ granted: true });
+    expect(domainReads).toBe(0);
+    // The same (now stale) hint again: its generation is taken, so the domain is read and the claim refused.
+    expect(await store.claimDomain('a.test', T + 100, 500, { gen: 0, freeAt: 0 })).toEqual({ granted: false, notBefore: T + 500 });
+    expect(domainReads).toBe(1);
+    // A hint saying the slot is still taken is not trusted either way: the store answers from the domain.
+    expect(await store.claimDomain('a.test', T + 600, 500, { gen: 1, freeAt: T + 9_999 })).toEqual({ granted: true });
+    expect(await store.claimDomain('a.test', T + 700, 500)).toEqual({ granted: false, notBefore: T + 1_100 });
   });
 
   it('on FerretDB, a lookup by _id searches an index (the wrapper adds the one its SQLite queries can use)', async (ctx) => {

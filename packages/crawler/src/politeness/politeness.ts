@@ -1,6 +1,6 @@
 // Per-domain politeness across every process: one fetch per domain per delay, enforced by an atomic claim on the
 // domain in the store. The delay is robots.txt's Crawl-delay when there is one, else `delayMs`.
-import type { CrawlStore, DomainClaim } from '../store/store.js';
+import type { CrawlStore, DomainClaim, DomainSlot } from '../store/store.js';
 
 export interface PolitenessOptions {
   store: Pick<CrawlStore, 'claimDomain'>;
@@ -38,9 +38,12 @@ export class Politeness {
     if (!Number.isFinite(this.delayMs) || this.delayMs < 0) throw new RangeError(`delayMs must be a non-negative number, got ${this.delayMs}`);
   }
 
-  /** Claims `domain` for one fetch at `now`; `crawlDelayMs` is robots.txt's Crawl-delay for it, if any. */
-  async claim(domain: string, now: number, crawlDelayMs?: number): Promise<PolitenessDecision> {
+  /**
+   * Claims `domain` for one fetch at `now`; `crawlDelayMs` is robots.txt's Crawl-delay for it, if any; `seen` the
+   * domain's slot as the leasing process saw it (a hint for the store).
+   */
+  async claim(domain: string, now: number, crawlDelayMs?: number, seen?: DomainSlot): Promise<PolitenessDecision> {
     const delayMs = effectiveDelayMs(this.delayMs, crawlDelayMs, this.maxCrawlDelayMs);
-    return decisionOf(domain, delayMs, await this.store.claimDomain(domain, now, delayMs));
+    return decisionOf(domain, delayMs, await this.store.claimDomain(domain, now, delayMs, seen));
   }
 }

@@ -31,6 +31,7 @@ export class MongoConnection {
   private closed = false;
   /** Whether the content server is FerretDB (known after init): some of its costs are worked around (addUrls). */
   contentIsFerretDb = false;
+  private idWithFieldsIndexed: boolean | undefined;
 
   constructor(private readonly options: MongoStoreOptions) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -135,6 +136,23 @@ export class MongoConnection {
     });
     // The domains collection has no secondary index: the leasing process reads it whole (DOMAIN_READ_MS) and every
     // other access is by _id.
+  }
+
+  /**
+   * Whether a frontier filter of `_id` and other fields is still answered from the `_id` index: on MongoDB, and on
+   * FerretDB's PostgreSQL backend, which pushes every equality down to SQL; not on its SQLite backend, which pushes
+   * down only a filter of `_id` alone and reads the whole collection for anything more. Asked of the server with an
+   * explain once the frontier exists (FerretDB explains a missing collection with an empty plan), then remembered.
+   */
+  async idWithFieldsFilterIndexed(): Promise<boolean> {
+    if (!this.contentIsFerretDb) return true;
+    if (this.idWithFieldsIndexed !== undefined) return this.idWithFieldsIndexed;
+    const plan = await this.op('explain (filter pushdown)', () => this.frontier.find({ _id: '', leaseOwner: '' }).explain());
+    const planned = plan.queryPlanner !== undefined && Object.keys(plan.queryPlanner as object).length > 0;
+    // No plan: the frontier does not exist yet; the answer is taken the next time.
+    if (!planned) return false;
+    this.idWithFieldsIndexed = plan.filterPushdown === true;
+    return this.idWithFieldsIndexed;
   }
 
   /** Creates the clients (one when both roles use the same URI); connecting happens on first use. */

@@ -114,12 +114,15 @@ export class FrontierLog {
     return { n, hintWritten };
   }
 
-  /** Reads the notes from number `from` on, up to the first missing one; returns them and the next number to read. */
-  async readFrom(from: number): Promise<{ notes: LogUrl[][]; next: number }> {
+  /**
+   * Reads the notes from number `from` on, up to the first missing one; returns them and the next number to read.
+   * `firstAhead`: how many to ask for at once first (then twice as many while all are there).
+   */
+  async readFrom(from: number, firstAhead = 2): Promise<{ notes: LogUrl[][]; next: number }> {
     const notes: LogUrl[][] = [];
     let next = from;
     // Start with a couple (usually little is new between two lease calls) and ask for more while all are there.
-    for (let ahead = 2; ; ahead = Math.min(ahead * 2, READ_AHEAD)) {
+    for (let ahead = firstAhead; ; ahead = Math.min(ahead * 2, READ_AHEAD)) {
       const ids = Array.from({ length: ahead }, (_, i) => noteId(next + i));
       const docs = await Promise.all(ids.map((id) => this.op('frontier log (read)', () => this.coll().findOne({ _id: id }))));
       for (const d of docs) {
@@ -128,5 +131,31 @@ export class FrontierLog {
         next++;
       }
     }
+  }
+
+  /**
+   * Reads the notes from number `from` up to the hint `tail` (read by the caller with tail(), often for an append
+   * too): every note below the hint exists, so each read is a hit, where readFrom's walk ends on misses, and with many
+   * writers a reader that is several notes behind spends about as many reads on misses as on notes (each a command
+   * for the client and the server). With `probe`, when the hint shows nothing new, the note at `from` is asked for
+   * anyway and the walk goes on from there: the hint lags behind a writer that died before raising it, and a
+   * leasing process must not miss that note for good. Without it (a cache that may be a little behind) the notes past
+   * the hint wait for a later call.
+   */
+  async readUpTo(from: number, tail: number, probe: boolean): Promise<{ notes: LogUrl[][]; next: number }> {
+    if (tail <= from) return probe ? this.readFrom(from, 1) : { notes: [], next: from };
+    const notes: LogUrl[][] = [];
+    let next = from;
+    while (next < tail) {
+      const ids = Array.from({ length: Math.min(tail - next, READ_AHEAD * 2) }, (_, i) => noteId(next + i));
+      const docs = await Promise.all(ids.map((id) => this.op('frontier log (read)', () => this.coll().findOne({ _id: id }))));
+      for (const d of docs) {
+        // Below the hint a note is missing only if the log was dropped under us: stop there, as readFrom would.
+        if (!d) return { notes, next };
+        notes.push(unpack(d));
+        next++;
+      }
+    }
+    return { notes, next };
   }
 }

@@ -1,7 +1,9 @@
-// The MongoStore's lease transitions: renew, postpone, retry, finish and release a URL a process holds. Each reads the
-// URL by `_id`, checks the owner and writes by `_id` (the one filter FerretDB answers from an index), recognises its
-// own earlier write when a dropped connection made it try again, and frees the domain's busy mark of domainsFree
-// dispatch when the lease ends.
+// The MongoStore's lease transitions: renew, postpone, retry, finish and release a URL a process holds. Where the server
+// answers a filter of `_id` and the owner from the `_id` index (MongoDB, FerretDB on PostgreSQL) each is one
+// findOneAndUpdate whose filter checks the owner; on FerretDB's SQLite backend, which indexes only a filter of `_id`
+// alone, each reads the URL by `_id`, checks the owner and writes by `_id`. Either recognises its own earlier write
+// when a dropped connection made it try again, and frees the domain's busy mark of domainsFree dispatch when the
+// lease ends.
 import type { UpdateFilter } from 'mongodb';
 import type { MongoConnection } from './mongo-connection.js';
 import { OPEN_STATES, type FrontierDoc } from './mongo-docs.js';
@@ -33,6 +35,17 @@ export class LeaseTransitions {
     alreadyApplied: (doc: FrontierDoc) => boolean,
   ): Promise<FrontierDoc | undefined> {
     let tries = 0;
+    if (await this.conn.idWithFieldsFilterIndexed()) {
+      // One command: the owner and state checked by the server's filter, the document as it was returned.
+      return this.conn.op(operation, async () => {
+        tries++;
+        const before = await this.conn.frontier.findOneAndUpdate({ _id: url, leaseOwner: owner, state: { $in: states } }, update, { returnDocument: 'before' });
+        if (before || tries === 1) return before ?? undefined;
+        // The connection dropped after the server applied our update but before it answered: report what it did.
+        const doc = await this.conn.frontier.findOne({ _id: url });
+        return doc && doc.leaseOwner === owner && alreadyApplied(doc) ? { ...doc, state: 'leased' } : undefined;
+      });
+    }
     return this.conn.op(operation, async () => {
       tries++;
       const doc = await this.conn.frontier.findOne({ _id: url });

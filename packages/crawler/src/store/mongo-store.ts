@@ -53,6 +53,7 @@ import type {
   CrawlStats,
   CrawlStore,
   DomainClaim,
+  DomainSlot,
   FrontierEntry,
   FrontierSummary,
   LeasedUrl,
@@ -86,11 +87,14 @@ export interface MongoStoreOptions extends StoreOptions {
 /** How many candidates one frontier query fetches per URL wanted (racers skip each other's). */
 const CANDIDATES_PER_URL = 4;
 /**
- * URLs per frontier insert on FerretDB. With the known URLs left out, about one URL in 300 is still a duplicate (a
- * race with another adder; bench crawl on FerretDB/PostgreSQL), and a duplicate costs its whole chunk one transaction
- * per document, against one per chunk otherwise: ~16 balances the two (chunk count + chunk² × duplicate share).
+ * URLs per frontier insert on FerretDB (its own batch: one transaction per 100 documents). A duplicate costs its whole
+ * chunk one transaction per document, against one per chunk otherwise, and every chunk is a command of its own. With
+ * the known URLs left out, the log's first notes included (mongo-known-urls.ts), about one URL in 8 000 is still a
+ * duplicate (5 of 39 625 in a 4-node bench crawl on FerretDB/PostgreSQL; one in 300 while each process started its
+ * known URLs at the log's hint and sent every index page once): a page's links then go in one insert, and about one
+ * page in a hundred pays for a duplicate.
  */
-const FERRETDB_INSERT_CHUNK = 16;
+const FERRETDB_INSERT_CHUNK = 100;
 /** Rounds of "query candidates, claim" per leaseUrls call before returning what it got. */
 const LEASE_ROUNDS = 6;
 /**
@@ -98,6 +102,12 @@ const LEASE_ROUNDS = 6;
  * a URL whose frontier-log note was never written (its adder died between the two writes) is found then.
  */
 const VIEW_RELOAD_MS = 30_000;
+/**
+ * A lease call within this long of the view's last sync leases from the view as it is, without reading the frontier
+ * log (a tail read and a read per note: commands for the client and the server, with every finished page): URLs added
+ * since wait that long at most. A call that comes up short syncs and tries again, so nothing due is missed for it.
+ */
+const VIEW_SYNC_MS = 250;
 
 export { dbNameFromUri, redactUri } from './mongo-docs.js';
 
@@ -116,6 +126,7 @@ export class MongoStore implements CrawlStore {
   /** The next frontier-log note the view has not read yet. */
   private viewNext = 0;
   private viewLoadedAt = 0;
+  private viewSyncedAt = 0;
   private viewSync: Promise<FrontierView> | undefined;
   /** Last URL handed out in frontier (URL) order; the next `frontierOrder: 'url'` lease resumes after it. */
   private urlCursor = '';
@@ -179,9 +190,14 @@ export class MongoStore implements CrawlStore {
       const crawled = new Set(seen.map((p) => p.url));
       batch = batch.filter((u) => !crawled.has(u.url));
     }
+    // Where the frontier-log note will go (the log's hint). On FerretDB it also bounds the read of the notes for the
+    // known URLs, so it is read first; elsewhere it is asked alongside the insert (one round trip less).
+    let logTail: Promise<number> | undefined;
     if (this.conn.contentIsFerretDb && batch.length > 1) {
       // Only new URLs in the insert, so that FerretDB takes the batch in one transaction (mongo-known-urls.ts).
-      await this.knownUrls.sync(this.log);
+      const tail = await this.log.tail();
+      logTail = Promise.resolve(tail);
+      await this.knownUrls.sync(this.log, tail);
       batch = batch.filter((u) => !this.knownUrls.has(u.url));
     }
     if (batch.length === 0) return 0;
@@ -198,12 +214,12 @@ export class MongoStore implements CrawlStore {
       postponements: 0,
       addedAt: now,
     }));
-    // Where the frontier-log note will go, asked now so that it does not wait for the insert (one round trip less).
-    const logTail = this.log.tail();
+    logTail ??= this.log.tail();
     logTail.catch(() => {}); // awaited below; an error here must not surface as an unhandled rejection meanwhile
     // The unique _id is the dedup: an unordered insert keeps going past duplicates and reports what it inserted.
-    // On FerretDB in chunks, sent together: a duplicate the known URLs missed (another process added it a moment ago)
-    // sends only its chunk down FerretDB's one-transaction-per-document path (mongo-known-urls.ts).
+    // On FerretDB in chunks of its own batch size, sent together: a duplicate the known URLs missed (another process
+    // added it a moment ago) sends only its chunk down FerretDB's one-transaction-per-document path
+    // (mongo-known-urls.ts).
     const chunk = this.conn.contentIsFerretDb ? FERRETDB_INSERT_CHUNK : docs.length;
     const chunks: FrontierDoc[][] = [];
     for (let i = 0; i < docs.length; i += chunk) chunks.push(docs.slice(i, i + chunk));
@@ -252,16 +268,22 @@ export class MongoStore implements CrawlStore {
     claim: C,
     operation: string,
     politeness: boolean,
+    /** Whether a lost claim reads the winner's (`existing`); without it a lost claim only reports that it lost. */
+    readWinner = true,
   ): Promise<{ won: true } | { won: false; existing: C | null }> {
+    let tries = 0;
     return this.conn.op(
       operation,
       async () => {
+        tries++;
         try {
           // `never`: the driver cannot prove a generic C satisfies its OptionalUnlessRequiredId<C> / Filter<C> types.
           await coll.insertOne(claim as never);
           return { won: true } as const;
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
+          // A retried insert whose first try landed is a duplicate of our own claim: the winner's token tells.
+          if (!readWinner && tries === 1) return { won: false, existing: null } as const;
           const existing = (await coll.findOne({ _id: claim._id } as never)) as C | null;
           if (existing?.token === claim.token) return { won: true } as const;
           return { won: false, existing } as const;
@@ -358,7 +380,13 @@ export class MongoStore implements CrawlStore {
 
   async leaseUrls(req: LeaseRequest): Promise<LeasedUrl[]> {
     if (req.limit <= 0) return [];
-    if (this.leasesFromView) return req.domainsFree ? this.leaseDomainsFreeFromView(req) : this.leaseAnyFromView(req);
+    if (this.leasesFromView) {
+      const fromView = (r: LeaseRequest, mayLag: boolean) => (r.domainsFree ? this.leaseDomainsFreeFromView(r, mayLag) : this.leaseAnyFromView(r, mayLag));
+      const mayLag = Date.now() - this.viewSyncedAt < VIEW_SYNC_MS;
+      const got = await fromView(req, mayLag);
+      if (!mayLag || got.length >= req.limit) return got;
+      return [...got, ...(await fromView({ ...req, limit: req.limit - got.length }, false))];
+    }
     return req.domainsFree ? this.leaseDomainsFree(req) : this.leaseAny(req);
   }
 
@@ -368,7 +396,8 @@ export class MongoStore implements CrawlStore {
    * Brings the view up to date: the first time (and, with `reloadIfStale`, when it is older than VIEW_RELOAD_MS) by
    * one full read of the open URLs, then by the frontier-log notes written since. One sync runs at a time.
    */
-  private syncView(reloadIfStale = false): Promise<FrontierView> {
+  private syncView(reloadIfStale = false, mayLag = false): Promise<FrontierView> {
+    if (mayLag && this.view && !this.viewSync) return Promise.resolve(this.view);
     this.viewSync ??= this.doSyncView(reloadIfStale).finally(() => {
       this.viewSync = undefined;
     });
@@ -380,10 +409,11 @@ export class MongoStore implements CrawlStore {
   }
 
   private async doSyncView(reloadIfStale: boolean): Promise<FrontierView> {
+    const syncedAt = Date.now();
+    // The log tail first: every note below it was written after its URLs were in the frontier, so a full read below
+    // sees them; notes from the tail on are read (again) afterwards, which changes nothing.
+    const tail = await this.log.tail();
     if (!this.view || (reloadIfStale && this.viewIsStale())) {
-      // The log tail first: every note below it was written after its URLs were in the frontier, so the full read
-      // below sees them; notes from the tail on are read (again) afterwards, which changes nothing.
-      const tail = await this.log.tail();
       const open = await this.conn.op('leaseUrls (frontier view load)', () =>
         this.conn.frontier.find({ state: { $in: OPEN_STATES } }, { projection: { _id: 1, domain: 1, dueAt: 1 } }).toArray(),
       );
@@ -394,9 +424,10 @@ export class MongoStore implements CrawlStore {
       this.viewLoadedAt = Date.now();
     }
     const view = this.view;
-    const { notes, next } = await this.log.readFrom(this.viewNext);
+    const { notes, next } = await this.log.readUpTo(this.viewNext, tail, true);
     for (const note of notes) for (const [url, domain, dueAt] of note) view.upsert(url, domain, dueAt);
     this.viewNext = Math.max(this.viewNext, next);
+    this.viewSyncedAt = syncedAt;
     return view;
   }
 
@@ -420,9 +451,9 @@ export class MongoStore implements CrawlStore {
     return due;
   }
 
-  private async leaseAnyFromView(req: LeaseRequest): Promise<LeasedUrl[]> {
+  private async leaseAnyFromView(req: LeaseRequest, mayLag: boolean): Promise<LeasedUrl[]> {
     const expires = req.now + req.leaseMs;
-    let view = await this.syncView();
+    let view = await this.syncView(false, mayLag);
     const got: LeasedUrl[] = [];
     const tried = new Set<string>();
     let contended = false;
@@ -458,9 +489,9 @@ export class MongoStore implements CrawlStore {
     return got;
   }
 
-  private async leaseDomainsFreeFromView(req: LeaseRequest): Promise<LeasedUrl[]> {
+  private async leaseDomainsFreeFromView(req: LeaseRequest, mayLag: boolean): Promise<LeasedUrl[]> {
     const expires = req.now + req.leaseMs;
-    let view = await this.syncView();
+    let view = await this.syncView(false, mayLag);
     if (view.domainsWithDue(req.now).length === 0 && this.viewIsStale()) view = await this.syncView(true);
     const free = await this.domains.findFree(req.now, view.domainsWithDue(req.now));
 
@@ -574,7 +605,8 @@ export class MongoStore implements CrawlStore {
     const mark: UpdateFilter<DomainDoc> = leased ? { $max: { busyGen: gen }, $set: { busyUntil: expires } } : { $max: { busyGen: gen } };
     await this.domains.upsertDomain('leaseUrls (domain busy)', d._id, mark);
     this.domains.note(d._id, leased ? { busyGen: gen, busyUntil: expires } : { busyGen: gen });
-    return leased;
+    // The slot as this process saw it: the worker's claimDomain tries the next generation without reading it first.
+    return leased && { ...leased, domainSlot: { gen: d.slotGen, freeAt: d.freeAt } };
   }
 
   // ---- lease transitions (mongo-leases.ts) ----
@@ -645,7 +677,18 @@ export class MongoStore implements CrawlStore {
 
   // ---- politeness ----
 
-  async claimDomain(domain: string, now: number, delayMs: number): Promise<DomainClaim> {
+  async claimDomain(domain: string, now: number, delayMs: number, seen?: DomainSlot): Promise<DomainClaim> {
+    // The leasing process's view of the slot, when it came with the URL and the slot is free by it: claim the next
+    // generation straight away. If the view was current the claim is won without a read of the domain; if not, the
+    // generation is taken already (slots only move forward), the insert loses, and the claim is made as below.
+    if (seen && seen.freeAt <= now) {
+      const claim: DomainClaimDoc = { _id: `slot${CLAIM_SEP}${domain}${CLAIM_SEP}${seen.gen + 1}`, domain, kind: 'slot', gen: seen.gen + 1, freeAt: now + delayMs, token: newToken(), at: now };
+      if ((await this.insertClaim(this.conn.domainClaims, claim, 'claimDomain', true, false)).won) {
+        await this.domains.upsertDomain('claimDomain', domain, { $max: { slotGen: claim.gen, freeAt: claim.freeAt } });
+        this.domains.note(domain, { slotGen: claim.gen, freeAt: claim.freeAt });
+        return { granted: true };
+      }
+    }
     const d = await this.conn.op('claimDomain', () => this.conn.domains.findOne({ _id: domain }), true);
     if (d && d.freeAt > now) return { granted: false, notBefore: d.freeAt };
     const gen = (d?.slotGen ?? 0) + 1;

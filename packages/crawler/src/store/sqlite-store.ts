@@ -498,6 +498,7 @@ export class SqliteStore implements CrawlStore {
     this.run('putRobots', (s) => s.putRobots.run(entry));
   }
 
+  /** One conditional upsert: the slot hint of LeasedUrl.domainSlot would save nothing here and is not taken. */
   async claimDomain(domain: string, now: number, delayMs: number): Promise<DomainClaim> {
     return this.write('claimDomain', (s) => {
       const res = s.claimDomain.run({ domain, now, freeAt: now + delayMs });

@@ -31,6 +31,12 @@ export interface NewUrl {
   notBefore?: number;
 }
 
+/** A domain's politeness slot as a process saw it: its generation (claims so far) and its next-free time. */
+export interface DomainSlot {
+  gen: number;
+  freeAt: number;
+}
+
 /** A URL handed to a process, held until `leaseExpiresAt`; after that it may be handed out again. */
 export interface LeasedUrl {
   url: string;
@@ -45,6 +51,12 @@ export interface LeasedUrl {
    * attempts keep growing: its fetches keep dying with the process that holds them.
    */
   attempts: number;
+  /**
+   * Its domain's politeness slot as the leasing process saw it (domainsFree leases of a store that keeps slots in
+   * generations: MongoStore). Only a hint for `claimDomain`, which saves a read with it when it is current and
+   * ignores it when it is not; never needed for correctness.
+   */
+  domainSlot?: DomainSlot;
 }
 
 export interface LeaseRequest {
@@ -243,8 +255,9 @@ export interface CrawlStore {
    * Atomically claims a domain for one fetch. Each domain has a next-free time (initially 0). When it has passed
    * (`<= now`), the claim is granted and the next-free time becomes `now + delayMs`; otherwise it is refused and
    * `notBefore` is the next-free time. Of two racers for a free domain exactly one is granted.
+   * `seen`: the slot as the caller last saw it (LeasedUrl.domainSlot), a hint a store may use to save a read.
    */
-  claimDomain(domain: string, now: number, delayMs: number): Promise<DomainClaim>;
+  claimDomain(domain: string, now: number, delayMs: number, seen?: DomainSlot): Promise<DomainClaim>;
 
   frontierSummary(now: number): Promise<FrontierSummary>;
   stats(): Promise<CrawlStats>;

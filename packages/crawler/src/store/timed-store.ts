@@ -8,6 +8,7 @@ import type {
   CrawlStats,
   CrawlStore,
   DomainClaim,
+  DomainSlot,
   FrontierEntry,
   FrontierSummary,
   LeasedUrl,
@@ -166,8 +167,8 @@ class TimedStore implements CrawlStore {
   putRobots(entry: RobotsEntry): Promise<void> {
     return this.time('putRobots', () => this.inner.putRobots(entry));
   }
-  claimDomain(domain: string, now: number, delayMs: number): Promise<DomainClaim> {
-    return this.time('claimDomain', () => this.inner.claimDomain(domain, now, delayMs));
+  claimDomain(domain: string, now: number, delayMs: number, seen?: DomainSlot): Promise<DomainClaim> {
+    return this.time('claimDomain', () => this.inner.claimDomain(domain, now, delayMs, seen));
   }
   frontierSummary(now: number): Promise<FrontierSummary> {
     return this.time('frontierSummary', () => this.inner.frontierSummary(now));

@@ -72,7 +72,7 @@ export async function crawlUrl(ctx: CrawlUrlContext, leased: LeasedUrl): Promise
   }
   if (robots.verdict === 'disallowed') return ignore('disallowed by robots.txt');
 
-  const claim = await ctx.politeness.claim(domain, Date.now(), robots.crawlDelayMs);
+  const claim = await ctx.politeness.claim(domain, Date.now(), robots.crawlDelayMs, leased.domainSlot);
   if (claim.kind === 'postponed') {
     await store.postponeUrl(url, owner, claim.notBefore);
     events.postponed(url);
