@@ -1,6 +1,6 @@
 // Turns merged event counts into the `crawl-diag/logs@1` report: puts them on one grid, then asks the analysis
 // stage for each series' and group's trend and change points.
-import { analyzeTrend, analyzeValueTrend } from './analysis/trend.js';
+import { analyzeTrend, analyzeValueTrend, STATISTICS_DETECTABLE_DECLINE } from './analysis/trend.js';
 import { analyzeGroups, type GroupFindings } from './analysis/groups.js';
 import { counterIncreases, gaugeSums, meanValues, ratioValues, sumValues, type Values } from './bucketer/bucket-values.js';
 import { LogInputError } from './errors.js';
@@ -211,11 +211,13 @@ function valueSeries(
   groupValues: Record<string, Values>,
   bucketMs: number,
 ): ValueSeriesReport {
-  const trend = analyzeValueTrend(total, bucketMs);
+  // A dozen statistics lines in a few minutes' run cannot show every decline: such a run says so, not "steady".
+  const options = { minDetectableDecline: STATISTICS_DETECTABLE_DECLINE };
+  const trend = analyzeValueTrend(total, bucketMs, options);
   const names = Object.keys(groupValues);
   const groups: ValueSeriesReport['groups'] = {};
   for (const g of names) {
-    groups[g] = { values: groupValues[g], trend: names.length === 1 ? { ...trend } : analyzeValueTrend(groupValues[g], bucketMs) };
+    groups[g] = { values: groupValues[g], trend: names.length === 1 ? { ...trend } : analyzeValueTrend(groupValues[g], bucketMs, options) };
   }
   return { name, kind, values: total, groups, trend };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mannKendall, mannKendallS, mannKendallVariance, hamedRaoFactor } from '../src/analysis/mann-kendall.js';
 import { theilSen } from '../src/analysis/theil-sen.js';
-import { analyzeTrend, analyzeValueTrend } from '../src/analysis/trend.js';
+import { analyzeTrend, analyzeValueTrend, detectableDecline } from '../src/analysis/trend.js';
 import { laplaceTrendTest } from '../src/analysis/laplace.js';
 import { isotonicFit } from '../src/analysis/isotonic.js';
 import { autocorrelatedSeries, constant, linear, overdispersedSeries, poissonSeries, seededRandom } from './analysis-generators.js';
@@ -222,6 +222,55 @@ describe('trend verdicts', () => {
     expect(t.relativeChange).toBeLessThan(-0.3);
     // 20 -> 12 per 1 s bucket over 6000 s: -8 per bucket in 1.67 h = -4.8 per bucket per hour.
     expect(t.slopePerHour).toBeCloseTo(-4.8, 0);
+  });
+});
+
+describe('the decline a run can show (power)', () => {
+  // Level 100, white normal noise of sd 10, 40 buckets, alpha 0.01, power 0.8: the slope b per bucket where
+  // sum_k (n − k)(2·Phi(b·k / (10·√2)) − 1) = (z(0.005) + z(0.2))·sqrt(n(n − 1)(2n + 5) / 18), times 39 / 100.
+  // Computed apart from the code (Python's statistics.NormalDist, bisection): 0.21149.
+  const n = 40;
+  const expected = 0.21149;
+  const noisy = (rng: ReturnType<typeof seededRandom>, drop: number): number[] =>
+    Array.from({ length: n }, (_, i) => 100 * (1 + drop / 2 - (drop * i) / (n - 1)) + 10 * rng.normal());
+
+  it('matches the formula with the noise read off the run, and means what it says: called ~80% of the time', () => {
+    const rng = seededRandom(41);
+    const estimates: number[] = [];
+    let called = 0;
+    let calledHalf = 0;
+    const trials = 300;
+    for (let i = 0; i < trials; i++) {
+      const flat = analyzeValueTrend(noisy(rng, 0), MINUTE, { minDetectableDecline: 0.2 });
+      if (flat.detectableDecline !== undefined) estimates.push(flat.detectableDecline);
+      if (analyzeValueTrend(noisy(rng, expected), MINUTE).verdict === 'decay') called++;
+      if (analyzeValueTrend(noisy(rng, expected / 2), MINUTE).verdict === 'decay') calledHalf++;
+    }
+    estimates.sort((a, b) => a - b);
+    expect(estimates.length).toBeGreaterThan(trials * 0.9);
+    expect(estimates[estimates.length >> 1]).toBeGreaterThan(expected * 0.9);
+    expect(estimates[estimates.length >> 1]).toBeLessThan(expected * 1.1);
+    // 80% power, with 300 trials' binomial error (sd 2.3 points) and the verdict's rules past the rank test.
+    expect(called / trials).toBeGreaterThan(0.72);
+    expect(called / trials).toBeLessThan(0.88);
+    expect(calledHalf / trials).toBeLessThan(0.4);
+  });
+
+  it('a steady run too short or noisy to show a 20% decline is insufficient-data, saying what it could show', () => {
+    const rng = seededRandom(42);
+    // 12 buckets of ~30 lines: Poisson noise alone hides a 20% decline (the formula, sd √30: 1.08).
+    const short = analyzeTrend({ counts: poissonSeries(rng, constant(12, 30)), bucketMs: MINUTE }, { minDetectableDecline: 0.2 });
+    // Off unless asked for (a series counted line by line): steady.
+    expect(analyzeTrend({ counts: poissonSeries(rng, constant(12, 30)), bucketMs: MINUTE }).verdict).toBe('steady');
+    expect(short.verdict).toBe('insufficient-data');
+    expect(short.detectableDecline!).toBeGreaterThan(0.2);
+    expect(short.pValue).not.toBeNull();
+    // The same rate over 200 buckets: steady, and a decline of 16% would have been seen (the formula: 0.1592).
+    const long = analyzeTrend({ counts: poissonSeries(rng, constant(200, 30)), bucketMs: MINUTE }, { minDetectableDecline: 0.2 });
+    expect(long.verdict).toBe('steady');
+    expect(long.detectableDecline!).toBeGreaterThan(0.1592 * 0.85);
+    expect(long.detectableDecline!).toBeLessThan(0.1592 * 1.15);
+    expect(detectableDecline([0, 0, 0, 0], 1, 0.01)).toBeNull();
   });
 });
 

@@ -29,17 +29,17 @@ const RATE_SERIES = [
 const KNOWN_MISSES: Record<string, { series: string[]; why: string; check: (report: LogsReport, run: Run) => Promise<void> | void }> = {
   'crawlee-unindexed-store': {
     series: ['requests (Crawlee stats)'],
-    why: 'statistics every 10 s over 150 s leave 14 judged buckets, the fall in the last four (p ≈ 0.4); the per-page lines of the same run, judged at their own 2 s resolution, give the decay',
+    why: 'statistics every 10 s over 150 s leave 14 judged buckets, the fall in the last four (p ≈ 0.4): too few and too noisy to show a 20% decline, so no verdict; the per-page lines of the same run, judged at their own 2 s resolution, give the decay',
     check: (report) => {
-      fallsButSteady(report, ['requests (Crawlee stats)']);
+      cannotTell(report, ['requests (Crawlee stats)']);
       perPageDecay(report, 'processed (Crawlee handler)');
     },
   },
   'scrapy-unindexed-store': {
     series: ['pages (LogStats)'],
-    why: 'statistics every 10 s over 150 s leave 14 judged buckets; the rate drops in the first three, then stays (p ≈ 0.012); the Crawled lines, judged at 2 s, give the decay',
+    why: 'statistics every 10 s over 150 s leave 14 judged buckets; the rate drops in the first three, then stays (p ≈ 0.012): too few to show a 20% decline, so no verdict; the Crawled lines, judged at 2 s, give the decay',
     check: (report) => {
-      fallsButSteady(report, ['pages (LogStats)']);
+      cannotTell(report, ['pages (LogStats)']);
       perPageDecay(report, 'crawled (scrapy)');
     },
   },
@@ -69,6 +69,17 @@ function fallsButSteady(report: LogsReport, names: string[]): void {
   for (const name of names) {
     const trend = [...report.series, ...(report.values ?? [])].find((s) => s.name === name)!.trend;
     expect([name, trend.verdict, trend.relativeChange! <= -0.1]).toEqual([name, 'steady', true]);
+  }
+}
+
+/**
+ * A series too short or noisy to show a 20% decline: `insufficient-data` with the decline it could have shown
+ * (above 20%), never steady or growth, and the fall still in its size.
+ */
+function cannotTell(report: LogsReport, names: string[]): void {
+  for (const name of names) {
+    const trend = [...report.series, ...(report.values ?? [])].find((s) => s.name === name)!.trend;
+    expect([name, trend.verdict, trend.detectableDecline! > 0.2, trend.relativeChange! <= -0.1]).toEqual([name, 'insufficient-data', true, true]);
   }
 }
 
@@ -128,6 +139,10 @@ describe('verdicts on real crawler runs', () => {
       if (run.expected === 'decay') {
         expect([name, verdict]).toEqual([name, 'decay']);
         expect(change!).toBeLessThanOrEqual(-0.2);
+      } else if (verdict === 'insufficient-data') {
+        // A steady run's series too short or noisy to have shown a 20% decline says so instead of "steady".
+        const trend = [...report.series, ...(report.values ?? [])].find((s) => s.name === name)!.trend;
+        expect([name, trend.detectableDecline! > 0.2]).toEqual([name, true]);
       } else if (verdict === 'growth') {
         // A "steady" run whose rate the server itself saw rise by 10% or more (a crawler still ramping up) may be
         // called growth; never decay.

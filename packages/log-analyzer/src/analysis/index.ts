@@ -1,6 +1,6 @@
 // The analysis stage: trend verdicts, change points, per-group findings, ratios, gauges, USL fit, run comparison.
 export type { Trend, Verdict, ChangePoint, CountSeries } from './types.js';
-export { analyzeTrend, analyzeValueTrend, fullBuckets, TREND_DEFAULTS, MAX_TREND_POINTS, type TrendOptions } from './trend.js';
+export { analyzeTrend, analyzeValueTrend, detectableDecline, fullBuckets, TREND_DEFAULTS, MAX_TREND_POINTS, STATISTICS_DETECTABLE_DECLINE, DETECTION_POWER, type TrendOptions } from './trend.js';
 export { mannKendall, mannKendallS, mannKendallVariance, hamedRaoFactor, ar1Factor, type MannKendallResult, type MannKendallOptions } from './mann-kendall.js';
 export { theilSen, type TheilSenLine } from './theil-sen.js';
 export { detectChangePoints, pelt, poissonCost, estimateDispersion, type ChangePointOptions, type SegmentCost } from './changepoints.js';

@@ -8,8 +8,8 @@
 // significant (p < alpha), large (|relative change| >= minRelativeChange) and sustained. Thresholds: ANALYSIS.md.
 import { mannKendall, mannKendallS } from './mann-kendall.js';
 import { theilSen } from './theil-sen.js';
-import { mean, presentPoints } from './robust.js';
-import { levelShift, monotoneExcursion, warmupLength } from './monotone-shape.js';
+import { mean, normalQuantileTwoSided, presentPoints, twoSidedNormalP } from './robust.js';
+import { levelShift, monotoneExcursion, shortLagNoise, warmupLength } from './monotone-shape.js';
 import type { CountSeries, Trend, Verdict } from './types.js';
 
 export interface TrendOptions {
@@ -43,6 +43,14 @@ export interface TrendOptions {
    * 0.95 stay below in 99.5% of runs (white noise: 3.7), measured in bench/detector.
    */
   minShiftT?: number;
+  /**
+   * The decline a steady verdict must have been able to see: a run whose noise and length leave the rank test
+   * unable to call a linear decline of this size (share of the mean level) with `DETECTION_POWER` is
+   * `insufficient-data`, not `steady`, and says the decline it could have shown (see `detectableDecline`). Default
+   * 0 (off): a series counted line by line has as many buckets as the span allows. The report's values read off
+   * periodic statistics lines, a dozen points in a few minutes' run, use STATISTICS_DETECTABLE_DECLINE.
+   */
+  minDetectableDecline?: number;
 }
 
 export const TREND_DEFAULTS: Required<TrendOptions> = {
@@ -54,7 +62,14 @@ export const TREND_DEFAULTS: Required<TrendOptions> = {
   maxExcursion: 0.1,
   warmup: true,
   minShiftT: 9,
+  minDetectableDecline: 0,
 };
+
+/** `minDetectableDecline` of the values read off statistics lines: the 20% declines the detector is built to call. */
+export const STATISTICS_DETECTABLE_DECLINE = 0.2;
+
+/** Probability with which `detectableDecline` is seen: the conventional 80%. */
+export const DETECTION_POWER = 0.8;
 
 /** Mann-Kendall and Theil-Sen are O(n^2): longer series are summed into at most this many coarser buckets. */
 export const MAX_TREND_POINTS = 600;
@@ -119,11 +134,61 @@ export function analyzeValueTrend(values: ReadonlyArray<number | null>, bucketMs
       wandering = false;
     }
   }
+  // A steady verdict says "no decline of the size that matters"; a run too short or too noisy to show one says
+  // nothing, and so is not steady.
+  let detectable: number | null = null;
+  if (verdict === 'steady' && !wandering && opts.minDetectableDecline > 0) {
+    detectable = detectableDecline(ys, mk.varianceFactor, opts.alpha);
+    if (detectable !== null && detectable > opts.minDetectableDecline) verdict = 'insufficient-data';
+  }
   const trend: Trend = { verdict, relativeChange, pValue: mk.pValue, slopePerHour };
+  if (detectable !== null && Number.isFinite(detectable)) trend.detectableDecline = detectable;
   if (warmup > 0) trend.warmupBuckets = warmup * factor;
   if (wandering) trend.wandering = true;
   if (sustainedShift) trend.sustainedShift = true;
   return trend;
+}
+
+/**
+ * The smallest linear decline over the run, as a share of the series' mean level, that the rank test calls at
+ * two-sided `alpha` with probability DETECTION_POWER, given the run's length n, its short-lag noise sigma (normal)
+ * and the test's autocorrelation factor f (Var(S) is multiplied by f). Under a slope b per bucket, each pair k
+ * buckets apart is concordant with probability Phi(b·k / (sigma·√2)), so
+ *   E[S](b) = sum over k of (n − k)·(2·Phi(b·k / (sigma·√2)) − 1),
+ * and the decline is the b where E[S] = (z(alpha/2) + z(power))·sqrt(f·Var(S)), times (n − 1) / level. (The
+ * linearised form, b·n^1.5 / (2·sigma·√π), is the least-squares slope's z times sqrt(3/π), Sen 1968; it
+ * overstates the power of a large b, which the exact sum does not.) Null when the level is not positive.
+ */
+export function detectableDecline(values: readonly number[], varianceFactor: number, alpha: number): number | null {
+  const n = values.length;
+  const level = mean(values);
+  if (n < 3 || !(level > 0)) return null;
+  const sigma = shortLagNoise(values);
+  if (!(sigma > 0)) return 0;
+  const z = normalQuantileTwoSided(alpha) + normalQuantileTwoSided(2 * (1 - DETECTION_POWER));
+  const needed = z * Math.sqrt((varianceFactor * n * (n - 1) * (2 * n + 5)) / 18);
+  const expectedS = (slope: number): number => {
+    let s = 0;
+    for (let k = 1; k < n; k++) s += (n - k) * (2 * normalCdf((slope * k) / (sigma * Math.SQRT2)) - 1);
+    return s;
+  };
+  const most = (n * (n - 1)) / 2;
+  // Past every pair concordant the test cannot reach it: no decline is detectable.
+  if (needed >= most) return Number.POSITIVE_INFINITY;
+  let lo = 0;
+  let hi = sigma;
+  while (expectedS(hi) < needed) hi *= 2;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (expectedS(mid) < needed) lo = mid;
+    else hi = mid;
+  }
+  return (hi * (n - 1)) / level;
+}
+
+function normalCdf(x: number): number {
+  const tail = twoSidedNormalP(Math.abs(x)) / 2;
+  return x >= 0 ? 1 - tail : tail;
 }
 
 /**

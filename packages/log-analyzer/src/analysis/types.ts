@@ -31,6 +31,12 @@ export interface Trend {
    * `warmupBuckets` and `slopePerHour` are then in those buckets. Absent when it is the report's bucket.
    */
   judgedBucketMs?: number;
+  /**
+   * Values read off statistics lines, when not `decay` or `growth`: the smallest linear decline over the run (share
+   * of its mean level) the test would call with 80% probability at its alpha, given the run's length and noise.
+   * Above 0.2 the verdict is `insufficient-data`: the run could not have shown the declines that matter.
+   */
+  detectableDecline?: number;
 }
 
 export interface ChangePoint {

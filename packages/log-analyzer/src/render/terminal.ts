@@ -225,6 +225,8 @@ function verdictText(trend: Trend): string {
     trend.warmupBuckets ? 'after warm-up' : '',
     // A series counted line by line, judged at its own resolution under buckets that follow statistics lines.
     trend.judgedBucketMs ? `on ${formatBucket(trend.judgedBucketMs)}` : '',
+    // Too short or noisy a run: the smallest decline it could have shown.
+    trend.verdict === 'insufficient-data' && trend.detectableDecline !== undefined ? `sees ≥ ${Math.round(trend.detectableDecline * 100)}% only` : '',
   ].filter(Boolean);
   return how.length > 0 ? `${trend.verdict} (${how.join(', ')})` : trend.verdict;
 }
