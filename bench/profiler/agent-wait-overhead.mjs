@@ -2,8 +2,12 @@
 // operation against a loopback server in its own process) with and without the agent, alternated ABBA so drift on
 // a shared machine hits both sides alike. The agent's wait tracking costs per wait, not per sample, so this is its
 // worst case; agent-overhead.mjs measures the CPU-bound case. Writes bench/results/profiler-agent-waits.json.
+// --workload mongo runs agent-wait-mongo-workload.mjs instead (a find of 20 documents and a findOne per operation
+// with the official mongodb driver, against a FerretDB the bench starts) and writes profiler-agent-waits-mongo.json.
 //
-//   flock /tmp/bench.lock node bench/profiler/agent-wait-overhead.mjs [--pairs 8] [--run 4s] [--nice -10] [--against no-agent|no-waits] [--concurrent] [--out FILE]
+//   flock /tmp/bench.lock node bench/profiler/agent-wait-overhead.mjs [--pairs 8] [--run 4s] [--workload http|mongo] [--agent-dist DIR] [--nice -10] [--against no-agent|no-waits] [--concurrent] [--out FILE]
+//
+// (The mongo workload needs the bench built, npx tsc -b bench, for its FerretDB.)
 //
 // --against no-waits compares with the agent run with CRAWL_DIAG_PROFILE_WAITS=0, so the ratio is the wait
 // tracking's own cost; the default compares with no agent at all. --waits all runs the agent side capturing every
@@ -18,20 +22,26 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
-const AGENT = join(root, 'packages', 'profiler', 'dist', 'agent.js');
-const WORKLOAD = join(here, 'agent-wait-workload.mjs');
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
 const pairs = Number(arg('pairs', 8));
 const runMs = Number(String(arg('run', '4s')).replace(/s$/, '')) * 1000;
-const RESULT = resolve(arg('out', join(root, 'bench', 'results', 'profiler-agent-waits.json')));
+// --agent-dist DIR: the agent of another build (a copy of an earlier commit's packages/profiler/dist, its
+// node_modules reachable from it) on the agent side, to compare two builds' overhead in the same run.
+const AGENT = join(resolve(arg('agent-dist', join(root, 'packages', 'profiler', 'dist'))), 'agent.js');
+const workload = arg('workload', 'http');
+if (workload !== 'http' && workload !== 'mongo') {
+  process.stderr.write(`--workload ${workload}: expected http or mongo\n`);
+  process.exit(2);
+}
+const RESULT = resolve(arg('out', join(root, 'bench', 'results', workload === 'mongo' ? 'profiler-agent-waits-mongo.json' : 'profiler-agent-waits.json')));
 const TARGET_SLOWDOWN_PCT = 3;
 // As in agent-overhead.mjs: on a shared machine a raised priority (negative nice, root) gives both sides of each
 // pair the same CPU, so the pair measures the agent rather than the neighbours.
@@ -79,9 +89,20 @@ const sampledWaitCpuUs = await perWaitCpuUs(10_000);
 const waitsMode = arg('waits', 'sampled');
 
 // The server: its own process, so the worker's event loop holds only the client side.
-const server = spawn(process.execPath, ['-e', "const s=require('http').createServer((q,r)=>r.end('<html>ok</html>'));s.listen(0,'127.0.0.1',()=>console.log(s.address().port))"], { stdio: ['ignore', 'pipe', 'inherit'] });
-const port = await new Promise((ok) => server.stdout.once('data', (d) => ok(Number(String(d).trim()))));
-const url = `http://127.0.0.1:${port}/page`;
+let url;
+let stopServer;
+if (workload === 'mongo') {
+  const { startFerretDb, withDatabase } = await import(join(root, 'bench', 'dist', 'common', 'ferretdb.js'));
+  const mongo = await startFerretDb();
+  url = withDatabase(mongo.uri, 'waitbench');
+  stopServer = () => mongo.stop();
+} else {
+  const server = spawn(process.execPath, ['-e', "const s=require('http').createServer((q,r)=>r.end('<html>ok</html>'));s.listen(0,'127.0.0.1',()=>console.log(s.address().port))"], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((ok) => server.stdout.once('data', (d) => ok(Number(String(d).trim()))));
+  url = `http://127.0.0.1:${port}/page`;
+  stopServer = () => server.kill();
+}
+const WORKLOAD = join(here, workload === 'mongo' ? 'agent-wait-mongo-workload.mjs' : 'agent-wait-workload.mjs');
 const dir = await mkdtemp(join(tmpdir(), 'crawl-diag-wait-bench-'));
 const once = async (withAgent) => {
   const agentLoaded = withAgent || against === 'no-waits';
@@ -116,7 +137,7 @@ for (let i = 0; i < pairs; i++) {
       `CPU per op ${((a1.cpuUsPerOp + a2.cpuUsPerOp) / 2).toFixed(0)} µs without, ${((b1.cpuUsPerOp + b2.cpuUsPerOp) / 2).toFixed(0)} with (ratio ${cpuRatios[i].toFixed(3)}), load ${loadavg()[0].toFixed(1)}\n`,
   );
 }
-server.kill();
+await stopServer();
 await rm(dir, { recursive: true, force: true });
 const sorted = [...ratios].sort((a, b) => a - b);
 const median = sorted[Math.floor(sorted.length / 2)];
@@ -125,7 +146,7 @@ const slowdownPct = (1 - median) * 100;
 const result = {
   schema: 'crawl-diag/bench-profiler-agent-waits@1',
   machine: { cores: cpus().length, node: process.version, loadavg1mAtStart: loadStart, loadavg1mAtEnd: loadavg()[0] },
-  settings: { runMs, pairs, order: concurrent ? 'concurrent' : 'ABBA', waitsPerOp: 3, against, waits: waitsMode, nice: niceLevel === undefined ? 0 : Number(niceLevel) },
+  settings: { workload, agent: relative(root, AGENT), runMs, pairs, order: concurrent ? 'concurrent' : 'ABBA', waitsPerOp: workload === 'mongo' ? 2 : 3, against, waits: waitsMode, nice: niceLevel === undefined ? 0 : Number(niceLevel) },
   overhead: {
     throughputRatios: ratios.map((r) => Number(r.toFixed(4))),
     medianRatio: Number(median.toFixed(4)),
@@ -140,7 +161,7 @@ const result = {
     cpuMicroseconds: Number(waitCpuUs.toFixed(2)),
     sampledBurstCpuMicroseconds: Number(sampledWaitCpuUs.toFixed(2)),
     // At the workload's own rate (3 waits per operation), were every stack captured: the share of one core that costs.
-    boundPctOfCoreAtBaseline: Number(((waitCpuUs * 3 * [...baseline].sort((a, b) => a - b)[Math.floor(baseline.length / 2)]) / 1e4).toFixed(3)),
+    boundPctOfCoreAtBaseline: Number(((waitCpuUs * (workload === 'mongo' ? 2 : 3) * [...baseline].sort((a, b) => a - b)[Math.floor(baseline.length / 2)]) / 1e4).toFixed(3)),
   },
 };
 await mkdir(dirname(RESULT), { recursive: true });

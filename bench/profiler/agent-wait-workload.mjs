@@ -5,6 +5,7 @@
 // argv: server URL, run time in ms, warm-up in ms.
 import { get } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { measureOps } from './wait-workload-loop.mjs';
 
 const [url, runMs = '4000', warmupMs = '500'] = process.argv.slice(2);
 const httpGet = (u) => new Promise((resolve, reject) => get(u, (res) => { res.resume(); res.on('end', resolve); }).on('error', reject));
@@ -15,16 +16,4 @@ async function op() {
   await sleep(0);
 }
 
-const warmEnd = Date.now() + Number(warmupMs);
-while (Date.now() < warmEnd) await op();
-let ops = 0;
-const cpuStart = process.cpuUsage();
-const start = process.hrtime.bigint();
-const end = Date.now() + Number(runMs);
-while (Date.now() < end) {
-  await op();
-  ops++;
-}
-const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-const cpu = process.cpuUsage(cpuStart);
-console.log(JSON.stringify({ opsPerSec: ops / seconds, cpuUsPerOp: (cpu.user + cpu.system) / ops }));
+console.log(JSON.stringify(await measureOps(op, runMs, warmupMs)));
