@@ -12,7 +12,7 @@ export interface DoctorResult {
   /** Which crawler the logs are from (`crawl-diag`, `python`, `scrapy`, `crawlee`, `access-log`, `unknown`), and how that was decided. */
   crawler: { kind: string; from: 'given' | 'detected' | 'none'; reason: string };
   /** The crawl rate's verdict over the judged window; null without logs. */
-  rate: { verdict: string; relativeChange: number | null; pValue: number | null; perSecEarly: number; perSecLate: number; series: string } | null;
+  rate: { verdict: string; relativeChange: number | null; pValue: number | null; perSecEarly: number; perSecLate: number; series: string; judgedBucketMs?: number } | null;
   /** True when logs were read and the rate was judged not to decay (not when there was too little to judge it). */
   noDecay: boolean;
   /** One line for people: the top finding, or "no decay detected". */
@@ -51,7 +51,9 @@ export function diagnose(e: Evidence): DoctorResult {
       windowMs: samples && samples.at.length ? samples.at[samples.at.length - 1] - samples.at[0] + samples.intervalMs : null,
     },
     crawler: e.logs ? { kind: e.logs.signals.crawler, from: e.logs.signals.crawlerFrom, reason: e.logs.signals.crawlerReason } : { kind: crawlerOf(e).kind, from: 'none', reason: 'no logs' },
-    rate: r ? { verdict: r.verdict, relativeChange: r.relativeChange, pValue: r.pValue, perSecEarly: r.perSecEarly, perSecLate: r.perSecLate, series: r.series } : null,
+    rate: r
+      ? { verdict: r.verdict, relativeChange: r.relativeChange, pValue: r.pValue, perSecEarly: r.perSecEarly, perSecLate: r.perSecLate, series: r.series, ...(r.judgedBucketMs ? { judgedBucketMs: r.judgedBucketMs } : {}) }
+      : null,
     noDecay,
     headline,
     findings,

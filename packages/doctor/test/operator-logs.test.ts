@@ -113,6 +113,7 @@ describe('a short log whose statistics lines are slower than its page lines', ()
     expect(rate.judgedBucketMs).toBeLessThan(10_000);
     expect(rate.verdict).toBe('decay');
     expect(rate.perSecLate).toBeLessThan(rate.perSecEarly * 0.8);
+    expect(diagnose(e).rate?.judgedBucketMs).toBe(rate.judgedBucketMs);
     // At INFO the same 120 s has only the LogStats totals: still too little, as before.
     await writeFile(join(dir, 'scrapy-step-120s-info.log'), atInfo(first.join('\n')));
     expect((await gatherEvidence({ logs: [join(dir, 'scrapy-step-120s-info.log')] })).logs!.signals.rate.verdict).toBe('insufficient-data');
