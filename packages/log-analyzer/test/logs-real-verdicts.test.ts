@@ -189,6 +189,9 @@ describe('verdicts on real crawler runs', () => {
     expect(crawled.trend.verdict).toBe('decay');
     const r = await logs([run!.log]);
     expect(r.stdout).toMatch(/crawled \(scrapy\) .*decay \(on 2s\)/);
+    // Its 14 LogStats points could not have shown a 20% decline: the table says how large a one they could.
+    const stats = report.values!.find((v) => v.name === 'pages (LogStats)')!.trend;
+    expect(r.stdout).toContain(`insufficient-data (sees ≥ ${Math.round(stats.detectableDecline! * 100)}% only)`);
   });
 
   it('says so when --bucket is finer than the statistics lines, and still reports', async () => {

@@ -5,7 +5,9 @@
 // is not mistaken for autocorrelated noise. Shape: a start-up ramp before the rate's peak is left out (warm-up), and
 // a run that goes back against its direction for a sustained stretch (a wandering rate) is not a trend. Size:
 // Theil-Sen slope, and the relative change of the rate from the run's start to its end. A verdict needs all of
-// significant (p < alpha), large (|relative change| >= minRelativeChange) and sustained. Thresholds: ANALYSIS.md.
+// significant (p < alpha), large (|relative change| >= minRelativeChange) and sustained. Where asked (values read
+// off statistics lines), a run too short or noisy to have shown a 20% decline is insufficient-data, not steady.
+// Thresholds: ANALYSIS.md.
 import { mannKendall, mannKendallS } from './mann-kendall.js';
 import { theilSen } from './theil-sen.js';
 import { mean, normalQuantileTwoSided, presentPoints, twoSidedNormalP } from './robust.js';
