@@ -3,7 +3,7 @@
 // target (packages/profiler/test/fixtures/big-heap-target.mjs), a fresh profiler for each order (Profiler.disable in
 // between drops both profiles), the target's own stalls over 20 ms per call as wall / main-thread on-CPU ms.
 //
-//   node bench/profiler/anchor-order.mjs [--heap 2048] [--rounds 2]      (through /work/wt/timed for figures)
+//   node bench/profiler/anchor-order.mjs [--heap 2048] [--rounds 2]      (through flock /tmp/bench.lock for figures)
 //
 // Needs the profiler built (npx tsc -b). Prints one line per call; writes nothing.
 import { fork } from 'node:child_process';
