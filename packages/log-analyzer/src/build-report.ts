@@ -51,9 +51,12 @@ export function buildReport(input: ReportInput): LogsReport {
   const fine = input.countTrendBucketMs;
   const fineGrid = fine && fine < input.bucketMs && fine % res === 0 ? makeGrid(input.firstMs, input.lastMs, fine) : null;
   /** The trend of the summed series `parts` (or one group's, with its own span) on the finer grid. */
-  const fineTrend = (g: BucketGrid, parts: SlotChunks[], span?: { first: number; last: number }): Trend => {
+  const fineCounts = (g: BucketGrid, parts: SlotChunks[]): number[] => {
     const counts = new Array<number>(g.buckets).fill(0);
     for (const p of parts) bucketCounts(p, res, g).forEach((n, b) => (counts[b] += n));
+    return counts;
+  };
+  const fineTrend = (g: BucketGrid, counts: number[], span?: { first: number; last: number }): Trend => {
     const coverage = span && !Number.isNaN(span.first) ? edgeCoverage(g, span.first, span.last, res) : edgeCoverage(g, input.firstMs, input.lastMs, res);
     return { ...analyzeTrend({ counts, bucketMs: g.bucketMs, ...coverage }), judgedBucketMs: g.bucketMs };
   };
@@ -68,7 +71,8 @@ export function buildReport(input: ReportInput): LogsReport {
     }
     const countSeries = { counts: total, bucketMs: grid.bucketMs, ...overall };
     const judged = kinds[i] === 'count' ? fineGrid : null;
-    const trend = judged ? fineTrend(judged, groupNames.map((g) => input.counts.groups.get(g)!.series[i])) : analyzeTrend(countSeries);
+    const judgedCounts = judged ? fineCounts(judged, groupNames.map((g) => input.counts.groups.get(g)!.series[i])) : null;
+    const trend = judged ? fineTrend(judged, judgedCounts!) : analyzeTrend(countSeries);
     for (const g of groupNames) {
       const gc = input.counts.groups.get(g)!;
       const coverage = Number.isNaN(gc.first) ? overall : edgeCoverage(grid, gc.first, gc.last, res);
@@ -77,7 +81,7 @@ export function buildReport(input: ReportInput): LogsReport {
         groupNames.length === 1
           ? { ...trend }
           : judged
-            ? fineTrend(judged, [gc.series[i]], gc)
+            ? fineTrend(judged, fineCounts(judged, [gc.series[i]]), gc)
             : analyzeTrend({ counts: groups[g].counts, bucketMs: grid.bucketMs, ...coverage });
     }
     const findings = groupNames.length > 1 ? groupFindings(groups, grid, overall) : null;
@@ -91,6 +95,7 @@ export function buildReport(input: ReportInput): LogsReport {
       groups,
       trend,
       changePoints: detectSeriesChangePoints(countSeries, grid),
+      ...(judged ? { judged: { bucketMs: judged.bucketMs, startMs: judged.startMs, counts: judgedCounts! } } : {}),
       ...(findings ? { stoppedGroups: stoppedGroups(findings) } : {}),
     };
   });

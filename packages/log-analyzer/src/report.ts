@@ -49,6 +49,12 @@ export interface SeriesReport {
   trend: Trend;
   changePoints: Array<{ at: string; before: number; after: number }>;
   /**
+   * Extra, only where `trend.judgedBucketMs` is set: the whole series' counts on the grid the trend was judged on
+   * (its first bucket starts at `startMs`), so a reader judging a window of the series (the crawl rate) judges it on
+   * the same resolution.
+   */
+  judged?: { bucketMs: number; startMs: number; counts: number[] };
+  /**
    * Extra: groups (nodes, processes) whose lines stopped while the others went on, distinct from everyone slowing
    * down; only when there is more than one group. `lastEventAt` is the end of the group's last non-empty bucket.
    */

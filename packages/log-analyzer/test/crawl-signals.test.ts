@@ -2,11 +2,11 @@
 // The crawler fixtures are the repository's logs of known ground truth; the statistics are checked against values
 // worked out by hand in the test from the lines it writes (a Scrapy log in Scrapy 2.19's own wording, from
 // logformatter.CRAWLEDMSG and downloadermiddlewares/retry.py).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeCrawl, domainSpread, LogInputError } from '../src/index.js';
+import { analyzeCrawl, analyzeTrend, domainSpread, LogInputError } from '../src/index.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const FIX = join(ROOT, 'fixtures/logs');
@@ -134,6 +134,36 @@ describe('the rate of a crawler that logs its fetches before their answers', () 
     expect(signals.rate.perBucket.slice(offset, offset + 6)).toEqual(new Array(6).fill(80));
     expect(signals.rate.perBucket.slice(offset + 6, offset + 17)).toEqual(new Array(11).fill(30));
     expect(signals.rate.perSecLate).toBeCloseTo(3, 10);
+  });
+});
+
+describe('a rate read from a line per page under buckets that follow slower statistics lines', () => {
+  it("is judged on the page series' own grid, over the same window: the first 120 s of a real Scrapy step", async () => {
+    // scrapy-step: the web's latency doubles at 75 s. LogStats every 10 s raise the report's bucket to 10 s, which
+    // leaves 9 buckets in the judged window, too few for a verdict; the Crawled lines hold a page each.
+    const RECORD = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/;
+    const at = (l: string) => Date.parse(l.slice(0, 19).replace(' ', 'T') + 'Z');
+    const lines = (await readFile(join(FIX, 'real/scrapy-step/scrapy.log'), 'utf8')).split('\n');
+    const start = at(lines.find((l) => RECORD.test(l))!);
+    const path = join(dir, 'scrapy-step-120s.log');
+    await writeFile(path, lines.filter((l) => !RECORD.test(l) || at(l) < start + 120_000).join('\n'));
+    const { report, signals } = await analyzeCrawl({ paths: [path], tz: 'UTC' });
+    expect(signals.bucketMs).toBe(10_000);
+    const rate = signals.rate;
+    const judged = report.series.find((s) => s.name === rate.series)!.judged!;
+    expect([rate.series, rate.judgedBucketMs]).toEqual(['crawled (scrapy)', judged.bucketMs]);
+    expect(judged.bucketMs).toBeLessThan(10_000);
+    // The fine buckets wholly inside the report's window, judged as any series is.
+    const from = Date.parse(report.start) + signals.window.from * report.bucketMs;
+    const to = Date.parse(report.start) + signals.window.to * report.bucketMs;
+    const part = judged.counts.slice(Math.ceil((from - judged.startMs) / judged.bucketMs), Math.floor((to - judged.startMs) / judged.bucketMs));
+    expect(part.length).toBeGreaterThan(3 * 9);
+    const expected = analyzeTrend({ counts: part, bucketMs: judged.bucketMs });
+    expect([rate.verdict, rate.pValue]).toEqual([expected.verdict, expected.pValue]);
+    expect(rate.verdict).toBe('decay');
+    expect(rate.perSecLate).toBeLessThan(rate.perSecEarly * 0.8);
+    // The fine counts are the report's own, regrouped: the same pages.
+    expect(judged.counts.reduce((a, b) => a + b, 0)).toBe(report.series.find((s) => s.name === rate.series)!.total);
   });
 });
 

@@ -34,7 +34,6 @@ export async function gatherLogEvidence(o: LogEvidenceOptions): Promise<LogEvide
     if (err instanceof LogInputError) throw new LogInputError(`${err.message.replace(/\.$/, '')}; ${LOGS_THE_DOCTOR_READS}.`, { path: err.path, exitCode: err.exitCode });
     throw err;
   }
-  got = await judgedAtOwnResolution(got, o);
   // Logs with timestamps but no crawler's lines (an application's log, a crawler the doctor does not know): judging
   // "the crawl rate" of some other line would report a healthy or a decaying crawl that nobody measured.
   // The same with --crawler given: none of that crawler's page lines, and nothing of any other crawler either.
@@ -55,25 +54,3 @@ export function logEvidenceFromReport(report: LogsReport, warmupSec?: number, cr
   return { report, signals: crawlSignals(report, { warmupSec, crawler }) };
 }
 
-/**
- * The rate's verdict on its own lines' resolution. Where the automatic bucket follows slower statistics lines
- * (Scrapy's LogStats, Crawlee's statistics, every 10 to 60 s), a rate counted from a line per page would be judged
- * on a handful of buckets (a 2-minute Scrapy log on 10 s buckets: 9 in the judged window, too few for a verdict),
- * although each page's line holds information at every resolution. The analyzer judges such series on the span's
- * own automatic bucket (`judgedBucketMs`); the doctor reads the logs once more on that bucket for the rate's trend
- * alone (its window, start-up and shutdown left out as before) and keeps the report's buckets for everything else:
- * ratios and counters need whole statistics intervals.
- */
-async function judgedAtOwnResolution(got: LogEvidence, o: LogEvidenceOptions): Promise<LogEvidence> {
-  const rate = got.signals.rate;
-  if ((o.bucketMs !== undefined && o.bucketMs !== 'auto') || rate.kind !== 'count') return got;
-  const base = rate.series.split(' − ')[0];
-  const fineMs = got.report.series.find((x) => x.name === base)?.trend.judgedBucketMs;
-  if (!fineMs || fineMs >= got.signals.bucketMs) return got;
-  const fine = await analyzeCrawl({ paths: o.paths, bucketMs: fineMs, groupBy: o.groupBy, warmupSec: o.warmupSec, crawler: got.signals.crawler });
-  const f = fine.signals.rate;
-  if (f.series !== rate.series || f.kind !== 'count') return got;
-  const { verdict, relativeChange, pValue, slopePerHour, warmupBuckets, wandering, sustainedShift, perSecEarly, perSecLate } = f;
-  const trend = { verdict, relativeChange, pValue, slopePerHour, warmupBuckets, wandering, sustainedShift, judgedBucketMs: fineMs };
-  return { ...got, signals: { ...got.signals, rate: { ...rate, ...trend, perSecEarly, perSecLate } } };
-}

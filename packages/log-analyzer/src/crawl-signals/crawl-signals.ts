@@ -132,6 +132,13 @@ function perBucketOf(report: LogsReport, name: string): { counts: number[]; kind
 }
 
 /** The judged window: from the first page plus the warm-up to the last full bucket or the crawl's end. */
+/** The buckets of a judged grid that lie wholly inside [fromMs, toMs). */
+function judgedPart(judged: { bucketMs: number; startMs: number; counts: number[] }, fromMs: number, toMs: number): number[] {
+  const from = Math.max(0, Math.ceil((fromMs - judged.startMs) / judged.bucketMs));
+  const to = Math.min(judged.counts.length, Math.floor((toMs - judged.startMs) / judged.bucketMs));
+  return judged.counts.slice(from, Math.max(from, to));
+}
+
 export function judgedWindow(report: LogsReport, pages: number[], warmupSec?: number, knownTo?: number): { from: number; to: number; first: number; end: number } {
   const first = Math.max(0, pages.findIndex((c) => c > 0));
   let to = (report.lastBucketCoverage ?? 1) < 1 ? pages.length - 1 : pages.length;
@@ -199,10 +206,15 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
   }
   if (!rateName) rateName = report.series.find((s) => s.total > 0)?.name ?? report.series[0]?.name;
   let pages = count(rateName!) ?? { counts: new Array<number>(report.buckets).fill(0), kind: 'count' as const, present: false, groups: {} };
+  let judged = pages.kind === 'count' ? report.series.find((s) => s.name === rateName)?.judged : undefined;
   // Failed fetches out of a fetch-line rate (when they are more than 1% of it): pages, not attempts.
   const failed = !options.rateSeries && logs?.failedFetchSeries && (logs.fetchLineSeries ?? logs.rateSeries.slice(0, 1)).includes(rateName!) ? count(logs.failedFetchSeries) : undefined;
   if (failed && pages.kind === 'count' && sum(failed.counts) >= 0.01 * sum(pages.counts)) {
     const minus = (a: number[], b: number[] | undefined) => a.map((x, i) => Math.max(0, x - (b?.[i] ?? 0)));
+    const failedJudged = report.series.find((s) => s.name === logs!.failedFetchSeries)?.judged;
+    judged = judged && failedJudged && failedJudged.bucketMs === judged.bucketMs && failedJudged.startMs === judged.startMs
+      ? { ...judged, counts: minus(judged.counts, failedJudged.counts) }
+      : undefined;
     rateName = `${rateName} − ${logs!.failedFetchSeries}`;
     pages = { ...pages, counts: minus(pages.counts, failed.counts), groups: Object.fromEntries(Object.entries(pages.groups).map(([g, c]) => [g, minus(c, failed.groups[g])])) };
   }
@@ -213,9 +225,17 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
   const window = { from: w.from, to: w.to };
   const part = pages.counts.slice(w.from, w.to);
   const third = Math.max(1, Math.floor(part.length / 3));
-  const perSec = (c: number[]) => (c.length ? (sum(c) / c.length) * (1000 / bucketMs) : 0);
-  const trend =
-    pages.kind === 'count'
+  const perSec = (c: number[], ms = bucketMs) => (c.length ? (sum(c) / c.length) * (1000 / ms) : 0);
+  // A rate read from a line per page, where the report's buckets follow slower statistics lines: judged, over the
+  // same window, on the finer grid the analyzer judged its page series on (a 2-minute Scrapy log has 9 buckets of
+  // 10 s in its window, too few for a verdict, but a line per page at every resolution).
+  const fine = judged && judged.bucketMs < bucketMs ? judgedPart(judged, Date.parse(report.start) + w.from * bucketMs, Date.parse(report.start) + w.to * bucketMs) : null;
+  const finePart = fine && fine.length >= 3 ? fine : null;
+  const fineThird = finePart ? Math.max(1, Math.floor(finePart.length / 3)) : 0;
+  const trend: Trend =
+    finePart
+      ? { ...analyzeTrend({ counts: finePart, bucketMs: judged!.bucketMs }), judgedBucketMs: judged!.bucketMs }
+      : pages.kind === 'count'
       ? analyzeTrend({ counts: part, bucketMs })
       : analyzeValueTrend(
           part.map((x, i) => (rateValues![w.from + i] === null ? null : x)),
@@ -227,8 +247,8 @@ export function crawlSignals(report: LogsReport, options: CrawlSignalsOptions = 
     kind: pages.kind,
     perBucket: pages.counts,
     groups: pages.groups,
-    perSecEarly: perSec(part.slice(0, third)),
-    perSecLate: perSec(part.slice(-third)),
+    perSecEarly: finePart ? perSec(finePart.slice(0, fineThird), judged!.bucketMs) : perSec(part.slice(0, third)),
+    perSecLate: finePart ? perSec(finePart.slice(-fineThird), judged!.bucketMs) : perSec(part.slice(-third)),
     perSec: perSec(part),
     pages: sum(part),
   };
