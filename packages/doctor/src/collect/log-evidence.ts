@@ -53,4 +53,3 @@ export async function gatherLogEvidence(o: LogEvidenceOptions): Promise<LogEvide
 export function logEvidenceFromReport(report: LogsReport, warmupSec?: number, crawler?: string): LogEvidence {
   return { report, signals: crawlSignals(report, { warmupSec, crawler }) };
 }
-

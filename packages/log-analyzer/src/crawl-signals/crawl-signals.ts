@@ -131,7 +131,6 @@ function perBucketOf(report: LogsReport, name: string): { counts: number[]; kind
   return { counts: zero(v.values), kind: 'counter', present: v.values.some((x) => x !== null && x > 0), groups: Object.fromEntries(Object.entries(v.groups).map(([g, x]) => [g, zero(x.values)])) };
 }
 
-/** The judged window: from the first page plus the warm-up to the last full bucket or the crawl's end. */
 /** The buckets of a judged grid that lie wholly inside [fromMs, toMs). */
 function judgedPart(judged: { bucketMs: number; startMs: number; counts: number[] }, fromMs: number, toMs: number): number[] {
   const from = Math.max(0, Math.ceil((fromMs - judged.startMs) / judged.bucketMs));
@@ -139,6 +138,7 @@ function judgedPart(judged: { bucketMs: number; startMs: number; counts: number[
   return judged.counts.slice(from, Math.max(from, to));
 }
 
+/** The judged window: from the first page plus the warm-up to the last full bucket or the crawl's end. */
 export function judgedWindow(report: LogsReport, pages: number[], warmupSec?: number, knownTo?: number): { from: number; to: number; first: number; end: number } {
   const first = Math.max(0, pages.findIndex((c) => c > 0));
   let to = (report.lastBucketCoverage ?? 1) < 1 ? pages.length - 1 : pages.length;
