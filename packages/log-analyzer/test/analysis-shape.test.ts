@@ -1,9 +1,10 @@
-// The run-shape statistics behind the trend verdict (warm-up, sustained excursion, level shift, short-lag noise),
+// The run-shape statistics behind the trend verdict (warm-up, sustained excursion, level shift and its sharpness,
+// short-lag noise),
 // each checked against a second, straightforward implementation written here from its definition; then the verdict
 // on the shapes they exist for: smooth closed-loop declines, a start-up ramp, a late step under correlated noise.
 import { describe, expect, it } from 'vitest';
 import { isotonicFit } from '../src/analysis/isotonic.js';
-import { levelShift, monotoneExcursion, shortLagNoise, warmupLength } from '../src/analysis/monotone-shape.js';
+import { JUMP_WINDOW, levelShift, monotoneExcursion, shortLagNoise, stepSharpness, warmupLength } from '../src/analysis/monotone-shape.js';
 import { ar1Upper } from '../src/analysis/robust.js';
 import { analyzeTrend } from '../src/analysis/trend.js';
 import { autocorrelatedSeries, seededRandom } from './analysis-generators.js';
@@ -180,6 +181,49 @@ describe('run-shape statistics against reference implementations', () => {
   });
 });
 
+describe('how abrupt a step is', () => {
+  it('step sharpness: the jump of 3-bucket means across the split, in robust sds of the jumps at every position', () => {
+    const rng = seededRandom(47);
+    for (let t = 0; t < 10; t++) {
+      const n = 30 + rng.integer(90);
+      const at = Math.floor(n * (0.3 + 0.4 * rng.uniform()));
+      const y = autocorrelatedSeries(rng, n, 100, 0.5, 0.05).map((v, i) => (i < at ? v : Math.round(v * 0.6)));
+      const m = JUMP_WINDOW;
+      // The jump at k: mean of y[k+1 .. k+m] less mean of y[k-1-m .. k-2], for every k where both windows fit.
+      const jumpAt = (k: number) => avg(y.slice(k + 1, k + 1 + m)) - avg(y.slice(k - 1 - m, k - 1));
+      const jumps: number[] = [];
+      for (let k = m + 1; k + 1 + m <= n; k++) jumps.push(jumpAt(k));
+      const center = sortedMedian(jumps);
+      const scale = 1.4826 * sortedMedian(jumps.map((j) => Math.abs(j - center)));
+      const index = levelShift(y)!.index;
+      const levels = avg(y.slice(index)) - avg(y.slice(0, index));
+      // The largest jump in the levels' direction among the split and its two neighbours.
+      const near = [index - 1, index, index + 1].filter((k) => k >= m + 1 && k + 1 + m <= n).map(jumpAt).filter((j) => Math.sign(j) === Math.sign(levels));
+      const jump = near.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a), 0);
+      const got = stepSharpness(y, index)!;
+      expect(got.z).toBeCloseTo((jump - center) / scale, 9);
+      expect(got.share).toBeCloseTo(jump / levels, 9);
+    }
+    // Too short to compare the split's jump with others, or no spread in the jumps: null.
+    expect(stepSharpness([5, 5, 5, 5, 1, 1, 1, 1], 4)).toBeNull();
+    expect(stepSharpness(new Array(40).fill(0), 20)).toBeNull();
+  });
+
+  it('a step made at once has a jump far out of the others that makes the whole change; the same change made over 30 buckets has not', () => {
+    const rng = seededRandom(48);
+    for (let t = 0; t < 10; t++) {
+      const base = autocorrelatedSeries(rng, 100, 300, 0.5, 0.05);
+      const abrupt = base.map((v, i) => (i < 60 ? v : Math.round(v * 0.5)));
+      const gradual = base.map((v, i) => Math.round(v * (1 - 0.5 * Math.min(1, Math.max(0, (i - 45) / 30)))));
+      const a = stepSharpness(abrupt, levelShift(abrupt)!.index)!;
+      expect(-a.z).toBeGreaterThan(5);
+      expect(a.share).toBeGreaterThan(0.8);
+      const g = stepSharpness(gradual, levelShift(gradual)!.index)!;
+      expect(g.share).toBeLessThan(0.5);
+    }
+  });
+});
+
 describe('trend verdicts on the shapes of real crawls', () => {
   it('smooth closed-loop declines (hyperbolic, exponential, concave; sub-Poisson) are decay, where a line detrend missed them', () => {
     const rng = seededRandom(51);
@@ -220,10 +264,37 @@ describe('trend verdicts on the shapes of real crawls', () => {
       expect(trend.relativeChange!).toBeLessThan(-0.1);
       // Called by the shift: sized as the step it is (the two levels, 55% apart), not as the nearly flat line.
       if (trend.sustainedShift) expect(trend.relativeChange!).toBeLessThan(-0.4);
-      if (analyzeTrend({ counts, bucketMs: MINUTE }, { minShiftT: Number.POSITIVE_INFINITY }).verdict === 'decay') rankTestAlone++;
+      const rankOnly = { minShiftT: Number.POSITIVE_INFINITY, minAbruptShiftT: Number.POSITIVE_INFINITY };
+      if (analyzeTrend({ counts, bucketMs: MINUTE }, rankOnly).verdict === 'decay') rankTestAlone++;
     }
     expect(withShift).toBe(trials);
     expect(rankTestAlone).toBeLessThan(trials);
+  });
+
+  it('an abrupt late step under a slow wander is decay by its jump, where the rank test and the |t| ≥ 9 route miss it', () => {
+    const rng = seededRandom(57);
+    let called = 0;
+    let withoutAbrupt = 0;
+    let gradualByJump = 0;
+    const trials = 30;
+    for (let t = 0; t < trials; t++) {
+      // A server whose latency wanders slowly (AR(1) phi 0.95) loses half its capacity at once, late in the run.
+      const base = autocorrelatedSeries(rng, 100, 300, 0.95, 0.1);
+      const step = base.map((v, i) => (i < 80 ? v : Math.round(v * 0.5)));
+      const trend = analyzeTrend({ counts: step, bucketMs: MINUTE });
+      if (trend.verdict === 'decay') called++;
+      const without = analyzeTrend({ counts: step, bucketMs: MINUTE }, { minAbruptShiftT: Number.POSITIVE_INFINITY });
+      if (without.verdict === 'decay') withoutAbrupt++;
+      // Called by its jump alone: sized as the step, two levels 50% apart.
+      else if (trend.verdict === 'decay') expect([trend.sustainedShift, trend.relativeChange! < -0.4]).toEqual([true, true]);
+      // The same fall spread over 30 buckets is no abrupt step, whatever the other routes say of it.
+      const gradual = base.map((v, i) => Math.round(v * (1 - 0.5 * Math.min(1, Math.max(0, (i - 60) / 30)))));
+      if (analyzeTrend({ counts: gradual, bucketMs: MINUTE }, { minShiftT: Number.POSITIVE_INFINITY }).sustainedShift) gradualByJump++;
+    }
+    expect(called).toBeGreaterThanOrEqual(0.9 * trials);
+    // Runs the other routes leave steady, this one calls.
+    expect(called - withoutAbrupt).toBeGreaterThanOrEqual(2);
+    expect(gradualByJump).toBe(0);
   });
 
   it('a decline with a long, strong recovery in its middle is steady, flagged wandering', () => {

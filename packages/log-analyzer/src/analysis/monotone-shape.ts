@@ -169,3 +169,49 @@ export function levelShift(values: readonly number[]): LevelShift | null {
   const longRunVariance = (c0 / (n - 2)) * ((1 + phi) / (1 - phi));
   return { index, relativeChange, t: (after - before) / Math.sqrt(longRunVariance * (1 / index + 1 / (n - index))) };
 }
+
+/** Buckets averaged on each side of a split to measure its jump (`stepSharpness`). */
+export const JUMP_WINDOW = 3;
+
+export interface StepSharpness {
+  /**
+   * The jump across the split (the mean of JUMP_WINDOW buckets after it less the mean of JUMP_WINDOW before it, one
+   * bucket skipped on each side, where a step falls mid-bucket; the largest in the split's direction within one
+   * bucket of it), in robust standard deviations (1.4826·MAD) of the same difference taken at every position of
+   * the run, after its median.
+   */
+  z: number;
+  /** That jump as a share of the difference between the two levels: near 1 when the change happened at once. */
+  share: number;
+}
+
+/**
+ * How abruptly a run moved from one level to the other at `index` (the split of `levelShift`). A step (a server
+ * losing half its capacity at once) makes one jump that stands far out of the jumps measured anywhere else in the
+ * run and accounts for the whole difference of the levels; a wandering rate gets from one level to the other over
+ * many buckets, each no larger than its other moves. Null when the run is too short for the comparison (fewer
+ * than 8 positions) or its jumps have no spread (sparse counts, mostly 0).
+ */
+export function stepSharpness(values: readonly number[], index: number): StepSharpness | null {
+  const n = values.length;
+  const m = JUMP_WINDOW;
+  const sum = [0];
+  for (const v of values) sum.push(sum[sum.length - 1] + v);
+  const meanOf = (a: number, b: number) => (sum[b] - sum[a]) / (b - a);
+  const jumpAt = (k: number) => meanOf(k + 1, k + 1 + m) - meanOf(k - 1 - m, k - 1);
+  const first = m + 1;
+  const last = n - 1 - m;
+  if (last - first + 1 < 8 || index < first || index > last) return null;
+  const jumps: number[] = [];
+  for (let k = first; k <= last; k++) jumps.push(jumpAt(k));
+  const center = median(jumps);
+  const scale = 1.4826 * median(jumps.map((d) => Math.abs(d - center)));
+  if (!(scale > 0)) return null;
+  const levels = meanOf(index, n) - meanOf(0, index);
+  let jump = 0;
+  for (let k = Math.max(first, index - 1); k <= Math.min(last, index + 1); k++) {
+    const j = jumpAt(k);
+    if (Math.sign(j) === Math.sign(levels) && Math.abs(j) > Math.abs(jump)) jump = j;
+  }
+  return { z: (jump - center) / scale, share: levels !== 0 ? jump / levels : 0 };
+}
