@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { mannKendall, mannKendallS, mannKendallVariance, hamedRaoFactor } from '../src/analysis/mann-kendall.js';
 import { theilSen } from '../src/analysis/theil-sen.js';
-import { analyzeTrend, analyzeValueTrend, detectableDecline } from '../src/analysis/trend.js';
+import { analyzeTrend, analyzeValueTrend, detectableDecline, detectableStep } from '../src/analysis/trend.js';
 import { laplaceTrendTest } from '../src/analysis/laplace.js';
 import { isotonicFit } from '../src/analysis/isotonic.js';
+import { shortLagNoise } from '../src/analysis/monotone-shape.js';
+import { mean } from '../src/analysis/robust.js';
 import { autocorrelatedSeries, constant, linear, overdispersedSeries, poissonSeries, seededRandom } from './analysis-generators.js';
 
 const MINUTE = 60_000;
@@ -254,6 +256,34 @@ describe('the decline a run can show (power)', () => {
     expect(called / trials).toBeGreaterThan(0.72);
     expect(called / trials).toBeLessThan(0.88);
     expect(calledHalf / trials).toBeLessThan(0.4);
+  });
+
+  it('a step: the smaller of what the rank test and the level shift need, and called ~80% of the time at that size', () => {
+    // Computed apart from the code (Python's statistics.NormalDist): the rank test needs E[S] = 293.32 of the 400
+    // pairs across a mid-run step, 2·Phi(d / (10·√2)) − 1 = 0.73329, d = 15.707; the level shift (9 + z(0.2))·10·
+    // √(1/20 + 1/20) = 31.12. The step: 0.15707 of the level.
+    const step = 0.15707;
+    const rng = seededRandom(43);
+    const withStep = (drop: number) => Array.from({ length: n }, (_, i) => 100 * (i < n / 2 ? 1 : 1 - drop) + 10 * rng.normal());
+    const estimates: number[] = [];
+    let called = 0;
+    const trials = 300;
+    for (let i = 0; i < trials; i++) {
+      const flat = withStep(0);
+      estimates.push(detectableStep(flat, 1, 0.01, 9)! * (mean(flat) / 100));
+      if (analyzeValueTrend(withStep(step), MINUTE).verdict === 'decay') called++;
+    }
+    estimates.sort((a, b) => a - b);
+    expect(estimates[estimates.length >> 1]).toBeGreaterThan(step * 0.9);
+    expect(estimates[estimates.length >> 1]).toBeLessThan(step * 1.1);
+    expect(called / trials).toBeGreaterThan(0.72);
+    expect(called / trials).toBeLessThan(0.88);
+    // A dozen points: no step is within the rank test's reach (36 pairs across, 49.8 needed); the level shift then
+    // needs (9 + z(0.2))·sigma·√(1/6 + 1/6) = 5.68 sigma.
+    const twelve = [100, 104, 98, 101, 97, 103, 99, 102, 100, 96, 101, 99];
+    const sigma = shortLagNoise(twelve);
+    expect(detectableStep(twelve, 1, 0.01, 9)).toBeCloseTo((5.68206 * sigma) / mean(twelve), 4);
+    expect(detectableStep(twelve, 1, 0.01, Number.POSITIVE_INFINITY)).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('a steady run too short or noisy to show a 20% decline is insufficient-data, saying what it could show', () => {

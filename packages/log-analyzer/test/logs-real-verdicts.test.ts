@@ -76,10 +76,16 @@ function fallsButSteady(report: LogsReport, names: string[]): void {
  * A series too short or noisy to show a 20% decline: `insufficient-data` with the decline it could have shown
  * (above 20%), never steady or growth, and the fall still in its size.
  */
+/** The larger of the declines a series could have shown, linear or as a step (a step no size could show: Infinity). */
+function couldShow(trend: LogsReport['series'][number]['trend']): number {
+  const step = trend.detectableStep === null ? Number.POSITIVE_INFINITY : (trend.detectableStep ?? 0);
+  return Math.max(trend.detectableDecline ?? 0, step);
+}
+
 function cannotTell(report: LogsReport, names: string[]): void {
   for (const name of names) {
     const trend = [...report.series, ...(report.values ?? [])].find((s) => s.name === name)!.trend;
-    expect([name, trend.verdict, trend.detectableDecline! > 0.2, trend.relativeChange! <= -0.1]).toEqual([name, 'insufficient-data', true, true]);
+    expect([name, trend.verdict, couldShow(trend) > 0.2, trend.relativeChange! <= -0.1]).toEqual([name, 'insufficient-data', true, true]);
   }
 }
 
@@ -142,7 +148,7 @@ describe('verdicts on real crawler runs', () => {
       } else if (verdict === 'insufficient-data') {
         // A steady run's series too short or noisy to have shown a 20% decline says so instead of "steady".
         const trend = [...report.series, ...(report.values ?? [])].find((s) => s.name === name)!.trend;
-        expect([name, trend.detectableDecline! > 0.2]).toEqual([name, true]);
+        expect([name, couldShow(trend) > 0.2]).toEqual([name, true]);
       } else if (verdict === 'growth') {
         // A "steady" run whose rate the server itself saw rise by 10% or more (a crawler still ramping up) may be
         // called growth; never decay.
@@ -189,9 +195,11 @@ describe('verdicts on real crawler runs', () => {
     expect(crawled.trend.verdict).toBe('decay');
     const r = await logs([run!.log]);
     expect(r.stdout).toMatch(/crawled \(scrapy\) .*decay \(on 2s\)/);
-    // Its 14 LogStats points could not have shown a 20% decline: the table says how large a one they could.
+    // Its 14 LogStats points could not have shown a 20% decline: the table says how large a one they could, linear
+    // and as a step at mid-run.
     const stats = report.values!.find((v) => v.name === 'pages (LogStats)')!.trend;
-    expect(r.stdout).toContain(`insufficient-data (sees ≥ ${Math.round(stats.detectableDecline! * 100)}% only)`);
+    const pct = (x: number) => Math.round(x * 100);
+    expect(r.stdout).toContain(`insufficient-data (sees ≥ ${pct(stats.detectableDecline!)}% linear, ≥ ${pct(stats.detectableStep!)}% step only)`);
   });
 
   it('says so when --bucket is finer than the statistics lines, and still reports', async () => {

@@ -150,13 +150,18 @@ export function analyzeValueTrend(values: ReadonlyArray<number | null>, bucketMs
   }
   // A steady verdict says "no decline of the size that matters"; a run too short or too noisy to show one says
   // nothing, and so is not steady.
+  // Both shapes: the rank test sees a linear decline best and a step worst (a step at mid-run leaves the pairs
+  // within each half to chance), and a crawl's decline can be either.
   let detectable: number | null = null;
+  let detectableStepDrop: number | null = null;
   if (verdict === 'steady' && !wandering && opts.minDetectableDecline > 0) {
     detectable = detectableDecline(ys, mk.varianceFactor, opts.alpha);
-    if (detectable !== null && detectable > opts.minDetectableDecline) verdict = 'insufficient-data';
+    detectableStepDrop = detectableStep(ys, mk.varianceFactor, opts.alpha, opts.minShiftT);
+    if (Math.max(detectable ?? 0, detectableStepDrop ?? 0) > opts.minDetectableDecline) verdict = 'insufficient-data';
   }
   const trend: Trend = { verdict, relativeChange, pValue: mk.pValue, slopePerHour };
   if (detectable !== null && Number.isFinite(detectable)) trend.detectableDecline = detectable;
+  if (detectableStepDrop !== null) trend.detectableStep = Number.isFinite(detectableStepDrop) ? detectableStepDrop : null;
   if (warmup > 0) trend.warmupBuckets = warmup * factor;
   if (wandering) trend.wandering = true;
   if (sustainedShift) trend.sustainedShift = true;
@@ -190,8 +195,7 @@ export function detectableDecline(values: readonly number[], varianceFactor: num
   if (n < 3 || !(level > 0)) return null;
   const sigma = shortLagNoise(values);
   if (!(sigma > 0)) return 0;
-  const z = normalQuantileTwoSided(alpha) + normalQuantileTwoSided(2 * (1 - DETECTION_POWER));
-  const needed = z * Math.sqrt((varianceFactor * n * (n - 1) * (2 * n + 5)) / 18);
+  const needed = requiredS(n, varianceFactor, alpha);
   const expectedS = (slope: number): number => {
     let s = 0;
     for (let k = 1; k < n; k++) s += (n - k) * (2 * normalCdf((slope * k) / (sigma * Math.SQRT2)) - 1);
@@ -209,6 +213,38 @@ export function detectableDecline(values: readonly number[], varianceFactor: num
     else hi = mid;
   }
   return (hi * (n - 1)) / level;
+}
+
+/**
+ * The smallest step drop at mid-run, as a share of the series' mean level, that the verdict calls with probability
+ * DETECTION_POWER (the same n, sigma and f as `detectableDecline`): the smaller of what its two routes to a step
+ * need. The rank test: a step of size d between the halves (h and n − h points) makes each of the h·(n − h) pairs
+ * across it concordant with probability Phi(d / (sigma·√2)) and leaves the pairs within each half to chance, so
+ *   E[S](d) = h·(n − h)·(2·Phi(d / (sigma·√2)) − 1) = (z(alpha/2) + z(power))·sqrt(f·Var(S)),
+ * which a dozen points cannot reach at any d (every pair across concordant falls short). The level shift: t =
+ * d / (sigma·√f·√(1/h + 1/(n − h))) must reach `minShiftT` with that power: d = (minShiftT + z(power))·sigma·√f·
+ * √(1/h + 1/(n − h)) (the noise's long-run variance taken as sigma²·f; the abrupt route's lower bar is not
+ * counted, as a step need not be abrupt). Mid-run is the step both see best. +Infinity when neither can call any
+ * step; null when the level is not positive.
+ */
+export function detectableStep(values: readonly number[], varianceFactor: number, alpha: number, minShiftT: number): number | null {
+  const n = values.length;
+  const level = mean(values);
+  if (n < 3 || !(level > 0)) return null;
+  const sigma = shortLagNoise(values);
+  if (!(sigma > 0)) return 0;
+  const h = Math.floor(n / 2);
+  const across = h * (n - h);
+  const needed = requiredS(n, varianceFactor, alpha);
+  const byRank = needed < across ? normalQuantileTwoSided(1 - needed / across) * sigma * Math.SQRT2 : Number.POSITIVE_INFINITY;
+  const byShift = (minShiftT + normalQuantileTwoSided(2 * (1 - DETECTION_POWER))) * sigma * Math.sqrt(varianceFactor * (1 / h + 1 / (n - h)));
+  return Math.min(byRank, byShift) / level;
+}
+
+/** The S a decline must reach in expectation to be called at `alpha` with DETECTION_POWER: (z(alpha/2) + z(power))·sqrt(f·Var(S)). */
+function requiredS(n: number, varianceFactor: number, alpha: number): number {
+  const z = normalQuantileTwoSided(alpha) + normalQuantileTwoSided(2 * (1 - DETECTION_POWER));
+  return z * Math.sqrt((varianceFactor * n * (n - 1) * (2 * n + 5)) / 18);
 }
 
 function normalCdf(x: number): number {

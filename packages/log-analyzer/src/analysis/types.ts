@@ -37,6 +37,12 @@ export interface Trend {
    * Above 0.2 the verdict is `insufficient-data`: the run could not have shown the declines that matter.
    */
   detectableDecline?: number;
+  /**
+   * With `detectableDecline`: the smallest step drop at mid-run (share of the mean level) the test would call with
+   * 80% probability; null when no step of any size could reach the test's alpha (a dozen points). Either above 0.2
+   * makes the verdict `insufficient-data`.
+   */
+  detectableStep?: number | null;
 }
 
 export interface ChangePoint {

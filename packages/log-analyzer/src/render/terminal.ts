@@ -225,10 +225,18 @@ function verdictText(trend: Trend): string {
     trend.warmupBuckets ? 'after warm-up' : '',
     // A series counted line by line, judged at its own resolution under buckets that follow statistics lines.
     trend.judgedBucketMs ? `on ${formatBucket(trend.judgedBucketMs)}` : '',
-    // Too short or noisy a run: the smallest decline it could have shown.
-    trend.verdict === 'insufficient-data' && trend.detectableDecline !== undefined ? `sees ≥ ${Math.round(trend.detectableDecline * 100)}% only` : '',
+    // Too short or noisy a run: the smallest decline it could have shown, linear and as a step.
+    trend.verdict === 'insufficient-data' ? detectableText(trend) : '',
   ].filter(Boolean);
   return how.length > 0 ? `${trend.verdict} (${how.join(', ')})` : trend.verdict;
+}
+
+/** `sees ≥ 9% linear, ≥ 45% step only`; `no step` where no step of any size could have been called. */
+function detectableText(trend: Trend): string {
+  const linear = trend.detectableDecline !== undefined ? `≥ ${Math.round(trend.detectableDecline * 100)}% linear` : '';
+  if (trend.detectableStep === undefined) return linear ? `sees ${linear} only` : '';
+  const step = trend.detectableStep === null ? 'no step' : `≥ ${Math.round(trend.detectableStep * 100)}% step`;
+  return trend.detectableStep === null ? `sees ${[linear ? `${linear} only` : '', step].filter(Boolean).join(', ')}` : `sees ${[linear, step].filter(Boolean).join(', ')} only`;
 }
 
 /** Charts need a number per bucket: a missing value repeats the one before (0 before the first). */
