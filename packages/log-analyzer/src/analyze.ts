@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { autoBucketMs, countTrendBucketMs, MAX_BUCKETS, formatBucket } from './bucketer/bucket-size.js';
 import { valueSampleIntervals } from './bucketer/sample-interval.js';
 import { buildReport, withCrawlRate } from './build-report.js';
-import { CRAWL_SERIES } from './crawl-signals/crawler-logs.js';
+import { CRAWL_SERIES, CRAWLER_KINDS, crawlRateSeries, type CrawlerKind } from './crawl-signals/crawler-logs.js';
 import { LogInputError } from './errors.js';
 import { detectFormat } from './formats/detect-format.js';
 import { createFormat } from './formats/registry.js';
@@ -102,7 +102,7 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
   if (options.paths.some(isVictoriaLogsPath)) {
     const userSeries = options.series && options.series.length > 0 ? options.series : null;
     toSeriesSpecs(userSeries ?? DEFAULT_SERIES); // validates before any reading
-    const counted = withCrawlSeries(userSeries ?? DEFAULT_SERIES, options);
+    const counted = withCrawlSeries(userSeries ?? DEFAULT_SERIES, options, userSeries !== null);
     const report = await analyzeEngine(options, counted.patterns);
     return counted.shown ? withCrawlRate(report, counted.shown, options.crawlRate?.crawler) : report;
   }
@@ -174,16 +174,20 @@ export interface PreparedRun {
 }
 
 /**
- * The patterns to count for a report of `shown`: with the crawl rate asked for, the crawl signals' series too (each
- * once; the signals need theirs as they define them, so an operator's series that takes one's name with another
- * pattern means no crawl rate). `shown` is set when the rate is to be judged.
+ * The patterns to count for a report of `shown`: with the crawl rate asked for, what it reads too (`crawlRateSeries`,
+ * each once; the signals need theirs as they define them, so an operator's series that takes one's name with another
+ * pattern means no crawl rate). With series of the operator's own (`user`), the rate only when the crawler is named:
+ * the lines that carry it may not be among them, and counting every crawler's would slow the scan they asked for.
+ * `shown` is set when the rate is to be judged.
  */
-function withCrawlSeries(shown: SeriesPattern[], options: AnalyzeOptions): { patterns: SeriesPattern[]; shown?: Set<string> } {
-  if (!options.crawlRate) return { patterns: shown };
+function withCrawlSeries(shown: SeriesPattern[], options: AnalyzeOptions, user: boolean): { patterns: SeriesPattern[]; shown?: Set<string> } {
+  const crawler = options.crawlRate?.crawler;
+  if (!options.crawlRate || (user && crawler === undefined)) return { patterns: shown };
+  const known = (CRAWLER_KINDS as readonly string[]).includes(crawler ?? '') ? (crawler as CrawlerKind) : undefined;
   const signal = new Map(CRAWL_SERIES.map((p) => [p.name, p]));
   if (shown.some((p) => signal.has(p.name) && !samePattern(p, signal.get(p.name)!))) return { patterns: shown };
   const names = new Set([...shown.map((p) => p.name), ...(options.ratios ?? []).map((r) => r.name)]);
-  return { patterns: [...shown, ...CRAWL_SERIES.filter((p) => !names.has(p.name))], shown: names };
+  return { patterns: [...shown, ...crawlRateSeries(known).filter((p) => !names.has(p.name))], shown: names };
 }
 
 function samePattern(a: SeriesPattern, b: SeriesPattern): boolean {
@@ -243,7 +247,7 @@ export async function prepareRun(options: AnalyzeOptions): Promise<PreparedRun> 
     ...(crawlerKinds.has('scrapy') ? SCRAPY_SERIES : []),
     ...(crawlerKinds.has('crawlee') ? CRAWLEE_SERIES : []),
   ];
-  const counted = withCrawlSeries(userSeries ?? defaults, options);
+  const counted = withCrawlSeries(userSeries ?? defaults, options, userSeries !== null);
   const patterns = counted.patterns;
   const specs = toSeriesSpecs(patterns);
   if (groupBy.kind !== 'path') {

@@ -9,7 +9,7 @@ import type { EventCountsData, SlotChunks } from './scanner/event-counts.js';
 import type { Trend } from './analysis/types.js';
 import type { FileSummary, GroupSpan, KeySeriesReport, LogsReport, SeriesReport, ValueSeriesReport } from './report.js';
 import { detectSeriesChangePoints } from './change-points.js';
-import { crawlSignals } from './crawl-signals/crawl-signals.js';
+import { crawlSignals, rateTrend } from './crawl-signals/crawl-signals.js';
 
 export interface ReportInput {
   counts: EventCountsData;
@@ -205,7 +205,7 @@ export function withCrawlRate(full: LogsReport, shown: ReadonlySet<string>, craw
     ...(values.length > 0 ? { values } : {}),
     ...(keys.length > 0 ? { keys } : {}),
   };
-  const { series, kind, perBucket, groups: _groups, perSecEarly, perSecLate, perSec: _perSec, pages, ...trend } = signals.rate;
+  const { series, kind, perBucket, perSecEarly, perSecLate, pages } = signals.rate;
   if (signals.crawler === 'unknown' || !perBucket.some((c) => c > 0)) return report;
   return {
     ...report,
@@ -216,7 +216,7 @@ export function withCrawlRate(full: LogsReport, shown: ReadonlySet<string>, craw
       series,
       kind,
       window: { from: signals.window.fromAt, to: signals.window.toAt },
-      ...trend,
+      ...rateTrend(signals.rate),
       perSecEarly,
       perSecLate,
       pages,
