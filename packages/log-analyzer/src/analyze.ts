@@ -2,7 +2,8 @@
 import { availableParallelism } from 'node:os';
 import { autoBucketMs, countTrendBucketMs, MAX_BUCKETS, formatBucket } from './bucketer/bucket-size.js';
 import { valueSampleIntervals } from './bucketer/sample-interval.js';
-import { buildReport } from './build-report.js';
+import { buildReport, withCrawlRate } from './build-report.js';
+import { CRAWL_SERIES, CRAWLER_KINDS, crawlRateSeries, type CrawlerKind } from './crawl-signals/crawler-logs.js';
 import { LogInputError } from './errors.js';
 import { detectFormat } from './formats/detect-format.js';
 import { createFormat } from './formats/registry.js';
@@ -69,6 +70,13 @@ export interface AnalyzeOptions {
    */
   since?: string;
   until?: string;
+  /**
+   * Also judge the crawl rate into the report's `crawlRate`, as the crawl signals read it: their series are counted
+   * in the same scan besides `series` and left out of the report. `crawler` names the crawler instead of detecting
+   * it. Not done when one of `series` takes a signal series' name with a pattern of its own (the rate would be read
+   * from it). Default: not asked.
+   */
+  crawlRate?: { crawler?: string };
 }
 
 /** Input worth more than this is scanned by worker threads. */
@@ -94,7 +102,9 @@ export async function analyzeLogs(options: AnalyzeOptions): Promise<LogsReport> 
   if (options.paths.some(isVictoriaLogsPath)) {
     const userSeries = options.series && options.series.length > 0 ? options.series : null;
     toSeriesSpecs(userSeries ?? DEFAULT_SERIES); // validates before any reading
-    return analyzeEngine(options, userSeries ?? DEFAULT_SERIES);
+    const counted = withCrawlSeries(userSeries ?? DEFAULT_SERIES, options, userSeries !== null);
+    const report = await analyzeEngine(options, counted.patterns);
+    return counted.shown ? withCrawlRate(report, counted.shown, options.crawlRate?.crawler) : report;
   }
   const run = await prepareRun(options);
   const { files, specs } = run;
@@ -159,6 +169,30 @@ export interface PreparedRun {
   timeFormat?: string;
   ratios?: AnalyzeOptions['ratios'];
   scanCore?: 'line';
+  /** When the crawl rate is judged: the names the report keeps (the rest were counted for the crawl signals). */
+  crawlRate?: { shown: ReadonlySet<string>; crawler?: string };
+}
+
+/**
+ * The patterns to count for a report of `shown`: with the crawl rate asked for, what it reads too (`crawlRateSeries`,
+ * each once; the signals need theirs as they define them, so an operator's series that takes one's name with another
+ * pattern means no crawl rate). With series of the operator's own (`user`), the rate only when the crawler is named:
+ * the lines that carry it may not be among them, and counting every crawler's would slow the scan they asked for.
+ * `shown` is set when the rate is to be judged.
+ */
+function withCrawlSeries(shown: SeriesPattern[], options: AnalyzeOptions, user: boolean): { patterns: SeriesPattern[]; shown?: Set<string> } {
+  const crawler = options.crawlRate?.crawler;
+  if (!options.crawlRate || (user && crawler === undefined)) return { patterns: shown };
+  const known = (CRAWLER_KINDS as readonly string[]).includes(crawler ?? '') ? (crawler as CrawlerKind) : undefined;
+  const signal = new Map(CRAWL_SERIES.map((p) => [p.name, p]));
+  if (shown.some((p) => signal.has(p.name) && !samePattern(p, signal.get(p.name)!))) return { patterns: shown };
+  const names = new Set([...shown.map((p) => p.name), ...(options.ratios ?? []).map((r) => r.name)]);
+  return { patterns: [...shown, ...crawlRateSeries(known).filter((p) => !names.has(p.name))], shown: names };
+}
+
+function samePattern(a: SeriesPattern, b: SeriesPattern): boolean {
+  const source = (r: SeriesPattern['regex']) => (r === undefined ? undefined : typeof r === 'string' ? r : `/${r.source}/${r.flags}`);
+  return a.substring === b.substring && source(a.regex) === source(b.regex) && a.level === b.level && (a.kind ?? 'count') === (b.kind ?? 'count');
 }
 
 /** Per input file: its lines, unparsed lines, NUL bytes and first and last record time, summed over its scans. */
@@ -213,13 +247,15 @@ export async function prepareRun(options: AnalyzeOptions): Promise<PreparedRun> 
     ...(crawlerKinds.has('scrapy') ? SCRAPY_SERIES : []),
     ...(crawlerKinds.has('crawlee') ? CRAWLEE_SERIES : []),
   ];
-  const patterns = userSeries ?? defaults;
+  const counted = withCrawlSeries(userSeries ?? defaults, options, userSeries !== null);
+  const patterns = counted.patterns;
   const specs = toSeriesSpecs(patterns);
   if (groupBy.kind !== 'path') {
     const short = shortenGroupNames(files.filter((f) => f.input.path !== '-').map((f) => f.group));
     for (const f of files) f.group = short.get(f.group) ?? f.group;
   }
-  return { files, specs, patterns, zone, groupBy, bucketMs, resolutionMs, timeFormat: options.timeFormat, ratios: options.ratios, scanCore: options.scanCore };
+  const crawlRate = counted.shown ? { shown: counted.shown, crawler: options.crawlRate?.crawler } : undefined;
+  return { files, specs, patterns, zone, groupBy, bucketMs, resolutionMs, timeFormat: options.timeFormat, ratios: options.ratios, scanCore: options.scanCore, crawlRate };
 }
 
 /** What every scan of a run shares. */
@@ -294,7 +330,7 @@ export function reportFrom(run: PreparedRun, counts: EventCountsData, tallies: F
       crawlerStarts.set(f.group, tallies[i].first);
     }
   });
-  return buildReport({
+  const report = buildReport({
     counts,
     seriesNames: specs.map((s) => s.name),
     seriesKinds: specs.map((s) => s.kind),
@@ -310,6 +346,7 @@ export function reportFrom(run: PreparedRun, counts: EventCountsData, tallies: F
     firstMs,
     lastMs,
   });
+  return run.crawlRate ? withCrawlRate(report, run.crawlRate.shown, run.crawlRate.crawler) : report;
 }
 
 /** A log-engine source (victorialogs://): the engine counts, the same report builder reports. */

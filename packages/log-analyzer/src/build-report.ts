@@ -9,6 +9,7 @@ import type { EventCountsData, SlotChunks } from './scanner/event-counts.js';
 import type { Trend } from './analysis/types.js';
 import type { FileSummary, GroupSpan, KeySeriesReport, LogsReport, SeriesReport, ValueSeriesReport } from './report.js';
 import { detectSeriesChangePoints } from './change-points.js';
+import { crawlSignals, rateTrend } from './crawl-signals/crawl-signals.js';
 
 export interface ReportInput {
   counts: EventCountsData;
@@ -182,6 +183,45 @@ export function buildReport(input: ReportInput): LogsReport {
     series,
     ...(values.length > 0 ? { values } : {}),
     ...(keys.length > 0 ? { keys } : {}),
+  };
+}
+
+/**
+ * The report of the series in `shown` (what the operator asked for), with the crawl rate judged on all of `full`:
+ * the crawl signals read series nobody asked `logs` for (the crawler's own page lines, its failed fetches, the
+ * crawl's end), so they are counted in the same scan and left out here. The signals run once, on the report the
+ * other readers of the crawl (`logs compare`, the bench, the doctor) build from the same series, so the verdict is
+ * theirs. No rate for a log of something else: the signals would fall back to any series with lines, which is not a
+ * crawl rate, nor for a crawler that logged no page.
+ */
+export function withCrawlRate(full: LogsReport, shown: ReadonlySet<string>, crawler?: string): LogsReport {
+  const signals = crawlSignals(full, { crawler });
+  const values = full.values?.filter((v) => shown.has(v.name)) ?? [];
+  const keys = full.keys?.filter((k) => shown.has(k.name)) ?? [];
+  const { values: _values, keys: _keys, ...rest } = full;
+  const report: LogsReport = {
+    ...rest,
+    series: full.series.filter((s) => shown.has(s.name)),
+    ...(values.length > 0 ? { values } : {}),
+    ...(keys.length > 0 ? { keys } : {}),
+  };
+  const { series, kind, perBucket, perSecEarly, perSecLate, pages } = signals.rate;
+  if (signals.crawler === 'unknown' || !perBucket.some((c) => c > 0)) return report;
+  return {
+    ...report,
+    crawlRate: {
+      crawler: signals.crawler,
+      crawlerFrom: signals.crawlerFrom,
+      crawlerReason: signals.crawlerReason,
+      series,
+      kind,
+      window: { from: signals.window.fromAt, to: signals.window.toAt },
+      ...rateTrend(signals.rate),
+      perSecEarly,
+      perSecLate,
+      pages,
+      ...(signals.warnings.length > 0 ? { warnings: signals.warnings } : {}),
+    },
   };
 }
 

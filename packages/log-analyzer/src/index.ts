@@ -1,6 +1,6 @@
 // @crawl-diag/log-analyzer: paths -> source -> scanner -> bucketer -> analysis -> renderer.
 // A library first: each stage is exported on its own; `analyzeLogs` runs them all.
-export type { LogsReport, SeriesReport, GroupSeries, GroupShare, FileSummary, GroupSpan, ValueSeriesReport, KeySeriesReport } from './report.js';
+export type { LogsReport, SeriesReport, GroupSeries, GroupShare, FileSummary, GroupSpan, ValueSeriesReport, KeySeriesReport, CrawlRateReport } from './report.js';
 export { bucketWarnings } from './report.js';
 export type { Trend, Verdict, ChangePoint, CountSeries } from './analysis/types.js';
 export { analyzeTrend } from './analysis/trend.js';

@@ -1,6 +1,7 @@
 // The `crawl-diag/logs@1` report: what `crawl-diag logs --json` prints (contract in shared DESIGN.md).
 // Fields marked "extra" are additions the contract allows ("more fields may be added").
 import type { Trend, ChangePoint } from './analysis/types.js';
+import type { CrawlerKind } from './crawl-signals/crawler-logs.js';
 
 export interface FileSummary {
   path: string;
@@ -134,6 +135,36 @@ export interface LogsReport {
   values?: ValueSeriesReport[];
   /** Extra: key series (matches per key and bucket, e.g. pages per domain); absent when none was asked for. */
   keys?: KeySeriesReport[];
+  /**
+   * Extra: the crawl rate as the crawl signals judge it (what `logs compare`, the bench and the doctor read), when
+   * the logs are a known crawler's and it was asked for (`crawl-diag logs` asks); absent otherwise.
+   */
+  crawlRate?: CrawlRateReport;
+}
+
+/**
+ * The crawler's pages per second over the judged window (start-up and shutdown left out), with its trend: the one
+ * verdict on the crawl, where the series above each have their own (a crawler that logs every attempt shows them
+ * steady while its pages fall).
+ */
+export interface CrawlRateReport extends Trend {
+  crawler: CrawlerKind;
+  /** `given`: the operator named the crawler (`--crawler`); `detected`: read from the logs (`crawlerReason` says how). */
+  crawlerFrom: 'given' | 'detected';
+  crawlerReason: string;
+  /** The series the pages are read from: `crawled (scrapy)`, or `crawling − could not retrieve` (failures taken off). */
+  series: string;
+  /** `count`: a line per page; `counter`: a running total differenced (Scrapy LogStats, Crawlee statistics). */
+  kind: 'count' | 'counter';
+  /** The judged window, ISO times (bucket edges of the report's grid). */
+  window: { from: string; to: string };
+  /** Mean pages per second over the first and last third of the window. */
+  perSecEarly: number;
+  perSecLate: number;
+  /** Pages in the window. */
+  pages: number;
+  /** What the signals found amiss (a `--crawler` the logs do not look like); absent when nothing. */
+  warnings?: string[];
 }
 
 export type { Trend, ChangePoint };

@@ -56,7 +56,8 @@ describe('crawl-diag logs --follow', () => {
   }, 60_000);
 
   it('gives the same report as a plain run for a log another process appends to (library and binary)', async () => {
-    const options = { series: undefined, ratios: [{ name: 'waste', numerator: 'postponed', denominator: 'will be crawled' }], tz: 'UTC' };
+    // With the crawl rate, as `crawl-diag logs` asks for it: judged on every report, the final one the plain run's.
+    const options = { series: undefined, ratios: [{ name: 'waste', numerator: 'postponed', denominator: 'will be crawled' }], tz: 'UTC', crawlRate: {} };
     // Through the library.
     const viaLibrary = join(dir, 'appended-library.log');
     let writer = startWriter(viaLibrary);
@@ -70,6 +71,7 @@ describe('crawl-diag logs --follow', () => {
     expect(updates[0].series[0].total).toBeLessThan(plain.series[0].total);
     expect(followed).toEqual(plain);
     expect(plain.series.find((x) => x.name === 'will be crawled')!.trend.verdict).toBe('decay');
+    expect(plain.crawlRate?.crawler).toBe('python');
 
     // Through the binary, with Ctrl-C once the writer is done.
     const viaBinary = join(dir, 'appended-binary.log');
@@ -81,7 +83,9 @@ describe('crawl-diag logs --follow', () => {
     expect(await writer).toBe(0);
     cli.child.kill('SIGINT');
     expect(await cli.exited).toBe(0);
-    expect(JSON.parse(cli.stdout)).toEqual(await logsJson([viaBinary, ...ratio]));
+    const followedJson = JSON.parse(cli.stdout) as LogsReport;
+    expect(followedJson).toEqual(await logsJson([viaBinary, ...ratio]));
+    expect(followedJson.crawlRate).toBeDefined();
   }, 60_000);
 });
 

@@ -10,6 +10,7 @@ import {
   fullBuckets,
   parseBucket,
   parseNamedArgument,
+  rateTrend,
   renderComparison,
   type Comparison,
   type LogsReport,
@@ -86,7 +87,7 @@ const compareModule: CommandModule<object, CompareArgs> = {
       };
       // The main series: a --line of the operator's, else the crawl signals' rate (the crawler's own page lines).
       let report: LogsReport;
-      let series: { name: string; counts: number[]; groups: Record<string, number[]> };
+      let series: { name: string; counts: number[]; groups: Record<string, number[]>; trend?: RunInput['trend'] };
       if (custom) {
         report = await analyzeLogs({ ...common, series: custom });
         const s = report.series[0];
@@ -102,7 +103,7 @@ const compareModule: CommandModule<object, CompareArgs> = {
         if (rate.pages === 0 && !rate.perBucket.some((c) => c > 0)) {
           throw new UsageError(`${dir}: no crawler page lines ('crawling', 'will be crawled', Scrapy's, Crawlee's); say which series is throughput with --series or --line.`);
         }
-        series = { name: rate.series, counts: rate.perBucket, groups: rate.groups };
+        series = { name: rate.series, counts: rate.perBucket, groups: rate.groups, trend: rateTrend(rate) };
       }
       if (seriesName && series.name !== seriesName) {
         throw new UsageError(`${dir}: its main series is '${series.name}', the runs before use '${seriesName}'; choose one with --series.`);
@@ -121,6 +122,7 @@ const compareModule: CommandModule<object, CompareArgs> = {
         bucketMs: report.bucketMs,
         counts: series.counts,
         groups: series.groups,
+        trend: series.trend,
         firstBucketCoverage: report.firstBucketCoverage,
         lastBucketCoverage: report.lastBucketCoverage,
       });

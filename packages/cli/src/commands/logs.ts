@@ -4,6 +4,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import {
   bucketWarnings,
+  CRAWLER_KINDS,
   DEFAULT_SERIES,
   analyzeLogs,
   followLogs,
@@ -15,6 +16,7 @@ import {
   renderCsv,
   renderTerminal,
   type SeriesPattern,
+  type Trend,
 } from '@crawl-diag/log-analyzer';
 import { UsageError } from '../errors.js';
 import { logsCompareCommand } from './logs-compare.js';
@@ -39,6 +41,7 @@ interface LogsArgs {
   json?: boolean;
   csv?: boolean;
   follow?: boolean;
+  crawler?: string;
   color?: boolean;
   width?: number;
 }
@@ -68,6 +71,7 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
           'Counts matching log lines per time bucket across files, draws a chart per series and gives a trend verdict (decay, steady, growth) per series and per group. Each file is a group (a node or a process; rotated files of one log are one group) unless --group-by says otherwise.',
           'PATH is a file, a directory (walked recursively), a glob, or - for stdin; .gz files are read as they are. PATH victorialogs://HOST:PORT reads the counts from a VictoriaLogs server instead (?query=LOGSQL narrows the records; each series is matched on the message; groups are log streams unless --group-by names a field such as node or pid; --since/--until choose the time range, by default all of it). Formats are detected per file: Python logging, pino/bunyan NDJSON, Scrapy, ISO 8601 prefixed lines, syslog, nginx/Apache access logs. A line without a timestamp (a traceback) belongs to the record above it; garbled lines are counted as unparsed.',
           "With no --line, --regex or --level, the series are the crawler's strategic lines: will be crawled, crawling, postponed, ignored, robots undetermined, could not retrieve.",
+          "When the logs are a known crawler's (ours, the original Python crawler, Scrapy, Crawlee, or an access log), the crawl rate is judged too, as `logs compare` and `doctor` judge it: the crawler's pages per second (failed fetches taken off a fetch line), start-up and shutdown left out, with its one verdict (`crawlRate` in the JSON). With series of your own (--line, --regex, --level) only when --crawler names the crawler.",
         ].join('\n\n'),
       )
       .positional('paths', { type: 'string', array: true, describe: 'log files, directories, globs, or -' })
@@ -109,6 +113,7 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
         type: 'boolean',
         describe: 'keep reading as the files grow (survives rotation and truncation; .gz siblings are read once), with every other option as without it: redraw on a terminal, else one line per verdict change; Ctrl-C prints the summary, the same report a plain run over the same bytes gives',
       })
+      .option('crawler', { type: 'string', choices: [...CRAWLER_KINDS], describe: 'which crawler wrote the logs, for the crawl rate (default: detected from them)' })
       .option('json', { type: 'boolean', describe: 'print the crawl-diag/logs@1 JSON report' })
       .option('csv', { type: 'boolean', describe: 'print CSV: one row per bucket, a column per series and group' })
       .option('color', { type: 'boolean', describe: 'force colour on or off (default: on a TTY unless NO_COLOR)' })
@@ -132,11 +137,12 @@ const analyzeCommand: CommandModule<object, LogsArgs> = {
       tz: args.tz,
       since: args.since,
       until: args.until,
+      crawlRate: { crawler: args.crawler },
       onProgress: bar ? (done, total) => total > PROGRESS_ABOVE_BYTES && bar.update(done, total) : undefined,
       onWarning: (message) => process.stderr.write(`crawl-diag: ${message}\n`),
     });
     bar?.finish();
-    for (const line of [...unmatchedPatternWarnings(args, report), ...bucketWarnings(report)]) process.stderr.write(`crawl-diag: ${line}\n`);
+    for (const line of [...unmatchedPatternWarnings(args, report), ...bucketWarnings(report), ...crawlRateWarnings(args, report)]) process.stderr.write(`crawl-diag: ${line}\n`);
     printReport(report, args);
   },
 };
@@ -165,6 +171,12 @@ function unmatchedPatternWarnings(args: LogsArgs, report: LogsReport): string[] 
   for (const arg of args.value ?? []) check('value', arg, valued);
   for (const arg of args.counter ?? []) check('counter', arg, valued);
   return out;
+}
+
+/** A --crawler that gave no rate: the logs hold none of its page lines (without it, no rate means no known crawler). */
+function crawlRateWarnings(args: LogsArgs, report: LogsReport): string[] {
+  if (args.crawler === undefined || report.crawlRate) return [];
+  return [`--crawler ${args.crawler}: no page lines of that crawler in these logs, so no crawl rate.`];
 }
 
 function printReport(report: LogsReport, args: LogsArgs): void {
@@ -196,6 +208,7 @@ async function follow(args: LogsArgs, series: SeriesPattern[], ratios: Array<{ n
     groupBy: args['group-by'],
     timeFormat: args['time-format'],
     tz: args.tz,
+    crawlRate: { crawler: args.crawler },
     onWarning: (message) => process.stderr.write(`crawl-diag: ${message}\n`),
     onError: () => failed(),
     onUpdate: (report) => {
@@ -206,13 +219,19 @@ async function follow(args: LogsArgs, series: SeriesPattern[], ratios: Array<{ n
         }
         return;
       }
-      for (const s of report.series) {
+      // The crawl rate's verdict changes are told as the series' are, under a name no series can take (`crawl rate`
+      // plus its series, which names a difference of two series when failures are taken off).
+      const judged = [
+        ...report.series.map((s) => ({ name: s.name, trend: s.trend, amount: `${s.total} lines` })),
+        ...(report.crawlRate ? [{ name: `crawl rate (${report.crawlRate.series})`, trend: report.crawlRate as Trend, amount: `${report.crawlRate.pages} pages judged` }] : []),
+      ];
+      for (const s of judged) {
         const before = verdicts.get(s.name);
         if (before !== undefined && before !== s.trend.verdict) {
           const change = s.trend.relativeChange === null ? '' : ` (${s.trend.relativeChange >= 0 ? '+' : ''}${Math.round(s.trend.relativeChange * 100)}%)`;
           // With --json or --csv, stdout is for the final report alone.
           const out = args.json || args.csv ? process.stderr : process.stdout;
-          out.write(`${new Date().toISOString().slice(11, 19)} ${s.name}: ${before} -> ${s.trend.verdict}${change}, ${s.total} lines\n`);
+          out.write(`${new Date().toISOString().slice(11, 19)} ${s.name}: ${before} -> ${s.trend.verdict}${change}, ${s.amount}\n`);
         }
         verdicts.set(s.name, s.trend.verdict);
       }

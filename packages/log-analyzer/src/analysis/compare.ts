@@ -21,6 +21,12 @@ export interface RunInput {
   groups: Record<string, number[]>;
   firstBucketCoverage?: number;
   lastBucketCoverage?: number;
+  /**
+   * The run's verdict when it has been judged already (the crawl signals' rate, over the window they judge, on the
+   * page lines' own resolution): used as it is, so `logs compare` says what `logs` and doctor say of the same run.
+   * Absent: the whole run's main series is judged here.
+   */
+  trend?: Trend;
 }
 
 export interface CompareOptions {
@@ -110,7 +116,7 @@ export function compareRuns(inputs: readonly RunInput[], options: CompareOptions
       throughputPerNode: throughput / nodes,
       perNode,
       efficiency: null,
-      trend: analyzeTrend({ counts: run.counts, bucketMs: run.bucketMs, ...groupCoverage }),
+      trend: run.trend ?? analyzeTrend({ counts: run.counts, bucketMs: run.bucketMs, ...groupCoverage }),
       stopped: Object.keys(run.groups).length > 1 ? analyzeGroups(run.groups, { bucketMs: run.bucketMs, startMs: run.startMs, ...groupCoverage }).stopped : [],
     };
   });

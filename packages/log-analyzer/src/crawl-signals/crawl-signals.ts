@@ -58,6 +58,12 @@ export interface RateSignal extends Trend {
   pages: number;
 }
 
+/** The verdict part of the rate (its trend's fields), without the series it was read from. */
+export function rateTrend(rate: RateSignal): Trend {
+  const { series: _series, kind: _kind, perBucket: _perBucket, groups: _groups, perSecEarly: _early, perSecLate: _late, perSec: _perSec, pages: _pages, ...trend } = rate;
+  return trend;
+}
+
 export interface GroupSignal {
   group: string;
   /** Over the judged window. */

@@ -1,8 +1,9 @@
-// The terminal view: one asciichart per series (counts per bucket) and a summary table per series and group.
+// The terminal view: one asciichart per series (counts per bucket), the crawl rate's verdict, and a summary table
+// per series and group.
 // Colour only when asked (the CLI asks when stdout is a TTY and NO_COLOR is unset).
 import asciichart from 'asciichart';
 import { formatBucket } from '../bucketer/bucket-size.js';
-import type { LogsReport, SeriesReport, Trend } from '../report.js';
+import type { CrawlRateReport, LogsReport, Trend } from '../report.js';
 import { edgeRates } from './rates.js';
 
 export interface TerminalOptions {
@@ -62,6 +63,7 @@ export function renderTerminal(report: LogsReport, options: TerminalOptions = {}
       out.push(timeAxis(report, Math.min(report.buckets, width - LABEL_WIDTH - 3)));
     }
   }
+  if (report.crawlRate) out.push('', crawlRateBlock(report.crawlRate, width, paint));
   out.push('', table(report, paint));
   const shares = shareTable(report);
   if (shares) out.push('', shares);
@@ -135,10 +137,42 @@ function table(report: LogsReport, paint: (code: string, text: string) => string
   rows.forEach((r, i) => {
     const line = fmt(r);
     const v = verdicts[i].verdict;
-    const code = v === 'decay' ? asciichart.red : v === 'growth' ? asciichart.green : v === 'insufficient-data' ? asciichart.yellow : '';
+    const code = verdictColor(v);
     lines.push(code ? line.replace(new RegExp(`${v}$`), paint(code, v)) : line);
   });
   return lines.join('\n');
+}
+
+/**
+ * The crawl rate's verdict, first, above the table: it is the one answer to "is the crawl slowing", where the table's
+ * series each have their own (a crawler that logs every attempt shows its attempts steady while its pages fall).
+ */
+function crawlRateBlock(crawl: CrawlRateReport, width: number, paint: (code: string, text: string) => string): string {
+  const unitName = crawl.crawler === 'access-log' ? 'requests' : 'pages';
+  const p = crawl.pValue === null ? [] : [crawl.pValue < 0.001 ? 'p < 0.001' : `p = ${crawl.pValue.toFixed(3)}`];
+  const how = [...verdictHow(crawl), ...p];
+  const code = verdictColor(crawl.verdict);
+  const head =
+    `crawl rate: ${rate(crawl.perSecEarly)} -> ${rate(crawl.perSecLate)} ${unitName}/s, ` +
+    `${code ? paint(code, crawl.verdict) : crawl.verdict} ${changeText(crawl.relativeChange)}${how.length > 0 ? ` (${how.join(', ')})` : ''}`;
+  const from = shortTime(crawl.window.from);
+  const to = shortTime(crawl.window.to);
+  const window = `${from} to ${to.slice(0, 10) === from.slice(0, 10) ? to.slice(11) : to} UTC`;
+  const details = [
+    `${unitName}: ${crawl.series}, judged ${window} (start-up, shutdown left out)`,
+    `crawler: ${crawl.crawler}, ${crawl.crawlerFrom === 'given' ? 'given' : `detected: ${crawl.crawlerReason}`}`,
+    ...(crawl.warnings ?? []).map((w) => `note: ${w}`),
+  ];
+  const indent = '  ';
+  return [head, ...details.flatMap((d) => wrap(d, width - indent.length).map((l) => indent + l))].join('\n');
+}
+
+function verdictColor(verdict: Trend['verdict']): string {
+  return verdict === 'decay' ? asciichart.red : verdict === 'growth' ? asciichart.green : verdict === 'insufficient-data' ? asciichart.yellow : '';
+}
+
+function changeText(relativeChange: number | null): string {
+  return relativeChange === null ? '-' : `${relativeChange >= 0 ? '+' : ''}${Math.round(relativeChange * 100)}%`;
 }
 
 /**
@@ -204,8 +238,7 @@ function percent(x: number | null): string {
 
 function row(name: string, total: number, counts: number[], trend: Trend, report: LogsReport): string[] {
   const rates = edgeRates(counts, report);
-  const change = trend.relativeChange === null ? '-' : `${trend.relativeChange >= 0 ? '+' : ''}${Math.round(trend.relativeChange * 100)}%`;
-  return [name, String(total), rate(rates.startPerMin), rate(rates.endPerMin), change, verdictText(trend)];
+  return [name, String(total), rate(rates.startPerMin), rate(rates.endPerMin), changeText(trend.relativeChange), verdictText(trend)];
 }
 
 /** A row for a value series: no total; "start" and "end" are its mean over the first and last quarter, scaled. */
@@ -213,13 +246,17 @@ function valueRow(name: string, values: Array<number | null>, trend: Trend, scal
   const present = values.filter((x): x is number => x !== null);
   const quarter = Math.max(1, Math.floor(present.length / 4));
   const avg = (xs: number[]): number | null => (xs.length ? (xs.reduce((a, b) => a + b, 0) / xs.length) * scale : null);
-  const change = trend.relativeChange === null ? '-' : `${trend.relativeChange >= 0 ? '+' : ''}${Math.round(trend.relativeChange * 100)}%`;
-  return [name, '', rate(avg(present.slice(0, quarter))), rate(avg(present.slice(-quarter))), change, verdictText(trend)];
+  return [name, '', rate(avg(present.slice(0, quarter))), rate(avg(present.slice(-quarter))), changeText(trend.relativeChange), verdictText(trend)];
 }
 
 /** The verdict, with how it was reached when that is not the plain trend test: a step, a wander, a warm-up left out. */
 function verdictText(trend: Trend): string {
-  const how = [
+  const how = verdictHow(trend);
+  return how.length > 0 ? `${trend.verdict} (${how.join(', ')})` : trend.verdict;
+}
+
+function verdictHow(trend: Trend): string[] {
+  return [
     trend.sustainedShift ? 'step' : '',
     trend.wandering ? 'wanders' : '',
     trend.warmupBuckets ? 'after warm-up' : '',
@@ -228,7 +265,6 @@ function verdictText(trend: Trend): string {
     // Too short or noisy a run: the smallest decline it could have shown, linear and as a step.
     trend.verdict === 'insufficient-data' ? detectableText(trend) : '',
   ].filter(Boolean);
-  return how.length > 0 ? `${trend.verdict} (${how.join(', ')})` : trend.verdict;
 }
 
 /** `sees ≥ 9% linear, ≥ 45% step only`; `no step` where no step of any size could have been called. */
