@@ -286,6 +286,20 @@ describe('the decline a run can show (power)', () => {
     expect(detectableStep(twelve, 1, 0.01, Number.POSITIVE_INFINITY)).toBe(Number.POSITIVE_INFINITY);
   });
 
+  it('a dozen statistics points that fell by half without the test confirming it: insufficient-data, not steady', () => {
+    // Scrapy's LogStats over two minutes: the rate still rising to its peak when the server halves its capacity. The
+    // rank test sees 36 pairs across the step and the rising start against it; the level shift's residuals carry
+    // the rise.
+    const values = [225, 259, 275, 276, 276, 268, 140, 142, 141, 143, 141, 143];
+    const plain = analyzeValueTrend(values, 10_000);
+    expect(plain.verdict).toBe('steady');
+    const judged = analyzeValueTrend(values, 10_000, { minDetectableDecline: 0.2 });
+    expect([judged.verdict, judged.unconfirmed, judged.relativeChange! < -0.2]).toEqual(['insufficient-data', true, true]);
+    // A dozen points that moved little keep the power rule's verdict, and are not said to be unconfirmed.
+    const flat = analyzeValueTrend([270, 268, 275, 272, 266, 271, 269, 274, 270, 267, 273, 271], 10_000, { minDetectableDecline: 0.2 });
+    expect(flat.unconfirmed).toBeUndefined();
+  });
+
   it('a steady run too short or noisy to show a 20% decline is insufficient-data, saying what it could show', () => {
     const rng = seededRandom(42);
     // 12 buckets of ~30 lines: Poisson noise alone hides a 20% decline (the formula, sd √30: 1.08).

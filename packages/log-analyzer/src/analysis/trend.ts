@@ -159,12 +159,20 @@ export function analyzeValueTrend(values: ReadonlyArray<number | null>, bucketMs
     detectableStepDrop = detectableStep(ys, mk.varianceFactor, opts.alpha, opts.minShiftT);
     if (Math.max(detectable ?? 0, detectableStepDrop ?? 0) > opts.minDetectableDecline) verdict = 'insufficient-data';
   }
+  // Nor does a run whose own size says it moved as much as the declines that matter, where no route could confirm it
+  // (a dozen statistics points across a step): "steady" would contradict its size.
+  let unconfirmed = false;
+  if (verdict === 'steady' && !wandering && opts.minDetectableDecline > 0 && relativeChange !== null && Math.abs(relativeChange) >= opts.minDetectableDecline) {
+    verdict = 'insufficient-data';
+    unconfirmed = true;
+  }
   const trend: Trend = { verdict, relativeChange, pValue: mk.pValue, slopePerHour };
   if (detectable !== null && Number.isFinite(detectable)) trend.detectableDecline = detectable;
   if (detectableStepDrop !== null) trend.detectableStep = Number.isFinite(detectableStepDrop) ? detectableStepDrop : null;
   if (warmup > 0) trend.warmupBuckets = warmup * factor;
   if (wandering) trend.wandering = true;
   if (sustainedShift) trend.sustainedShift = true;
+  if (unconfirmed) trend.unconfirmed = true;
   return trend;
 }
 

@@ -43,6 +43,11 @@ export interface Trend {
    * makes the verdict `insufficient-data`.
    */
   detectableStep?: number | null;
+  /**
+   * Values read off statistics lines: `insufficient-data` because the run's own size (`relativeChange`, 20% or more
+   * either way) says it moved as much as the declines that matter, and no route of the test confirmed it.
+   */
+  unconfirmed?: boolean;
 }
 
 export interface ChangePoint {

@@ -263,7 +263,7 @@ function verdictHow(trend: Trend): string[] {
     // A series counted line by line, judged at its own resolution under buckets that follow statistics lines.
     trend.judgedBucketMs ? `on ${formatBucket(trend.judgedBucketMs)}` : '',
     // Too short or noisy a run: the smallest decline it could have shown, linear and as a step.
-    trend.verdict === 'insufficient-data' ? detectableText(trend) : '',
+    trend.unconfirmed ? 'change not significant' : trend.verdict === 'insufficient-data' ? detectableText(trend) : '',
   ].filter(Boolean);
 }
 
