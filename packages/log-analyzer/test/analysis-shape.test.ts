@@ -292,6 +292,13 @@ describe('trend verdicts on the shapes of real crawls', () => {
       if (analyzeTrend({ counts: gradual, bucketMs: MINUTE }, { minShiftT: Number.POSITIVE_INFINITY }).sustainedShift) gradualByJump++;
     }
     expect(called).toBeGreaterThanOrEqual(0.9 * trials);
+    // A sharp dip late in a steady run that the rate climbs back from (a machine's hiccup) is no step: the same
+    // jump, then back to the level over the last buckets.
+    const level = Array.from({ length: 48 }, () => 66 + Math.round(2 * rng.normal()));
+    const dip = [...level.slice(0, 41), 52, 58, 57, 58, 62, 64, 66];
+    expect(analyzeTrend({ counts: dip, bucketMs: MINUTE }).sustainedShift).toBeUndefined();
+    const held = [...level.slice(0, 41), 52, 53, 52, 54, 52, 53, 52];
+    expect(analyzeTrend({ counts: held, bucketMs: MINUTE })).toMatchObject({ verdict: 'decay', sustainedShift: true });
     // Runs the other routes leave steady, this one calls.
     expect(called - withoutAbrupt).toBeGreaterThanOrEqual(2);
     expect(gradualByJump).toBe(0);

@@ -181,7 +181,13 @@ function abruptStep(values: readonly number[], shift: LevelShift, opts: Required
   const sign = Math.sign(shift.relativeChange);
   if (shift.index < Math.ceil(MAX_WARMUP_SHARE * values.length) || sign * shift.t < opts.minAbruptShiftT) return false;
   const sharp = stepSharpness(values, shift.index);
-  return sharp !== null && sign * sharp.z >= opts.minJumpZ && sharp.share >= MIN_JUMP_SHARE;
+  if (sharp === null || sign * sharp.z < opts.minJumpZ || sharp.share < MIN_JUMP_SHARE) return false;
+  // Sustained: the last third after the jump still holds at least half of it (a dip the rate climbs back from, a
+  // machine's hiccup, is no step; the larger bar of minShiftT leaves no room for one).
+  const before = mean(values.slice(0, shift.index));
+  const after = values.slice(shift.index);
+  const end = mean(after.slice(-Math.max(2, Math.floor(after.length / 3))));
+  return sign * (end - before) >= 0.5 * sign * (mean(after) - before);
 }
 
 /** Share of the two levels' difference an abrupt step's jump must make. */
