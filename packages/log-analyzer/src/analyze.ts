@@ -71,10 +71,11 @@ export interface AnalyzeOptions {
   since?: string;
   until?: string;
   /**
-   * Also judge the crawl rate into the report's `crawlRate`, as the crawl signals read it: their series are counted
-   * in the same scan besides `series` and left out of the report. `crawler` names the crawler instead of detecting
-   * it. Not done when one of `series` takes a signal series' name with a pattern of its own (the rate would be read
-   * from it). Default: not asked.
+   * Also judge the crawl rate into the report's `crawlRate`, as the crawl signals read it: the few series it reads
+   * beyond `series` are counted in the same scan and left out of the report. `crawler` names the crawler instead of
+   * detecting it; with `series` of the caller's own it is needed (see `withCrawlSeries`). Not done when one of
+   * `series` takes a signal series' name with a pattern of its own (the rate would be read from it). Default: not
+   * asked.
    */
   crawlRate?: { crawler?: string };
 }

@@ -97,6 +97,19 @@ describe('crawl-diag logs: the crawl rate', () => {
     expect(wrong.stderr).toContain('--crawler scrapy: no page lines of that crawler in these logs, so no crawl rate.');
   });
 
+  it('with series of the operator\'s own, judges the crawl rate only when --crawler names the crawler', async () => {
+    const plain = await logsJson([RISING_429]);
+    const own = await logsJson([RISING_429, '--line', 'Crawling URL']);
+    expect(own.crawlRate).toBeUndefined();
+    expect(own.series.map((s) => s.name)).toEqual(['Crawling URL']);
+    const named = await logsJson([RISING_429, '--line', 'Crawling URL', '--crawler', 'crawl-diag']);
+    expect(named.series.map((s) => s.name)).toEqual(['Crawling URL']);
+    // The same judgement as without the operator's series, but given, not detected.
+    const { crawlerFrom: _a, crawlerReason: _b, ...fromDefault } = plain.crawlRate!;
+    const { crawlerFrom, crawlerReason: _c, ...fromNamed } = named.crawlRate!;
+    expect([crawlerFrom, fromNamed]).toEqual(['given', fromDefault]);
+  });
+
   it('leaves CSV to the series shown: no column for the series counted for the crawl rate', async () => {
     const r = await logs([RISING_429, '--csv']);
     expect(r.code).toBe(0);

@@ -49,7 +49,8 @@ export interface TrendOptions {
    * An abrupt step needs less: two levels at least this many long-run standard errors apart, when the change
    * happened at once (see `stepSharpness`): its jump stands at least `minJumpZ` robust standard deviations out of
    * the run's other jumps and makes at least half the levels' difference, after the first MAX_WARMUP_SHARE of the
-   * run (a start-up is not a step). Default 3, with `minJumpZ` 5: every steady class of bench/detector stays below
+   * run (a start-up is not a step), and the rate still holds half of it at the end (a dip it climbs back from is no
+   * step). Default 3, with `minJumpZ` 5: every steady class of bench/detector stays below
    * that pair in 99.5% of runs (AR(1) wanders phi 0.9–0.95 included), ANALYSIS.md.
    */
   minAbruptShiftT?: number;
@@ -129,7 +130,8 @@ export function analyzeValueTrend(values: ReadonlyArray<number | null>, bucketMs
     if (wandering) verdict = 'steady';
   }
   // A step that stands far above the noise, or an abrupt one clear of it, is a decay (or growth) even where the
-  // rank test, which weighs every pair of buckets alike, is weak: a late step under autocorrelated noise. Its size is then the step's: the line
+  // rank test, which weighs every pair of buckets alike, is weak: a late step under autocorrelated noise. Its size
+  // is then the step's: the line
   // through a late step is nearly flat, and the two levels are the run's start and end.
   let sustainedShift = false;
   if (verdict === 'steady' && !change.disputed && relativeChange !== null) {
@@ -176,14 +178,14 @@ export function analyzeValueTrend(values: ReadonlyArray<number | null>, bucketMs
   return trend;
 }
 
-/** The single step of `levelShift` is abrupt and stands clear of the noise: `minAbruptShiftT` and `minJumpZ`. */
+/** The single step of `levelShift` is abrupt, clear of the noise and sustained (`minAbruptShiftT`, `minJumpZ`). */
 function abruptStep(values: readonly number[], shift: LevelShift, opts: Required<TrendOptions>): boolean {
   const sign = Math.sign(shift.relativeChange);
   if (shift.index < Math.ceil(MAX_WARMUP_SHARE * values.length) || sign * shift.t < opts.minAbruptShiftT) return false;
   const sharp = stepSharpness(values, shift.index);
   if (sharp === null || sign * sharp.z < opts.minJumpZ || sharp.share < MIN_JUMP_SHARE) return false;
-  // Sustained: the last third after the jump still holds at least half of it (a dip the rate climbs back from, a
-  // machine's hiccup, is no step; the larger bar of minShiftT leaves no room for one).
+  // Sustained: the last third after the jump still holds at least half of it. A dip the rate climbs back from (a
+  // machine's hiccup) can be abrupt and clear 3 standard errors; it does not clear the 9 of the other route.
   const before = mean(values.slice(0, shift.index));
   const after = values.slice(shift.index);
   const end = mean(after.slice(-Math.max(2, Math.floor(after.length / 3))));

@@ -269,10 +269,13 @@ function verdictHow(trend: Trend): string[] {
 
 /** `sees ≥ 9% linear, ≥ 45% step only`; `no step` where no step of any size could have been called. */
 function detectableText(trend: Trend): string {
-  const linear = trend.detectableDecline !== undefined ? `≥ ${Math.round(trend.detectableDecline * 100)}% linear` : '';
-  if (trend.detectableStep === undefined) return linear ? `sees ${linear} only` : '';
-  const step = trend.detectableStep === null ? 'no step' : `≥ ${Math.round(trend.detectableStep * 100)}% step`;
-  return trend.detectableStep === null ? `sees ${[linear ? `${linear} only` : '', step].filter(Boolean).join(', ')}` : `sees ${[linear, step].filter(Boolean).join(', ')} only`;
+  const atLeast = (x: number) => `≥ ${Math.round(x * 100)}%`;
+  const sizes = [
+    trend.detectableDecline !== undefined ? `${atLeast(trend.detectableDecline)} linear` : '',
+    typeof trend.detectableStep === 'number' ? `${atLeast(trend.detectableStep)} step` : '',
+  ].filter(Boolean);
+  const text = [sizes.length > 0 ? `${sizes.join(', ')} only` : '', trend.detectableStep === null ? 'no step' : ''].filter(Boolean).join(', ');
+  return text ? `sees ${text}` : '';
 }
 
 /** Charts need a number per bucket: a missing value repeats the one before (0 before the first). */
